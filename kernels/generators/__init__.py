@@ -1,0 +1,1 @@
+"""One module per generator family; each module lists its classes in ``GENERATORS``."""

@@ -1,0 +1,166 @@
+"""The uniform interface every generator of the catalog implements.
+
+A generator class reproduces one real-world generator *and its seeding convention*, bit for bit.
+One instance is one stream: construct it from an integer seed (the way the runtime is seeded),
+then pull raw outputs with :meth:`PRNG.next_raw`.
+
+The raw output is the generator's natural output word (``output_bits`` wide, unsigned), the value
+from which the runtime's own functions derive everything else:
+
+* ``java_random``: ``next(32)`` as an unsigned 32-bit integer (``nextInt() & 0xffffffffL``);
+* ``mt19937`` / ``cpython_random`` / ``numpy_random_state``: the tempered 32-bit word
+  (``genrand_uint32``);
+* ``glibc_random``: ``rand()`` (31 bits); ``msvc_rand``: ``rand()`` (15 bits);
+* 64-bit generators: the 64-bit output word.
+
+Reductions (``kernels/reductions.py``) turn raw outputs into draws. Runtime-specific pieces that
+reductions need (how the runtime builds a double, how it splits 64-bit words into 32-bit ones) are
+methods here with documented defaults that subclasses override where their runtime differs.
+
+Metadata lives in class variables so that the registry can list a generator without seeding it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+__all__ = ["PRNG", "NotInvertible", "TWO_POW_53"]
+
+TWO_POW_53 = float(1 << 53)
+
+
+class NotInvertible(NotImplementedError):
+    """Raised by :meth:`PRNG.step_back` for generators that cannot step backwards."""
+
+
+class PRNG(ABC):
+    """One stream of a catalogued generator.
+
+    Subclasses set the metadata class variables and implement ``__init__(seed)``,
+    :meth:`next_raw`, :meth:`get_state` and :meth:`set_state`; invertible ones also implement
+    :meth:`step_back`; those with cheap jump-ahead override :meth:`jump`.
+    """
+
+    #: registry key, e.g. ``"java_random"``; unique across the catalog
+    name: ClassVar[str]
+    #: catalog family: ``"lcg"``, ``"mersenne_twister"``, ``"xorshift"``, ``"pcg_counter"``,
+    #: ``"other"`` or ``"legacy"``
+    family: ClassVar[str]
+    #: the real-world seeding convention reproduced, e.g. ``"new java.util.Random(seed)"``
+    seeding: ClassVar[str]
+    #: bits of internal state (MT19937: 19937, stored as 624 words)
+    state_bits: ClassVar[int]
+    #: width of :meth:`next_raw`
+    output_bits: ClassVar[int]
+    #: seeds accepted by the constructor are ``0 <= seed < 2**seed_bits``
+    seed_bits: ClassVar[int]
+    #: human description of the seed space, e.g. ``"0 <= seed < 2**48 (seed ^ 0x5DEECE66D)"``
+    seed_space: ClassVar[str]
+    #: whether :meth:`step_back` is implemented
+    invertible: ClassVar[bool] = False
+    #: ``True`` for the original system's families, kept for compatibility only
+    legacy: ClassVar[bool] = False
+    #: the reduction the runtime itself uses for "an integer below n" (used by ``digits:K``):
+    #: ``"java_nextint"``, ``"python_randbelow"``, ``"php_range"``, ``"masked"``, ``"mod"``, ...
+    native_below: ClassVar[str] = "mod"
+    #: who vouches for this generator's known answers: the runtime or published reference
+    vouched_by: ClassVar[str]
+
+    @abstractmethod
+    def __init__(self, seed: int) -> None: ...
+
+    @abstractmethod
+    def next_raw(self) -> int:
+        """Advance one step and return the next raw output (unsigned, ``output_bits`` wide)."""
+
+    @abstractmethod
+    def get_state(self) -> tuple[int, ...]:
+        """The full internal state, enough for :meth:`set_state` to resume the stream exactly."""
+
+    @abstractmethod
+    def set_state(self, state: tuple[int, ...]) -> None:
+        """Restore a state returned by :meth:`get_state`."""
+
+    # ---- optional capabilities -------------------------------------------------------------
+
+    def step_back(self) -> None:
+        """Undo one :meth:`next_raw`: afterwards ``next_raw()`` returns the same output again."""
+        raise NotInvertible(f"{self.name} cannot step backwards")
+
+    def jump(self, n: int) -> None:
+        """Advance ``n`` raw outputs. Subclasses with closed-form jump-ahead override this."""
+        for _ in range(n):
+            self.next_raw()
+
+    # ---- runtime conventions used by reductions ---------------------------------------------
+
+    def next_u32(self) -> int:
+        """A 32-bit word as the runtime's bounded-integer code consumes it.
+
+        Default: the raw output for 32-bit generators; for 64-bit generators, numpy's
+        convention (one 64-bit output buffered as two 32-bit halves, low half first).
+        Narrower generators must override or not support the reductions that use it.
+        """
+        if self.output_bits == 32:
+            return self.next_raw()
+        if self.output_bits == 64:
+            pending = getattr(self, "_pending_u32", None)
+            if pending is not None:
+                self._pending_u32 = None
+                return pending
+            word = self.next_raw()
+            self._pending_u32 = word >> 32
+            return word & 0xFFFFFFFF
+        raise ValueError(f"{self.name} has {self.output_bits}-bit outputs; no 32-bit word convention")
+
+    def next_double(self) -> float:
+        """A double in [0, 1) built the way the runtime builds it.
+
+        Default for 32-bit generators: CPython/numpy ``genrand_res53`` (two words, 27 + 26 bits).
+        Default for 64-bit generators: ``(x >> 11) * 2**-53`` (numpy, xoshiro authors).
+        Generators whose runtime differs (Java, V8, C ``rand()/RAND_MAX``...) override this.
+        """
+        if self.output_bits == 32:
+            a = self.next_raw() >> 5
+            b = self.next_raw() >> 6
+            return (a * 67108864.0 + b) / TWO_POW_53
+        if self.output_bits == 64:
+            return (self.next_raw() >> 11) / TWO_POW_53
+        return self.next_raw() / float(1 << self.output_bits)
+
+    # ---- many streams at once --------------------------------------------------------------
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        """The first ``n`` raw outputs of every seed, shape ``(len(seeds), n)``.
+
+        The default runs the scalar reference per seed; generators override it with a numpy
+        implementation vectorised over seeds (dtype ``uint32`` or ``uint64``, by
+        ``output_bits``). The two must agree exactly (tested for every generator).
+        """
+        dtype = np.uint64 if cls.output_bits > 32 else np.uint32
+        out = np.empty((len(seeds), n), dtype=dtype)
+        for row, seed in enumerate(seeds):
+            stream = cls(int(seed))
+            for col in range(n):
+                out[row, col] = stream.next_raw()
+        return out
+
+    # ---- helpers -----------------------------------------------------------------------------
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        """Validate ``seed`` against the seed space; return it as ``int``."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"{cls.name}: seed must be an integer, got {seed!r}")
+        seed = int(seed)
+        if not 0 <= seed < (1 << cls.seed_bits):
+            raise ValueError(f"{cls.name}: seed {seed} outside its seed space ({cls.seed_space})")
+        return seed
+
+    def outputs(self, n: int) -> list[int]:
+        """The next ``n`` raw outputs as a list (convenience for tests and the CLI)."""
+        return [self.next_raw() for _ in range(n)]

@@ -1,0 +1,288 @@
+"""Reductions: how a runtime turns a generator's raw outputs into one observed draw.
+
+A reduction is written as a spec string, ``KIND`` or ``KIND:ARG[:ARG]``:
+
+=====================  =======================================================================
+``raw``                the raw output itself
+``mod:N``              ``raw % N``
+``c_rand_mod:N``       ``rand() % N``: the C idiom; for C library generators the raw output *is*
+                       ``rand()``, so this is ``mod:N`` restricted to outputs of at most 31 bits
+``java_nextint:N``     ``java.util.Random.nextInt(N)``: ``next(31)`` with its rejection loop
+                       (``next(31)`` is the raw 32-bit word shifted right by one)
+``python_randbelow:N`` CPython ``_randbelow_with_getrandbits`` (``randrange``/``randint``):
+                       ``getrandbits(k)`` (top ``k`` bits of a 32-bit word), rejecting ``>= N``
+``masked:N``           mask-and-reject on 32-bit words: numpy ``RandomState.randint(N)``,
+                       Ruby ``Random#rand(N)``
+``php_range:A:B``      PHP 7.1+ ``mt_rand(A, B)`` (uniform ``rand_range32`` with rejection)
+``php_legacy_range:A:B`` PHP 5.2.1..7.0 ``mt_rand(A, B)`` (``RAND_RANGE_BADSCALING``)
+``float_mul:N``        ``floor(u * N)`` with ``u`` the runtime's double (``PRNG.next_double``)
+``digits:K``           ``K`` calls of the runtime's own "integer below 10", read as a K-digit number
+=====================  =======================================================================
+
+Reductions that reject consume a variable number of raw outputs per draw; ``fixed_outputs``
+is ``None`` for them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Callable
+
+from kernels.prng import PRNG
+
+__all__ = ["Reduction", "parse_reduction", "REDUCTION_KINDS", "supported_reductions"]
+
+_MAX_ALPHABET = 1 << 32
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """A parsed reduction spec; :meth:`draw` pulls one draw from a stream."""
+
+    spec: str
+    kind: str
+    args: tuple[int, ...]
+    #: number of distinct draw values (``None`` for ``raw``: the generator's output width decides)
+    alphabet: int | None
+    #: raw outputs consumed per draw when constant, ``None`` when it varies (rejection)
+    fixed_outputs: int | None
+    _draw: Callable[[PRNG], int]
+
+    def draw(self, stream: PRNG) -> int:
+        return self._draw(stream)
+
+    def alphabet_for(self, generator: type[PRNG]) -> int:
+        """Distinct values a draw can take for ``generator``."""
+        return self.alphabet if self.alphabet is not None else 1 << generator.output_bits
+
+    def check_generator(self, generator: type[PRNG]) -> None:
+        """``ValueError`` if this reduction makes no sense for ``generator``."""
+        needs = _REQUIREMENTS.get(self.kind)
+        if needs is not None:
+            problem = needs(generator, self)
+            if problem:
+                raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: {problem}")
+
+    def __str__(self) -> str:
+        return self.spec
+
+
+# ---- the draw functions ------------------------------------------------------------------------
+
+
+def _java_nextint(bound: int) -> Callable[[PRNG], int]:
+    if bound & (bound - 1) == 0:
+        shift = 31
+
+        def power_of_two(stream: PRNG) -> int:
+            return (bound * (stream.next_raw() >> 1)) >> shift
+
+        return power_of_two
+
+    def rejecting(stream: PRNG) -> int:
+        while True:
+            bits = stream.next_raw() >> 1
+            value = bits % bound
+            # Java rejects when bits - value + (bound - 1) overflows a signed 32-bit int.
+            if bits - value + (bound - 1) < (1 << 31):
+                return value
+
+    return rejecting
+
+
+def _python_randbelow(bound: int) -> Callable[[PRNG], int]:
+    k = bound.bit_length()
+    if k > 32:
+        raise ValueError("python_randbelow supports bounds up to 2**32 (one getrandbits word)")
+    shift = 32 - k
+
+    def draw(stream: PRNG) -> int:
+        while True:
+            value = stream.next_u32() >> shift
+            if value < bound:
+                return value
+
+    return draw
+
+
+def _masked(bound: int) -> Callable[[PRNG], int]:
+    limit = bound - 1
+    mask = (1 << limit.bit_length()) - 1 if limit else 0
+
+    def draw(stream: PRNG) -> int:
+        if limit == 0:
+            return 0
+        while True:
+            value = stream.next_u32() & mask
+            if value <= limit:
+                return value
+
+    return draw
+
+
+def _php_range(low: int, high: int) -> Callable[[PRNG], int]:
+    span = high - low  # umax in php_mt_rand_range
+    if span == 0xFFFFFFFF:
+        return lambda stream: low + stream.next_u32()
+    size = span + 1
+    if size & (size - 1) == 0:
+        return lambda stream: low + (stream.next_u32() & span)
+    limit = 0xFFFFFFFF - (0xFFFFFFFF % size) - 1
+
+    def draw(stream: PRNG) -> int:
+        value = stream.next_u32()
+        while value > limit:
+            value = stream.next_u32()
+        return low + value % size
+
+    return draw
+
+
+def _php_legacy_range(low: int, high: int) -> Callable[[PRNG], int]:
+    # RAND_RANGE_BADSCALING with PHP_MT_RAND_MAX = 0x7FFFFFFF on mt_rand() = genrand >> 1.
+    width = high - low + 1.0
+
+    def draw(stream: PRNG) -> int:
+        n = stream.next_u32() >> 1
+        return low + int(width * (n / (0x7FFFFFFF + 1.0)))
+
+    return draw
+
+
+def _float_mul(bound: int) -> Callable[[PRNG], int]:
+    return lambda stream: math.floor(stream.next_double() * bound)
+
+
+def _mod(bound: int) -> Callable[[PRNG], int]:
+    return lambda stream: stream.next_raw() % bound
+
+
+def _digits(count: int) -> Callable[[PRNG], int]:
+    def draw(stream: PRNG) -> int:
+        below_ten = parse_reduction(f"{stream.native_below}:10")
+        value = 0
+        for _ in range(count):
+            value = value * 10 + below_ten.draw(stream)
+        return value
+
+    return draw
+
+
+# ---- applicability -----------------------------------------------------------------------------
+
+
+def _needs_u32(generator: type[PRNG], _reduction: Reduction) -> str | None:
+    if generator.output_bits not in (32, 64):
+        return f"it needs 32-bit words and {generator.name} outputs {generator.output_bits} bits"
+    return None
+
+
+def _needs_32_bit_raw(generator: type[PRNG], _reduction: Reduction) -> str | None:
+    if generator.output_bits != 32:
+        return f"it reads 32-bit raw outputs and {generator.name} outputs {generator.output_bits} bits"
+    return None
+
+
+def _needs_c_rand(generator: type[PRNG], _reduction: Reduction) -> str | None:
+    if generator.output_bits > 31:
+        return f"rand() returns at most 31 bits and {generator.name} outputs {generator.output_bits}"
+    return None
+
+
+def _needs_wide_enough(generator: type[PRNG], reduction: Reduction) -> str | None:
+    if reduction.alphabet is not None and reduction.alphabet > (1 << generator.output_bits):
+        return f"N={reduction.alphabet} exceeds the {generator.output_bits}-bit output range"
+    return None
+
+
+def _needs_native_digit(generator: type[PRNG], _reduction: Reduction) -> str | None:
+    below = parse_reduction(f"{generator.native_below}:10")
+    check = _REQUIREMENTS.get(below.kind)
+    return check(generator, below) if check else None
+
+
+_REQUIREMENTS: dict[str, Callable[[type[PRNG], Reduction], str | None]] = {
+    "mod": _needs_wide_enough,
+    "c_rand_mod": _needs_c_rand,
+    "java_nextint": _needs_32_bit_raw,
+    "python_randbelow": _needs_u32,
+    "masked": _needs_u32,
+    "php_range": _needs_u32,
+    "php_legacy_range": _needs_u32,
+    "digits": _needs_native_digit,
+}
+
+# kind -> (argument names, constructor, fixed outputs per draw or None, alphabet from args)
+_KINDS: dict[str, tuple[tuple[str, ...], Callable[..., Callable[[PRNG], int]], bool]] = {
+    "mod": (("N",), _mod, True),
+    "c_rand_mod": (("N",), _mod, True),
+    "java_nextint": (("N",), _java_nextint, False),
+    "python_randbelow": (("N",), _python_randbelow, False),
+    "masked": (("N",), _masked, False),
+    "php_range": (("A", "B"), _php_range, False),
+    "php_legacy_range": (("A", "B"), _php_legacy_range, True),
+    "float_mul": (("N",), _float_mul, False),
+    "digits": (("K",), _digits, False),
+}
+
+REDUCTION_KINDS: tuple[str, ...] = ("raw", *_KINDS)
+
+
+@cache
+def parse_reduction(spec: str) -> Reduction:
+    """Parse a reduction spec such as ``"java_nextint:1000"``; ``ValueError`` on a bad spec."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError("empty reduction spec")
+    spec = spec.strip()
+    kind, *raw_args = spec.split(":")
+    if kind == "raw":
+        if raw_args:
+            raise ValueError("reduction 'raw' takes no arguments")
+        return Reduction("raw", "raw", (), None, 1, lambda stream: stream.next_raw())
+    if kind not in _KINDS:
+        raise ValueError(f"unknown reduction {kind!r}; known: {', '.join(REDUCTION_KINDS)}")
+    names, make, fixed = _KINDS[kind]
+    if len(raw_args) != len(names):
+        usage = ":".join((kind, *names))
+        raise ValueError(f"reduction {spec!r}: expected {usage}")
+    try:
+        args = tuple(int(a) for a in raw_args)
+    except ValueError:
+        raise ValueError(f"reduction {spec!r}: arguments must be integers") from None
+    alphabet: int
+    if kind in ("php_range", "php_legacy_range"):
+        low, high = args
+        if not 0 <= low <= high <= 0xFFFFFFFF:
+            raise ValueError(f"reduction {spec!r}: need 0 <= A <= B < 2**32")
+        alphabet = high - low + 1
+    elif kind == "digits":
+        (count,) = args
+        if not 1 <= count <= 9:
+            raise ValueError(f"reduction {spec!r}: K must be 1..9")
+        alphabet = 10**count
+    else:
+        (bound,) = args
+        if not 2 <= bound <= _MAX_ALPHABET:
+            raise ValueError(f"reduction {spec!r}: N must be 2..2**32")
+        alphabet = bound
+    outputs = 1 if fixed else None
+    if kind == "float_mul":
+        outputs = None  # the double may take one or two raw words, by generator
+    return Reduction(spec, kind, args, alphabet, outputs, make(*args))
+
+
+def supported_reductions(generator: type[PRNG]) -> list[str]:
+    """The reduction kinds that apply to ``generator`` (checked with a representative N)."""
+    kinds = []
+    for kind in REDUCTION_KINDS:
+        example = {"raw": "raw", "php_range": "php_range:0:999",
+                   "php_legacy_range": "php_legacy_range:0:999", "digits": "digits:3"}.get(
+            kind, f"{kind}:10")
+        try:
+            parse_reduction(example).check_generator(generator)
+        except ValueError:
+            continue
+        kinds.append(kind)
+    return kinds
