@@ -1,0 +1,80 @@
+"""`watcher prng list|generate` and `watcher inject` agree with predict; bad input is one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kernels.draws import read_draws
+from kernels.observation import Hypothesis, parse_skip, predict
+from kernels.registry import all_generators
+from machine.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_list_json_has_every_generator(capsys):
+    code, out, _ = run(capsys, "prng", "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {row["name"] for row in rows} == set(all_generators())
+    for row in rows:
+        assert {"family", "seeding", "state_bits", "seed_space", "invertible", "legacy",
+                "reductions"} <= row.keys()
+        assert "raw" in row["reductions"]
+
+
+def test_list_table(capsys):
+    code, out, _ = run(capsys, "prng", "list")
+    assert code == 0 and "java_random" in out and "generators" in out
+
+
+@pytest.mark.parametrize("generator", sorted(all_generators()))
+def test_generate_and_inject_agree_with_predict(capsys, tmp_path, generator):
+    cls = all_generators()[generator]
+    seed = 12345 % (1 << cls.seed_bits)
+    reduction = "mod:1000" if cls.output_bits >= 10 else "raw"
+    hypothesis = Hypothesis(generator=generator, seed=seed, reduction=reduction, offset=3,
+                            skip=parse_skip("1,0,2"))
+    expected = predict(hypothesis, 20)
+
+    code, out, _ = run(capsys, "prng", "generate", generator, "--seed", str(seed), "-n", "20",
+                       "--reduce", reduction, "--offset", "3", "--skip", "1,0,2", "--json")
+    assert code == 0 and json.loads(out) == expected
+
+    target = tmp_path / "draws.json"
+    code, _, err = run(capsys, "inject", "--generator", generator, "--seed", str(seed), "-n", "20",
+                       "--reduce", reduction, "--offset", "3", "--skip", "1,0,2", "-o", str(target))
+    assert code == 0, err
+    assert read_draws(target) == expected
+    truth = json.loads((tmp_path / "draws.truth.json").read_text())
+    assert Hypothesis.model_validate(truth["hypothesis"]) == hypothesis
+    assert truth["next"] == predict(hypothesis, 30)[20:]
+    assert "seed" not in target.read_text()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["prng", "generate", "no_such_gen", "--seed", "1", "-n", "3"], "unknown generator"),
+    (["prng", "generate", "java_random", "--seed", "-1", "-n", "3"], "seed"),
+    (["prng", "generate", "java_random", "--seed", str(1 << 48), "-n", "3"], "seed space"),
+    (["prng", "generate", "java_random", "--seed", "1", "-n", "3", "--reduce", "mod:1"], "N must be"),
+    (["prng", "generate", "java_random", "--seed", "1", "-n", "3", "--reduce", "nope:3"], "unknown reduction"),
+    (["prng", "generate", "java_random", "--seed", "1", "-n", "3", "--skip", "a"], "skip"),
+])
+def test_bad_input_is_one_line(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_inject_refuses_to_overwrite(capsys, tmp_path):
+    target = tmp_path / "d.json"
+    target.write_text("[1]")
+    code, _, err = run(capsys, "inject", "-g", "java_random", "-s", "1", "-n", "3", "-o", str(target))
+    assert code == 2 and "exists" in err
+    assert target.read_text() == "[1]"

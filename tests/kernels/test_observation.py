@@ -1,0 +1,91 @@
+"""The observation model's own laws, independent of any one generator."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kernels.observation import Hypothesis, SkipSchedule, parse_skip, predict
+from kernels.reductions import parse_reduction
+from kernels.registry import all_generators
+
+NAMES = sorted(all_generators())
+REDUCTIONS = ["raw", "mod:1000", "mod:10", "float_mul:1000", "digits:3"]
+
+
+def _applicable(name: str, spec: str) -> bool:
+    try:
+        parse_reduction(spec).check_generator(all_generators()[name])
+    except ValueError:
+        return False
+    return True
+
+
+hypotheses = st.builds(
+    lambda name, seed, spec, offset, skips: (name, seed, spec, offset, skips),
+    st.sampled_from(NAMES), st.integers(0, 2**32 - 1), st.sampled_from(REDUCTIONS),
+    st.integers(0, 20), st.lists(st.integers(0, 5), max_size=6),
+).filter(lambda t: _applicable(t[0], t[2]))
+
+
+def _make(name, seed, spec, offset, skips) -> Hypothesis:
+    cls = all_generators()[name]
+    seed %= 1 << cls.seed_bits
+    schedule = SkipSchedule(skips=tuple(skips), then=skips[-1] if skips else 0)
+    return Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset, skip=schedule)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hypotheses, st.integers(0, 30))
+def test_offset_drops_leading_draws(params, n):
+    h = _make(*params)
+    base = h.model_copy(update={"offset": 0})
+    assert predict(h, n) == predict(base, n + h.offset)[h.offset:]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(NAMES), st.integers(0, 2**32 - 1), st.integers(0, 4))
+def test_constant_skip_samples_the_raw_stream(name, seed, k):
+    cls = all_generators()[name]
+    seed %= 1 << cls.seed_bits
+    raw = cls(seed).outputs(10 * (k + 1))
+    h = Hypothesis(generator=name, seed=seed, reduction="raw", skip=SkipSchedule.constant(k))
+    assert predict(h, 10) == raw[:: k + 1]
+
+
+def test_skip_schedule_parsing():
+    assert parse_skip("3") == SkipSchedule.constant(3)
+    assert parse_skip("0,2,1") == SkipSchedule(skips=(0, 2, 1), then=1)
+    assert parse_skip("0,2,1").after(1) == 2 and parse_skip("0,2,1").after(99) == 1
+    for bad in ("", "x", "1,-1", str(1 << 30)):
+        with pytest.raises(ValueError):
+            parse_skip(bad)
+
+
+def test_hypothesis_is_frozen_and_hashable():
+    h = Hypothesis(generator="java_random", seed=1, reduction="mod:1000")
+    assert hash(h) == hash(Hypothesis(generator="java_random", seed=1, reduction="mod:1000"))
+    with pytest.raises(Exception):
+        h.seed = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("spec", ["", "mod", "mod:1", "mod:x", "raw:3", "php_range:5:1",
+                                  "digits:0", "digits:10", "nope:3", "java_nextint:10:2"])
+def test_bad_reduction_specs(spec):
+    with pytest.raises(ValueError):
+        parse_reduction(spec)
+
+
+def test_reduction_metadata():
+    assert parse_reduction("mod:1000").fixed_outputs == 1
+    assert parse_reduction("java_nextint:1000").fixed_outputs is None
+    assert parse_reduction("php_range:0:999").alphabet == 1000
+    assert parse_reduction("digits:3").alphabet == 1000
+
+
+def test_java_nextint_power_of_two_takes_high_bits():
+    # nextInt(2**k) is the top k bits of next(31): check the identity on raw outputs.
+    cls = all_generators()["java_random"]
+    raw = cls(99).outputs(50)
+    h = Hypothesis(generator="java_random", seed=99, reduction="java_nextint:1024")
+    assert predict(h, 50) == [(r >> 1) >> 21 for r in raw]
