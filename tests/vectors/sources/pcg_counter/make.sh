@@ -10,7 +10,8 @@
 #   PCG_C_BASIC  https://github.com/imneme/pcg-c-basic         (pcg_basic.c, pcg_basic.h)
 #   RANDOM123    https://github.com/DEShawResearch/random123   (include/Random123/philox.h)
 #   PRACTRAND    PractRand 0.94, e.g. https://github.com/MartyMacGyver/PractRand (include/, src/)
-# randomgen (pip install randomgen; it wraps the reference C of PCG32, Philox and JSF) must agree
+# randomgen (`pip install randomgen`, needed only to make vectors, not by the project; it wraps the
+# reference C of PCG32, Philox and JSF) must agree
 # with the compiled references for pcg32, philox4x32_10 and jsf32; where a reference checkout is
 # missing, randomgen alone provides those vectors (said in the files' source lines) and sfc32 is
 # left as committed.
