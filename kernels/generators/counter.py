@@ -348,7 +348,8 @@ class SFC64(_SFC):
     """
 
     name = "sfc64"
-    seeding = "numpy.random.SFC64(seed) (a, b, c = SeedSequence(seed).generate_state(3, uint64), 12 warm-up rounds)"
+    seeding = ("numpy.random.SFC64(seed) (a, b, c = SeedSequence(seed).generate_state(3, uint64), "
+               "counter 1, 12 warm-up rounds)")
     state_bits = 256
     output_bits = 64
     seed_bits = 64

@@ -140,7 +140,8 @@ def reference_vectors(out: Path, bins: Path) -> None:
                 text = source.format(**fmt)
                 if fallback is not None and rg is not None:
                     if fallback(seed) != values:
-                        raise SystemExit(f"{generator} seed {seed}: randomgen {rg} disagrees with the reference")
+                        raise SystemExit(f"{generator} seed {seed}: randomgen {rg} disagrees "
+                                         "with the reference")
                     text += f"; agrees with randomgen {rg} {fallback_desc}"
             elif fallback is not None and rg is not None:
                 print(f"warning: {binary.name} not built; {generator} from randomgen", file=sys.stderr)
