@@ -1,1 +1,57 @@
-"""ledger"""
+"""The append-only, hash-chained event ledger and its artifact store.
+
+The ledger is the system's only source of truth (see ARCHITECTURE.md): one JSON object per
+line, canonical orjson encoding, a SHA256 chain, dense ``seq``, idempotent appends by ``id``,
+one writer at a time, torn-tail repair and loud tamper detection. This package imports only
+the standard library, orjson and pydantic.
+
+Modules: :mod:`ledger.events` (canonical encoding, NewEvent, Record, ArtifactRef),
+:mod:`ledger.codec` (encoding and the verifying decoder), :mod:`ledger.recorder` (the Recorder
+interface, InMemoryRecorder), :mod:`ledger.jsonl` (JsonlRecorder), :mod:`ledger.reader`
+(lock-free readers, follow, verify_ledger), :mod:`ledger.artifacts` (ArtifactStore),
+:mod:`ledger.errors`.
+"""
+
+from .artifacts import ArtifactStore
+from .codec import TornTail
+from .errors import (
+    ArtifactCorrupt,
+    ArtifactMissing,
+    EventRejected,
+    LedgerError,
+    LedgerLocked,
+    LedgerTampered,
+)
+from .events import GENESIS_HASH, ArtifactRef, NewEvent, Record, canonical, format_ts
+from .jsonl import JsonlRecorder, lock_path_for
+from .reader import LedgerReader, VerifyReport, follow, open_reader, read_ledger, verify_ledger
+from .recorder import InMemoryRecorder, Recorder, RepairReport, Validator
+
+__all__ = [
+    "GENESIS_HASH",
+    "canonical",
+    "format_ts",
+    "ArtifactRef",
+    "NewEvent",
+    "Record",
+    "Recorder",
+    "InMemoryRecorder",
+    "JsonlRecorder",
+    "RepairReport",
+    "Validator",
+    "lock_path_for",
+    "LedgerReader",
+    "open_reader",
+    "read_ledger",
+    "follow",
+    "TornTail",
+    "VerifyReport",
+    "verify_ledger",
+    "ArtifactStore",
+    "LedgerError",
+    "LedgerTampered",
+    "LedgerLocked",
+    "EventRejected",
+    "ArtifactMissing",
+    "ArtifactCorrupt",
+]

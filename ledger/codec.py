@@ -1,0 +1,381 @@
+"""Encoding lines for append and decoding + verifying them on read: the ledger's hot loop.
+
+Every reader (the writer's scan on open, ``read()``, ``read_ledger``, ``follow``) goes through
+:func:`decode_lines`, so there is exactly one definition of "a valid line".
+
+How a line is verified without building the hashed form from scratch
+--------------------------------------------------------------------
+The hash is SHA256 of ``canonical(record without "hash")``. Rather than copying the parsed dict,
+dropping ``hash`` and encoding again, the reader proves the line itself is canonical and then
+hashes the line's own bytes with the ``hash`` member cut out:
+
+1. ``canonical(parsed) == line``: the line is the canonical encoding of its content (this also
+   rejects whitespace, other key orders, other escapes or number spellings, duplicate keys).
+2. In a canonical encoding of a flat-topped object, removing one top-level member removes
+   exactly the bytes ``,"hash":"<value>"`` (``hash`` is never the first key: ``artifacts``
+   sorts before it). So ``line`` minus that member equals ``canonical(record without hash)``.
+3. That member is the *last* occurrence of ``,"hash":"`` in the line: every member after it
+   (``id``, ``prev``, ``run_id``, ``seq``, ``ts``, ``type``, ``v``) is checked to be a string,
+   an int or null, and a JSON string cannot contain a raw ``"`` (it is escaped), so no nested
+   ``"hash"`` key can follow the top-level one.
+
+If any assumption failed the cut would be wrong and the digest would not match, so a wrong cut
+can only ever reject, never accept. ``benchmarks/ledger_bench.py`` measures the gain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import orjson
+
+from .errors import EventRejected, LedgerTampered
+from .events import GENESIS_HASH, ArtifactRef, NewEvent, Record, canonical
+
+__all__ = [
+    "CHECKPOINT_EVERY",
+    "ChainState",
+    "TornTail",
+    "decode_lines",
+    "read_chunks",
+    "iter_records",
+    "check_tail",
+    "encode_events",
+]
+
+#: The writer remembers the byte offset of every CHECKPOINT_EVERY-th record so that
+#: ``read(after_seq)`` can start near ``after_seq`` instead of at byte 0.
+CHECKPOINT_EVERY = 1024
+
+_HASH_MEMBER = b',"hash":"'
+# len(',"hash":"') + 64 hex digits + closing quote
+_HASH_MEMBER_LEN = len(_HASH_MEMBER) + 64 + 1
+_CHUNK = 1 << 20
+_ARTIFACT_KEYS = frozenset(("name", "sha256", "bytes"))
+
+
+class ChainState:
+    """Where a verifying scan stands: next expected seq, hash to chain to, byte offset.
+
+    ``ids`` and ``index`` are filled only when given (the writer needs them, readers do not).
+    ``error`` holds a :class:`LedgerTampered` found in the middle of a chunk, so the records
+    before it can still be handed out before it is raised.
+    """
+
+    __slots__ = ("next_seq", "last_hash", "pos", "ids", "index", "error", "tail", "path")
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        next_seq: int = 0,
+        last_hash: str = GENESIS_HASH,
+        pos: int = 0,
+        ids: set[str] | None = None,
+        index: list[tuple[int, str]] | None = None,
+    ) -> None:
+        self.path = path
+        self.next_seq = next_seq
+        self.last_hash = last_hash
+        self.pos = pos
+        self.ids = ids
+        # index[k] = (byte offset of seq k*CHECKPOINT_EVERY, its prev)
+        self.index = index
+        self.error: LedgerTampered | None = None
+        self.tail = b""
+
+    def copy(self) -> ChainState:
+        """A copy that shares nothing mutable (used to try a tail without committing)."""
+        return ChainState(
+            self.path, next_seq=self.next_seq, last_hash=self.last_hash, pos=self.pos
+        )
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """A final segment without its newline that is not a valid record (a crash mid-write).
+
+    ``offset`` is where it starts (the file is valid up to there), ``length`` its size in bytes
+    and ``at_seq`` the seq the record would have had.
+    """
+
+    offset: int
+    length: int
+    at_seq: int
+    detail: str
+
+
+def _tamper(st: ChainState, reason: str) -> LedgerTampered:
+    return LedgerTampered(
+        st.path, seq=st.next_seq, line=st.next_seq + 1, offset=st.pos, reason=reason
+    )
+
+
+def _artifacts(raw: list[Any]) -> tuple[ArtifactRef, ...]:
+    out = []
+    for item in raw:
+        if type(item) is not dict or item.keys() != _ARTIFACT_KEYS:
+            raise ValueError("an artifact reference must be {name, sha256, bytes}")
+        out.append(ArtifactRef(item["name"], item["sha256"], item["bytes"]))
+    return tuple(out)
+
+
+def decode_lines(
+    lines: Iterable[bytes], st: ChainState, *, verify: bool = True
+) -> list[Record]:
+    """Decode complete lines (without their newline), verifying each against ``st``.
+
+    Advances ``st`` past every good line. On the first bad line, stops, stores the
+    :class:`LedgerTampered` in ``st.error`` and returns the good records before it.
+    With ``verify=False`` only parsing and the envelope shape are checked (no hash, no chain).
+    """
+    # Locals: this loop runs a million times in a replay.
+    loads = orjson.loads
+    dumps = orjson.dumps
+    sort = orjson.OPT_SORT_KEYS
+    sha256 = hashlib.sha256
+    new_record = tuple.__new__
+    member = _HASH_MEMBER
+    mlen = _HASH_MEMBER_LEN
+    every = CHECKPOINT_EVERY
+    ids = st.ids
+    index = st.index
+    seq = st.next_seq
+    last = st.last_hash
+    pos = st.pos
+    out: list[Record] = []
+    append = out.append
+    reason = ""
+    try:
+        for line in lines:
+            try:
+                obj = loads(line)
+            except orjson.JSONDecodeError:
+                reason = "line is not valid JSON"
+                break
+            if type(obj) is not dict or len(obj) != 11:
+                reason = "line is not a JSON object with the 11 envelope members"
+                break
+            try:
+                h = obj["hash"]
+                rseq = obj["seq"]
+                prev = obj["prev"]
+                rid = obj["id"]
+                rtype = obj["type"]
+                v = obj["v"]
+                ts = obj["ts"]
+                run_id = obj["run_id"]
+                cause = obj["causation_id"]
+                data = obj["data"]
+                arts = obj["artifacts"]
+            except KeyError as exc:
+                reason = f"envelope member {exc.args[0]!r} is missing"
+                break
+            if verify:
+                if rseq != seq:
+                    reason = (
+                        f"seq is {rseq!r}, expected {seq}"
+                        " (a line is missing, duplicated or reordered)"
+                    )
+                    break
+                if prev != last:
+                    reason = (
+                        "prev does not match the hash of the previous line"
+                        " (a line was changed, removed or reordered)"
+                    )
+                    break
+            if (
+                type(rid) is not str
+                or type(rseq) is not int
+                or type(rtype) is not str
+                or type(v) is not int
+                or type(ts) is not str
+                or type(h) is not str
+                or type(prev) is not str
+                or not (run_id is None or type(run_id) is str)
+                or not (cause is None or type(cause) is str)
+                or type(data) is not dict
+                or type(arts) is not list
+            ):
+                reason = "an envelope member has the wrong type"
+                break
+            if verify:
+                if dumps(obj, option=sort) != line:
+                    reason = "line is not in canonical encoding (its bytes were changed)"
+                    break
+                # See the module docstring for why this cut is the canonical hashed form.
+                cut = line.rfind(member)
+                if cut < 0 or sha256(line[:cut] + line[cut + mlen :]).hexdigest() != h:
+                    reason = "hash does not match the line's content (its bytes were changed)"
+                    break
+            if arts:
+                try:
+                    artifacts = _artifacts(arts)
+                except ValueError as exc:
+                    reason = str(exc)
+                    break
+            else:
+                artifacts = ()
+            if index is not None and rseq % every == 0:
+                index.append((pos, prev))
+            if ids is not None:
+                ids.add(rid)
+            append(
+                new_record(
+                    Record,
+                    (rseq, rid, rtype, v, ts, run_id, cause, data, artifacts, prev, h),
+                )
+            )
+            seq = rseq + 1
+            last = h
+            pos += len(line) + 1
+    finally:
+        st.next_seq = seq
+        st.last_hash = last
+        st.pos = pos
+    if reason:
+        st.error = _tamper(st, reason)
+    return out
+
+
+def read_chunks(
+    fh: IO[bytes],
+    st: ChainState,
+    *,
+    verify: bool = True,
+    end: int | None = None,
+    chunk_size: int = _CHUNK,
+) -> Iterator[list[Record]]:
+    """Yield lists of verified records from ``fh``'s position (which must be ``st.pos``).
+
+    Reads in large chunks and splits lines itself (faster than line iteration, and memory
+    stays at one chunk). Stops at EOF or at byte offset ``end``. The bytes after the last
+    newline are left in ``st.tail`` for :func:`check_tail`. Raises :class:`LedgerTampered`
+    after yielding the good records that precede the damage.
+    """
+    pending: list[bytes] = []
+    remaining = None if end is None else end - st.pos
+    while True:
+        size = chunk_size if remaining is None else min(chunk_size, remaining)
+        chunk = fh.read(size) if size > 0 else b""
+        if not chunk:
+            break
+        if remaining is not None:
+            remaining -= len(chunk)
+        if chunk.find(b"\n") < 0:
+            # No line ends in this chunk: keep it without re-joining (long lines stay linear).
+            pending.append(chunk)
+            continue
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+            pending.clear()
+        lines = chunk.split(b"\n")
+        pending.append(lines.pop())
+        records = decode_lines(lines, st, verify=verify)
+        if records:
+            yield records
+        if st.error is not None:
+            raise st.error
+    st.tail = b"".join(pending)
+
+
+def iter_records(
+    fh: IO[bytes], st: ChainState, *, verify: bool = True, end: int | None = None
+) -> Iterator[Record]:
+    """Flatten :func:`read_chunks`: one verified record at a time."""
+    for records in read_chunks(fh, st, verify=verify, end=end):
+        yield from records
+
+
+def check_tail(st: ChainState, *, verify: bool = True) -> Record | TornTail | None:
+    """Classify ``st.tail``, the bytes after the file's last newline.
+
+    - empty: ``None``;
+    - a complete, valid next record that only lacks its newline (the crash cut exactly before
+      the newline): that :class:`Record` (``st`` is advanced past it, as if the newline were
+      there);
+    - anything else: a :class:`TornTail`. A crash can only cut a write short, and a cut-short
+      JSON object never parses, so nothing valid is lost by dropping it (and an append is not
+      acknowledged before its newline is on disk).
+    """
+    tail = st.tail
+    if not tail:
+        return None
+    trial = st.copy()
+    records = decode_lines([tail], trial, verify=verify)
+    if records and trial.error is None:
+        if st.ids is not None:
+            st.ids.add(records[0].id)
+        if st.index is not None and records[0].seq % CHECKPOINT_EVERY == 0:
+            st.index.append((st.pos, records[0].prev))
+        st.next_seq, st.last_hash, st.pos = trial.next_seq, trial.last_hash, trial.pos
+        st.tail = b""
+        # pos counted a newline that is not there yet; the caller restores it (writer) or
+        # never reads past it (reader), so the offset stays right for the next line.
+        return records[0]
+    why = trial.error.reason if trial.error is not None else "unreadable"
+    return TornTail(
+        offset=st.pos,
+        length=len(tail),
+        at_seq=st.next_seq,
+        detail=f"final {len(tail)} bytes have no newline and are not a valid record ({why})",
+    )
+
+
+def encode_events(
+    events: Sequence[NewEvent], st: ChainState
+) -> tuple[list[Record], list[bytes]]:
+    """Encode ``events`` as the next lines after ``st``; return their records and lines.
+
+    Each line ends with its newline; the caller writes ``b"".join(lines)`` in one write.
+
+    Nothing is written and ``st`` is not changed: the caller commits only after the write
+    succeeded. Raises :class:`EventRejected` when ``data`` is not JSON-native (it would not
+    read back equal, e.g. NaN, tuples, datetimes, ints beyond 64 bits, non-str keys).
+    The records returned are decoded from the encoded bytes by the same verifying decoder
+    readers use, so what ``append`` returns is exactly what a replay will see.
+    """
+    seq = st.next_seq
+    prev = st.last_hash
+    sha256 = hashlib.sha256
+    lines: list[bytes] = []
+    for event in events:
+        envelope = {
+            "artifacts": [a.as_json() for a in event.artifacts],
+            "causation_id": event.causation_id,
+            "data": event.data,
+            "id": event.id,
+            "prev": prev,
+            "run_id": event.run_id,
+            "seq": seq,
+            "ts": event.ts,
+            "type": event.type,
+            "v": event.v,
+        }
+        try:
+            body = canonical(envelope)
+        except TypeError as exc:
+            raise EventRejected(
+                f"event {event.id!r} ({event.type}): data is not JSON-encodable: {exc}"
+            ) from exc
+        digest = sha256(body).hexdigest()
+        envelope["hash"] = digest
+        lines.append(canonical(envelope))
+        prev = digest
+        seq += 1
+    trial = st.copy()
+    records = decode_lines(lines, trial)
+    if trial.error is not None:  # pragma: no cover - would be a bug in this module
+        raise AssertionError(f"freshly encoded line fails verification: {trial.error}")
+    for event, record in zip(events, records):
+        if record.data != event.data:
+            raise EventRejected(
+                f"event {event.id!r} ({event.type}): data does not survive the canonical "
+                "round trip (use only dict/list/str/int/float/bool/None with finite floats)"
+            )
+    return records, [line + b"\n" for line in lines]
+

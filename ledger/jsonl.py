@@ -1,0 +1,289 @@
+"""The JSONL file recorder: one writer (OS lock), verified on open, one write per batch.
+
+Crash model (the LevelDB log-format idea: a log must survive a torn final write, and every
+other kind of damage must be loud):
+
+- An append encodes its whole batch first, then issues one ``write`` of all its lines and,
+  with ``durability="fsync"`` (the default), ``fdatasync`` before returning. So a crash can
+  only leave the file cut short somewhere inside the batch being written, and that batch was
+  never acknowledged to anyone.
+- On open the writer verifies every complete line. The bytes after the last newline (a cut
+  line, or zero bytes a filesystem left after a crash) are a *torn tail*: truncated, and
+  reported in :attr:`JsonlRecorder.repair`. A final line that is complete and valid and only
+  lacks its newline is kept and the newline restored (also reported).
+- Anything else (a complete line that fails a check anywhere, including the last one) is
+  tamper: :class:`LedgerTampered`, and the file is left untouched for a human.
+
+``durability="batch"`` skips the per-append ``fdatasync``: the bytes reach the OS page cache
+before ``append`` returns, so they survive the process dying but not a power loss or a kernel
+crash, which may lose the most recent appends (never corrupt earlier ones: a torn tail is
+repaired as above). ``sync()`` and ``close()`` force them to disk.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Literal
+
+from .codec import (
+    CHECKPOINT_EVERY,
+    ChainState,
+    TornTail,
+    check_tail,
+    encode_events,
+    iter_records,
+    read_chunks,
+)
+from .errors import LedgerError, LedgerLocked
+from .events import GENESIS_HASH, NewEvent, Record
+from .recorder import Recorder, RepairReport, Validator, select_new
+
+__all__ = ["JsonlRecorder", "lock_path_for"]
+
+Durability = Literal["fsync", "batch"]
+
+
+def _datasync(fd: int) -> None:
+    # fdatasync is enough for an append: it flushes the data and the size needed to read it
+    # back, without the inode's timestamps. Tests patch this function to count syncs.
+    os.fdatasync(fd)
+
+
+def _sync_dir(path: Path) -> None:
+    # A new file's directory entry is only durable once the directory itself is synced.
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def lock_path_for(path: str | os.PathLike[str]) -> Path:
+    """The lock file of a ledger: ``<path>.lock`` beside it."""
+    p = Path(path)
+    return p.with_name(p.name + ".lock")
+
+
+def _acquire_lock(path: Path) -> int:
+    """Take the exclusive writer lock or raise :class:`LedgerLocked`; return the lock fd.
+
+    ``flock`` belongs to the open file description, so a second open in the same process is
+    refused just like another process. The lock file is never deleted: unlinking a lock file
+    lets two writers each lock a different inode.
+    """
+    lock_path = lock_path_for(path)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        holder: int | None = None
+        try:
+            text = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            holder = int(text) if text.isdigit() else None
+        finally:
+            os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise LedgerLocked(str(path), str(lock_path), holder) from None
+        raise
+    # The pid is informational (for the error message of the next writer); the flock is
+    # what excludes.
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    return fd
+
+
+class JsonlRecorder(Recorder):
+    """The ledger file's single writer.
+
+    Opening takes ``<path>.lock`` (``LedgerLocked`` if another writer holds it), creates the
+    file if needed, verifies it (``LedgerTampered`` on damage) and repairs a torn tail
+    (:attr:`repair`). It keeps the set of stored ids in memory (idempotent appends) and a
+    sparse seq -> byte offset index (``read(after_seq)`` starts near ``after_seq``).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        durability: Durability = "fsync",
+        validator: Validator | None = None,
+    ) -> None:
+        if durability not in ("fsync", "batch"):
+            raise ValueError(f"durability must be 'fsync' or 'batch', not {durability!r}")
+        self.path = Path(path)
+        self.durability: Durability = durability
+        self._validator = validator
+        self._mutex = threading.Lock()
+        self._fd = -1
+        self._broken: str | None = None
+        self.repair: RepairReport | None = None
+        self._lock_fd = _acquire_lock(self.path)
+        try:
+            self._open()
+        except BaseException:
+            self._release()
+            raise
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        created = not self.path.exists()
+        self._fd = os.open(
+            self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644
+        )
+        if created:
+            _sync_dir(self.path.parent)
+        st = ChainState(str(self.path), ids=set(), index=[])
+        with open(self.path, "rb") as fh:
+            for _ in read_chunks(fh, st):
+                pass  # the scan fills st.ids and st.index; records are not kept
+        tail = check_tail(st)
+        if isinstance(tail, Record):
+            os.write(self._fd, b"\n")
+            _datasync(self._fd)
+            self.repair = RepairReport(
+                truncated_bytes=0,
+                at_seq=tail.seq,
+                detail="final line was complete but lacked its newline; newline restored",
+            )
+        elif isinstance(tail, TornTail):
+            os.ftruncate(self._fd, tail.offset)
+            _datasync(self._fd)
+            self.repair = RepairReport(
+                truncated_bytes=tail.length, at_seq=tail.at_seq, detail=tail.detail
+            )
+        self._state = st
+        self._size = st.pos
+
+    # -- the Recorder interface --------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._fd < 0:
+            raise LedgerError(f"ledger {self.path} is closed")
+        if self._broken is not None:
+            raise LedgerError(
+                f"ledger {self.path} refuses appends after a failed write ({self._broken}); "
+                "close it and open it again to re-verify the file"
+            )
+
+    def append(self, events: Sequence[NewEvent]) -> list[Record]:
+        with self._mutex:
+            self._check_open()
+            st = self._state
+            fresh = select_new(events, st.ids, self._validator)
+            if not fresh:
+                return []
+            records, lines = encode_events(fresh, st)
+            blob = b"".join(lines)
+            self._write(blob)
+            # Commit to memory only now that the bytes are in the file.
+            offset = self._size
+            assert st.ids is not None and st.index is not None
+            for record, line in zip(records, lines):
+                if record.seq % CHECKPOINT_EVERY == 0:
+                    st.index.append((offset, record.prev))
+                offset += len(line)
+                st.ids.add(record.id)
+            st.next_seq = records[-1].seq + 1
+            st.last_hash = records[-1].hash
+            st.pos = self._size = offset
+            return records
+
+    def _write(self, blob: bytes) -> None:
+        """One write of the whole batch, then fdatasync; on failure, undo or refuse further."""
+        start = self._size
+        phase = "write"
+        try:
+            view = memoryview(blob)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            if self.durability == "fsync":
+                phase = "fdatasync"
+                _datasync(self._fd)
+        except BaseException as exc:
+            # Leave no partial batch behind for this process to append after.
+            try:
+                os.ftruncate(self._fd, start)
+            except OSError as trunc_exc:
+                self._broken = f"could not undo a partial write: {trunc_exc}"
+            if phase == "fdatasync" and isinstance(exc, OSError):
+                # After a failed fsync the kernel may have dropped the dirty pages: what is on
+                # disk is unknown, so stop appending until the file is re-verified on open.
+                self._broken = f"fdatasync failed: {exc}"
+            if not isinstance(exc, OSError):
+                raise
+            raise LedgerError(f"append to {self.path} failed, nothing stored: {exc}") from exc
+
+    def sync(self) -> None:
+        """Force appended bytes to disk (useful with ``durability="batch"``)."""
+        with self._mutex:
+            self._check_open()
+            _datasync(self._fd)
+
+    def read(self, after_seq: int = -1) -> Iterator[Record]:
+        with self._mutex:
+            self._check_open()
+            st = self._state
+            end = self._size
+            start_seq = max(after_seq + 1, 0)
+            assert st.index is not None
+            k = min(start_seq // CHECKPOINT_EVERY, len(st.index) - 1)
+            if k >= 0:
+                offset, prev = st.index[k]
+                scan = ChainState(
+                    str(self.path), next_seq=k * CHECKPOINT_EVERY, last_hash=prev, pos=offset
+                )
+            else:
+                scan = ChainState(str(self.path))
+        return self._read(scan, end, after_seq)
+
+    def _read(self, scan: ChainState, end: int, after_seq: int) -> Iterator[Record]:
+        # Verified again while reading: cheap, and it catches a file changed behind our back.
+        with open(self.path, "rb") as fh:
+            fh.seek(scan.pos)
+            for record in iter_records(fh, scan, end=end):
+                if record.seq > after_seq:
+                    yield record
+
+    def last_seq(self) -> int:
+        return self._state.next_seq - 1
+
+    def last_hash(self) -> str:
+        return self._state.last_hash if self._state.next_seq else GENESIS_HASH
+
+    def __contains__(self, event_id: object) -> bool:
+        ids = self._state.ids
+        return ids is not None and event_id in ids
+
+    def close(self) -> None:
+        """Sync (always, whatever the durability), then release the file and the lock."""
+        with self._mutex:
+            if self._fd < 0:
+                return
+            try:
+                if self._broken is None:
+                    _datasync(self._fd)
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if self._lock_fd >= 0:
+            # Closing the descriptor releases the flock.
+            os.close(self._lock_fd)
+            self._lock_fd = -1
+
+    def __del__(self) -> None:
+        # A forgotten recorder must not keep the lock (and the daemon's ledger) forever.
+        try:
+            self._release()
+        except Exception:
+            pass

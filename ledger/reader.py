@@ -1,0 +1,257 @@
+"""Lock-free readers: a verifying stream, a tailing follower, and a one-call verification.
+
+Readers never take the writer's lock and never modify the file. They may run while a writer
+appends: a final segment without its newline is either a write still in progress or a crash's
+torn tail; readers skip it (``torn_tail``) rather than fail, and ``follow`` waits for the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from .artifacts import ArtifactStore
+from .codec import ChainState, TornTail, check_tail, read_chunks
+from .errors import ArtifactCorrupt, ArtifactMissing, LedgerError
+from .events import GENESIS_HASH, ArtifactRef, Record
+
+__all__ = [
+    "LedgerReader",
+    "open_reader",
+    "read_ledger",
+    "follow",
+    "VerifyReport",
+    "verify_ledger",
+]
+
+
+class LedgerReader:
+    """A streaming, verifying iterator over a ledger file's records (no lock taken).
+
+    Iterate it once. Raises :class:`LedgerTampered` at the first damaged line (after yielding
+    the good records before it). When the iteration ends, ``torn_tail`` describes a skipped
+    torn final segment (or is None), and ``events``, ``last_seq`` and ``last_hash`` describe the
+    valid part. A final line that is valid and only lacks its newline is yielded (a writer
+    opening the file keeps it too).
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, verify: bool = True, after_seq: int = -1
+    ) -> None:
+        self.path = Path(path)
+        self.verify = verify
+        self.after_seq = after_seq
+        self.torn_tail: TornTail | None = None
+        self.events = 0
+        self.last_seq = -1
+        self.last_hash = GENESIS_HASH
+        # Open now, so a missing ledger fails at the call, not at the first next().
+        self._fh = open(self.path, "rb")
+        self._it = self._run()
+
+    def _run(self) -> Iterator[Record]:
+        st = ChainState(str(self.path))
+        after = self.after_seq
+        try:
+            for records in read_chunks(self._fh, st, verify=self.verify):
+                if records[-1].seq > after:
+                    for record in records:
+                        if record.seq > after:
+                            yield record
+                self._note(st)
+            tail = check_tail(st, verify=self.verify)
+            if isinstance(tail, Record):
+                self._note(st)
+                if tail.seq > after:
+                    yield tail
+            elif tail is not None:
+                self.torn_tail = tail
+        finally:
+            self._fh.close()
+
+    def _note(self, st: ChainState) -> None:
+        self.events = st.next_seq
+        self.last_seq = st.next_seq - 1
+        self.last_hash = st.last_hash
+
+    def __iter__(self) -> LedgerReader:
+        return self
+
+    def __next__(self) -> Record:
+        return next(self._it)
+
+    def close(self) -> None:
+        """Stop early and close the file."""
+        self._it.close()
+        self._fh.close()
+
+    def __del__(self) -> None:
+        # A reader dropped before its first next() never ran the generator's cleanup.
+        fh = getattr(self, "_fh", None)
+        if fh is not None:
+            fh.close()
+
+    def __enter__(self) -> LedgerReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_reader(
+    path: str | os.PathLike[str], *, verify: bool = True, after_seq: int = -1
+) -> LedgerReader:
+    """A :class:`LedgerReader` over ``path`` (records with ``seq > after_seq``).
+
+    The whole chain is verified from seq 0 even when ``after_seq`` skips records: a chain can
+    only be trusted from its start.
+    """
+    return LedgerReader(path, verify=verify, after_seq=after_seq)
+
+
+def read_ledger(path: str | os.PathLike[str], *, verify: bool = True) -> LedgerReader:
+    """Stream the records of ``path``, verifying the chain (``verify=False``: parse only).
+
+    Returns the :class:`LedgerReader` itself so that ``torn_tail`` can be inspected after the
+    loop. Memory stays at about one 1 MiB chunk however long the ledger is.
+    """
+    return LedgerReader(path, verify=verify)
+
+
+def follow(
+    path: str | os.PathLike[str],
+    *,
+    after_seq: int = -1,
+    poll_interval: float = 0.2,
+    stop: threading.Event | None = None,
+) -> Iterator[Record]:
+    """Yield the records of ``path`` with ``seq > after_seq``, then new ones as they arrive.
+
+    Polls every ``poll_interval`` seconds; a line without its newline yet is a write in
+    progress and is waited for, never half-read. Verifies the chain throughout (raises
+    :class:`LedgerTampered`); raises :class:`LedgerError` if the file shrinks below what was
+    verified or is replaced. Returns when ``stop`` is set (checked between records and while
+    idle); runs until closed when ``stop`` is None. Waits for the file if it does not exist yet.
+    """
+    path = Path(path)
+    st = ChainState(str(path))
+
+    def idle() -> bool:
+        if stop is not None:
+            return stop.wait(poll_interval)
+        time.sleep(poll_interval)
+        return False
+
+    fh = None
+    try:
+        while fh is None:
+            if stop is not None and stop.is_set():
+                return
+            try:
+                fh = open(path, "rb")
+            except FileNotFoundError:
+                if idle():
+                    return
+        inode = os.fstat(fh.fileno()).st_ino
+        while True:
+            if stop is not None and stop.is_set():
+                return
+            # Re-read from the end of the last complete line: the partial tail seen last time
+            # is read again whole (a repaired torn tail is simply gone).
+            fh.seek(st.pos)
+            progressed = False
+            for records in read_chunks(fh, st):
+                progressed = True
+                for record in records:
+                    if record.seq > after_seq:
+                        yield record
+                    if stop is not None and stop.is_set():
+                        return
+            if progressed:
+                continue
+            size = os.fstat(fh.fileno()).st_size
+            if size < st.pos:
+                raise LedgerError(
+                    f"ledger {path} shrank to {size} bytes below the {st.pos} bytes already "
+                    "verified"
+                )
+            try:
+                if os.stat(path).st_ino != inode:
+                    raise LedgerError(f"ledger {path} was replaced by another file")
+            except FileNotFoundError:
+                raise LedgerError(f"ledger {path} was removed") from None
+            if idle():
+                return
+    finally:
+        if fh is not None:
+            fh.close()
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The result of :func:`verify_ledger`.
+
+    ``events`` valid records, the last one's ``last_seq``/``last_hash`` (-1 and the genesis
+    hash when empty), a skipped ``torn_tail``, how many distinct artifact references were
+    checked and which were missing or did not match.
+    """
+
+    path: str
+    events: int
+    last_seq: int
+    last_hash: str
+    torn_tail: TornTail | None
+    artifacts_checked: int
+    missing_artifacts: tuple[ArtifactRef, ...]
+    bad_artifacts: tuple[ArtifactRef, ...]
+
+    @property
+    def ok(self) -> bool:
+        """No torn tail and every referenced artifact present and intact."""
+        return self.torn_tail is None and not self.missing_artifacts and not self.bad_artifacts
+
+
+def verify_ledger(
+    path: str | os.PathLike[str], artifacts: ArtifactStore | None = None
+) -> VerifyReport:
+    """Verify the whole chain of ``path`` and, given a store, every referenced artifact.
+
+    Tamper raises :class:`LedgerTampered` (there is no meaningful report past it); a torn tail
+    and artifact problems are reported in the :class:`VerifyReport`.
+    """
+    reader = read_ledger(path)
+    refs: dict[tuple[str, int], ArtifactRef] = {}
+    for record in reader:
+        if artifacts is not None:
+            for ref in record.artifacts:
+                refs.setdefault((ref.sha256, ref.bytes), ref)
+    missing: list[ArtifactRef] = []
+    bad: list[ArtifactRef] = []
+    if artifacts is not None:
+        for ref in refs.values():
+            try:
+                artifacts.verify(ref)
+            except ArtifactMissing:
+                missing.append(ref)
+            except ArtifactCorrupt:
+                bad.append(ref)
+    return VerifyReport(
+        path=str(path),
+        events=reader.events,
+        last_seq=reader.last_seq,
+        last_hash=reader.last_hash,
+        torn_tail=reader.torn_tail,
+        artifacts_checked=len(refs),
+        missing_artifacts=tuple(missing),
+        bad_artifacts=tuple(bad),
+    )
