@@ -1,0 +1,653 @@
+"""Marsaglia's xorshift generators and their scrambled descendants, as real code seeds them.
+
+Marsaglia's originals (``xorshift32``, ``xorshift64``, ``xorshift128``, ``xorwow``) and Vigna's
+scrambled ``xorshift64*`` and ``xorshift128+``, plus the two runtimes built on them that can be
+observed in the wild: V8's ``Math.random`` (xorshift128+ with V8's shifts, seeding, double
+conversion and 64-entry cache) and cuRAND's default device generator (xorwow after
+``curand_init(seed, 0, 0)``).
+
+Every step of these generators is an invertible linear map over GF(2) (xorwow adds a Weyl
+counter, which is invertible too), so every class here steps backwards. The xoshiro/xoroshiro
+family and splitmix64 live in :mod:`kernels.generators.xoshiro`; the bit helpers below are
+shared with it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kernels.prng import PRNG
+
+__all__ = [
+    "Xorshift32",
+    "Xorshift64",
+    "Xorshift64Star",
+    "Xorshift128",
+    "Xorshift128Plus",
+    "V8MathRandom",
+    "Xorwow",
+    "GENERATORS",
+    "GOLDEN_GAMMA",
+    "MASK32",
+    "MASK64",
+    "rotl64",
+    "rotr64",
+    "unxorshift_left",
+    "unxorshift_right",
+    "splitmix64_next",
+    "splitmix64_words",
+    "splitmix64_words_np",
+    "rotl64_np",
+]
+
+MASK32 = 0xFFFFFFFF
+MASK64 = 0xFFFFFFFFFFFFFFFF
+GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+
+_U64 = np.uint64
+
+
+# ---- bit helpers (shared with xoshiro.py) -----------------------------------------------------
+
+
+def rotl64(x: int, k: int) -> int:
+    return ((x << k) | (x >> (64 - k))) & MASK64
+
+
+def rotr64(x: int, k: int) -> int:
+    return ((x >> k) | (x << (64 - k))) & MASK64
+
+
+def rotl64_np(x: np.ndarray, k: int) -> np.ndarray:
+    return (x << _U64(k)) | (x >> _U64(64 - k))
+
+
+def unxorshift_left(y: int, k: int, mask: int) -> int:
+    """Invert ``y = x ^ (x << k)`` (within ``mask``).
+
+    ``(I + L)^-1 = (I + L)(I + L^2)(I + L^4)...`` over GF(2), and ``L^(2^j)`` vanishes once the
+    shift reaches the word width, so a handful of doubling steps suffice.
+    """
+    width = mask.bit_length()
+    x, shift = y, k
+    while shift < width:
+        x ^= (x << shift) & mask
+        shift <<= 1
+    return x
+
+
+def unxorshift_right(y: int, k: int, width: int) -> int:
+    """Invert ``y = x ^ (x >> k)`` for ``width``-bit words (same doubling argument)."""
+    x, shift = y, k
+    while shift < width:
+        x ^= x >> shift
+        shift <<= 1
+    return x
+
+
+def splitmix64_next(state: int) -> tuple[int, int]:
+    """One splitmix64 step (Steele, Lea & Flood; Vigna's ``splitmix64.c``): ``(state, output)``."""
+    state = (state + GOLDEN_GAMMA) & MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return state, z ^ (z >> 31)
+
+
+def splitmix64_words(seed: int, count: int) -> list[int]:
+    """The first ``count`` splitmix64 outputs from state ``seed``: Vigna's recommended way to
+    fill the state of his generators from a 64-bit seed."""
+    words, state = [], seed & MASK64
+    for _ in range(count):
+        state, word = splitmix64_next(state)
+        words.append(word)
+    return words
+
+
+def _splitmix64_mix_np(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
+    return z ^ (z >> _U64(31))
+
+
+def splitmix64_words_np(seeds: np.ndarray, count: int) -> list[np.ndarray]:
+    """:func:`splitmix64_words` for an array of seeds: ``count`` arrays of words."""
+    state = np.asarray(seeds, dtype=_U64).copy()
+    words = []
+    for _ in range(count):
+        state = state + _U64(GOLDEN_GAMMA)
+        words.append(_splitmix64_mix_np(state))
+    return words
+
+
+def _nonzero_seed(cls: type[PRNG], seed: int) -> int:
+    seed = PRNG.check_seed.__func__(cls, seed)  # the base range check, then ours
+    if seed == 0:
+        raise ValueError(f"{cls.name}: seed 0 is the all-zero state, a fixed point ({cls.seed_space})")
+    return seed
+
+
+# ---- Marsaglia (2003) -------------------------------------------------------------------------
+
+
+class Xorshift32(PRNG):
+    """Marsaglia's 32-bit xorshift, shifts (13, 17, 5), the state being the seed.
+
+    Reproduces ``xor32()`` of Marsaglia, "Xorshift RNGs", J. Stat. Softw. 8(14), 2003, with
+    ``y = seed`` instead of the paper's fixed ``y = 2463534242``; the output is the new state.
+    Seed 0 is the all-zero fixed point and is rejected. There is no runtime that ships this
+    generator, so doubles use the interface's default construction.
+    """
+
+    name = "xorshift32"
+    family = "xorshift"
+    seeding = "y = seed (Marsaglia 2003 xor32 with its state set to the seed)"
+    state_bits = 32
+    output_bits = 32
+    seed_bits = 32
+    seed_space = "1 <= seed < 2**32 (0 is a fixed point; the paper's own start is y=2463534242)"
+    invertible = True
+    vouched_by = "Marsaglia 2003 reference C (xor32), compiled with gcc"
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        return _nonzero_seed(cls, seed)
+
+    def __init__(self, seed: int) -> None:
+        self.y = self.check_seed(seed)
+
+    def next_raw(self) -> int:
+        y = self.y
+        y ^= (y << 13) & MASK32
+        y ^= y >> 17
+        y ^= (y << 5) & MASK32
+        self.y = y
+        return y
+
+    def step_back(self) -> None:
+        y = unxorshift_left(self.y, 5, MASK32)
+        y = unxorshift_right(y, 17, 32)
+        self.y = unxorshift_left(y, 13, MASK32)
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.y,)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        (self.y,) = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        y = np.asarray(seeds, dtype=np.uint64).astype(np.uint32)
+        out = np.empty((len(y), n), dtype=np.uint32)
+        s13, s17, s5 = np.uint32(13), np.uint32(17), np.uint32(5)
+        for col in range(n):
+            y = y ^ (y << s13)
+            y = y ^ (y >> s17)
+            y = y ^ (y << s5)
+            out[:, col] = y
+        return out
+
+
+class Xorshift64(PRNG):
+    """Marsaglia's 64-bit xorshift, shifts (13, 7, 17), the state being the seed.
+
+    Reproduces ``xor64()`` of Marsaglia 2003 with ``x = seed`` instead of the paper's
+    ``x = 88172645463325252``; the output is the new state. Seed 0 is rejected (fixed point).
+    """
+
+    name = "xorshift64"
+    family = "xorshift"
+    seeding = "x = seed (Marsaglia 2003 xor64 with its state set to the seed)"
+    state_bits = 64
+    output_bits = 64
+    seed_bits = 64
+    seed_space = "1 <= seed < 2**64 (0 is a fixed point; the paper's own start is x=88172645463325252)"
+    invertible = True
+    vouched_by = "Marsaglia 2003 reference C (xor64), compiled with gcc"
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        return _nonzero_seed(cls, seed)
+
+    def __init__(self, seed: int) -> None:
+        self.x = self.check_seed(seed)
+
+    def next_raw(self) -> int:
+        x = self.x
+        x ^= (x << 13) & MASK64
+        x ^= x >> 7
+        x ^= (x << 17) & MASK64
+        self.x = x
+        return x
+
+    def step_back(self) -> None:
+        x = unxorshift_left(self.x, 17, MASK64)
+        x = unxorshift_right(x, 7, 64)
+        self.x = unxorshift_left(x, 13, MASK64)
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.x,)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        (self.x,) = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        x = np.asarray(seeds, dtype=_U64).copy()
+        out = np.empty((len(x), n), dtype=_U64)
+        for col in range(n):
+            x = x ^ (x << _U64(13))
+            x = x ^ (x >> _U64(7))
+            x = x ^ (x << _U64(17))
+            out[:, col] = x
+        return out
+
+
+class Xorshift64Star(PRNG):
+    """Vigna's xorshift64*: shifts (12, 25, 27), output times 0x2545F4914F6CDD1D.
+
+    Reproduces ``next()`` of Vigna's ``xorshift64star.c`` (S. Vigna, "An experimental
+    exploration of Marsaglia's xorshift generators, scrambled", ACM TOMS 42(4), 2016), whose
+    state "must be seeded with a nonzero value": ``x = seed``. Seed 0 is rejected.
+    """
+
+    name = "xorshift64star"
+    family = "xorshift"
+    seeding = "x = seed (Vigna's xorshift64star.c: the state is the nonzero seed)"
+    state_bits = 64
+    output_bits = 64
+    seed_bits = 64
+    seed_space = "1 <= seed < 2**64 (0 is a fixed point)"
+    invertible = True
+    vouched_by = "Vigna's reference C (xorshift64star.c), compiled with gcc"
+
+    MULTIPLIER = 0x2545F4914F6CDD1D
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        return _nonzero_seed(cls, seed)
+
+    def __init__(self, seed: int) -> None:
+        self.x = self.check_seed(seed)
+
+    def next_raw(self) -> int:
+        x = self.x
+        x ^= x >> 12
+        x ^= (x << 25) & MASK64
+        x ^= x >> 27
+        self.x = x
+        return (x * self.MULTIPLIER) & MASK64
+
+    def step_back(self) -> None:
+        x = unxorshift_right(self.x, 27, 64)
+        x = unxorshift_left(x, 25, MASK64)
+        self.x = unxorshift_right(x, 12, 64)
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.x,)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        (self.x,) = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        x = np.asarray(seeds, dtype=_U64).copy()
+        out = np.empty((len(x), n), dtype=_U64)
+        mult = _U64(cls.MULTIPLIER)
+        for col in range(n):
+            x = x ^ (x >> _U64(12))
+            x = x ^ (x << _U64(25))
+            x = x ^ (x >> _U64(27))
+            out[:, col] = x * mult
+        return out
+
+
+class Xorshift128(PRNG):
+    """Marsaglia's ``xor128`` (shifts 11, 8, 19) with the paper's default state, seed xor'ed in.
+
+    Seeding convention (ours, documented because no runtime defines one): the paper's
+    ``x=123456789, y=362436069, z=521288629, w=88675123`` with ``x ^= seed``. Seed 0 is therefore
+    exactly the paper's (and every copy-pasted ``xor128()``'s) unseeded stream, and no seed can
+    make the state all zero. The output is the new ``w``.
+    """
+
+    name = "xorshift128"
+    family = "xorshift"
+    seeding = ("Marsaglia 2003 xor128 default state (x=123456789, y=362436069, z=521288629, "
+               "w=88675123) with x ^= seed; seed 0 = the paper's own stream")
+    state_bits = 128
+    output_bits = 32
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (x = 123456789 ^ seed)"
+    invertible = True
+    vouched_by = "Marsaglia 2003 reference C (xor128), compiled with gcc"
+
+    DEFAULT_STATE = (123456789, 362436069, 521288629, 88675123)
+
+    def __init__(self, seed: int) -> None:
+        seed = self.check_seed(seed)
+        x, y, z, w = self.DEFAULT_STATE
+        self.state = [x ^ seed, y, z, w]
+
+    def next_raw(self) -> int:
+        x, y, z, w = self.state
+        t = x ^ ((x << 11) & MASK32)
+        w_new = w ^ (w >> 19) ^ t ^ (t >> 8)
+        self.state = [y, z, w, w_new]
+        return w_new
+
+    def step_back(self) -> None:
+        y, z, w, w_new = self.state
+        t = unxorshift_right(w_new ^ w ^ (w >> 19), 8, 32)
+        x = unxorshift_left(t, 11, MASK32)
+        self.state = [x, y, z, w]
+
+    def get_state(self) -> tuple[int, ...]:
+        return tuple(self.state)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        self.state = list(state)
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        seeds = np.asarray(seeds, dtype=_U64).astype(np.uint32)
+        count = len(seeds)
+        x = seeds ^ np.uint32(cls.DEFAULT_STATE[0])
+        y, z, w = (np.full(count, v, dtype=np.uint32) for v in cls.DEFAULT_STATE[1:])
+        out = np.empty((count, n), dtype=np.uint32)
+        for col in range(n):
+            t = x ^ (x << np.uint32(11))
+            x, y, z = y, z, w
+            w = w ^ (w >> np.uint32(19)) ^ t ^ (t >> np.uint32(8))
+            out[:, col] = w
+        return out
+
+
+class Xorwow(PRNG):
+    """Marsaglia's xorwow as cuRAND's default generator: ``curand_init(seed, 0, 0)`` then
+    ``curand()``.
+
+    The step is the one of Marsaglia 2003 (xorshift on five words, shifts 2, 1, 4, plus the Weyl
+    sequence ``d += 362437``), and the output is ``v + d``. Seeding is cuRAND's device API with
+    subsequence 0 and offset 0 (no skip-ahead): the 64-bit seed's halves are salted, multiplied,
+    and added or xor'ed onto Marsaglia's default words (``curand_kernel.h``,
+    ``_curand_init_scratch``). ``next_double`` is ``curand_uniform_double``: two words,
+    ``(x ^ (y << 21)) * 2**-53 + 2**-54``, which lies in (0, 1].
+    """
+
+    name = "xorwow"
+    family = "xorshift"
+    seeding = "cuRAND curand_init(seed, subsequence=0, offset=0) (curandStateXORWOW_t)"
+    state_bits = 192
+    output_bits = 32
+    seed_bits = 64
+    seed_space = "0 <= seed < 2**64 (unsigned long long seed of curand_init)"
+    invertible = True
+    vouched_by = "NVIDIA cuRAND 10.4 host generator (CURAND_RNG_PSEUDO_XORWOW, legacy ordering)"
+
+    WEYL = 362437
+    _INV_2_53 = 1.1102230246251565e-16  # CURAND_2POW53_INV_DOUBLE
+
+    @staticmethod
+    def _init_words(seed: int) -> tuple[int, int, int, int, int, int]:
+        s0 = (seed & MASK32) ^ 0xAAD26B49
+        s1 = (seed >> 32) ^ 0xF7DCEFDD
+        t0 = (1099087573 * s0) & MASK32
+        t1 = (2591861531 * s1) & MASK32
+        d = (6615241 + t1 + t0) & MASK32
+        return ((123456789 + t0) & MASK32, 362436069 ^ t0, (521288629 + t1) & MASK32,
+                88675123 ^ t1, (5783321 + t0) & MASK32, d)
+
+    def __init__(self, seed: int) -> None:
+        *self.v, self.d = self._init_words(self.check_seed(seed))
+
+    def next_raw(self) -> int:
+        v = self.v
+        t = v[0] ^ (v[0] >> 2)
+        last = (v[4] ^ ((v[4] << 4) & MASK32)) ^ (t ^ ((t << 1) & MASK32))
+        self.v = [v[1], v[2], v[3], v[4], last]
+        self.d = (self.d + self.WEYL) & MASK32
+        return (last + self.d) & MASK32
+
+    def step_back(self) -> None:
+        v1, v2, v3, v4, last = self.v
+        t = unxorshift_left(last ^ v4 ^ ((v4 << 4) & MASK32), 1, MASK32)
+        self.v = [unxorshift_right(t, 2, 32), v1, v2, v3, v4]
+        self.d = (self.d - self.WEYL) & MASK32
+
+    def get_state(self) -> tuple[int, ...]:
+        return (*self.v, self.d)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        *self.v, self.d = state
+
+    def next_double(self) -> float:
+        x = self.next_raw()
+        y = self.next_raw()
+        return ((y << 21) ^ x) * self._INV_2_53 + self._INV_2_53 / 2.0
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        seeds = np.asarray(seeds, dtype=_U64)
+        u32 = np.uint32
+        s0 = (seeds & _U64(MASK32)).astype(u32) ^ u32(0xAAD26B49)
+        s1 = (seeds >> _U64(32)).astype(u32) ^ u32(0xF7DCEFDD)
+        t0 = s0 * u32(1099087573)
+        t1 = s1 * u32(2591861531)
+        d = u32(6615241) + t1 + t0
+        v0, v1, v2 = u32(123456789) + t0, u32(362436069) ^ t0, u32(521288629) + t1
+        v3, v4 = u32(88675123) ^ t1, u32(5783321) + t0
+        out = np.empty((len(seeds), n), dtype=u32)
+        weyl = u32(cls.WEYL)
+        for col in range(n):
+            t = v0 ^ (v0 >> u32(2))
+            v0, v1, v2, v3 = v1, v2, v3, v4
+            v4 = (v4 ^ (v4 << u32(4))) ^ (t ^ (t << u32(1)))
+            d = d + weyl
+            out[:, col] = v4 + d
+        return out
+
+
+# ---- Vigna's xorshift128+ and V8 --------------------------------------------------------------
+
+
+class Xorshift128Plus(PRNG):
+    """Vigna's xorshift128+ (shifts 23, 18, 5), state filled from splitmix64(seed).
+
+    Reproduces ``next()`` of Vigna's current ``xorshift128plus.c`` (S. Vigna, "Further
+    scramblings of Marsaglia's xorshift generators", J. Comput. Appl. Math. 315, 2017), which
+    returns ``s[0] + s[1]`` of the state *before* the step; the first published version (shifts
+    23, 17, 26, still in V8 and SpiderMonkey: see :class:`V8MathRandom`) returned the sum after
+    it. Seeding as the reference code recommends: ``s[0], s[1]`` = the first two outputs of
+    splitmix64 started at ``seed``.
+    """
+
+    name = "xorshift128plus"
+    family = "xorshift"
+    seeding = "s[0], s[1] = splitmix64(seed) outputs 1, 2 (Vigna's recommendation)"
+    state_bits = 128
+    output_bits = 64
+    seed_bits = 64
+    seed_space = "0 <= seed < 2**64 (splitmix64 state)"
+    invertible = True
+    vouched_by = "Vigna's reference C (xorshift128plus.c, 23/18/5) and npm xorshift 1.2.0"
+
+    def __init__(self, seed: int) -> None:
+        self.s0, self.s1 = splitmix64_words(self.check_seed(seed), 2)
+
+    def next_raw(self) -> int:
+        a, b = self.s0, self.s1
+        result = (a + b) & MASK64
+        a ^= (a << 23) & MASK64
+        self.s0, self.s1 = b, a ^ b ^ (a >> 18) ^ (b >> 5)
+        return result
+
+    def step_back(self) -> None:
+        b, t = self.s0, self.s1
+        a = unxorshift_right(t ^ b ^ (b >> 5), 18, 64)
+        self.s0, self.s1 = unxorshift_left(a, 23, MASK64), b
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.s0, self.s1)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        self.s0, self.s1 = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        a, b = splitmix64_words_np(seeds, 2)
+        out = np.empty((len(a), n), dtype=_U64)
+        for col in range(n):
+            out[:, col] = a + b
+            a = a ^ (a << _U64(23))
+            a, b = b, a ^ b ^ (a >> _U64(18)) ^ (b >> _U64(5))
+        return out
+
+
+def _murmur3_fmix64(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & MASK64
+    return h ^ (h >> 33)
+
+
+def _murmur3_fmix64_np(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
+
+
+class V8MathRandom(PRNG):
+    """V8's ``Math.random()`` as Node.js runs it with ``--random-seed=S``.
+
+    V8 (``src/numbers/math-random.cc``) keeps xorshift128+ with the original shifts (23, 17, 26)
+    per native context, seeded lazily from the flag: ``state0 = fmix64(seed)``,
+    ``state1 = fmix64(~seed)`` where ``seed`` is the ``int`` flag sign-extended to 64 bits and
+    ``fmix64`` is MurmurHash3's finaliser. Each refill steps the generator 64 times and stores
+    ``ToDouble(state0)`` after each step in a 64-entry cache, which ``Math.random()`` then hands
+    out last entry first, refilling when it is empty.
+
+    Raw output: ``state0 >> 12``, the 52 mantissa bits that ``ToDouble`` keeps; ``Math.random()``
+    is exactly ``raw / 2**52`` (``Math.random() * 2**52`` in JavaScript gives the raw value back),
+    so raw outputs are fully observable, while the low 12 bits of ``state0`` never leave V8.
+
+    State: ``(state0, state1, index)`` as V8 holds it: the generator after the last refill and
+    the number of cache entries still to hand out (``0``: the next call refills). Stepping back
+    walks the cache upwards and, past its top, steps xorshift128+ back 64 times to the previous
+    refill; it is defined before the first refill too (the stream extends backwards), so
+    ``step_back`` undoes exactly one ``next_raw`` everywhere.
+    """
+
+    name = "v8_math_random"
+    family = "xorshift"
+    seeding = ("node --random-seed=S (V8 math-random.cc: state0 = fmix64(S), state1 = "
+               "fmix64(~S), S the int flag sign-extended)")
+    state_bits = 128
+    output_bits = 52
+    seed_bits = 32
+    seed_space = ("1 <= seed < 2**32, read as the 32-bit int flag (3735928495 = -559038801); "
+                  "0 means 'no seed' to V8 and is rejected")
+    invertible = True
+    native_below = "float_mul"
+    vouched_by = "Node.js 20 (V8 11.3) Math.random with --random-seed"
+
+    CACHE_SIZE = 64
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        return _nonzero_seed(cls, seed)
+
+    @staticmethod
+    def _flag_to_u64(seed: int) -> int:
+        return seed | 0xFFFFFFFF00000000 if seed & 0x80000000 else seed
+
+    def __init__(self, seed: int) -> None:
+        wide = self._flag_to_u64(self.check_seed(seed))
+        self.s0 = _murmur3_fmix64(wide)
+        self.s1 = _murmur3_fmix64(~wide & MASK64)
+        self.index = 0
+        self.cache: list[int] = []
+
+    @staticmethod
+    def _forward(s0: int, s1: int) -> tuple[int, int]:
+        a, b = s0, s1
+        a ^= (a << 23) & MASK64
+        a ^= a >> 17
+        return b, a ^ b ^ (b >> 26)
+
+    @staticmethod
+    def _backward(s0: int, s1: int) -> tuple[int, int]:
+        b, t = s0, s1
+        a = unxorshift_right(t ^ b ^ (b >> 26), 17, 64)
+        return unxorshift_left(a, 23, MASK64), b
+
+    def _refill(self) -> None:
+        cache, s0, s1 = [], self.s0, self.s1
+        for _ in range(self.CACHE_SIZE):
+            s0, s1 = self._forward(s0, s1)
+            cache.append(s0 >> 12)
+        self.s0, self.s1, self.cache = s0, s1, cache
+
+    def _rebuild_cache(self) -> None:
+        # the cache of the refill that produced (s0, s1): its state0 values, walked backwards
+        cache, s0, s1 = [0] * self.CACHE_SIZE, self.s0, self.s1
+        for slot in range(self.CACHE_SIZE - 1, -1, -1):
+            cache[slot] = s0 >> 12
+            s0, s1 = self._backward(s0, s1)
+        self.cache = cache
+
+    def next_raw(self) -> int:
+        if self.index == 0:
+            self._refill()
+            self.index = self.CACHE_SIZE
+        self.index -= 1
+        return self.cache[self.index]
+
+    def step_back(self) -> None:
+        self.index += 1
+        if self.index == self.CACHE_SIZE:
+            # every entry of this refill is unread again: the same as the previous refill
+            # fully consumed
+            s0, s1 = self.s0, self.s1
+            for _ in range(self.CACHE_SIZE):
+                s0, s1 = self._backward(s0, s1)
+            self.s0, self.s1, self.index = s0, s1, 0
+            self.cache = []
+        elif len(self.cache) != self.CACHE_SIZE:
+            self._rebuild_cache()
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.s0, self.s1, self.index)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        self.s0, self.s1, self.index = state
+        self.cache = []
+        if self.index:
+            self._rebuild_cache()
+
+    def next_double(self) -> float:
+        # ToDouble: bits (state0 >> 12) | 0x3FF0... read as a double in [1, 2), minus 1
+        return self.next_raw() / float(1 << 52)
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        wide = np.asarray(seeds, dtype=_U64).copy()
+        negative = (wide & _U64(0x80000000)) != 0
+        wide[negative] |= _U64(0xFFFFFFFF00000000)
+        s0, s1 = _murmur3_fmix64_np(wide), _murmur3_fmix64_np(~wide)
+        blocks = -(-n // cls.CACHE_SIZE)
+        states = np.empty((len(wide), blocks * cls.CACHE_SIZE), dtype=_U64)
+        for col in range(blocks * cls.CACHE_SIZE):
+            a = s0 ^ (s0 << _U64(23))
+            a = a ^ (a >> _U64(17))
+            s0, s1 = s1, a ^ s1 ^ (s1 >> _U64(26))
+            states[:, col] = s0
+        served = states.reshape(len(wide), blocks, cls.CACHE_SIZE)[:, :, ::-1]
+        return (served.reshape(len(wide), -1)[:, :n] >> _U64(12)).copy()
+
+
+GENERATORS = (Xorshift32, Xorshift64, Xorshift64Star, Xorshift128, Xorshift128Plus,
+              V8MathRandom, Xorwow)
