@@ -120,10 +120,11 @@ def splitmix64_words_np(seeds: np.ndarray, count: int) -> list[np.ndarray]:
     return words
 
 
-def _nonzero_seed(cls: type[PRNG], seed: int) -> int:
+def _nonzero_seed(cls: type[PRNG], seed: int,
+                  why: str = "the all-zero state is a fixed point") -> int:
     seed = PRNG.check_seed.__func__(cls, seed)  # the base range check, then ours
     if seed == 0:
-        raise ValueError(f"{cls.name}: seed 0 is the all-zero state, a fixed point ({cls.seed_space})")
+        raise ValueError(f"{cls.name}: seed 0 is not allowed: {why} ({cls.seed_space})")
     return seed
 
 
@@ -201,7 +202,8 @@ class Xorshift64(PRNG):
     state_bits = 64
     output_bits = 64
     seed_bits = 64
-    seed_space = "1 <= seed < 2**64 (0 is a fixed point; the paper's own start is x=88172645463325252)"
+    seed_space = ("1 <= seed < 2**64 (0 is a fixed point; the paper's own start is "
+                  "x=88172645463325252)")
     invertible = True
     vouched_by = "Marsaglia 2003 reference C (xor64), compiled with gcc"
 
@@ -558,7 +560,7 @@ class V8MathRandom(PRNG):
 
     @classmethod
     def check_seed(cls, seed: int) -> int:
-        return _nonzero_seed(cls, seed)
+        return _nonzero_seed(cls, seed, "V8 reads --random-seed=0 as 'seed from the OS'")
 
     @staticmethod
     def _flag_to_u64(seed: int) -> int:

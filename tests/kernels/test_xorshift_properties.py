@@ -1,0 +1,224 @@
+"""Properties of the xorshift family (kernels/generators/xorshift.py, xoshiro.py).
+
+Runtime known answers live in tests/vectors/ (test_vectors.py); here: inverse steps, jumps,
+state round trips, seed ranges, the vectorised reference on arbitrary seeds, and a few reference
+outputs published next to other implementations of the same algorithms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kernels.generators import xorshift, xoshiro
+from kernels.generators.xorshift import V8MathRandom, Xorshift128, Xorshift128Plus, Xorwow
+from kernels.generators.xoshiro import SplitMix64, Xoroshiro128StarStar, Xoshiro256Plus
+
+FAMILY = xorshift.GENERATORS + xoshiro.GENERATORS
+IDS = [cls.name for cls in FAMILY]
+FAST = settings(max_examples=60, deadline=None)
+
+
+def _rejects_zero(cls) -> bool:
+    try:
+        cls.check_seed(0)
+    except ValueError:
+        return True
+    return False
+
+
+def seeds_of(cls):
+    return st.integers(min_value=1 if _rejects_zero(cls) else 0,
+                       max_value=(1 << cls.seed_bits) - 1)
+
+
+def test_family_metadata():
+    assert len(IDS) == len(set(IDS)) == 13
+    for cls in FAMILY:
+        assert cls.family == "xorshift" and cls.invertible
+        assert cls.vouched_by and cls.seeding and cls.seed_space
+        assert cls.output_bits in (32, 52, 64)
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@FAST
+@given(data=st.data(), steps=st.integers(min_value=0, max_value=150))
+def test_step_back_undoes_next_raw(cls, data, steps):
+    stream = cls(data.draw(seeds_of(cls)))
+    stream.jump(data.draw(st.integers(min_value=0, max_value=70)))
+    start = stream.get_state()
+    ahead = stream.outputs(steps)
+    for _ in range(steps):
+        stream.step_back()
+    assert stream.get_state() == start
+    assert stream.outputs(steps) == ahead
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@FAST
+@given(data=st.data(), back=st.integers(min_value=1, max_value=140))
+def test_step_back_past_the_seed_state_is_consistent(cls, data, back):
+    # stepping back from the seeded state walks the (extended) stream backwards
+    stream = cls(data.draw(seeds_of(cls)))
+    start = stream.get_state()
+    for _ in range(back):
+        stream.step_back()
+    before = stream.outputs(back)
+    assert stream.get_state() == start
+    fresh = cls.__new__(cls)
+    fresh.set_state(start)
+    for _ in range(back):
+        fresh.step_back()
+    assert fresh.outputs(back) == before
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@FAST
+@given(data=st.data(), n=st.integers(min_value=0, max_value=200))
+def test_jump_equals_n_steps(cls, data, n):
+    seed = data.draw(seeds_of(cls))
+    jumped, stepped = cls(seed), cls(seed)
+    jumped.jump(n)
+    for _ in range(n):
+        stepped.next_raw()
+    assert jumped.next_raw() == stepped.next_raw()
+    assert jumped.get_state() == stepped.get_state()
+
+
+@FAST
+@given(seed=st.integers(min_value=0, max_value=(1 << 64) - 1), n=st.integers(0, 1 << 70))
+def test_splitmix64_closed_form_jump_matches_step_back(seed, n):
+    stream = SplitMix64(seed)
+    stream.jump(n)
+    stream.jump(-n)  # the Weyl sequence runs backwards too
+    assert stream.get_state() == (seed,)
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@FAST
+@given(data=st.data(), skip=st.integers(min_value=0, max_value=130), n=st.integers(1, 70))
+def test_state_round_trip(cls, data, skip, n):
+    stream = cls(data.draw(seeds_of(cls)))
+    stream.jump(skip)
+    state = stream.get_state()
+    assert all(isinstance(word, int) for word in state)
+    ahead = stream.outputs(n)
+    other = cls(data.draw(seeds_of(cls)))
+    other.set_state(state)
+    assert other.outputs(n) == ahead
+    assert other.get_state() == stream.get_state()
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+def test_check_seed_rejects_out_of_range(cls):
+    top = (1 << cls.seed_bits) - 1
+    assert cls.check_seed(top) == top
+    for bad in (-1, top + 1, 1 << 80, 1.5, "7", True):
+        with pytest.raises(ValueError):
+            cls(bad)
+    if cls in (xorshift.Xorshift32, xorshift.Xorshift64, xorshift.Xorshift64Star, V8MathRandom):
+        with pytest.raises(ValueError):
+            cls(0)
+    else:
+        cls(0)
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_raw_many_agrees_with_scalar(cls, data):
+    seeds = data.draw(st.lists(seeds_of(cls), min_size=1, max_size=4))
+    n = 130  # past V8's first cache refill
+    rows = cls.raw_many(np.array(seeds, dtype=np.uint64), n)
+    assert rows.dtype == (np.uint32 if cls.output_bits <= 32 else np.uint64)
+    assert rows.shape == (len(seeds), n)
+    for row, seed in zip(rows, seeds):
+        assert row.tolist() == cls(seed).outputs(n)
+
+
+# ---- reference outputs published with other implementations ------------------------------------
+
+
+def test_xoshiro256plus_reference_outputs():
+    # rand_xoshiro's `reference` test: the C reference code from state {1, 2, 3, 4}
+    stream = Xoshiro256Plus(0)
+    stream.set_state((1, 2, 3, 4))
+    assert stream.outputs(10) == [
+        5, 211106232532999, 211106635186183, 9223759065350669058, 9250833439874351877,
+        13862484359527728515, 2346507365006083650, 1168864526675804870, 34095955243042024,
+        3466914240207415127]
+
+
+def test_xoroshiro128starstar_reference_outputs():
+    stream = Xoroshiro128StarStar(0)
+    stream.set_state((1, 2))
+    assert stream.outputs(10) == [
+        5760, 97769243520, 9706862127477703552, 9223447511460779954, 8358291023205304566,
+        15695619998649302768, 8517900938696309774, 16586480348202605369, 6959129367028440372,
+        16822147227405758281]
+
+
+def test_xorshift128_matches_rand_xorshift_published_values():
+    # rand_xorshift test_xorshift_true_values: seed bytes 16..1 = x, y, z, w little-endian
+    stream = Xorshift128(0)
+    stream.set_state((0x0D0E0F10, 0x090A0B0C, 0x05060708, 0x01020304))
+    assert stream.outputs(9) == [2081028795, 620940381, 269070770, 16943764, 854422573, 29242889,
+                                 1550291885, 1227154591, 271695242]
+
+
+def test_xorshift128plus_matches_npm_reference_json():
+    # npm xorshift's reference.json ("1-2"), produced by Vigna's C code from s = {1, 2}
+    stream = Xorshift128Plus(0)
+    stream.set_state((1, 2))
+    assert stream.outputs(6) == [0x3, 0x800025, 0x2040083, 0x4000020C2460, 0xC00002108D21,
+                                 0x100120190F76B]
+
+
+def test_xorshift128_seed_zero_is_marsaglias_default_stream():
+    assert Xorshift128(0).get_state() == (123456789, 362436069, 521288629, 88675123)
+
+
+def test_splitmix64_first_output_of_zero():
+    assert SplitMix64(0).next_raw() == 0xE220A8397B1DCDAF
+
+
+def test_xorwow_first_outputs_of_curand_init_zero():
+    assert Xorwow(0).outputs(3) == [3179217846, 1883133293, 2220552389]
+
+
+@FAST
+@given(seed=seeds_of(Xorwow))
+def test_xorwow_double_is_curand_uniform_double(seed):
+    a, b = Xorwow(seed), Xorwow(seed)
+    x, y = b.next_raw(), b.next_raw()
+    u = a.next_double()
+    assert 0.0 < u <= 1.0
+    assert u == (x ^ (y << 21)) * 2.0**-53 + 2.0**-54
+
+
+def test_v8_seeds_are_the_int_flag():
+    # --random-seed=3735928495 and --random-seed=-559038801 are the same 32-bit int
+    # (node --random-seed=-559038801: Math.random() * 2**52, first two calls)
+    assert V8MathRandom(3735928495).outputs(2) == [642450129986211, 4296593293269259]
+    assert V8MathRandom(1).outputs(2) == [662952668680055, 1234589595471429]
+
+
+@FAST
+@given(seed=seeds_of(V8MathRandom), skip=st.integers(0, 130))
+def test_v8_cache_is_served_last_first(seed, skip):
+    stream = V8MathRandom(seed)
+    stream.jump(skip)
+    s0, s1, index = stream.get_state()
+    refill = V8MathRandom(seed)
+    refill.set_state((s0, s1, 0))
+    # the next refill computes 64 fresh states; they come out in reverse
+    block = refill.outputs(64)
+    forward, a, b = [], s0, s1
+    for _ in range(64):
+        a, b = V8MathRandom._forward(a, b)
+        forward.append(a >> 12)
+    assert block == forward[::-1]
+    u = V8MathRandom(seed)
+    assert u.next_double() == V8MathRandom(seed).next_raw() / 2.0**52
