@@ -1,14 +1,59 @@
-"""LCG and friends: linear congruential generators as real runtimes seed and use them."""
+"""LCG and friends: linear congruential generators as real runtimes seed and use them.
+
+Every generator here is an affine map ``x -> a*x + c (mod m)`` on its state, read out by some
+runtime-specific output function. All of them are invertible (the multipliers are odd for
+``m = 2**k`` and nonzero for prime ``m``), so :meth:`PRNG.step_back` uses the modular inverse
+and :meth:`PRNG.jump` the closed form ``x_n = a**n x + c (a**n - 1)/(a - 1)``.
+
+The non-LCG "friends" of the catalog row (glibc's additive feedback, .NET's subtractive
+generator, the ranlux subtract-with-carry bases, ``knuth_b``) live in ``lcg_friends``.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import numpy as np
 
 from kernels.prng import PRNG, TWO_POW_53
 
-__all__ = ["JavaRandom", "GENERATORS"]
+__all__ = [
+    "JavaRandom",
+    "AnsiCRand",
+    "MsvcRand",
+    "BorlandRand",
+    "GlibcRandR",
+    "Drand48",
+    "DelphiRandom",
+    "Randu",
+    "NumericalRecipes",
+    "KnuthMMIX",
+    "MinstdRand0",
+    "MinstdRand",
+    "affine_power",
+    "GENERATORS",
+]
 
 _MASK48 = (1 << 48) - 1
+_TWO_POW_32 = float(1 << 32)
+_TWO_POW_48 = float(1 << 48)
+
+
+def affine_power(a: int, c: int, n: int, modulus: int) -> tuple[int, int]:
+    """``(A, C)`` with ``x -> A*x + C`` equal to ``n`` steps of ``x -> a*x + c`` mod ``modulus``.
+
+    Square-and-multiply on the affine maps themselves, so no division by ``a - 1`` is needed
+    (that quotient does not exist mod ``2**k``).
+    """
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    mult, incr = 1, 0
+    while n:
+        if n & 1:
+            mult, incr = (mult * a) % modulus, (incr * a + c) % modulus
+        a, c = (a * a) % modulus, (c * (a + 1)) % modulus
+        n >>= 1
+    return mult, incr
 
 
 class JavaRandom(PRNG):
@@ -74,4 +119,444 @@ class JavaRandom(PRNG):
         return out
 
 
-GENERATORS = (JavaRandom,)
+# ---- LCGs modulo a power of two ----------------------------------------------------------------
+
+
+class _PowerOfTwoLCG(PRNG):
+    """``x -> MULTIPLIER*x + INCREMENT mod 2**state_bits``, one step per raw output.
+
+    Subclasses set the constants, :meth:`_seed_state` (the runtime's seeding) and the output
+    function twice: :meth:`_output` on Python ints, :meth:`_output_np` on ``uint64`` arrays.
+    ``state_bits`` is at most 64: numpy's ``uint64`` products wrap mod 2**64 and masking then
+    reduces them exactly mod ``2**state_bits``.
+    """
+
+    family = "lcg"
+    invertible = True
+
+    MULTIPLIER: ClassVar[int]
+    INCREMENT: ClassVar[int]
+
+    def __init__(self, seed: int) -> None:
+        self.state = self._seed_state(self.check_seed(seed))
+
+    # ---- what subclasses define ----
+
+    @classmethod
+    def _seed_state(cls, seed: int) -> int:
+        return seed & cls._mask()
+
+    @classmethod
+    def _seed_state_np(cls, seeds: np.ndarray) -> np.ndarray:
+        return seeds & np.uint64(cls._mask())
+
+    @staticmethod
+    def _output(state: int) -> int:
+        raise NotImplementedError
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    # ---- the LCG machinery ----
+
+    @classmethod
+    def _mask(cls) -> int:
+        return (1 << cls.state_bits) - 1
+
+    def next_raw(self) -> int:
+        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & self._mask()
+        return self._output(self.state)
+
+    def step_back(self) -> None:
+        inverse = pow(self.MULTIPLIER, -1, 1 << self.state_bits)
+        self.state = ((self.state - self.INCREMENT) * inverse) & self._mask()
+
+    def jump(self, n: int) -> None:
+        mult, incr = affine_power(self.MULTIPLIER, self.INCREMENT, n, 1 << self.state_bits)
+        self.state = (self.state * mult + incr) & self._mask()
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.state,)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        (self.state,) = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        state = cls._seed_state_np(np.asarray(seeds, dtype=np.uint64))
+        dtype = np.uint64 if cls.output_bits > 32 else np.uint32
+        out = np.empty((len(state), n), dtype=dtype)
+        mult, incr, mask = np.uint64(cls.MULTIPLIER), np.uint64(cls.INCREMENT), np.uint64(cls._mask())
+        for col in range(n):
+            state = (state * mult + incr) & mask
+            out[:, col] = cls._output_np(state).astype(dtype)
+        return out
+
+
+class _Rand15(_PowerOfTwoLCG):
+    """The classic C ``rand()`` shape: 32-bit state, ``rand()`` = bits 16..30 (``RAND_MAX`` 32767).
+
+    ``srand(seed)`` stores the seed as the state; the next ``rand()`` steps first.
+    """
+
+    state_bits = 32
+    output_bits = 15
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (srand(unsigned int seed): the seed is the state)"
+    native_below = "c_rand_mod"
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return (state >> 16) & 0x7FFF
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return (state >> np.uint64(16)) & np.uint64(0x7FFF)
+
+
+class AnsiCRand(_Rand15):
+    """The C standard's example ``rand()``: ``next = next*1103515245 + 12345``,
+    ``rand() = (next/65536) % 32768`` (ISO C 7.22.2.2; also POSIX, old BSD and many embedded libcs).
+
+    The standard declares ``next`` as ``unsigned long``; only bits 16..30 are ever read and they do
+    not depend on bits 32 and up, so a 32-bit state reproduces it for every width of ``long``.
+    """
+
+    name = "ansi_c_rand"
+    seeding = "srand(seed): next = seed"
+    vouched_by = ("glibc 2.36 random() in TYPE_0 mode (initstate with an 8-byte state), which runs "
+                  "this recurrence mod 2**31: its bits 16..30 are the example's rand()")
+
+    MULTIPLIER = 1103515245
+    INCREMENT = 12345
+
+
+class MsvcRand(_Rand15):
+    """Microsoft C runtime ``rand()`` (msvcrt.dll / UCRT): ``holdrand*214013 + 2531011``,
+    ``rand() = (holdrand >> 16) & 0x7fff``; ``srand(seed)`` sets ``holdrand = seed``."""
+
+    name = "msvc_rand"
+    seeding = "srand(seed): holdrand = seed (rand() without srand() is srand(1))"
+    vouched_by = ("msvcrt.dll rand() as reimplemented by Wine 8.0 (a MinGW-w64 program run under "
+                  "Wine); the published first outputs after srand(1): 41, 18467, 6334, 26500, 19169")
+
+    MULTIPLIER = 214013
+    INCREMENT = 2531011
+
+
+class BorlandRand(_Rand15):
+    """Borland C/C++ (Turbo C, BC++, C++Builder) ``rand()``: ``Seed = 22695477*Seed + 1``
+    (0x015A4E35), ``rand() = (Seed >> 16) & 0x7fff``; ``srand(seed)`` sets ``Seed = seed``."""
+
+    name = "borland_rand"
+    seeding = "srand(seed): Seed = seed (rand() without srand() is srand(1))"
+    vouched_by = ("published algorithm only (Borland RTL rand.c: MULTIPLIER 0x015a4e35, "
+                  "INCREMENT 1); no Borland runtime runs here")
+
+    MULTIPLIER = 22695477
+    INCREMENT = 1
+
+
+class GlibcRandR(_PowerOfTwoLCG):
+    """glibc ``rand_r(&seed)``: three steps of ``next*1103515245 + 12345`` per call, keeping
+    11 + 10 + 10 bits (bits 16..26, 16..25, 16..25 of the three states) of a 31-bit result.
+
+    The state is the ``unsigned int`` the caller passes; ``rand_r`` writes the third state back.
+    One raw output is three LCG steps, so :meth:`step_back` and :meth:`jump` move by three.
+    """
+
+    name = "glibc_rand_r"
+    seeding = "unsigned int seed = seed; rand_r(&seed)"
+    state_bits = 32
+    output_bits = 31
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (the unsigned int rand_r() advances)"
+    native_below = "c_rand_mod"
+    vouched_by = "glibc 2.36 rand_r()"
+
+    MULTIPLIER = 1103515245
+    INCREMENT = 12345
+
+    def next_raw(self) -> int:
+        a, c, mask = self.MULTIPLIER, self.INCREMENT, self._mask()
+        s1 = (self.state * a + c) & mask
+        s2 = (s1 * a + c) & mask
+        s3 = (s2 * a + c) & mask
+        self.state = s3
+        return (((s1 >> 16) & 0x7FF) << 20) ^ (((s2 >> 16) & 0x3FF) << 10) ^ ((s3 >> 16) & 0x3FF)
+
+    def step_back(self) -> None:
+        for _ in range(3):
+            super().step_back()
+
+    def jump(self, n: int) -> None:
+        super().jump(3 * n)
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        state = np.asarray(seeds, dtype=np.uint64) & np.uint64(cls._mask())
+        out = np.empty((len(state), n), dtype=np.uint32)
+        a, c, mask = np.uint64(cls.MULTIPLIER), np.uint64(cls.INCREMENT), np.uint64(cls._mask())
+        sixteen = np.uint64(16)
+        for col in range(n):
+            s1 = (state * a + c) & mask
+            s2 = (s1 * a + c) & mask
+            state = (s2 * a + c) & mask
+            word = (((s1 >> sixteen) & np.uint64(0x7FF)) << np.uint64(20)) \
+                ^ (((s2 >> sixteen) & np.uint64(0x3FF)) << np.uint64(10)) \
+                ^ ((state >> sixteen) & np.uint64(0x3FF))
+            out[:, col] = word.astype(np.uint32)
+        return out
+
+
+class Drand48(_PowerOfTwoLCG):
+    """The SVID/POSIX ``*rand48`` family on glibc: 48-bit LCG ``x*0x5DEECE66D + 0xB``.
+
+    ``srand48(seed)`` sets ``x = (seed mod 2**32) << 16 | 0x330E`` (glibc keeps only the low 32 bits
+    of the ``long``). Raw output: ``lrand48()`` = ``x >> 17`` (31 bits), so ``c_rand_mod:N`` is
+    ``lrand48() % N``. :meth:`next_double` is ``drand48()`` = ``x / 2**48`` (glibc fills the 52-bit
+    mantissa with the 48 state bits, exactly this quotient), so ``float_mul:N`` is
+    ``floor(drand48() * N)``. ``mrand48()`` (``x >> 16`` as a signed 32-bit int) needs bit 16,
+    which the 31-bit raw output does not carry: it is not expressible as a stream here.
+    """
+
+    name = "drand48"
+    seeding = "srand48(seed): x = (seed & 0xffffffff) << 16 | 0x330E"
+    state_bits = 48
+    output_bits = 31
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (glibc's srand48 discards the higher bits of the long)"
+    native_below = "float_mul"
+    vouched_by = "glibc 2.36 srand48(), lrand48(), drand48()"
+
+    MULTIPLIER = 0x5DEECE66D
+    INCREMENT = 0xB
+
+    @classmethod
+    def _seed_state(cls, seed: int) -> int:
+        return ((seed & 0xFFFFFFFF) << 16) | 0x330E
+
+    @classmethod
+    def _seed_state_np(cls, seeds: np.ndarray) -> np.ndarray:
+        return ((seeds & np.uint64(0xFFFFFFFF)) << np.uint64(16)) | np.uint64(0x330E)
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return state >> 17
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return state >> np.uint64(17)
+
+    def next_double(self) -> float:
+        self.next_raw()
+        return self.state / _TWO_POW_48
+
+
+class DelphiRandom(_PowerOfTwoLCG):
+    """Delphi (and Turbo Pascal 7 for ``Random``'s state) ``System.Random``:
+    ``RandSeed := RandSeed * $08088405 + 1`` mod 2**32.
+
+    Raw output: the new ``RandSeed`` as an unsigned 32-bit word. ``Random(N)`` is
+    ``(UInt64(RandSeed) * N) shr 32`` and the float ``Random`` is ``RandSeed / 2**32``; with
+    :meth:`next_double` = ``raw / 2**32`` (exact in a double), ``float_mul:N`` equals ``Random(N)``
+    exactly for ``N <= 2**21`` (the product ``raw * N`` then fits the 53-bit mantissa).
+    """
+
+    name = "delphi_random"
+    seeding = "RandSeed := seed (RandSeed is a 32-bit Integer; its bit pattern is the state)"
+    state_bits = 32
+    output_bits = 32
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (RandSeed's bits; Randomize would set it from the clock)"
+    native_below = "float_mul"
+    vouched_by = ("published algorithm only (Delphi System.pas _RandInt/_RandExt: IMUL 08088405H, "
+                  "INC; result = high dword of RandSeed*Range); the DelphiBasics example: "
+                  "1 + Random(100) from RandSeed 0 gives 1, 4, 87, 21, 28; no Delphi runtime runs here")
+
+    MULTIPLIER = 134775813
+    INCREMENT = 1
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return state
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return state
+
+    def next_double(self) -> float:
+        return self.next_raw() / _TWO_POW_32
+
+
+class Randu(_PowerOfTwoLCG):
+    """IBM System/360 SSP ``RANDU``: ``IY = IX * 65539`` mod 2**31 (the sign fix-up of the Fortran
+    is exactly the reduction mod 2**31). Raw output: the new state, 31 bits.
+
+    IBM asked for an odd seed; any nonzero seed is accepted (even seeds run in a sub-lattice
+    with a shorter period). Seed 0 is rejected: it stays 0 forever.
+    """
+
+    name = "randu"
+    seeding = "IX = seed; CALL RANDU(IX, IY, YFL); IX = IY"
+    state_bits = 31
+    output_bits = 31
+    seed_bits = 31
+    seed_space = "1 <= seed < 2**31 (IBM: any odd integer; 0 is a fixed point)"
+    vouched_by = ("published algorithm only (IBM SSP RANDU); first states from seed 1 as in "
+                  "OEIS A096555 / Knuth TAOCP 3.3.4: 65539, 393225, 1769499, ...")
+
+    MULTIPLIER = 65539
+    INCREMENT = 0
+
+    @classmethod
+    def check_seed(cls, seed: int) -> int:
+        seed = super().check_seed(seed)
+        if seed == 0:
+            raise ValueError(f"{cls.name}: seed 0 is a fixed point of RANDU ({cls.seed_space})")
+        return seed
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return state
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return state
+
+
+class NumericalRecipes(_PowerOfTwoLCG):
+    """Numerical Recipes in C's quick-and-dirty generator (``ranqd1``):
+    ``idum = 1664525L*idum + 1013904223L`` with 32-bit ``unsigned long``. Raw output: ``idum``."""
+
+    name = "numerical_recipes"
+    seeding = "idum = seed"
+    state_bits = 32
+    output_bits = 32
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32"
+    vouched_by = ("published algorithm only (Numerical Recipes in C, 2nd ed., section 7.1, "
+                  "ranqd1); no runtime ships it")
+
+    MULTIPLIER = 1664525
+    INCREMENT = 1013904223
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return state
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return state
+
+
+class KnuthMMIX(_PowerOfTwoLCG):
+    """Knuth's MMIX LCG: ``x*6364136223846793005 + 1442695040888963407`` mod 2**64, seeded with
+    ``x = seed``. Raw output: the high 32 bits of the new state."""
+
+    name = "knuth_mmix"
+    seeding = "x = seed"
+    state_bits = 64
+    output_bits = 32
+    seed_bits = 64
+    seed_space = "0 <= seed < 2**64"
+    vouched_by = "published constants only (Knuth, MMIXware); no runtime ships it"
+
+    MULTIPLIER = 6364136223846793005
+    INCREMENT = 1442695040888963407
+
+    @staticmethod
+    def _output(state: int) -> int:
+        return state >> 32
+
+    @staticmethod
+    def _output_np(state: np.ndarray) -> np.ndarray:
+        return state >> np.uint64(32)
+
+
+# ---- Lehmer generators modulo a prime ----------------------------------------------------------
+
+
+class _Minstd(PRNG):
+    """``std::linear_congruential_engine<uint_fast32_t, A, 0, 2**31 - 1>`` (libstdc++).
+
+    ``seed(s)`` sets ``x = s mod m``, and ``x = 1`` when that is 0 (the standard's rule for
+    ``c == 0``). Raw output: the new state, in ``[1, 2**31 - 2]``.
+    """
+
+    family = "lcg"
+    state_bits = 31
+    output_bits = 31
+    seed_bits = 32
+    seed_space = "0 <= seed < 2**32 (reduced mod 2**31 - 1; 0 and 2**31 - 1 give the state 1)"
+    invertible = True
+    vouched_by = "g++ 12 libstdc++ <random>"
+
+    MODULUS = (1 << 31) - 1
+    MULTIPLIER: ClassVar[int]
+
+    def __init__(self, seed: int) -> None:
+        self.state = self.check_seed(seed) % self.MODULUS or 1
+
+    def next_raw(self) -> int:
+        self.state = self.state * self.MULTIPLIER % self.MODULUS
+        return self.state
+
+    def step_back(self) -> None:
+        self.state = self.state * pow(self.MULTIPLIER, -1, self.MODULUS) % self.MODULUS
+
+    def jump(self, n: int) -> None:
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        self.state = self.state * pow(self.MULTIPLIER, n, self.MODULUS) % self.MODULUS
+
+    def get_state(self) -> tuple[int, ...]:
+        return (self.state,)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        (self.state,) = state
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        modulus = np.uint64(cls.MODULUS)
+        state = np.asarray(seeds, dtype=np.uint64) % modulus
+        state[state == 0] = 1
+        out = np.empty((len(state), n), dtype=np.uint32)
+        mult = np.uint64(cls.MULTIPLIER)
+        for col in range(n):
+            state = state * mult % modulus  # < 2**31 * 2**16: no wrap
+            out[:, col] = state.astype(np.uint32)
+        return out
+
+
+class MinstdRand0(_Minstd):
+    """``std::minstd_rand0``: Park and Miller's 1988 minimal standard, ``16807 x mod 2**31 - 1``."""
+
+    name = "minstd_rand0"
+    seeding = "std::minstd_rand0(seed) (default constructor: seed 1)"
+    MULTIPLIER = 16807
+
+
+class MinstdRand(_Minstd):
+    """``std::minstd_rand``: Park, Miller and Stockmeyer's 1993 revision, ``48271 x mod 2**31 - 1``."""
+
+    name = "minstd_rand"
+    seeding = "std::minstd_rand(seed) (default constructor: seed 1)"
+    MULTIPLIER = 48271
+
+
+GENERATORS = (
+    JavaRandom,
+    AnsiCRand,
+    MsvcRand,
+    BorlandRand,
+    GlibcRandR,
+    Drand48,
+    DelphiRandom,
+    Randu,
+    NumericalRecipes,
+    KnuthMMIX,
+    MinstdRand0,
+    MinstdRand,
+)
