@@ -1,0 +1,1 @@
+/* empty: GSL sources include <config.h> */
