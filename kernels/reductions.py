@@ -13,6 +13,12 @@ A reduction is written as a spec string, ``KIND`` or ``KIND:ARG[:ARG]``:
                        ``getrandbits(k)`` (top ``k`` bits of a 32-bit word), rejecting ``>= N``
 ``masked:N``           mask-and-reject on 32-bit words: numpy ``RandomState.randint(N)``,
                        Ruby ``Random#rand(N)``
+``lemire32:N``         Lemire's multiply-and-reject on 32-bit words: numpy
+                       ``Generator.integers(N)``, libstdc++ ``uniform_int_distribution`` on a
+                       32-bit engine
+``lemire64:N``         the same on 64-bit raw words: libstdc++ ``uniform_int_distribution`` on a
+                       64-bit engine
+``pcg_bounded:N``      the PCG reference's ``pcg32_boundedrand_r``: reject below ``2**32 mod N``
 ``php_range:A:B``      PHP 7.1+ ``mt_rand(A, B)`` (uniform ``rand_range32`` with rejection)
 ``php_legacy_range:A:B`` PHP 5.2.1..7.0 ``mt_rand(A, B)`` (``RAND_RANGE_BADSCALING``)
 ``float_mul:N``        ``floor(u * N)`` with ``u`` the runtime's double (``PRNG.next_double``)
@@ -32,7 +38,7 @@ from typing import Callable
 
 from kernels.prng import PRNG
 
-__all__ = ["Reduction", "parse_reduction", "REDUCTION_KINDS", "supported_reductions"]
+__all__ = ["Reduction", "parse_reduction", "native_below", "REDUCTION_KINDS", "supported_reductions"]
 
 _MAX_ALPHABET = 1 << 32
 
@@ -151,6 +157,32 @@ def _php_legacy_range(low: int, high: int) -> Callable[[PRNG], int]:
     return draw
 
 
+def _lemire(bound: int, word_bits: int) -> Callable[[PRNG], int]:
+    mask = (1 << word_bits) - 1
+    threshold = (1 << word_bits) % bound
+
+    def draw(stream: PRNG) -> int:
+        word = stream.next_u32 if word_bits == 32 else stream.next_raw
+        product = word() * bound
+        while (product & mask) < threshold:
+            product = word() * bound
+        return product >> word_bits
+
+    return draw
+
+
+def _pcg_bounded(bound: int) -> Callable[[PRNG], int]:
+    threshold = (1 << 32) % bound
+
+    def draw(stream: PRNG) -> int:
+        while True:
+            value = stream.next_raw()
+            if value >= threshold:
+                return value % bound
+
+    return draw
+
+
 def _float_mul(bound: int) -> Callable[[PRNG], int]:
     return lambda stream: math.floor(stream.next_double() * bound)
 
@@ -159,9 +191,17 @@ def _mod(bound: int) -> Callable[[PRNG], int]:
     return lambda stream: stream.next_raw() % bound
 
 
+def native_below(generator: type[PRNG] | PRNG, bound: int) -> "Reduction":
+    """The runtime's own "integer below ``bound``" for ``generator`` (``PRNG.native_below``)."""
+    kind = generator.native_below
+    if kind in ("php_range", "php_legacy_range"):
+        return parse_reduction(f"{kind}:0:{bound - 1}")
+    return parse_reduction(f"{kind}:{bound}")
+
+
 def _digits(count: int) -> Callable[[PRNG], int]:
     def draw(stream: PRNG) -> int:
-        below_ten = parse_reduction(f"{stream.native_below}:10")
+        below_ten = native_below(stream, 10)
         value = 0
         for _ in range(count):
             value = value * 10 + below_ten.draw(stream)
@@ -197,8 +237,14 @@ def _needs_wide_enough(generator: type[PRNG], reduction: Reduction) -> str | Non
     return None
 
 
+def _needs_64_bit_raw(generator: type[PRNG], _reduction: Reduction) -> str | None:
+    if generator.output_bits != 64:
+        return f"it reads 64-bit raw outputs and {generator.name} outputs {generator.output_bits} bits"
+    return None
+
+
 def _needs_native_digit(generator: type[PRNG], _reduction: Reduction) -> str | None:
-    below = parse_reduction(f"{generator.native_below}:10")
+    below = native_below(generator, 10)
     check = _REQUIREMENTS.get(below.kind)
     return check(generator, below) if check else None
 
@@ -209,6 +255,9 @@ _REQUIREMENTS: dict[str, Callable[[type[PRNG], Reduction], str | None]] = {
     "java_nextint": _needs_32_bit_raw,
     "python_randbelow": _needs_u32,
     "masked": _needs_u32,
+    "lemire32": _needs_u32,
+    "lemire64": _needs_64_bit_raw,
+    "pcg_bounded": _needs_32_bit_raw,
     "php_range": _needs_u32,
     "php_legacy_range": _needs_u32,
     "digits": _needs_native_digit,
@@ -221,6 +270,9 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., Callable[[PRNG], int]], b
     "java_nextint": (("N",), _java_nextint, False),
     "python_randbelow": (("N",), _python_randbelow, False),
     "masked": (("N",), _masked, False),
+    "lemire32": (("N",), lambda bound: _lemire(bound, 32), False),
+    "lemire64": (("N",), lambda bound: _lemire(bound, 64), False),
+    "pcg_bounded": (("N",), _pcg_bounded, False),
     "php_range": (("A", "B"), _php_range, False),
     "php_legacy_range": (("A", "B"), _php_legacy_range, True),
     "float_mul": (("N",), _float_mul, False),

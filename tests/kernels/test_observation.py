@@ -28,9 +28,20 @@ hypotheses = st.builds(
 ).filter(lambda t: _applicable(t[0], t[2]))
 
 
-def _make(name, seed, spec, offset, skips) -> Hypothesis:
+def valid_seed(name: str, seed: int) -> int:
+    """``seed`` folded into the generator's seed space, nudged off the few seeds it refuses."""
     cls = all_generators()[name]
     seed %= 1 << cls.seed_bits
+    for candidate in (seed, seed + 1, 1, 12345):
+        try:
+            return cls.check_seed(candidate)
+        except ValueError:
+            continue
+    raise AssertionError(f"no valid seed found for {name}")
+
+
+def _make(name, seed, spec, offset, skips) -> Hypothesis:
+    seed = valid_seed(name, seed)
     schedule = SkipSchedule(skips=tuple(skips), then=skips[-1] if skips else 0)
     return Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset, skip=schedule)
 
@@ -47,7 +58,7 @@ def test_offset_drops_leading_draws(params, n):
 @given(st.sampled_from(NAMES), st.integers(0, 2**32 - 1), st.integers(0, 4))
 def test_constant_skip_samples_the_raw_stream(name, seed, k):
     cls = all_generators()[name]
-    seed %= 1 << cls.seed_bits
+    seed = valid_seed(name, seed)
     raw = cls(seed).outputs(10 * (k + 1))
     h = Hypothesis(generator=name, seed=seed, reduction="raw", skip=SkipSchedule.constant(k))
     assert predict(h, 10) == raw[:: k + 1]
