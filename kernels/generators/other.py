@@ -56,19 +56,25 @@ def _glibc_rand(seed: int, count: int) -> list[int]:
 def _glibc_rand_many(seeds: np.ndarray, count: int) -> np.ndarray:
     """:func:`_glibc_rand` for many seeds at once: shape ``(len(seeds), count)``, uint32."""
     seeds = np.asarray(seeds, dtype=np.uint64)
-    r = np.empty((len(seeds), 344 + count), dtype=np.uint64)
-    r[:, 0] = seeds = np.where(seeds == 0, np.uint64(1), seeds)
+    seeds = np.where(seeds == 0, np.uint64(1), seeds)
     word = seeds.astype(np.int64)
     word = np.where(word >= 1 << 31, word - (1 << 32), word)
     hi = np.where(word < 0, -(-word // 127773), word // 127773)
     word = 16807 * (word - hi * 127773) - 2836 * hi
-    r[:, 1] = np.where(word < 0, word + 2147483647, word).astype(np.uint64)
-    for i in range(2, 31):
-        r[:, i] = (r[:, i - 1] * np.uint64(16807)) % np.uint64(2147483647)
-    r[:, 31:34] = r[:, 0:3]
+    word = np.where(word < 0, word + 2147483647, word)
+    r = [seeds.astype(np.uint32), word.astype(np.uint32)]
+    for _ in range(2, 31):
+        word = (word * 16807) % 2147483647
+        r.append(word.astype(np.uint32))
+    r.extend(r[0:3])
+    # only a window of the last 31 words is needed: keep memory per seed small
+    out = np.empty((len(seeds), count), dtype=np.uint32)
     for i in range(34, 344 + count):
-        r[:, i] = (r[:, i - 31] + r[:, i - 3]) & np.uint64(_M32)
-    return (r[:, 344:] >> np.uint64(1)).astype(np.uint32)
+        r.append(r[-31] + r[-3])
+        del r[0]
+        if i >= 344:
+            out[:, i - 344] = r[-1] >> 1
+    return out
 
 
 def _mul64_many(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,8 +143,9 @@ class Well512a(PRNG):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        for seed in np.asarray(seeds).tolist():
-            cls.check_seed(int(seed))
+        seeds = np.asarray(seeds, dtype=np.uint64)
+        if np.any(seeds > np.uint64(_M32)):
+            raise ValueError(f"{cls.name}: seeds must be below 2**32")
         s = _glibc_rand_many(seeds, 16)
         out = np.empty((len(s), n), dtype=np.uint32)
         i = 0
@@ -299,7 +306,7 @@ class Cmwc4096(PRNG):
         count = len(xcng)
         # only the first min(n, 4096) table words are read before the table wraps
         width = min(n, 4096)
-        q = np.empty((count, width), dtype=np.uint64)
+        q = np.empty((count, width), dtype=np.uint32)
         xs = np.full(count, cls.XS0, dtype=np.uint32)
         for k in range(width):
             xcng = xcng * np.uint32(69069) + np.uint32(123)
@@ -312,7 +319,7 @@ class Cmwc4096(PRNG):
         m32 = np.uint64(_M32)
         for col in range(n):
             i = col & 4095
-            t = np.uint64(cls.A) * q[:, i] + c
+            t = np.uint64(cls.A) * q[:, i].astype(np.uint64) + c
             c = t >> np.uint64(32)
             x = (t + c) & m32
             wrap = x < c
