@@ -7,9 +7,10 @@ conversion and 64-entry cache) and cuRAND's default device generator (xorwow aft
 ``curand_init(seed, 0, 0)``).
 
 Every step of these generators is an invertible linear map over GF(2) (xorwow adds a Weyl
-counter, which is invertible too), so every class here steps backwards. The xoshiro/xoroshiro
-family and splitmix64 live in :mod:`kernels.generators.xoshiro`; the bit helpers below are
-shared with it.
+counter, which is invertible too), so every class here steps backwards, and ``jump(n)`` is
+exact and cheap for any ``n`` through the characteristic polynomial of the step
+(:class:`GF2Jump`). The xoshiro/xoroshiro family and splitmix64 live in
+:mod:`kernels.generators.xoshiro`; the bit and GF(2) helpers below are shared with it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ __all__ = [
     "V8MathRandom",
     "Xorwow",
     "GENERATORS",
+    "GF2Jump",
+    "berlekamp_massey_gf2",
+    "gf2_xpow_mod",
     "GOLDEN_GAMMA",
     "MASK32",
     "MASK64",
@@ -120,6 +124,112 @@ def splitmix64_words_np(seeds: np.ndarray, count: int) -> list[np.ndarray]:
     return words
 
 
+# ---- jump-ahead over GF(2) ----------------------------------------------------------------------
+#
+# Every generator here (bar splitmix64 and xorwow's Weyl counter) steps by a linear map T of its
+# k-bit state over GF(2) with full period 2**k - 1, so T's characteristic polynomial p is
+# primitive and is also the minimal polynomial of any nonzero bit of the state sequence
+# (Berlekamp-Massey on 2k bits finds it). Then T**n = r(T) with r = x**n mod p, and r(T) s is the
+# xor of the states T**i s for the set bits i of r: k steps instead of n. The authors' jump()
+# functions are this with r precomputed for n = 2**64, 2**128...
+
+
+def berlekamp_massey_gf2(bits: list[int]) -> int:
+    """The characteristic polynomial (bit i = coefficient of x**i, monic) of the shortest linear
+    recurrence over GF(2) that generates ``bits``."""
+    conn, prev = 1, 1  # connection polynomials C(x), B(x), bit i = coefficient of x**i
+    length, shift = 0, 1
+    for pos, bit in enumerate(bits):
+        discrepancy = bit
+        for i in range(1, length + 1):
+            discrepancy ^= ((conn >> i) & 1) & bits[pos - i]
+        if not discrepancy:
+            shift += 1
+            continue
+        updated = conn ^ (prev << shift)
+        if 2 * length <= pos:
+            prev, length, shift = conn, pos + 1 - length, 1
+        else:
+            shift += 1
+        conn = updated
+    # C(x) = 1 + c1 x + ... + cL x**L  ->  x**L C(1/x)
+    return sum(1 << (length - i) for i in range(length + 1) if (conn >> i) & 1)
+
+
+def _gf2_mulmod(a: int, b: int, poly: int) -> int:
+    degree = poly.bit_length() - 1
+    result = 0
+    while b:
+        if b & 1:
+            result ^= a
+        b >>= 1
+        a <<= 1
+        if (a >> degree) & 1:
+            a ^= poly
+    return result
+
+
+def gf2_xpow_mod(n: int, poly: int) -> int:
+    """``x**n mod poly`` over GF(2) (polynomials as ints, bit i = coefficient of x**i)."""
+    result, base = 1, 2 if poly.bit_length() > 2 else 2 ^ poly
+    while n:
+        if n & 1:
+            result = _gf2_mulmod(result, base, poly)
+        base = _gf2_mulmod(base, base, poly)
+        n >>= 1
+    return result
+
+
+class GF2Jump:
+    """Mixin for full-period GF(2)-linear generators: ``jump(n)`` in ``linear_bits`` steps.
+
+    The linear state is ``get_state()`` unless a class says otherwise; its characteristic
+    polynomial is found once per class by Berlekamp-Massey on the lowest bit of the first state
+    word of stream ``cls(1)``.
+    """
+
+    #: width of the GF(2)-linear part of the state (the polynomial's degree)
+    linear_bits: int
+
+    def _linear_words(self) -> tuple[int, ...]:
+        return tuple(self.get_state())
+
+    def _set_linear_words(self, words: tuple[int, ...]) -> None:
+        self.set_state(words)
+
+    @classmethod
+    def characteristic_polynomial(cls) -> int:
+        poly = cls.__dict__.get("_charpoly")
+        if poly is None:
+            stream = cls(1)
+            bits = []
+            for _ in range(2 * cls.linear_bits):
+                bits.append(stream._linear_words()[0] & 1)
+                stream.next_raw()
+            poly = berlekamp_massey_gf2(bits)
+            if poly.bit_length() - 1 != cls.linear_bits:
+                raise AssertionError(f"{cls.name}: recurrence of degree {poly.bit_length() - 1}")
+            cls._charpoly = poly
+        return poly
+
+    def _jump_linear(self, n: int) -> None:
+        poly = self.characteristic_polynomial()
+        wanted = gf2_xpow_mod(n, poly)
+        acc = [0] * len(self._linear_words())
+        for i in range(self.linear_bits):
+            if (wanted >> i) & 1:
+                acc = [a ^ w for a, w in zip(acc, self._linear_words())]
+            self.next_raw()
+        self._set_linear_words(tuple(acc))
+
+    def jump(self, n: int) -> None:
+        if n <= self.linear_bits:
+            for _ in range(n):
+                self.next_raw()
+        else:
+            self._jump_linear(n)
+
+
 def _nonzero_seed(cls: type[PRNG], seed: int,
                   why: str = "the all-zero state is a fixed point") -> int:
     seed = PRNG.check_seed.__func__(cls, seed)  # the base range check, then ours
@@ -131,7 +241,7 @@ def _nonzero_seed(cls: type[PRNG], seed: int,
 # ---- Marsaglia (2003) -------------------------------------------------------------------------
 
 
-class Xorshift32(PRNG):
+class Xorshift32(GF2Jump, PRNG):
     """Marsaglia's 32-bit xorshift, shifts (13, 17, 5), the state being the seed.
 
     Reproduces ``xor32()`` of Marsaglia, "Xorshift RNGs", J. Stat. Softw. 8(14), 2003, with
@@ -143,7 +253,7 @@ class Xorshift32(PRNG):
     name = "xorshift32"
     family = "xorshift"
     seeding = "y = seed (Marsaglia 2003 xor32 with its state set to the seed)"
-    state_bits = 32
+    state_bits = linear_bits = 32
     output_bits = 32
     seed_bits = 32
     seed_space = "1 <= seed < 2**32 (0 is a fixed point; the paper's own start is y=2463534242)"
@@ -189,7 +299,7 @@ class Xorshift32(PRNG):
         return out
 
 
-class Xorshift64(PRNG):
+class Xorshift64(GF2Jump, PRNG):
     """Marsaglia's 64-bit xorshift, shifts (13, 7, 17), the state being the seed.
 
     Reproduces ``xor64()`` of Marsaglia 2003 with ``x = seed`` instead of the paper's
@@ -199,7 +309,7 @@ class Xorshift64(PRNG):
     name = "xorshift64"
     family = "xorshift"
     seeding = "x = seed (Marsaglia 2003 xor64 with its state set to the seed)"
-    state_bits = 64
+    state_bits = linear_bits = 64
     output_bits = 64
     seed_bits = 64
     seed_space = ("1 <= seed < 2**64 (0 is a fixed point; the paper's own start is "
@@ -245,7 +355,7 @@ class Xorshift64(PRNG):
         return out
 
 
-class Xorshift64Star(PRNG):
+class Xorshift64Star(GF2Jump, PRNG):
     """Vigna's xorshift64*: shifts (12, 25, 27), output times 0x2545F4914F6CDD1D.
 
     Reproduces ``next()`` of Vigna's ``xorshift64star.c`` (S. Vigna, "An experimental
@@ -256,7 +366,7 @@ class Xorshift64Star(PRNG):
     name = "xorshift64star"
     family = "xorshift"
     seeding = "x = seed (Vigna's xorshift64star.c: the state is the nonzero seed)"
-    state_bits = 64
+    state_bits = linear_bits = 64
     output_bits = 64
     seed_bits = 64
     seed_space = "1 <= seed < 2**64 (0 is a fixed point)"
@@ -304,7 +414,7 @@ class Xorshift64Star(PRNG):
         return out
 
 
-class Xorshift128(PRNG):
+class Xorshift128(GF2Jump, PRNG):
     """Marsaglia's ``xor128`` (shifts 11, 8, 19) with the paper's default state, seed xor'ed in.
 
     Seeding convention (ours, documented because no runtime defines one): the paper's
@@ -317,7 +427,7 @@ class Xorshift128(PRNG):
     family = "xorshift"
     seeding = ("Marsaglia 2003 xor128 default state (x=123456789, y=362436069, z=521288629, "
                "w=88675123) with x ^= seed; seed 0 = the paper's own stream")
-    state_bits = 128
+    state_bits = linear_bits = 128
     output_bits = 32
     seed_bits = 32
     seed_space = "0 <= seed < 2**32 (x = 123456789 ^ seed)"
@@ -365,7 +475,7 @@ class Xorshift128(PRNG):
         return out
 
 
-class Xorwow(PRNG):
+class Xorwow(GF2Jump, PRNG):
     """Marsaglia's xorwow as cuRAND's default generator: ``curand_init(seed, 0, 0)`` then
     ``curand()``.
 
@@ -381,6 +491,7 @@ class Xorwow(PRNG):
     family = "xorshift"
     seeding = "cuRAND curand_init(seed, subsequence=0, offset=0) (curandStateXORWOW_t)"
     state_bits = 192
+    linear_bits = 160  # the five xorshift words; d is a Weyl counter, jumped in closed form
     output_bits = 32
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (unsigned long long seed of curand_init)"
@@ -420,6 +531,17 @@ class Xorwow(PRNG):
     def get_state(self) -> tuple[int, ...]:
         return (*self.v, self.d)
 
+    def _linear_words(self) -> tuple[int, ...]:
+        return tuple(self.v)
+
+    def _set_linear_words(self, words: tuple[int, ...]) -> None:
+        self.v = list(words)
+
+    def jump(self, n: int) -> None:
+        d = self.d
+        super().jump(n)
+        self.d = (d + n * self.WEYL) & MASK32
+
     def set_state(self, state: tuple[int, ...]) -> None:
         *self.v, self.d = state
 
@@ -453,7 +575,7 @@ class Xorwow(PRNG):
 # ---- Vigna's xorshift128+ and V8 --------------------------------------------------------------
 
 
-class Xorshift128Plus(PRNG):
+class Xorshift128Plus(GF2Jump, PRNG):
     """Vigna's xorshift128+ (shifts 23, 18, 5), state filled from splitmix64(seed).
 
     Reproduces ``next()`` of Vigna's current ``xorshift128plus.c`` (S. Vigna, "Further
@@ -467,7 +589,7 @@ class Xorshift128Plus(PRNG):
     name = "xorshift128plus"
     family = "xorshift"
     seeding = "s[0], s[1] = splitmix64(seed) outputs 1, 2 (Vigna's recommendation)"
-    state_bits = 128
+    state_bits = linear_bits = 128
     output_bits = 64
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (splitmix64 state)"
@@ -540,7 +662,8 @@ class V8MathRandom(PRNG):
     the number of cache entries still to hand out (``0``: the next call refills). Stepping back
     walks the cache upwards and, past its top, steps xorshift128+ back 64 times to the previous
     refill; it is defined before the first refill too (the stream extends backwards), so
-    ``step_back`` undoes exactly one ``next_raw`` everywhere.
+    ``step_back`` undoes exactly one ``next_raw`` everywhere. ``jump(n)`` spends the cache, jumps
+    the generator over whole refills (GF(2) polynomial) and rebuilds the last cache.
     """
 
     name = "v8_math_random"
@@ -626,6 +749,47 @@ class V8MathRandom(PRNG):
 
     def set_state(self, state: tuple[int, ...]) -> None:
         self.s0, self.s1, self.index = state
+        self.cache = []
+        if self.index:
+            self._rebuild_cache()
+
+    @classmethod
+    def characteristic_polynomial(cls) -> int:
+        """Of V8's xorshift128+ step (see :class:`GF2Jump`)."""
+        poly = cls.__dict__.get("_charpoly")
+        if poly is None:
+            bits, s0, s1 = [], 1, 2
+            for _ in range(2 * cls.state_bits):
+                bits.append(s0 & 1)
+                s0, s1 = cls._forward(s0, s1)
+            cls._charpoly = poly = berlekamp_massey_gf2(bits)
+        return poly
+
+    def _advance_generator(self, steps: int) -> None:
+        s0, s1 = self.s0, self.s1
+        if steps <= self.state_bits:
+            for _ in range(steps):
+                s0, s1 = self._forward(s0, s1)
+        else:
+            wanted = gf2_xpow_mod(steps, self.characteristic_polynomial())
+            acc0 = acc1 = 0
+            for i in range(self.state_bits):
+                if (wanted >> i) & 1:
+                    acc0, acc1 = acc0 ^ s0, acc1 ^ s1
+                s0, s1 = self._forward(s0, s1)
+            s0, s1 = acc0, acc1
+        self.s0, self.s1 = s0, s1
+
+    def jump(self, n: int) -> None:
+        if n <= self.index:
+            self.index -= n
+            return
+        n -= self.index  # the rest of this cache; then whole refills, then part of one
+        refills, left = divmod(n, self.CACHE_SIZE)
+        if left:
+            refills += 1
+        self._advance_generator(refills * self.CACHE_SIZE)
+        self.index = (self.CACHE_SIZE - left) % self.CACHE_SIZE
         self.cache = []
         if self.index:
             self._rebuild_cache()

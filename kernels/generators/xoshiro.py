@@ -9,8 +9,9 @@ known-answer vectors are made. splitmix64 itself is seeded with its state (``jav
 SplittableRandom(seed)`` is the same generator).
 
 All these state transitions are invertible linear maps (splitmix64: a Weyl sequence), so every
-class steps backwards. ``jump(n)`` loops, except splitmix64's closed form; the authors' jump
-polynomials only jump by fixed powers of two.
+class steps backwards. ``jump(n)`` is exact for any ``n``: splitmix64 in closed form, the others
+by ``x**n`` modulo the transition's characteristic polynomial (:class:`GF2Jump`), which for
+``n = 2**64, 2**128...`` reproduces the authors' published jump polynomials.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from kernels.generators.xorshift import (
     GOLDEN_GAMMA,
+    GF2Jump,
     MASK64,
     rotl64,
     rotl64_np,
@@ -89,11 +91,11 @@ class SplitMix64(PRNG):
 # ---- xoroshiro128 -------------------------------------------------------------------------------
 
 
-class _Xoroshiro128(PRNG):
+class _Xoroshiro128(GF2Jump, PRNG):
     """xoroshiro128 1.0 state transition (a, b, c = 24, 16, 37); subclasses scramble the output."""
 
     family = "xorshift"
-    state_bits = 128
+    state_bits = linear_bits = 128
     output_bits = 64
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (splitmix64 state)"
@@ -175,11 +177,11 @@ class Xoroshiro128StarStar(_Xoroshiro128):
 # ---- xoshiro256 ---------------------------------------------------------------------------------
 
 
-class _Xoshiro256(PRNG):
+class _Xoshiro256(GF2Jump, PRNG):
     """xoshiro256 1.0 state transition (shift 17, rotation 45); subclasses scramble the output."""
 
     family = "xorshift"
-    state_bits = 256
+    state_bits = linear_bits = 256
     output_bits = 64
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (splitmix64 state)"

@@ -75,16 +75,46 @@ def test_step_back_past_the_seed_state_is_consistent(cls, data, back):
 
 
 @pytest.mark.parametrize("cls", FAMILY, ids=IDS)
-@FAST
-@given(data=st.data(), n=st.integers(min_value=0, max_value=200))
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), n=st.integers(min_value=0, max_value=700))
 def test_jump_equals_n_steps(cls, data, n):
+    # past linear_bits the GF(2) polynomial path runs; V8 also crosses cache refills
     seed = data.draw(seeds_of(cls))
     jumped, stepped = cls(seed), cls(seed)
+    head = data.draw(st.integers(min_value=0, max_value=70))
+    jumped.jump(head)
+    stepped.jump(head)
     jumped.jump(n)
     for _ in range(n):
         stepped.next_raw()
-    assert jumped.next_raw() == stepped.next_raw()
     assert jumped.get_state() == stepped.get_state()
+    assert jumped.outputs(3) == stepped.outputs(3)
+
+
+@pytest.mark.parametrize("cls", FAMILY, ids=IDS)
+@settings(max_examples=10, deadline=None)
+@given(data=st.data(), n=st.integers(min_value=0, max_value=1 << 100))
+def test_huge_jump_then_step_back_to_the_same_place(cls, data, n):
+    stream = cls(data.draw(seeds_of(cls)))
+    stream.jump(n)
+    ahead = stream.outputs(5)
+    for _ in range(5):
+        stream.step_back()
+    assert stream.outputs(5) == ahead
+
+
+@pytest.mark.parametrize("cls, power, words", [
+    # the authors' jump() and long_jump() constants: x**power modulo the characteristic polynomial
+    (xoshiro.Xoshiro256Plus, 128, [0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C,
+                                   0xA9582618E03FC9AA, 0x39ABDC4529B1661C]),
+    (xoshiro.Xoshiro256StarStar, 192, [0x76E15D3EFEFDCBBF, 0xC5004E441C522FB3,
+                                       0x77710069854EE241, 0x39109BB02ACBE635]),
+    (xoshiro.Xoroshiro128Plus, 64, [0xDF900294D8F554A5, 0x170865DF4B3201FC]),
+    (xoshiro.Xoroshiro128StarStar, 96, [0xD2A98B26625EEE7B, 0xDDDF9B1090AA7AC1]),
+], ids=["xoshiro256_jump", "xoshiro256_long_jump", "xoroshiro128_jump", "xoroshiro128_long_jump"])
+def test_jump_polynomial_matches_the_published_constants(cls, power, words):
+    published = sum(word << (64 * i) for i, word in enumerate(words))
+    assert xorshift.gf2_xpow_mod(1 << power, cls.characteristic_polynomial()) == published
 
 
 @FAST
