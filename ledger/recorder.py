@@ -159,8 +159,8 @@ class InMemoryRecorder(Recorder):
 
     def read(self, after_seq: int = -1) -> Iterator[Record]:
         self._check_open()
-        start = max(after_seq + 1, 0)
         # Snapshot now: later appends are not part of this read.
+        start = min(max(after_seq + 1, 0), len(self._lines))
         lines = self._lines[start:]
         prev = self._hashes[start - 1] if start > 0 else GENESIS_HASH
         return self._decode(lines, ChainState("<memory>", next_seq=start, last_hash=prev))
