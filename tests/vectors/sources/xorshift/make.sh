@@ -49,7 +49,7 @@ echo "-- cuRAND: xorwow" >&2
 cuda="${CUDA_HOME:-/usr/local/cuda}"
 pip install --quiet --no-deps --target "$tmp/curand" nvidia-curand==10.4.5.25
 cu="$tmp/curand/nvidia/cu13"
-cudalib="$(dirname "$(find "$cuda"/ -name 'libcudart.so*' | head -n 1)")"
+cudalib="$(dirname "$(find "$cuda"/ -name 'libcudart.so*' -print -quit)")"
 gcc -O2 -o "$tmp/curand_vectors" "$src/curand_vectors.c" -I"$cu/include" -I"$cuda/include" \
   -L"$cu/lib" -l:libcurand.so.10 -lm -Wl,-rpath,"$cu/lib" -Wl,-rpath,"$cudalib"
 for seed in 0 3735928495 42; do "$tmp/curand_vectors" "$out" "$seed"; done
