@@ -31,6 +31,7 @@ __all__ = [
     "MinstdRand0",
     "MinstdRand",
     "affine_power",
+    "mulmod_mersenne31",
     "GENERATORS",
 ]
 
@@ -54,6 +55,19 @@ def affine_power(a: int, c: int, n: int, modulus: int) -> tuple[int, int]:
         a, c = (a * a) % modulus, (c * (a + 1)) % modulus
         n >>= 1
     return mult, incr
+
+
+def mulmod_mersenne31(x: np.ndarray, a: int) -> np.ndarray:
+    """``x * a mod 2**31 - 1`` on ``uint64`` arrays with ``x < 2**31`` and ``a < 2**32``.
+
+    ``2**31 = 1 (mod 2**31 - 1)``, so the product folds as ``low31 + high``: one shift, one mask
+    and one conditional subtraction instead of numpy's slow 64-bit ``%``.
+    """
+    modulus = np.uint64((1 << 31) - 1)
+    p = x * np.uint64(a)  # < 2**63
+    p = (p & modulus) + (p >> np.uint64(31))  # < 2**32 + 2**31
+    p = (p & modulus) + (p >> np.uint64(31))  # <= 2**31 - 1 + 2
+    return np.where(p >= modulus, p - modulus, p)
 
 
 class JavaRandom(PRNG):
@@ -523,9 +537,8 @@ class _Minstd(PRNG):
         state = np.asarray(seeds, dtype=np.uint64) % modulus
         state[state == 0] = 1
         out = np.empty((len(state), n), dtype=np.uint32)
-        mult = np.uint64(cls.MULTIPLIER)
         for col in range(n):
-            state = state * mult % modulus  # < 2**31 * 2**16: no wrap
+            state = mulmod_mersenne31(state, cls.MULTIPLIER)
             out[:, col] = state.astype(np.uint32)
         return out
 

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from kernels.generators.lcg import mulmod_mersenne31
 from kernels.prng import PRNG
 
 __all__ = ["GlibcRandom", "DotnetRandom", "Ranlux24Base", "Ranlux48Base", "KnuthB", "GENERATORS"]
@@ -104,21 +105,25 @@ class GlibcRandom(PRNG):
         seeds = np.asarray(seeds, dtype=np.uint64)
         word = np.where(seeds == 0, np.uint64(1), seeds).astype(np.int64)
         word = np.where(word >= 1 << 31, word - (1 << 32), word)
-        total = cls.DEGREE + cls.DISCARD + n
-        r = np.empty((len(seeds), total), dtype=np.uint32)
-        r[:, 0] = word.astype(np.uint32)  # int64 -> uint32 keeps the low 32 bits
-        for col in range(1, cls.DEGREE):
+        # rows are words, columns are seeds: every step touches contiguous rows
+        table = np.empty((cls.DEGREE, len(seeds)), dtype=np.uint32)
+        table[0] = word.astype(np.uint32)  # int64 -> uint32 keeps the low 32 bits
+        for row in range(1, cls.DEGREE):
             hi = np.sign(word) * (np.abs(word) // 127773)
             lo = word - hi * 127773
             word = 16807 * lo - 2836 * hi
             word = np.where(word < 0, word + 2147483647, word)
-            r[:, col] = word.astype(np.uint32)
-        # columns in generation order: r[3..30], r[0..2], then the recurrence (uint32 wraps)
-        r = np.concatenate([r[:, cls.SEPARATION:cls.DEGREE], r[:, :cls.SEPARATION],
-                            r[:, cls.DEGREE:]], axis=1)
-        for col in range(cls.DEGREE, total):
-            r[:, col] = r[:, col - cls.DEGREE] + r[:, col - cls.SEPARATION]
-        return r[:, cls.DEGREE + cls.DISCARD:] >> np.uint32(1)
+            table[row] = word.astype(np.uint32)
+        # the ring in generation order: r[3..30], r[0..2]; uint32 sums wrap mod 2**32
+        ring = np.concatenate([table[cls.SEPARATION:], table[:cls.SEPARATION]])
+        out = np.empty((len(seeds), n), dtype=np.uint32)
+        lag = cls.DEGREE - cls.SEPARATION
+        for step in range(cls.DISCARD + n):
+            i = step % cls.DEGREE
+            ring[i] += ring[(i + lag) % cls.DEGREE]
+            if step >= cls.DISCARD:
+                out[:, step - cls.DISCARD] = ring[i] >> np.uint32(1)
+        return out
 
 
 # ---- .NET System.Random ---------------------------------------------------------------------------
@@ -216,31 +221,31 @@ class DotnetRandom(PRNG):
         if np.any(seeds >= np.uint64(1 << cls.seed_bits)):
             raise ValueError(f"{cls.name}: seeds outside {cls.seed_space}")
         # int32 columns: numpy's int32 arithmetic wraps like C#'s unchecked int
-        table = np.zeros((len(seeds), 56), dtype=np.int32)
+        table = np.zeros((56, len(seeds)), dtype=np.int32)  # rows: words, columns: seeds
         mbig = np.int32(cls.MBIG)
         mj = (np.int64(cls.MSEED) - seeds.astype(np.int64)).astype(np.int32)
-        table[:, 55] = mj
+        table[55] = mj
         mk = np.ones(len(seeds), dtype=np.int32)
         with np.errstate(over="ignore"):
             for i in range(1, 55):
                 ii = 21 * i % 55
-                table[:, ii] = mk
+                table[ii] = mk
                 mk = mj - mk
                 mk = np.where(mk < 0, mk + mbig, mk)
-                mj = table[:, ii].copy()
+                mj = table[ii].copy()
             for _ in range(4):
                 for i in range(1, 56):
-                    value = table[:, i] - table[:, 1 + (i + 30) % 55]
-                    table[:, i] = np.where(value < 0, value + mbig, value)
+                    value = table[i] - table[1 + (i + 30) % 55]
+                    table[i] = np.where(value < 0, value + mbig, value)
             out = np.empty((len(seeds), n), dtype=np.uint32)
             inext, inextp = 0, 21
             for col in range(n):
                 inext = inext + 1 if inext < 55 else 1
                 inextp = inextp + 1 if inextp < 55 else 1
-                value = table[:, inext] - table[:, inextp]
+                value = table[inext] - table[inextp]
                 value = np.where(value == mbig, value - np.int32(1), value)
                 value = np.where(value < 0, value + mbig, value)
-                table[:, inext] = value
+                table[inext] = value
                 out[:, col] = value.astype(np.uint32) & np.uint32(0x7FFFFFFF)
         return out
 
@@ -321,23 +326,23 @@ class _SubtractWithCarry(PRNG):
         lcg[lcg == 0] = 1
         words_per_value = (cls.WORD_BITS + 31) // 32
         mask = np.uint64((1 << cls.WORD_BITS) - 1)
-        x = np.empty((len(seeds), cls.LONG_LAG), dtype=np.uint64)
+        x = np.empty((cls.LONG_LAG, len(seeds)), dtype=np.uint64)  # rows: words
         for i in range(cls.LONG_LAG):
             total = np.zeros(len(seeds), dtype=np.uint64)
             for j in range(words_per_value):
                 lcg = lcg * np.uint64(cls.LCG_MULTIPLIER) % modulus  # < 2**47: no wrap
                 total += lcg << np.uint64(32 * j)
-            x[:, i] = total & mask
-        carry = (x[:, -1] == 0).astype(np.uint64)
+            x[i] = total & mask
+        carry = (x[-1] == 0).astype(np.uint64)
         dtype = np.uint64 if cls.output_bits > 32 else np.uint32
         out = np.empty((len(seeds), n), dtype=dtype)
         for col in range(n):
             p = col % cls.LONG_LAG
-            short = x[:, (p - cls.SHORT_LAG) % cls.LONG_LAG]
-            borrow = short < x[:, p] + carry
-            # uint64 wraps; adding 2**w back where a borrow happened and masking is exact
-            value = (short - x[:, p] - carry) & mask
-            x[:, p] = value
+            short = x[(p - cls.SHORT_LAG) % cls.LONG_LAG]
+            borrow = short < x[p] + carry
+            # uint64 wraps; reducing mod 2**w (which divides 2**64) is then exact
+            value = (short - x[p] - carry) & mask
+            x[p] = value
             carry = borrow.astype(np.uint64)
             out[:, col] = value.astype(dtype)
         return out
@@ -424,23 +429,22 @@ class KnuthB(PRNG):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        modulus, mult = np.uint64(cls.MODULUS), np.uint64(cls.MULTIPLIER)
-        b = np.asarray(seeds, dtype=np.uint64) % modulus
+        b = np.asarray(seeds, dtype=np.uint64) % np.uint64(cls.MODULUS)
         b[b == 0] = 1
-        table = np.empty((len(b), cls.TABLE_SIZE), dtype=np.uint64)
-        for col in range(cls.TABLE_SIZE):
-            b = b * mult % modulus
-            table[:, col] = b
-        b = b * mult % modulus
-        y = b
+        table = np.empty((cls.TABLE_SIZE, len(b)), dtype=np.uint32)  # rows: slots
+        for slot in range(cls.TABLE_SIZE):
+            b = mulmod_mersenne31(b, cls.MULTIPLIER)
+            table[slot] = b
+        b = mulmod_mersenne31(b, cls.MULTIPLIER)
+        y = b.astype(np.uint32)
         rows = np.arange(len(b))
         out = np.empty((len(b), n), dtype=np.uint32)
         for col in range(n):
-            j = (np.uint64(cls.TABLE_SIZE) * (y - np.uint64(1))) // np.uint64(cls.RANGE)
-            y = table[rows, j]
-            b = b * mult % modulus
-            table[rows, j] = b
-            out[:, col] = y.astype(np.uint32)
+            j = (np.uint64(cls.TABLE_SIZE) * (y.astype(np.uint64) - np.uint64(1))) // np.uint64(cls.RANGE)
+            y = table[j, rows]
+            b = mulmod_mersenne31(b, cls.MULTIPLIER)
+            table[j, rows] = b
+            out[:, col] = y
         return out
 
 
