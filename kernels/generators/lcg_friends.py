@@ -36,7 +36,8 @@ class GlibcRandom(PRNG):
     Raw output: ``rand()`` = ``r[i] >> 1`` (31 bits).
 
     The state is the 31 most recent ``r`` words, oldest first. The recurrence can be solved for
-    its oldest term (``r[i-31] = r[i] - r[i-3]``), so the generator steps backwards exactly.
+    its oldest term (``r[i-31] = r[i] - r[i-3]``), so the generator steps backwards exactly; it
+    is linear over Z/2**32, so long jumps are polynomial powers.
     """
 
     name = "glibc_random"
@@ -89,6 +90,50 @@ class GlibcRandom(PRNG):
         ring = self._ring
         i = self._oldest = (self._oldest - 1) % self.DEGREE
         ring[i] = (ring[i] - ring[(i + self.DEGREE - self.SEPARATION) % self.DEGREE]) & _MASK32
+
+    #: below this many steps, stepping one by one is cheaper than the polynomial jump
+    JUMP_THRESHOLD = 512
+
+    def jump(self, n: int) -> None:
+        """Advance ``n`` outputs; long jumps use ``x**n mod (x**31 - x**28 - 1)`` over Z/2**32.
+
+        With ``s`` the sequence from the oldest word of the window and
+        ``x**n = sum c_i x**i`` modulo the characteristic polynomial, ``s[n + j] =
+        sum c_i s[i + j]`` for every ``j``: the new window is 31 such sums over ``s[0..60]``.
+        """
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        if n < self.JUMP_THRESHOLD:
+            super().jump(n)
+            return
+        degree, sep = self.DEGREE, self.SEPARATION
+        seq = list(self.get_state())
+        for k in range(degree, 2 * degree - 1):
+            seq.append((seq[k - degree] + seq[k - sep]) & _MASK32)
+
+        def mulmod(p: list[int], q: list[int]) -> list[int]:
+            prod = [0] * (2 * degree - 1)
+            for i, a in enumerate(p):
+                if a:
+                    for j, b in enumerate(q):
+                        prod[i + j] += a * b
+            for d in range(2 * degree - 2, degree - 1, -1):  # x**31 = x**28 + 1
+                c = prod[d]
+                if c:
+                    prod[d - sep] += c
+                    prod[d - degree] += c
+            return [c & _MASK32 for c in prod[:degree]]
+
+        result = [1] + [0] * (degree - 1)
+        power = [0, 1] + [0] * (degree - 2)
+        while n:
+            if n & 1:
+                result = mulmod(result, power)
+            power = mulmod(power, power)
+            n >>= 1
+        self._ring = [sum(c * seq[i + j] for i, c in enumerate(result)) & _MASK32
+                      for j in range(degree)]
+        self._oldest = 0
 
     def get_state(self) -> tuple[int, ...]:
         i = self._oldest

@@ -79,6 +79,20 @@ def test_jump_equals_repeated_next_raw(cls, data, n):
     assert jumped.outputs(3) == walked.outputs(3)
 
 
+@settings(max_examples=10, deadline=None)
+@given(seed=seeds_for(GlibcRandom), n=st.integers(min_value=GlibcRandom.JUMP_THRESHOLD, max_value=4000))
+def test_glibc_random_polynomial_jump(seed, n):
+    jumped, walked = GlibcRandom(seed), GlibcRandom(seed)
+    jumped.jump(n)
+    for _ in range(n):
+        walked.next_raw()
+    assert jumped.get_state() == walked.get_state()
+    jumped.jump(10**20)  # a few dozen polynomial products
+    for _ in range(5):
+        jumped.step_back()
+    assert len(jumped.get_state()) == 31
+
+
 #: period of each closed-form LCG (RANDU's for odd seeds), in raw outputs
 PERIODS = {
     "java_random": 1 << 48, "drand48": 1 << 48, "knuth_mmix": 1 << 64, "randu": 1 << 29,
