@@ -1,0 +1,554 @@
+"""The WATCHER's events: what happened, in the past tense, one frozen pydantic model per type.
+
+An event's *payload* model (this module) validates the ``data`` member of a ledger line; the
+envelope (``id``, ``ts``, ``run_id``, ``causation_id``, ``artifacts``, ``seq``) belongs to the
+ledger and reaches the fold as :class:`Meta`. Each model carries its ``type`` as a literal
+discriminator (not stored in ``data``: the envelope already says it) and its schema version as
+``VERSION``.
+
+:func:`validate_event` is the hook handed to the ledger's ``JsonlRecorder`` as ``validator``:
+an unknown type, an unknown version or bad data is refused at append time and fails loudly
+at replay, never skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Mapping, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from ledger import ArtifactRef, NewEvent
+
+from .policies import Policies, policies_sha256
+
+__all__ = [
+    "Decision",
+    "DECISION_RANK",
+    "Subject",
+    "UnitName",
+    "Gate",
+    "UnitPlan",
+    "RunPlan",
+    "EventModel",
+    "PoliciesSet",
+    "RequestReceived",
+    "RequestValidated",
+    "RequestRejected",
+    "DispatchPlanned",
+    "DispatchStarted",
+    "LLMStarted",
+    "LLMStopped",
+    "LLMUnavailable",
+    "StepStarted",
+    "StepCompleted",
+    "StepFailed",
+    "VerdictRecorded",
+    "SelfplayStarted",
+    "CandidateEmitted",
+    "SelfplayCompleted",
+    "SelfplayFailed",
+    "DispatchCompleted",
+    "DispatchFailed",
+    "Escalated",
+    "Approved",
+    "Halted",
+    "Resumed",
+    "DrawIngested",
+    "LedgerRepaired",
+    "AnyEvent",
+    "EVENT_MODELS",
+    "EVENT_ADAPTER",
+    "Meta",
+    "Fact",
+    "validate_event",
+    "parse_event",
+    "to_data",
+    "new_event",
+]
+
+#: A verdict on a unit of work, from the least to the most strict.
+Decision = Literal["proceed", "retry", "escalate"]
+#: Strictness order: an LLM verdict may move a decision up this order, never down.
+DECISION_RANK: Mapping[str, int] = {"proceed": 0, "retry": 1, "escalate": 2}
+
+#: What a verdict judges: the request itself (before dispatch), a pipeline step, a selfplay run.
+Subject = Literal["request", "step", "selfplay"]
+
+#: A unit of a run's plan: pipeline steps "1".."6", "selfplay"; "screen" is the request's own
+#: evaluation before dispatch.
+UnitName = Literal["screen", "1", "2", "3", "4", "5", "6", "selfplay"]
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_SCALAR = Union[bool, int, float, str, None]
+#: Metrics are flat: a name and a JSON scalar, so that guardrails and projections can read them
+#: without knowing each step's internals.
+Metrics = dict[Annotated[str, Field(min_length=1, max_length=128)], _SCALAR]
+#: Parameter adjustments a retry verdict asks for: multiplicative factors, bounded by policy.
+Adjustments = dict[Annotated[str, Field(min_length=1, max_length=64)], float]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Gate(_Frozen):
+    """One check on a unit's result. A failed ``hard`` gate can never lead to ``proceed``."""
+
+    name: str = Field(min_length=1, max_length=128)
+    passed: bool
+    hard: bool = True
+    detail: str | None = Field(default=None, max_length=2000)
+
+
+class UnitPlan(_Frozen):
+    """One unit of a run: which handler runs it, whether the LLM must be stopped first."""
+
+    unit: Literal["1", "2", "3", "4", "5", "6", "selfplay"]
+    handler: str = Field(description="command kind whose handler does the work, e.g. step.3")
+    gpu_heavy: bool = Field(description="the LLM is stopped (its memory freed) before it runs")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RunPlan(_Frozen):
+    """The full plan of a run, as recorded by ``DispatchPlanned`` and ``DispatchStarted``."""
+
+    kind: Literal["selfplay_retrain", "learning_loop", "pipeline_rerun"]
+    units: tuple[UnitPlan, ...] = Field(min_length=1)
+    retries_per_step: int = Field(ge=0)
+    retries_per_run: int = Field(ge=0)
+    sequence: tuple[str, ...] = Field(
+        default=(), description="the commands of the all-proceed path, in order"
+    )
+
+
+class EventModel(_Frozen):
+    """Base of every event payload. ``type`` is the discriminator, ``VERSION`` the schema."""
+
+    VERSION: ClassVar[int] = 1
+    type: str
+
+
+# --- configuration and intake ------------------------------------------------------------
+
+
+class PoliciesSet(EventModel):
+    """The policies in force from here on; ``sha256`` is over their canonical encoding."""
+
+    type: Literal["PoliciesSet"] = "PoliciesSet"
+    policies: Policies
+    sha256: str
+    source: str = Field(min_length=1, description="where they came from: a file or defaults")
+    source_sha256: str | None = Field(default=None, description="SHA256 of the file's bytes")
+
+    @field_validator("sha256")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not _HEX64.fullmatch(value):
+            raise ValueError("sha256 must be 64 lowercase hex digits")
+        return value
+
+    def model_post_init(self, _context: Any) -> None:
+        # The digest is re-derived, not trusted: replay must use exactly the policies whose
+        # hash was recorded.
+        if policies_sha256(self.policies) != self.sha256:
+            raise ValueError("PoliciesSet.sha256 does not match the recorded policies")
+
+
+class RequestReceived(EventModel):
+    """A request arrived (a file in ``watcher_requests/`` or a CLI command). Exactly one per
+    request file, even across crashes: ``request_id`` derives from the file's name and bytes."""
+
+    type: Literal["RequestReceived"] = "RequestReceived"
+    request_id: str = Field(min_length=1, max_length=80)
+    source: Literal["file", "cli"]
+    name: str = Field(min_length=1, max_length=255)
+    sha256: str
+    bytes: int = Field(ge=0)
+    payload: dict[str, Any] | None = Field(
+        default=None, description="the parsed JSON object; None when it could not be parsed"
+    )
+
+
+class RequestValidated(EventModel):
+    """The request passed validation; ``request`` is its normalised form."""
+
+    type: Literal["RequestValidated"] = "RequestValidated"
+    request_id: str
+    request: dict[str, Any]
+
+
+class RequestRejected(EventModel):
+    """The request failed validation; it is archived and never retried."""
+
+    type: Literal["RequestRejected"] = "RequestRejected"
+    request_id: str
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+class DispatchPlanned(EventModel):
+    """A dry run: what would run, recorded in full; nothing is consumed."""
+
+    type: Literal["DispatchPlanned"] = "DispatchPlanned"
+    request_id: str
+    run_id: str
+    plan: RunPlan
+
+
+class DispatchStarted(EventModel):
+    """A request left the queue and became the active run."""
+
+    type: Literal["DispatchStarted"] = "DispatchStarted"
+    request_id: str
+    run_id: str
+    plan: RunPlan
+
+
+class DispatchCompleted(EventModel):
+    """Every unit of the run proceeded (or an escalation was approved through to the end)."""
+
+    type: Literal["DispatchCompleted"] = "DispatchCompleted"
+    request_id: str
+    run_id: str
+    summary: str = ""
+
+
+class DispatchFailed(EventModel):
+    """The run ended without completing (aborted, or an escalated failure was closed)."""
+
+    type: Literal["DispatchFailed"] = "DispatchFailed"
+    request_id: str
+    run_id: str
+    reason: str = Field(min_length=1)
+
+
+class Escalated(EventModel):
+    """The run waits for a human: ``watcher approve RUN`` (or ``--abort``)."""
+
+    type: Literal["Escalated"] = "Escalated"
+    request_id: str
+    run_id: str
+    unit: UnitName
+    attempt: int = Field(ge=0)
+    reason: str = Field(min_length=1)
+
+
+class Approved(EventModel):
+    """A human answered an escalation: ``continue`` past it, or ``abort`` the run."""
+
+    type: Literal["Approved"] = "Approved"
+    run_id: str
+    action: Literal["continue", "abort"] = "continue"
+    request_id: str | None = Field(default=None, description="the approval request, if any")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+# --- the LLM ----------------------------------------------------------------------------
+
+
+class LLMStarted(EventModel):
+    """The LLM is loaded and answering (needed before any LLM verdict)."""
+
+    type: Literal["LLMStarted"] = "LLMStarted"
+    model: str | None = None
+    model_sha256: str | None = None
+    detail: str | None = None
+
+
+class LLMStopped(EventModel):
+    """The LLM is stopped and its memory freed (needed before GPU-heavy work)."""
+
+    type: Literal["LLMStopped"] = "LLMStopped"
+    was_running: bool = True
+    detail: str | None = None
+
+
+class LLMUnavailable(EventModel):
+    """The LLM could not do what was asked (not installed, failed, no answer in time)."""
+
+    type: Literal["LLMUnavailable"] = "LLMUnavailable"
+    phase: Literal["start", "stop", "evaluate"]
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class VerdictRecorded(EventModel):
+    """A judgement of a unit's result (or of a request before dispatch).
+
+    ``decision`` is what the source said; ``effective`` what the machine will act on. For the
+    LLM, ``effective`` is never looser than the guardrail verdict recorded before it (and a
+    ``retry`` without retry budget becomes ``escalate``); ``clamped`` says the machine had to
+    tighten it. The fold re-derives ``effective`` and refuses a ledger that disagrees.
+    """
+
+    type: Literal["VerdictRecorded"] = "VerdictRecorded"
+    subject: Subject
+    unit: UnitName
+    attempt: int = Field(ge=0)
+    source: Literal["llm", "guardrail"]
+    decision: Decision
+    effective: Decision
+    clamped: bool = False
+    reasons: tuple[str, ...] = ()
+    adjustments: Adjustments = Field(default_factory=dict)
+    # Provenance of an LLM verdict (ARCHITECTURE.md, "The LLM"); absent for guardrails.
+    model_sha256: str | None = None
+    grammar: str | None = None
+    grammar_sha256: str | None = None
+    prompt_sha256: str | None = None
+    tokens_in: int | None = Field(default=None, ge=0)
+    tokens_out: int | None = Field(default=None, ge=0)
+    latency_ms: float | None = Field(default=None, ge=0)
+
+
+# --- units of work ----------------------------------------------------------------------
+
+
+class StepStarted(EventModel):
+    """A pipeline step's attempt begins, with the parameter adjustments of a retry verdict."""
+
+    type: Literal["StepStarted"] = "StepStarted"
+    step: int = Field(ge=1, le=6)
+    attempt: int = Field(ge=1)
+    gpu_heavy: bool
+    params: dict[str, Any] = Field(default_factory=dict)
+    adjustments: Adjustments = Field(default_factory=dict)
+
+
+class StepCompleted(EventModel):
+    """The step ran to its end. Its gates decide the guardrail verdict."""
+
+    type: Literal["StepCompleted"] = "StepCompleted"
+    step: int = Field(ge=1, le=6)
+    attempt: int = Field(ge=1)
+    metrics: Metrics = Field(default_factory=dict)
+    gates: tuple[Gate, ...] = ()
+    summary: str | None = Field(default=None, max_length=4000)
+
+
+class StepFailed(EventModel):
+    """The step did not complete (exception, non-zero exit, no handler installed)."""
+
+    type: Literal["StepFailed"] = "StepFailed"
+    step: int = Field(ge=1, le=6)
+    attempt: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=4000)
+    exit_code: int | None = None
+
+
+class SelfplayStarted(EventModel):
+    """A selfplay attempt begins; ``seed`` is the only randomness it may use."""
+
+    type: Literal["SelfplayStarted"] = "SelfplayStarted"
+    attempt: int = Field(ge=1)
+    episodes: int = Field(ge=1, le=50)
+    seed: int = Field(ge=0, lt=2**63)
+    adjustments: Adjustments = Field(default_factory=dict)
+
+
+class CandidateEmitted(EventModel):
+    """Selfplay proposes a candidate policy. It is never promoted here (only Chapter 13 can)."""
+
+    type: Literal["CandidateEmitted"] = "CandidateEmitted"
+    attempt: int = Field(ge=1)
+    candidate_id: str = Field(min_length=1, max_length=128)
+    metrics: Metrics = Field(default_factory=dict)
+    policy: dict[str, Any] = Field(default_factory=dict)
+
+
+class SelfplayCompleted(EventModel):
+    """Selfplay finished its episodes."""
+
+    type: Literal["SelfplayCompleted"] = "SelfplayCompleted"
+    attempt: int = Field(ge=1)
+    episodes_run: int = Field(ge=0)
+    metrics: Metrics = Field(default_factory=dict)
+    gates: tuple[Gate, ...] = ()
+
+
+class SelfplayFailed(EventModel):
+    """Selfplay did not finish."""
+
+    type: Literal["SelfplayFailed"] = "SelfplayFailed"
+    attempt: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+# --- operator and housekeeping ----------------------------------------------------------
+
+
+class Halted(EventModel):
+    """The kill switch: while halted, nothing is dispatched (fail-closed)."""
+
+    type: Literal["Halted"] = "Halted"
+    reason: str = ""
+    request_id: str | None = None
+
+
+class Resumed(EventModel):
+    """The kill switch is lifted."""
+
+    type: Literal["Resumed"] = "Resumed"
+    reason: str = ""
+    request_id: str | None = None
+
+
+class DrawIngested(EventModel):
+    """New observed draws arrived (appended by the ingest handlers of later issues)."""
+
+    type: Literal["DrawIngested"] = "DrawIngested"
+    source: str = Field(min_length=1)
+    values: tuple[Annotated[int, Field(ge=0)], ...] = Field(min_length=1)
+    modulus: int | None = Field(default=None, ge=2)
+
+
+class LedgerRepaired(EventModel):
+    """A torn last line (a crash mid-write) was truncated when the ledger was opened."""
+
+    type: Literal["LedgerRepaired"] = "LedgerRepaired"
+    truncated_bytes: int = Field(ge=0)
+    at_seq: int = Field(ge=0)
+    detail: str = ""
+
+
+AnyEvent = Annotated[
+    Union[
+        PoliciesSet,
+        RequestReceived,
+        RequestValidated,
+        RequestRejected,
+        DispatchPlanned,
+        DispatchStarted,
+        DispatchCompleted,
+        DispatchFailed,
+        Escalated,
+        Approved,
+        LLMStarted,
+        LLMStopped,
+        LLMUnavailable,
+        VerdictRecorded,
+        StepStarted,
+        StepCompleted,
+        StepFailed,
+        SelfplayStarted,
+        CandidateEmitted,
+        SelfplayCompleted,
+        SelfplayFailed,
+        Halted,
+        Resumed,
+        DrawIngested,
+        LedgerRepaired,
+    ],
+    Field(discriminator="type"),
+]
+"""The one discriminated union of every event payload."""
+
+EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyEvent)
+
+#: type name -> payload model (every model is at version 1 today).
+EVENT_MODELS: Mapping[str, type[EventModel]] = {
+    model.model_fields["type"].default: model
+    for model in AnyEvent.__origin__.__args__  # type: ignore[attr-defined]
+}
+
+
+def _model_for(type_: str, v: int) -> type[EventModel]:
+    model = EVENT_MODELS.get(type_)
+    if model is None:
+        raise ValueError(f"unknown event type {type_!r}")
+    if v != model.VERSION:
+        raise ValueError(f"unknown version {v} of event type {type_!r} (known: {model.VERSION})")
+    return model
+
+
+def validate_event(type_: str, v: int, data: Mapping[str, Any]) -> None:
+    """Refuse an unknown type or version, or data its model does not accept (``ValueError``).
+
+    This is the ``validator`` hook of ``ledger.JsonlRecorder``: the ledger stays ignorant of
+    the machine, and nothing the machine cannot read back is ever written.
+    """
+    parse_event(type_, v, data)
+
+
+def parse_event(type_: str, v: int, data: Mapping[str, Any]) -> EventModel:
+    """The payload model of one ledger line (``ValueError`` on anything unknown or bad)."""
+    model = _model_for(type_, v)
+    if "type" in data:
+        raise ValueError(f"{type_}: 'type' belongs to the envelope, not to data")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValueError(f"bad {type_} data: {_one_line(error)}") from None
+
+
+def _one_line(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:3]:
+        where = ".".join(str(p) for p in item["loc"]) or "data"
+        parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - 3
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def to_data(event: EventModel) -> dict[str, Any]:
+    """The ``data`` member of the event's ledger line (``type`` lives in the envelope)."""
+    return event.model_dump(mode="json", exclude={"type"})
+
+
+def new_event(
+    event: EventModel,
+    *,
+    id: str,
+    ts: str,
+    run_id: str | None = None,
+    causation_id: str | None = None,
+    artifacts: tuple[ArtifactRef, ...] = (),
+) -> NewEvent:
+    """Wrap a payload in the ledger's envelope."""
+    return NewEvent(
+        id=id,
+        type=event.type,
+        v=event.VERSION,
+        ts=ts,
+        run_id=run_id,
+        causation_id=causation_id,
+        data=to_data(event),
+        artifacts=artifacts,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """The envelope of an event as the fold sees it (``seq`` is -1 for a not-yet-stored one)."""
+
+    id: str
+    ts: str
+    seq: int = -1
+    run_id: str | None = None
+    causation_id: str | None = None
+    artifacts: tuple[ArtifactRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A parsed event: its payload and its envelope."""
+
+    event: EventModel
+    meta: Meta
+
+    @classmethod
+    def of(cls, record: Any) -> "Fact":
+        """Parse a ledger ``Record`` (or a ``NewEvent``) into a fact."""
+        event = parse_event(record.type, record.v, record.data)
+        meta = Meta(
+            id=record.id,
+            ts=record.ts,
+            seq=getattr(record, "seq", -1),
+            run_id=record.run_id,
+            causation_id=record.causation_id,
+            artifacts=tuple(record.artifacts),
+        )
+        return cls(event, meta)

@@ -1,0 +1,493 @@
+"""``fold(events) -> State``: the WATCHER's state, re-derived from the ledger.
+
+Pure: one ``singledispatch`` registration per event type applies that event's data; then, for
+trigger events, the state table (``machine.statechart``) moves the phase. No clock, no random,
+no uuid, no I/O: ids and times arrive on the events. Anything the machine could not have
+produced (a verdict looser than the guardrail, a GPU-heavy step started while the LLM may hold
+GPU memory, an event the table does not allow) raises :class:`FoldError`; a ledger is never
+half-understood.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .events import (
+    Approved,
+    CandidateEmitted,
+    DispatchCompleted,
+    DispatchFailed,
+    DispatchPlanned,
+    DispatchStarted,
+    DrawIngested,
+    Escalated,
+    EventModel,
+    Fact,
+    Halted,
+    LedgerRepaired,
+    LLMStarted,
+    LLMStopped,
+    LLMUnavailable,
+    PoliciesSet,
+    RequestReceived,
+    RequestRejected,
+    RequestValidated,
+    Resumed,
+    SelfplayCompleted,
+    SelfplayFailed,
+    SelfplayStarted,
+    StepCompleted,
+    StepFailed,
+    StepStarted,
+    VerdictRecorded,
+)
+from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for
+from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
+from .statechart import TRANSITIONS, TRIGGERS, fire
+from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
+
+__all__ = ["FoldError", "fold", "evolve", "apply"]
+
+_SOURCES: dict[str, frozenset[Phase]] = {
+    trigger: frozenset(row["source"] for row in TRANSITIONS if row["trigger"] == trigger)
+    for trigger in TRIGGERS
+}
+
+
+class FoldError(ValueError):
+    """The ledger holds an event the machine cannot explain at that point."""
+
+
+def fold(events: Iterable[Any], state: State | None = None) -> State:
+    """Fold ledger records (or ``NewEvent``s, or :class:`Fact`s) into a state.
+
+    Starts from a fresh ``State()`` unless ``state`` is given (it is then updated in place).
+    """
+    current = state if state is not None else State()
+    for item in events:
+        evolve(current, item)
+    return current
+
+
+def evolve(state: State, item: Any) -> State:
+    """Apply one event to ``state`` in place and return it."""
+    fact = item if isinstance(item, Fact) else _parse(item)
+    trigger = fact.event.type
+    if trigger in TRIGGERS and state.phase not in _SOURCES[trigger]:
+        raise FoldError(
+            f"seq {fact.meta.seq}: {trigger} is not allowed in phase {state.phase.value!r}"
+        )
+    try:
+        apply(fact.event, state, fact)
+        if trigger in TRIGGERS:
+            fire(state, fact)
+    except FoldError:
+        raise
+    except (ValueError, AssertionError, KeyError) as error:
+        raise FoldError(f"seq {fact.meta.seq}: {trigger}: {error}") from None
+    state.events += 1
+    state.last_seq = fact.meta.seq
+    state.last_ts = fact.meta.ts
+    return state
+
+
+def _parse(item: Any) -> Fact:
+    try:
+        return Fact.of(item)
+    except ValueError as error:
+        raise FoldError(f"seq {getattr(item, 'seq', '?')}: {error}") from None
+
+
+def _fail(fact: Fact, message: str) -> FoldError:
+    return FoldError(f"seq {fact.meta.seq}: {fact.event.type}: {message}")
+
+
+def _active(s: State, fact: Fact) -> Run:
+    run = s.run
+    if run is None:
+        raise _fail(fact, "no run is active")
+    if fact.meta.run_id != run.run_id:
+        raise _fail(fact, f"envelope run_id {fact.meta.run_id!r} is not the active run {run.run_id}")
+    return run
+
+
+def _attempt(s: State, fact: Fact, unit: str, number: int) -> tuple[Run, Attempt]:
+    run = _active(s, fact)
+    attempt = run.attempt
+    if attempt is None or attempt.unit != unit or attempt.attempt != number:
+        have = f"{attempt.unit}#{attempt.attempt}" if attempt else "none"
+        raise _fail(fact, f"names unit {unit} attempt {number}, but the current attempt is {have}")
+    return run, attempt
+
+
+def _request(s: State, fact: Fact, request_id: str) -> RequestInfo:
+    request = s.requests.get(request_id)
+    if request is None:
+        raise _fail(fact, f"unknown request {request_id}")
+    return request
+
+
+@singledispatch
+def apply(event: EventModel, s: State, fact: Fact) -> None:
+    """Apply one event's data to the state (registered per event type)."""
+    raise _fail(fact, "no fold registration for this event type")
+
+
+# --- configuration and intake ------------------------------------------------------------
+
+
+@apply.register
+def _(e: PoliciesSet, s: State, fact: Fact) -> None:
+    s.policies = e.policies
+    s.policies_sha256 = e.sha256
+
+
+@apply.register
+def _(e: RequestReceived, s: State, fact: Fact) -> None:
+    if e.request_id in s.requests:
+        raise _fail(fact, f"request {e.request_id} was already received")
+    s.requests[e.request_id] = RequestInfo(
+        request_id=e.request_id, name=e.name, source=e.source, seq=fact.meta.seq
+    )
+
+
+@apply.register
+def _(e: RequestValidated, s: State, fact: Fact) -> None:
+    request = _request(s, fact, e.request_id)
+    if request.status != "received":
+        raise _fail(fact, f"request {e.request_id} is {request.status}, not received")
+    try:
+        spec = REQUEST_ADAPTER.validate_python(e.request)
+    except ValidationError as error:
+        raise _fail(fact, f"recorded request does not validate: {error.errors()[0]['msg']}")
+    if spec.id is not None:
+        if spec.id in s.client_ids:
+            raise _fail(fact, f"client id {spec.id!r} was already used")
+        s.client_ids[spec.id] = e.request_id
+    request.kind = spec.kind
+    request.spec = spec
+    if spec.kind in DISPATCH_KINDS:
+        request.status = "queued"
+        request.dry_run = spec.dry_run
+        s.queue.append(e.request_id)
+    else:
+        request.status = "validated"
+
+
+@apply.register
+def _(e: RequestRejected, s: State, fact: Fact) -> None:
+    request = _request(s, fact, e.request_id)
+    if request.status != "received":
+        raise _fail(fact, f"request {e.request_id} is {request.status}, not received")
+    request.status = "rejected"
+    request.reason = e.reason
+
+
+def _control_applied(s: State, fact: Fact, request_id: str | None) -> None:
+    if request_id is None:
+        return
+    request = _request(s, fact, request_id)
+    if request.status != "validated":
+        raise _fail(fact, f"request {request_id} is {request.status}, not validated")
+    request.status = "applied"
+
+
+@apply.register
+def _(e: Halted, s: State, fact: Fact) -> None:
+    _control_applied(s, fact, e.request_id)
+    s.halted = True
+    s.halt_reason = e.reason or "halted"
+
+
+@apply.register
+def _(e: Resumed, s: State, fact: Fact) -> None:
+    _control_applied(s, fact, e.request_id)
+    s.halted = False
+    s.halt_reason = None
+
+
+@apply.register
+def _(e: DrawIngested, s: State, fact: Fact) -> None:
+    s.draws += len(e.values)
+
+
+@apply.register
+def _(e: LedgerRepaired, s: State, fact: Fact) -> None:
+    s.repairs += 1
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+def _queued(s: State, fact: Fact, request_id: str, run_id: str, dry: bool) -> RequestInfo:
+    request = _request(s, fact, request_id)
+    if request.status != "queued" or request_id not in s.queue:
+        raise _fail(fact, f"request {request_id} is {request.status}, not queued")
+    if request.dry_run != dry:
+        raise _fail(fact, f"request {request_id} is {'' if request.dry_run else 'not '}a dry run")
+    if run_id != run_id_for(request_id):
+        raise _fail(fact, f"run id {run_id} does not belong to request {request_id}")
+    if request.kind != fact.event.plan.kind:  # type: ignore[attr-defined]
+        raise _fail(fact, f"plan kind differs from the request's ({request.kind})")
+    return request
+
+
+@apply.register
+def _(e: DispatchPlanned, s: State, fact: Fact) -> None:
+    request = _queued(s, fact, e.request_id, e.run_id, dry=True)
+    s.queue.remove(e.request_id)
+    request.status = "planned"
+    request.run_id = e.run_id
+
+
+@apply.register
+def _(e: DispatchStarted, s: State, fact: Fact) -> None:
+    request = _queued(s, fact, e.request_id, e.run_id, dry=False)
+    if fact.meta.run_id != e.run_id:
+        raise _fail(fact, "envelope run_id differs from the run started")
+    if e.run_id in s.runs:
+        raise _fail(fact, f"run {e.run_id} was already started")
+    s.queue.remove(e.request_id)
+    request.status = "running"
+    request.run_id = e.run_id
+    s.runs[e.run_id] = Run(
+        run_id=e.run_id,
+        request_id=e.request_id,
+        kind=e.plan.kind,
+        plan=e.plan,
+        screening=Evaluation(subject="request", unit="screen", attempt=0),
+    )
+    s.active = e.run_id
+
+
+def _close(s: State, fact: Fact, run: Run, request_id: str, status: str, text: str) -> None:
+    if request_id != run.request_id:
+        raise _fail(fact, f"request {request_id} is not the run's ({run.request_id})")
+    run.status = status
+    run.outcome = text
+    s.requests[run.request_id].status = status
+    s.active = None
+    s.last_run_ended_ts = fact.meta.ts
+
+
+@apply.register
+def _(e: DispatchCompleted, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    _close(s, fact, run, e.request_id, "completed", e.summary or "completed")
+
+
+@apply.register
+def _(e: DispatchFailed, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    _close(s, fact, run, e.request_id, "failed", e.reason)
+
+
+@apply.register
+def _(e: Escalated, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    ev = s.evaluation()
+    if ev is None or (ev.unit, ev.attempt) != (e.unit, e.attempt):
+        raise _fail(fact, f"escalates unit {e.unit} attempt {e.attempt}, not the one judged")
+    run.status = "escalated"
+    run.escalation = e.reason
+
+
+@apply.register
+def _(e: Approved, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    if e.run_id != run.run_id:
+        raise _fail(fact, f"approves {e.run_id}, but the escalated run is {run.run_id}")
+    _control_applied(s, fact, e.request_id)
+    run.approval = e.action
+    run.status = "active"
+
+
+# --- the LLM ----------------------------------------------------------------------------
+
+
+def _pending(s: State, fact: Fact) -> Evaluation:
+    ev = s.evaluation()
+    if ev is None or ev.guardrail is None or ev.final is not None:
+        raise _fail(fact, "no evaluation is waiting for the LLM")
+    return ev
+
+
+@apply.register
+def _(e: LLMStarted, s: State, fact: Fact) -> None:
+    _active(s, fact)
+    ev = _pending(s, fact)
+    ev.llm_start_tried = True
+    s.llm = "running"
+
+
+@apply.register
+def _(e: LLMStopped, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    assert run.attempt is not None
+    run.attempt.llm_stopped = True
+    s.llm = "stopped"
+
+
+@apply.register
+def _(e: LLMUnavailable, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    if s.phase is Phase.PREPARING:
+        if e.phase != "stop":
+            raise _fail(fact, f"phase {e.phase!r} while preparing a unit (only 'stop')")
+        attempt = run.attempt
+        assert attempt is not None
+        attempt.outcome = "failed"
+        attempt.reason = f"the LLM could not be stopped before a GPU-heavy unit: {e.reason}"
+        attempt.evaluation = _new_evaluation(attempt)
+        s.llm = "unknown"
+        return
+    ev = _pending(s, fact)
+    if e.phase == "start":
+        if s.llm == "running":
+            raise _fail(fact, "the LLM is already running")
+        ev.llm_start_tried = True
+        s.llm = "unavailable"
+    elif e.phase == "evaluate":
+        if s.llm != "running":
+            raise _fail(fact, "an evaluation can only time out on a running LLM")
+        s.llm = "unknown"  # it may still hold memory: the next GPU unit stops it again
+    else:
+        raise _fail(fact, "a stop can only fail while preparing a unit")
+    ev.llm_unavailable = e.reason
+    ev.final = ev.guardrail
+
+
+@apply.register
+def _(e: VerdictRecorded, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    ev = s.evaluation()
+    if ev is None:
+        raise _fail(fact, "nothing is being evaluated")
+    if (ev.subject, ev.unit, ev.attempt) != (e.subject, e.unit, e.attempt):
+        raise _fail(
+            fact,
+            f"judges {e.subject} {e.unit}#{e.attempt}, but {ev.subject} {ev.unit}#{ev.attempt} "
+            "is being evaluated",
+        )
+    assert s.policies is not None, "no policies recorded"
+    if e.source == "guardrail":
+        if ev.guardrail is not None:
+            raise _fail(fact, "a second guardrail verdict for one evaluation")
+        if e.effective != e.decision or e.clamped:
+            raise _fail(fact, "a guardrail verdict is its own effective decision")
+        if run.cursor >= 0:
+            attempt = run.attempt
+            assert attempt is not None
+            allowed = retry_allowed(run, attempt, s.policies)
+            if e.decision == "proceed" and hard_failures(attempt, s.policies):
+                raise _fail(fact, "a failed unit can never be recorded as proceed")
+        else:
+            allowed = False
+        if e.decision == "retry" and not allowed:
+            raise _fail(fact, "guardrail retry beyond the retry budget")
+        ev.guardrail = e.decision
+        ev.guardrail_reasons = e.reasons
+        ev.retry_allowed = allowed
+        if e.decision == "escalate":
+            ev.final = "escalate"  # nothing the LLM says can loosen it: it is not asked
+        return
+    # An LLM verdict: only after the guardrail's, only from a running LLM, never looser.
+    ev = _pending(s, fact)
+    if s.llm != "running":
+        raise _fail(fact, "an LLM verdict needs a running LLM (LLMStarted first)")
+    assert ev.guardrail is not None
+    effective, clamped = clamp_verdict(
+        e.decision, floor=ev.guardrail, retry_allowed=ev.retry_allowed, subject=ev.subject
+    )
+    if (e.effective, e.clamped) != (effective, clamped):
+        raise _fail(
+            fact,
+            f"effective {e.effective!r} (clamped={e.clamped}) but the machine allows "
+            f"{effective!r} (clamped={clamped}) after guardrail {ev.guardrail!r}",
+        )
+    ev.llm = e.decision
+    ev.llm_clamped = clamped
+    ev.final = effective
+    if effective == "retry":
+        ev.adjustments = bound_adjustments(e.adjustments, s.policies)
+
+
+# --- units of work ----------------------------------------------------------------------
+
+
+def _start(s: State, fact: Fact, unit: str, number: int, gpu_heavy: bool, adjustments: dict[str, float]) -> None:
+    run, attempt = _attempt(s, fact, unit, number)
+    planned = run.plan.units[run.cursor]
+    if planned.gpu_heavy != gpu_heavy:
+        raise _fail(fact, f"unit {unit} is planned with gpu_heavy={planned.gpu_heavy}")
+    if gpu_heavy and not (attempt.llm_stopped and s.llm == "stopped"):
+        raise _fail(fact, "a GPU-heavy unit started while the LLM may hold GPU memory")
+    if dict(adjustments) != attempt.adjustments:
+        raise _fail(fact, f"adjustments {adjustments} differ from the verdict's {attempt.adjustments}")
+    attempt.started = True
+    run.attempts[unit] = number
+
+
+def _new_evaluation(attempt: Attempt) -> Evaluation:
+    subject = "selfplay" if attempt.unit == "selfplay" else "step"
+    return Evaluation(subject=subject, unit=attempt.unit, attempt=attempt.attempt)
+
+
+def _outcome(s: State, fact: Fact, unit: str, number: int) -> Attempt:
+    _run, attempt = _attempt(s, fact, unit, number)
+    if not attempt.started or attempt.outcome is not None:
+        raise _fail(fact, f"unit {unit} attempt {number} is not running")
+    attempt.evaluation = _new_evaluation(attempt)
+    return attempt
+
+
+@apply.register
+def _(e: StepStarted, s: State, fact: Fact) -> None:
+    _start(s, fact, str(e.step), e.attempt, e.gpu_heavy, e.adjustments)
+
+
+@apply.register
+def _(e: SelfplayStarted, s: State, fact: Fact) -> None:
+    _start(s, fact, "selfplay", e.attempt, True, e.adjustments)
+
+
+@apply.register
+def _(e: StepCompleted, s: State, fact: Fact) -> None:
+    attempt = _outcome(s, fact, str(e.step), e.attempt)
+    attempt.outcome = "completed"
+    attempt.metrics = dict(e.metrics)
+    attempt.gates = e.gates
+
+
+@apply.register
+def _(e: StepFailed, s: State, fact: Fact) -> None:
+    attempt = _outcome(s, fact, str(e.step), e.attempt)
+    attempt.outcome = "failed"
+    attempt.reason = e.reason
+
+
+@apply.register
+def _(e: CandidateEmitted, s: State, fact: Fact) -> None:
+    run, attempt = _attempt(s, fact, "selfplay", e.attempt)
+    if e.candidate_id in run.candidates:
+        raise _fail(fact, f"candidate {e.candidate_id} was already emitted")
+    attempt.candidates = (*attempt.candidates, e.candidate_id)
+    run.candidates = (*run.candidates, e.candidate_id)
+
+
+@apply.register
+def _(e: SelfplayCompleted, s: State, fact: Fact) -> None:
+    attempt = _outcome(s, fact, "selfplay", e.attempt)
+    attempt.outcome = "completed"
+    attempt.metrics = dict(e.metrics)
+    attempt.gates = e.gates
+
+
+@apply.register
+def _(e: SelfplayFailed, s: State, fact: Fact) -> None:
+    attempt = _outcome(s, fact, "selfplay", e.attempt)
+    attempt.outcome = "failed"
+    attempt.reason = e.reason

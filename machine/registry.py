@@ -1,0 +1,342 @@
+"""Handlers: who does the work a command names. The only place with effects.
+
+A handler is ``handle(command, ctx) -> list[NewEvent]``. It is looked up by the command's
+``kind``: first among handlers given to the :class:`HandlerRegistry`, then the in-process
+registry (:func:`register_handler`, for tests and embedding), then the
+``prng_watcher.handlers`` entry-point group (entry name = kind, e.g. ``step.3`` or
+``llm.evaluate``), which is how ``handlers/`` and ``contexts/`` plug in without ``machine``
+importing them.
+
+Built-in kinds (dispatch, guardrail verdicts, unit starts, escalation, completion) are pure and
+handled here: they only turn the command into its event. A missing external handler is not an
+error of the machine: a step fails with a clear ``StepFailed``; the LLM is reported
+``LLMUnavailable`` and the guardrail verdict (recorded before the LLM is asked) stands; stopping
+an LLM that is not installed is recorded as ``LLMStopped`` with ``was_running=False``, since
+nothing holds GPU memory.
+
+Whatever a handler returns is checked (event types allowed for its kind, the unit and attempt
+it names, exactly one terminal event) and normalised (``run_id``, ``causation_id``); a
+handler that raises or returns something else is recorded as a failure of that command. An
+LLM verdict looser than the guardrail's is clamped and the clamp recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol, Sequence
+
+from ledger import ArtifactRef, NewEvent
+
+from .commands import (
+    BUILTIN_KINDS,
+    Command,
+    CompleteRun,
+    EscalateRun,
+    EvaluateWithLLM,
+    FailRun,
+    PlanDispatch,
+    RecordGuardrailVerdict,
+    RunSelfplay,
+    RunStep,
+    StartDispatch,
+    StartLLM,
+    StartSelfplay,
+    StartStep,
+    StopLLM,
+)
+from .events import (
+    DispatchCompleted,
+    DispatchFailed,
+    DispatchPlanned,
+    DispatchStarted,
+    Escalated,
+    EventModel,
+    LLMStopped,
+    LLMUnavailable,
+    SelfplayFailed,
+    SelfplayStarted,
+    StepFailed,
+    StepStarted,
+    VerdictRecorded,
+    new_event,
+    parse_event,
+    to_data,
+)
+from .verdicts import clamp_verdict
+
+__all__ = [
+    "Handler",
+    "HandlerContext",
+    "HandlerError",
+    "HandlerRegistry",
+    "ENTRY_POINT_GROUP",
+    "register_handler",
+    "unregister_handler",
+    "registered_handlers",
+    "builtin_events",
+    "fallback_events",
+    "checked_events",
+]
+
+ENTRY_POINT_GROUP = "prng_watcher.handlers"
+
+
+class Handler(Protocol):
+    """``handle(command, ctx) -> list[NewEvent]``; must be idempotent per command id."""
+
+    def __call__(self, command: Any, ctx: "HandlerContext") -> Sequence[NewEvent]: ...
+
+
+class HandlerError(ValueError):
+    """A handler's result that cannot be recorded as it is."""
+
+
+@dataclass
+class HandlerContext:
+    """What a handler may use: the home folder, the artifact store, a clock, and ids.
+
+    Event ids come from :meth:`new_id`: ``<command id>/<n>`` in call order, so a handler that
+    is re-run after a crash produces the same ids and the ledger ignores the repeat.
+    """
+
+    command: Any
+    clock: Callable[[], str]
+    home: Path | None = None
+    artifacts: Any = None  # ledger.ArtifactStore when the home has one
+    ledger_path: Path | None = None
+    _counter: int = field(default=0, repr=False)
+
+    def new_id(self) -> str:
+        """The next event id derived from the command id."""
+        event_id = f"{self.command.id}/{self._counter}"
+        self._counter += 1
+        return event_id
+
+    def event(self, payload: EventModel, *, artifacts: tuple[ArtifactRef, ...] = ()) -> NewEvent:
+        """Wrap ``payload`` as the command's next event (id, time, run, causation filled in)."""
+        return new_event(
+            payload,
+            id=self.new_id(),
+            ts=self.clock(),
+            run_id=self.command.run_id,
+            causation_id=self.command.id,
+            artifacts=artifacts,
+        )
+
+
+_PROCESS_HANDLERS: dict[str, Callable[..., Sequence[NewEvent]]] = {}
+_PROCESS_LOCK = threading.Lock()
+
+
+def register_handler(kind: str, handler: Callable[..., Sequence[NewEvent]]) -> None:
+    """Install ``handler`` for ``kind`` in this process (tests, embedding)."""
+    if kind in BUILTIN_KINDS:
+        raise ValueError(f"{kind!r} is built into the machine and cannot be replaced")
+    with _PROCESS_LOCK:
+        _PROCESS_HANDLERS[kind] = handler
+
+
+def unregister_handler(kind: str) -> None:
+    """Remove an in-process handler (no error if there was none)."""
+    with _PROCESS_LOCK:
+        _PROCESS_HANDLERS.pop(kind, None)
+
+
+def registered_handlers() -> dict[str, Callable[..., Sequence[NewEvent]]]:
+    """A copy of the in-process registry."""
+    with _PROCESS_LOCK:
+        return dict(_PROCESS_HANDLERS)
+
+
+class HandlerRegistry:
+    """Looks handlers up by command kind (explicit > in-process > entry points)."""
+
+    def __init__(
+        self,
+        handlers: Mapping[str, Callable[..., Sequence[NewEvent]]] | None = None,
+        *,
+        use_process_registry: bool = True,
+        use_entry_points: bool = True,
+    ) -> None:
+        self._explicit = dict(handlers or {})
+        for kind in self._explicit:
+            if kind in BUILTIN_KINDS:
+                raise ValueError(f"{kind!r} is built into the machine and cannot be replaced")
+        self._use_process = use_process_registry
+        self._use_entry_points = use_entry_points
+        self._entry_points: dict[str, Any] | None = None
+
+    def _from_entry_points(self) -> dict[str, Any]:
+        if self._entry_points is None:
+            found = entry_points(group=ENTRY_POINT_GROUP) if self._use_entry_points else ()
+            self._entry_points = {ep.name: ep for ep in found}
+        return self._entry_points
+
+    def get(self, kind: str) -> Callable[..., Sequence[NewEvent]] | None:
+        """The handler for ``kind``, or ``None`` when none is installed."""
+        if kind in self._explicit:
+            return self._explicit[kind]
+        if self._use_process:
+            with _PROCESS_LOCK:
+                if kind in _PROCESS_HANDLERS:
+                    return _PROCESS_HANDLERS[kind]
+        ep = self._from_entry_points().get(kind)
+        if ep is None:
+            return None
+        handler = ep.load()
+        self._explicit[kind] = handler  # load once
+        return handler
+
+    def describe(self) -> dict[str, str]:
+        """Installed external kinds and where each comes from."""
+        out = {kind: "entry point" for kind in self._from_entry_points()}
+        if self._use_process:
+            out.update({kind: "in-process" for kind in registered_handlers()})
+        out.update({kind: "explicit" for kind in self._explicit})
+        return dict(sorted(out.items()))
+
+
+# --- built-in, fallback and checking -------------------------------------------------------
+
+
+def builtin_events(command: Command) -> list[EventModel]:
+    """The events of a built-in command: a pure function of the command."""
+    c: Any = command
+    if isinstance(c, PlanDispatch):
+        return [DispatchPlanned(request_id=c.request_id, run_id=c.run_id, plan=c.plan)]
+    if isinstance(c, StartDispatch):
+        return [DispatchStarted(request_id=c.request_id, run_id=c.run_id, plan=c.plan)]
+    if isinstance(c, RecordGuardrailVerdict):
+        return [
+            VerdictRecorded(
+                subject=c.subject, unit=c.unit, attempt=c.attempt, source="guardrail",
+                decision=c.decision, effective=c.decision, reasons=c.reasons,
+            )
+        ]
+    if isinstance(c, StartStep):
+        return [
+            StepStarted(step=c.step, attempt=c.attempt, gpu_heavy=c.gpu_heavy, params=c.params,
+                        adjustments=c.adjustments)
+        ]
+    if isinstance(c, StartSelfplay):
+        return [SelfplayStarted(attempt=c.attempt, episodes=c.episodes, seed=c.seed,
+                                adjustments=c.adjustments)]
+    if isinstance(c, EscalateRun):
+        return [Escalated(request_id=c.request_id, run_id=c.run_id, unit=c.unit,
+                          attempt=c.attempt, reason=c.reason)]
+    if isinstance(c, CompleteRun):
+        return [DispatchCompleted(request_id=c.request_id, run_id=c.run_id, summary=c.summary)]
+    if isinstance(c, FailRun):
+        return [DispatchFailed(request_id=c.request_id, run_id=c.run_id, reason=c.reason)]
+    raise HandlerError(f"{command.kind!r} is not a built-in command")
+
+
+def fallback_events(command: Command, reason: str) -> list[EventModel]:
+    """What is recorded when an external handler is missing, raised, or returned garbage."""
+    c: Any = command
+    if isinstance(c, RunStep):
+        return [StepFailed(step=c.step, attempt=c.attempt, reason=reason)]
+    if isinstance(c, RunSelfplay):
+        return [SelfplayFailed(attempt=c.attempt, reason=reason)]
+    if isinstance(c, StartLLM):
+        return [LLMUnavailable(phase="start", reason=reason)]
+    if isinstance(c, EvaluateWithLLM):
+        return [LLMUnavailable(phase="evaluate", reason=reason)]
+    if isinstance(c, StopLLM):
+        return [LLMUnavailable(phase="stop", reason=reason)]
+    raise HandlerError(f"no fallback for {command.kind!r}")
+
+
+def missing_handler_events(command: Command) -> list[EventModel]:
+    """Events for an external command whose handler is not installed."""
+    reason = f"no handler installed for {command.kind!r} (entry-point group {ENTRY_POINT_GROUP})"
+    if isinstance(command, StopLLM):
+        # No LLM handler, no LLM: nothing holds GPU memory, so the GPU-heavy unit may run.
+        return [LLMStopped(was_running=False, detail=reason)]
+    return fallback_events(command, reason)
+
+
+_ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # kind: (types allowed before the terminal one, terminal types)
+    "llm.start": (frozenset(), frozenset({"LLMStarted", "LLMUnavailable"})),
+    "llm.stop": (frozenset(), frozenset({"LLMStopped", "LLMUnavailable"})),
+    "llm.evaluate": (frozenset(), frozenset({"VerdictRecorded", "LLMUnavailable"})),
+    "selfplay.run": (frozenset({"CandidateEmitted"}),
+                     frozenset({"SelfplayCompleted", "SelfplayFailed"})),
+}
+_STEP = (frozenset(), frozenset({"StepCompleted", "StepFailed"}))
+
+
+def checked_events(command: Command, events: Sequence[Any]) -> list[NewEvent]:
+    """Check and normalise a handler's result for ``command`` (``HandlerError`` if unusable).
+
+    Sets ``run_id`` and ``causation_id`` to the command's; requires the allowed event types
+    with exactly one terminal event, last; requires unit and attempt to match; clamps an LLM
+    verdict to the guardrail floor (recording ``effective`` and ``clamped``).
+    """
+    kind = command.kind
+    before, terminal = _ALLOWED.get(kind, _STEP if kind.startswith("step.") else (None, None))  # type: ignore[arg-type]
+    if terminal is None or before is None:
+        raise HandlerError(f"{kind!r} is not an external command kind")
+    events = list(events)
+    if not events:
+        raise HandlerError(f"handler for {kind!r} returned no events")
+    out: list[NewEvent] = []
+    for index, event in enumerate(events):
+        if not isinstance(event, NewEvent):
+            raise HandlerError(f"handler for {kind!r} returned {type(event).__name__}, not NewEvent")
+        last = index == len(events) - 1
+        allowed = terminal if last else before
+        if event.type not in allowed:
+            where = "last" if last else "before the last"
+            raise HandlerError(
+                f"handler for {kind!r} returned {event.type} {where}; allowed: {sorted(allowed)}"
+            )
+        try:
+            payload = parse_event(event.type, event.v, event.data)
+        except ValueError as error:
+            raise HandlerError(f"handler for {kind!r}: {error}") from None
+        payload = _match(command, payload)
+        out.append(
+            event.model_copy(
+                update={
+                    "run_id": command.run_id,
+                    "causation_id": command.id,
+                    "data": to_data(payload),
+                }
+            )
+        )
+    return out
+
+
+def _match(command: Any, payload: Any) -> Any:
+    """Require the payload to name the command's unit and attempt; clamp LLM verdicts."""
+    for name in ("step", "attempt"):
+        if hasattr(payload, name) and hasattr(command, name):
+            if getattr(payload, name) != getattr(command, name):
+                raise HandlerError(
+                    f"handler for {command.kind!r} reported {name} {getattr(payload, name)}, "
+                    f"expected {getattr(command, name)}"
+                )
+    if isinstance(payload, VerdictRecorded):
+        assert isinstance(command, EvaluateWithLLM)
+        if payload.source != "llm":
+            raise HandlerError("llm.evaluate must return a verdict with source 'llm'")
+        if (payload.subject, payload.unit) != (command.subject, command.unit):
+            raise HandlerError(
+                f"verdict on {payload.subject} {payload.unit}, expected {command.subject} "
+                f"{command.unit}"
+            )
+        effective, clamped = clamp_verdict(
+            payload.decision, floor=command.floor, retry_allowed=command.retry_allowed,
+            subject=command.subject,
+        )
+        payload = payload.model_copy(update={"effective": effective, "clamped": clamped})
+    if isinstance(payload, LLMUnavailable):
+        expected = {"llm.start": "start", "llm.stop": "stop", "llm.evaluate": "evaluate"}
+        if payload.phase != expected[command.kind]:
+            raise HandlerError(f"LLMUnavailable phase {payload.phase!r} for {command.kind!r}")
+    return payload

@@ -1,0 +1,274 @@
+"""Request files: their schema, their ids, and their validation.
+
+A request is a JSON object in ``watcher_requests/*.json`` (or built by a CLI command). Kinds:
+
+- ``selfplay_retrain``: ``episodes`` 1..50 (default from policies), optional ``seed``.
+- ``learning_loop``: ``scope`` ``"steps_3_5_6"`` (default), ``"full"`` (1..6) or a list of
+  steps 1..6 (no repeats; run in pipeline order).
+- ``pipeline_rerun``: the full loop.
+- control kinds, applied on receipt: ``halt``, ``resume``, ``approve`` (``run_id``, ``action``
+  ``continue`` or ``abort``).
+
+Dispatch kinds also take ``dry_run`` (record the plan, consume nothing), ``draws`` (a file
+inside the home folder) and ``params`` (at most 32 scalar parameters handed to the steps).
+Every kind takes ``id`` (a client id: a second request with the same id is rejected) and
+``note``. Unknown fields, wrong types and out-of-range numbers are rejected with one line that
+names the field. Files over 1 MiB are rejected unread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from .state import State
+
+__all__ = [
+    "MAX_REQUEST_BYTES",
+    "DISPATCH_KINDS",
+    "CONTROL_KINDS",
+    "RequestError",
+    "SelfplayRequest",
+    "LearningLoopRequest",
+    "PipelineRerunRequest",
+    "HaltRequest",
+    "ResumeRequest",
+    "ApproveRequest",
+    "RequestSpec",
+    "DispatchSpec",
+    "REQUEST_ADAPTER",
+    "parse_request",
+    "parse_request_bytes",
+    "check_request",
+    "request_id_for",
+    "run_id_for",
+    "scope_steps",
+]
+
+MAX_REQUEST_BYTES = 1 << 20
+DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
+CONTROL_KINDS = ("halt", "resume", "approve")
+
+_CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+_Scalar = Union[bool, int, float, str]
+
+
+class RequestError(ValueError):
+    """A request that cannot run; the message is the one-line reason that gets recorded."""
+
+
+class _Request(BaseModel):
+    # strict: "5" is not an episode count and true is not a step number.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    id: str | None = Field(default=None, pattern=_CLIENT_ID, description="client id")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class _Dispatch(_Request):
+    dry_run: bool = False
+    draws: str | None = Field(
+        default=None, min_length=1, max_length=1024, description="a file inside the home folder"
+    )
+    params: dict[Annotated[str, Field(min_length=1, max_length=64)], _Scalar] = Field(
+        default_factory=dict, max_length=32
+    )
+
+
+class SelfplayRequest(_Dispatch):
+    """Explore: run selfplay episodes, emit candidate policies, have them judged."""
+
+    kind: Literal["selfplay_retrain"]
+    episodes: int | None = Field(default=None, ge=1, le=50)
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+
+
+class LearningLoopRequest(_Dispatch):
+    """Run pipeline steps (default 3, 5, 6), judging each before the next."""
+
+    kind: Literal["learning_loop"]
+    scope: Literal["steps_3_5_6", "full"] | list[int] = "steps_3_5_6"
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an explicit scope lists at least one step")
+            for step in value:
+                if not 1 <= step <= 6:
+                    raise ValueError(f"step {step} is not one of 1..6")
+            if len(set(value)) != len(value):
+                raise ValueError("an explicit scope lists each step once")
+            return sorted(value)  # the pipeline has one order, whatever order was written
+        return value
+
+
+class PipelineRerunRequest(_Dispatch):
+    """Re-run the whole pipeline (steps 1 to 6)."""
+
+    kind: Literal["pipeline_rerun"]
+
+
+class HaltRequest(_Request):
+    """Pull the kill switch: nothing is dispatched until resumed."""
+
+    kind: Literal["halt"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class ResumeRequest(_Request):
+    """Lift the kill switch."""
+
+    kind: Literal["resume"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class ApproveRequest(_Request):
+    """Answer an escalation: continue past it, or abort the run."""
+
+    kind: Literal["approve"]
+    run_id: str = Field(min_length=1, max_length=80)
+    action: Literal["continue", "abort"] = "continue"
+
+
+DispatchSpec = Union[SelfplayRequest, LearningLoopRequest, PipelineRerunRequest]
+RequestSpec = Annotated[
+    Union[
+        SelfplayRequest,
+        LearningLoopRequest,
+        PipelineRerunRequest,
+        HaltRequest,
+        ResumeRequest,
+        ApproveRequest,
+    ],
+    Field(discriminator="kind"),
+]
+REQUEST_ADAPTER: TypeAdapter[Any] = TypeAdapter(RequestSpec)
+
+
+def scope_steps(spec: DispatchSpec) -> tuple[int, ...]:
+    """The pipeline steps a dispatch request runs (empty for selfplay)."""
+    if isinstance(spec, PipelineRerunRequest):
+        return (1, 2, 3, 4, 5, 6)
+    if isinstance(spec, LearningLoopRequest):
+        if spec.scope == "steps_3_5_6":
+            return (3, 5, 6)
+        if spec.scope == "full":
+            return (1, 2, 3, 4, 5, 6)
+        return tuple(spec.scope)
+    return ()
+
+
+def _reason(error: ValidationError, payload: dict[str, Any]) -> str:
+    first = error.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    # The discriminated union puts the kind first in the location; people think in fields.
+    if loc and loc[0] == payload.get("kind"):
+        loc = loc[1:]
+    where = ".".join(loc)
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown field (not part of this kind of request)"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    elif first["type"] == "union_tag_invalid":
+        kinds = ", ".join(DISPATCH_KINDS + CONTROL_KINDS)
+        return f"unknown kind {payload.get('kind')!r}; known kinds: {kinds}"
+    elif first["type"] == "union_tag_not_found":
+        return "missing field 'kind'"
+    more = error.error_count() - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"field {where!r}: {message}{tail}" if where else f"{message}{tail}"
+
+
+def parse_request(payload: Any) -> Any:
+    """Validate a request's JSON value against the schema (no I/O); ``RequestError`` if bad."""
+    if not isinstance(payload, dict):
+        raise RequestError(f"a request is a JSON object, not {type(payload).__name__}")
+    try:
+        return REQUEST_ADAPTER.validate_python(payload)
+    except ValidationError as error:
+        raise RequestError(_reason(error, payload)) from None
+
+
+def parse_request_bytes(raw: bytes) -> tuple[dict[str, Any] | None, Any]:
+    """Parse a request file's bytes: ``(payload or None, spec)``; ``RequestError`` if bad.
+
+    The payload (when the bytes were a JSON object) is returned even when the spec is bad,
+    through ``RequestError.payload``, so that the rejection can record what was received.
+    """
+    import orjson
+
+    if len(raw) > MAX_REQUEST_BYTES:
+        raise RequestError(
+            f"request file is {len(raw)} bytes; the limit is {MAX_REQUEST_BYTES} (1 MiB)"
+        )
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise RequestError(f"not valid JSON: {error}") from None
+    payload = value if isinstance(value, dict) else None
+    try:
+        return payload, parse_request(value)
+    except RequestError as error:
+        error.payload = payload  # type: ignore[attr-defined]
+        raise
+
+
+def _inside(home: Path, relative: str, what: str) -> Path:
+    """Resolve ``relative`` against the home folder; it must stay inside it and exist."""
+    root = home.resolve()
+    candidate = Path(relative)
+    path = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    if not path.is_relative_to(root):
+        raise RequestError(f"field {what!r}: {relative!r} is outside the home folder {root}")
+    if not path.is_file():
+        raise RequestError(f"field {what!r}: {relative!r} is not a file in the home folder")
+    return path
+
+
+def check_request(spec: Any, *, home: Path, state: "State") -> Any:
+    """Checks that need the home folder or the machine's state; returns the normalised spec.
+
+    - referenced files exist inside the home (symlinks resolved: no way out);
+    - a client ``id`` is not already taken by an earlier request;
+    - an approval names a run that is waiting for one (run id or its request id).
+    """
+    if spec.id is not None and spec.id in state.client_ids:
+        first = state.client_ids[spec.id]
+        raise RequestError(f"duplicate request id {spec.id!r}: already used by request {first}")
+    if isinstance(spec, (SelfplayRequest, LearningLoopRequest, PipelineRerunRequest)):
+        if spec.draws is not None:
+            _inside(home, spec.draws, "draws")
+    if isinstance(spec, ApproveRequest):
+        run_id = spec.run_id
+        if run_id.startswith("rq-"):
+            run_id = run_id_for(run_id)
+        run = state.runs.get(run_id)
+        if run is None:
+            raise RequestError(f"no run {spec.run_id!r} in this ledger")
+        if state.active != run_id or state.phase.value != "escalated":
+            raise RequestError(
+                f"run {run_id} is not waiting for approval (it is {run.status})"
+            )
+        if run_id != spec.run_id:
+            spec = spec.model_copy(update={"run_id": run_id})
+    return spec
+
+
+def request_id_for(name: str, sha256: str) -> str:
+    """The id of a request: derived from its file's name and the SHA256 of its bytes, so a
+    file picked up again after a crash maps to the same ``RequestReceived`` (and the ledger's
+    idempotent append makes the second append a no-op)."""
+    key = name.encode("utf-8", "surrogateescape") + b"\0" + sha256.encode()
+    return "rq-" + hashlib.sha256(key).hexdigest()[:20]
+
+
+def run_id_for(request_id: str) -> str:
+    """The id of the run a dispatch request becomes (one run per request)."""
+    return "run-" + request_id.removeprefix("rq-")

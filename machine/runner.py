@@ -1,0 +1,425 @@
+"""The runner: the loop that turns decisions into recorded events (the daemon's body).
+
+Each turn: take in request files (each becomes exactly one ``RequestReceived``, then is
+archived), ``decide`` on the folded state, execute the command (a built-in, or a handler from
+the registry), append its events, fold them in. The live state is always the fold of the
+ledger: the runner folds what the ledger returns as newly stored, nothing else.
+
+Crash safety, by construction: request ids derive from file name and bytes, command ids from
+the state, event ids from the command id; a file seen again after a crash is recognised and
+only archived, and a command re-executed after a crash appends nothing new (idempotent append).
+A torn last line is repaired when the ledger is opened and recorded as ``LedgerRepaired``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ledger import (
+    ArtifactStore,
+    EventRejected,
+    JsonlRecorder,
+    NewEvent,
+    Record,
+    Recorder,
+    format_ts,
+)
+
+from .commands import BUILTIN_KINDS, Command
+from .decide import decide
+from .events import (
+    Approved,
+    EventModel,
+    Halted,
+    LedgerRepaired,
+    PoliciesSet,
+    RequestReceived,
+    RequestRejected,
+    RequestValidated,
+    Resumed,
+    new_event,
+    validate_event,
+)
+from .fold import FoldError, evolve, fold
+from .home import Home
+from .policies import Policies, load_policies, policies_sha256
+from .registry import (
+    HandlerContext,
+    HandlerError,
+    HandlerRegistry,
+    builtin_events,
+    checked_events,
+    fallback_events,
+    missing_handler_events,
+)
+from .requests import (
+    MAX_REQUEST_BYTES,
+    ApproveRequest,
+    HaltRequest,
+    RequestError,
+    ResumeRequest,
+    check_request,
+    parse_request_bytes,
+    request_id_for,
+)
+from .state import State
+
+__all__ = ["Runner", "IntakeResult", "utc_now", "parse_ts"]
+
+
+def utc_now() -> str:
+    """The current time in the ledger's format (the runner's default clock)."""
+    return format_ts(datetime.now(timezone.utc))
+
+
+def parse_ts(ts: str) -> float:
+    """A ledger timestamp as POSIX seconds."""
+    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What became of one request file."""
+
+    name: str
+    request_id: str
+    status: str  # validated | rejected | applied | duplicate (already received: archived only)
+    reason: str | None = None
+
+
+class Runner:
+    """Owns the writer side of one ledger: intake, decide, execute, append, fold."""
+
+    def __init__(
+        self,
+        recorder: Recorder,
+        *,
+        home: Home | None = None,
+        registry: HandlerRegistry | None = None,
+        clock: Callable[[], str] = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.home = home
+        self.registry = registry if registry is not None else HandlerRegistry()
+        self.clock = clock
+        self.sleep = sleep
+        self.log = log or (lambda _line: None)
+        self.artifacts = ArtifactStore(home.artifacts) if home is not None else None
+        self.state: State = fold(recorder.read())
+        self._policies_mtime: float | None = None
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, home: Home, **kwargs: Any) -> "Runner":
+        """Open ``home``'s ledger for writing (``LedgerLocked`` if another writer holds it),
+        record a torn-tail repair, and record the policies if they changed."""
+        home.requests.mkdir(parents=True, exist_ok=True)
+        home.archive.mkdir(parents=True, exist_ok=True)
+        recorder = JsonlRecorder(home.ledger, validator=validate_event)
+        try:
+            runner = cls(recorder, home=home, **kwargs)
+            if recorder.repair is not None:
+                runner.record_repair(
+                    recorder.repair.truncated_bytes, recorder.repair.at_seq, recorder.repair.detail
+                )
+            runner.ensure_policies()
+        except BaseException:
+            recorder.close()
+            raise
+        return runner
+
+    def close(self) -> None:
+        """Release the ledger (and its lock)."""
+        self.recorder.close()
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- appending -----------------------------------------------------------------------
+
+    def append(self, events: Iterable[NewEvent]) -> list[Record]:
+        """Append a batch and fold what was newly stored into the live state."""
+        records = self.recorder.append(list(events))
+        for record in records:
+            evolve(self.state, record)
+        return records
+
+    def _event(self, payload: EventModel, event_id: str, run_id: str | None = None) -> NewEvent:
+        return new_event(payload, id=event_id, ts=self.clock(), run_id=run_id)
+
+    def record_repair(self, truncated_bytes: int, at_seq: int, detail: str) -> None:
+        """Record a torn-tail repair the ledger did when it was opened."""
+        self.log(f"repaired a torn tail at seq {at_seq}: {truncated_bytes} bytes cut ({detail})")
+        stamp = self.clock()
+        event_id = f"repair-{at_seq}-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}"
+        payload = LedgerRepaired(truncated_bytes=truncated_bytes, at_seq=at_seq, detail=detail)
+        self.append([new_event(payload, id=event_id, ts=stamp)])
+
+    def ensure_policies(self, policies: Policies | None = None, source: str | None = None) -> bool:
+        """Record ``PoliciesSet`` when the policies in force differ from the recorded ones.
+
+        Without arguments, reads ``policies.json`` of the home (defaults if it is missing).
+        Returns whether an event was appended.
+        """
+        file_sha: str | None = None
+        if policies is None:
+            if self.home is None:
+                policies, source = Policies(), "defaults"
+            else:
+                policies, file_sha = load_policies(self.home.policies)
+                source = "file:policies.json" if file_sha else "defaults"
+                try:
+                    self._policies_mtime = self.home.policies.stat().st_mtime
+                except OSError:
+                    self._policies_mtime = None
+        sha = policies_sha256(policies)
+        if sha == self.state.policies_sha256:
+            return False
+        payload = PoliciesSet(
+            policies=policies, sha256=sha, source=source or "api", source_sha256=file_sha
+        )
+        # The id names the position too: going back to earlier policies is a new event.
+        event_id = f"policies-{sha[:16]}-at-{self.state.last_seq + 1}"
+        self.append([self._event(payload, event_id)])
+        self.log(f"policies {sha[:12]} in force ({payload.source})")
+        return True
+
+    def _policies_changed(self) -> bool:
+        if self.home is None:
+            return False
+        try:
+            mtime: float | None = self.home.policies.stat().st_mtime
+        except OSError:
+            mtime = None
+        return mtime != self._policies_mtime
+
+    # --- intake --------------------------------------------------------------------------
+
+    def pending_files(self) -> list[Path]:
+        """Request files waiting in ``watcher_requests/`` (dot-files are writes in progress)."""
+        if self.home is None or not self.home.requests.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.home.requests.iterdir()
+            if p.suffix == ".json" and not p.name.startswith(".") and p.is_file()
+        )
+
+    def intake(self) -> list[IntakeResult]:
+        """Receive every waiting request file, in name order."""
+        return [self.intake_file(path) for path in self.pending_files()]
+
+    def intake_file(self, path: Path) -> IntakeResult:
+        """Turn one request file into ``RequestReceived`` + its verdict, then archive it."""
+        name = path.name
+        size = path.stat().st_size
+        raw: bytes | None = None
+        if size > MAX_REQUEST_BYTES:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            sha = digest.hexdigest()
+        else:
+            raw = path.read_bytes()
+            sha = hashlib.sha256(raw).hexdigest()
+            size = len(raw)
+        request_id = request_id_for(name, sha)
+        if request_id in self.state.requests:
+            # Received before a crash (or the very same file dropped again): archive only.
+            self._archive(path, request_id)
+            return IntakeResult(name, request_id, "duplicate", "already received")
+        payload: dict[str, Any] | None = None
+        extra: list[tuple[EventModel, str | None]] = []
+        try:
+            if raw is None:
+                raise RequestError(
+                    f"request file is {size} bytes; the limit is {MAX_REQUEST_BYTES} (1 MiB)"
+                )
+            payload, spec = parse_request_bytes(raw)
+            if self.home is None:
+                raise RequestError("no home folder to check the request against")
+            spec = check_request(spec, home=self.home.root, state=self.state)
+            verdict: EventModel = RequestValidated(
+                request_id=request_id, request=spec.model_dump(mode="json")
+            )
+            extra = self._control_events(spec, request_id)
+            status = "applied" if extra else "validated"
+            reason = None
+        except RequestError as error:
+            payload = getattr(error, "payload", payload)
+            verdict = RequestRejected(request_id=request_id, reason=str(error))
+            status, reason = "rejected", str(error)
+        received = RequestReceived(
+            request_id=request_id, source="file", name=name, sha256=sha, bytes=size, payload=payload
+        )
+        events = [
+            self._event(received, f"{request_id}/received"),
+            self._event(verdict, f"{request_id}/{'rejected' if reason else 'validated'}"),
+        ]
+        events += [self._event(p, f"{request_id}/applied", run_id) for p, run_id in extra]
+        try:
+            self.append(events)
+        except EventRejected as error:
+            # A payload the ledger cannot store (e.g. a float that does not survive a round
+            # trip): record the receipt without it, and the rejection.
+            received = received.model_copy(update={"payload": None})
+            reason = f"request cannot be recorded: {error}"
+            verdict = RequestRejected(request_id=request_id, reason=reason[:4000])
+            status = "rejected"
+            self.append(
+                [
+                    self._event(received, f"{request_id}/received"),
+                    self._event(verdict, f"{request_id}/rejected"),
+                ]
+            )
+        self._archive(path, request_id)
+        self.log(f"request {request_id} ({name}): {status}" + (f": {reason}" if reason else ""))
+        return IntakeResult(name, request_id, status, reason)
+
+    def _control_events(self, spec: Any, request_id: str) -> list[tuple[EventModel, str | None]]:
+        if isinstance(spec, HaltRequest):
+            return [(Halted(reason=spec.reason or "halted by request", request_id=request_id), None)]
+        if isinstance(spec, ResumeRequest):
+            return [(Resumed(reason=spec.reason, request_id=request_id), None)]
+        if isinstance(spec, ApproveRequest):
+            approved = Approved(
+                run_id=spec.run_id, action=spec.action, request_id=request_id, note=spec.note
+            )
+            return [(approved, spec.run_id)]
+        return []
+
+    def _archive(self, path: Path, request_id: str) -> None:
+        assert self.home is not None
+        self.home.archive.mkdir(parents=True, exist_ok=True)
+        os.replace(path, self.home.archive / f"{request_id}--{path.name}")
+
+    # --- executing -----------------------------------------------------------------------
+
+    def next_command(self) -> Command | None:
+        """What ``decide`` says now."""
+        return decide(self.state)
+
+    def execute(self, command: Command) -> list[Record]:
+        """Run ``command`` and append its events (a handler failure is recorded, not raised)."""
+        ctx = HandlerContext(
+            command=command,
+            clock=self.clock,
+            home=self.home.root if self.home else None,
+            artifacts=self.artifacts,
+            ledger_path=self.home.ledger if self.home else None,
+        )
+        if command.kind in BUILTIN_KINDS:
+            return self.append([ctx.event(p) for p in builtin_events(command)])
+        handler = self.registry.get(command.kind)
+        if handler is None:
+            events = [ctx.event(p) for p in missing_handler_events(command)]
+            return self.append(events)
+        try:
+            events = checked_events(command, handler(command, ctx))
+            self._trial(events)
+            return self.append(events)
+        except (HandlerError, FoldError, EventRejected) as error:
+            reason = f"handler for {command.kind!r} returned unusable events: {error}"
+        except Exception as error:  # a handler's exception is a recorded failure, not a crash
+            reason = f"handler for {command.kind!r} raised {type(error).__name__}: {error}"
+        reason = reason[:4000]
+        self.log(reason)
+        fallback = HandlerContext(command=command, clock=self.clock)
+        return self.append(
+            [
+                fallback.event(p).model_copy(update={"id": f"{command.id}/f{i}"})
+                for i, p in enumerate(fallback_events(command, reason))
+            ]
+        )
+
+    def _trial(self, events: list[NewEvent]) -> None:
+        """Fold a handler's events into a copy first: the ledger must never hold an event the
+        fold refuses (that ledger could not be replayed)."""
+        trial = copy.deepcopy(self.state)
+        for event in events:
+            if event.id in self.recorder:
+                continue
+            evolve(trial, event)
+
+    def step(self) -> Command | None:
+        """Decide and execute one command; ``None`` when there was nothing to do."""
+        command = self.next_command()
+        if command is None:
+            return None
+        self.execute(command)
+        return command
+
+    def _wait_until(self, ts: str | None, stop: threading.Event | None) -> bool:
+        """Wait for a command's ``not_before``; False if stopped first."""
+        if ts is None:
+            return True
+        while True:
+            left = parse_ts(ts) - parse_ts(self.clock())
+            if left <= 0:
+                return True
+            if stop is not None:
+                if stop.wait(min(left, 1.0)):
+                    return False
+            else:
+                self.sleep(min(left, 1.0))
+
+    def run_until_idle(
+        self,
+        *,
+        stop: threading.Event | None = None,
+        max_commands: int | None = None,
+        only: Callable[[Command], bool] | None = None,
+        intake: bool = True,
+    ) -> int:
+        """Take in files and execute commands until there is nothing to do.
+
+        ``only``: stop at the first command it refuses (the CLI's dry run uses it to record
+        a plan without running anything else). Returns how many commands ran.
+        """
+        count = 0
+        while stop is None or not stop.is_set():
+            if intake:
+                self.intake()
+            command = self.next_command()
+            if command is None or (only is not None and not only(command)):
+                break
+            if max_commands is not None and count >= max_commands:
+                break
+            if not self._wait_until(command.not_before, stop):
+                break
+            records = self.execute(command)
+            count += 1
+            self.log(_describe(command, records))
+        return count
+
+    def serve(self, stop: threading.Event, *, poll_interval: float = 0.5) -> int:
+        """The daemon loop: run until ``stop`` is set, polling for request files when idle."""
+        count = 0
+        while not stop.is_set():
+            if self.state.active is None and self._policies_changed():
+                self.ensure_policies()
+            count += self.run_until_idle(stop=stop)
+            if stop.is_set():
+                break
+            stop.wait(poll_interval)
+        return count
+
+
+def _describe(command: Command, records: list[Record]) -> str:
+    what = ", ".join(f"{r.type}@{r.seq}" for r in records) or "nothing new (already recorded)"
+    return f"{command.kind} [{command.id}] -> {what}"
