@@ -59,10 +59,10 @@ class LedgerReader:
         after = self.after_seq
         try:
             for records in read_chunks(self._fh, st, verify=self.verify):
-                if records[-1].seq > after:
-                    for record in records:
-                        if record.seq > after:
-                            yield record
+                if records[0].seq > after:
+                    yield from records
+                elif records[-1].seq > after:
+                    yield from records[after + 1 - records[0].seq :]
                 self._note(st)
             tail = check_tail(st, verify=self.verify)
             if isinstance(tail, Record):
@@ -79,8 +79,9 @@ class LedgerReader:
         self.last_seq = st.next_seq - 1
         self.last_hash = st.last_hash
 
-    def __iter__(self) -> LedgerReader:
-        return self
+    def __iter__(self) -> Iterator[Record]:
+        # The generator itself, so a for loop does not pay a Python-level __next__ per record.
+        return self._it
 
     def __next__(self) -> Record:
         return next(self._it)
