@@ -38,9 +38,26 @@ from typing import Callable
 
 from kernels.prng import PRNG
 
-__all__ = ["Reduction", "parse_reduction", "native_below", "REDUCTION_KINDS", "supported_reductions"]
+__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "supported_reductions"]
 
 _MAX_ALPHABET = 1 << 32
+
+#: consecutive rejections after which a stream is declared degenerate (a sound generator rejects
+#: at most half of its words, so 4096 in a row has probability below 2**-4096)
+MAX_REJECTIONS = 4096
+
+
+class DegenerateStream(ValueError):
+    """A rejection loop that never ends: the stream repeats a rejected word (e.g. all zeros)."""
+
+
+def _attempts(_stream: PRNG) -> range:
+    return range(MAX_REJECTIONS)
+
+
+def _degenerate(stream: PRNG) -> DegenerateStream:
+    return DegenerateStream(f"{stream.name}: {MAX_REJECTIONS} rejections in a row; "
+                            "the stream is degenerate for this seed")
 
 
 @dataclass(frozen=True)
@@ -88,12 +105,13 @@ def _java_nextint(bound: int) -> Callable[[PRNG], int]:
         return power_of_two
 
     def rejecting(stream: PRNG) -> int:
-        while True:
+        for _ in _attempts(stream):
             bits = stream.next_raw() >> 1
             value = bits % bound
             # Java rejects when bits - value + (bound - 1) overflows a signed 32-bit int.
             if bits - value + (bound - 1) < (1 << 31):
                 return value
+        raise _degenerate(stream)
 
     return rejecting
 
@@ -105,10 +123,11 @@ def _python_randbelow(bound: int) -> Callable[[PRNG], int]:
     shift = 32 - k
 
     def draw(stream: PRNG) -> int:
-        while True:
+        for _ in _attempts(stream):
             value = stream.next_u32() >> shift
             if value < bound:
                 return value
+        raise _degenerate(stream)
 
     return draw
 
@@ -120,10 +139,11 @@ def _masked(bound: int) -> Callable[[PRNG], int]:
     def draw(stream: PRNG) -> int:
         if limit == 0:
             return 0
-        while True:
+        for _ in _attempts(stream):
             value = stream.next_u32() & mask
             if value <= limit:
                 return value
+        raise _degenerate(stream)
 
     return draw
 
@@ -138,10 +158,11 @@ def _php_range(low: int, high: int) -> Callable[[PRNG], int]:
     limit = 0xFFFFFFFF - (0xFFFFFFFF % size) - 1
 
     def draw(stream: PRNG) -> int:
-        value = stream.next_u32()
-        while value > limit:
+        for _ in _attempts(stream):
             value = stream.next_u32()
-        return low + value % size
+            if value <= limit:
+                return low + value % size
+        raise _degenerate(stream)
 
     return draw
 
@@ -163,10 +184,11 @@ def _lemire(bound: int, word_bits: int) -> Callable[[PRNG], int]:
 
     def draw(stream: PRNG) -> int:
         word = stream.next_u32 if word_bits == 32 else stream.next_raw
-        product = word() * bound
-        while (product & mask) < threshold:
+        for _ in _attempts(stream):
             product = word() * bound
-        return product >> word_bits
+            if (product & mask) >= threshold:
+                return product >> word_bits
+        raise _degenerate(stream)
 
     return draw
 
@@ -175,10 +197,11 @@ def _pcg_bounded(bound: int) -> Callable[[PRNG], int]:
     threshold = (1 << 32) % bound
 
     def draw(stream: PRNG) -> int:
-        while True:
+        for _ in _attempts(stream):
             value = stream.next_raw()
             if value >= threshold:
                 return value % bound
+        raise _degenerate(stream)
 
     return draw
 
