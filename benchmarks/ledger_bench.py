@@ -33,8 +33,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -45,7 +46,7 @@ from ledger.events import ENVELOPE_KEYS
 
 __all__ = ["main"]
 
-_TYPES = [
+_TYPES: list[tuple[str, Callable[[random.Random, int], dict[str, Any]]]] = [
     ("DrawIngested", lambda r, i: {"draw": r.randrange(1000), "source": "daily", "n": i}),
     ("StepStarted", lambda r, i: {"step": r.randrange(1, 7), "attempt": 1}),
     (
@@ -183,7 +184,7 @@ def _naive_decode(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
 
 
 def _naive(path: str) -> int:
-    ledger.codec._decode_verified = _naive_decode  # type: ignore[assignment]
+    ledger.codec._decode_verified = _naive_decode
     return _replay(path)
 
 

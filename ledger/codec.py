@@ -257,7 +257,7 @@ def _decode_unverified(lines: list[bytes], st: ChainState, out: list[Record]) ->
             artifacts = _artifacts(obj["artifacts"])
         except ValueError as exc:
             return str(exc)
-        out.append(Record(*fields[:8], artifacts, *fields[9:]))
+        out.append(Record._make(fields[:8] + (artifacts,) + fields[9:]))
         st.next_seq = obj["seq"] + 1
         st.last_hash = obj["hash"]
     return ""

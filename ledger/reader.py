@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -54,7 +54,7 @@ class LedgerReader:
         self._fh = open(self.path, "rb")
         self._it = self._run()
 
-    def _run(self) -> Iterator[Record]:
+    def _run(self) -> Generator[Record, None, None]:
         st = ChainState(str(self.path))
         after = self.after_seq
         try:

@@ -64,13 +64,12 @@ def test_new_event_is_strict_and_frozen() -> None:
     for bad in ({"v": "1"}, {"v": 0}, {"v": True}, {"id": ""}, {"id": 5}, {"extra": 1},
                 {"data": [1]}, {"run_id": 7}):
         with pytest.raises(ValidationError):
-            NewEvent(**{"id": "x", "type": "T", "ts": TS, **bad})
+            NewEvent.model_validate({"id": "x", "type": "T", "ts": TS, **bad})
 
 
 def test_new_event_accepts_artifact_dicts() -> None:
-    event = NewEvent(
-        id="x", type="T", ts=TS, artifacts=[{"name": "a", "sha256": "0" * 64, "bytes": 1}]
-    )
+    ref = {"name": "a", "sha256": "0" * 64, "bytes": 1}
+    event = NewEvent.model_validate({"id": "x", "type": "T", "ts": TS, "artifacts": [ref]})
     assert event.artifacts == (ArtifactRef("a", "0" * 64, 1),)
 
 

@@ -70,7 +70,12 @@ def test_reopen_continues_the_chain_and_remembers_ids(tmp_path: Path) -> None:
 def test_fsync_once_per_append_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = ledger.jsonl._datasync
-    monkeypatch.setattr(ledger.jsonl, "_datasync", lambda fd: (calls.append(fd), real(fd)))
+
+    def counting(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(ledger.jsonl, "_datasync", counting)
     rec = JsonlRecorder(tmp_path / "ledger.jsonl")
     rec.append([ev(0), ev(1), ev(2)])
     assert len(calls) == 1
@@ -106,7 +111,9 @@ def test_bad_durability_is_refused(tmp_path: Path) -> None:
     JsonlRecorder(tmp_path / "l.jsonl").close()
 
 
-def test_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "ledger.jsonl"
     rec = JsonlRecorder(path)
     rec.append([ev(0)])
@@ -196,8 +203,8 @@ def test_second_writer_in_another_process_is_locked_out(tmp_path: Path) -> None:
         rec.append([ev(1)])
     assert verify_ledger(path).events == 2
     # and once released, another process may write
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
-    assert done.returncode == 0
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert again.returncode == 0
 
 
 def test_forgotten_recorder_releases_its_lock(tmp_path: Path) -> None:
