@@ -5,8 +5,9 @@ callable ``register(subparsers)`` that adds its parsers and sets ``func`` on the
 the dependency arrows of the design card pointing one way (machine/ never imports kernels/).
 
 Errors that come from bad input are reported as one line on stderr, never as a traceback:
-any ``ValueError`` or ``OSError`` raised by a subcommand ends the program with exit code 2.
-Set ``WATCHER_DEBUG=1`` to see the traceback instead.
+any ``ValueError``, ``OSError`` or ledger error (tampered, locked by another writer) raised by
+a subcommand ends the program with exit code 2. Set ``WATCHER_DEBUG=1`` to see the traceback
+instead.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from importlib.metadata import entry_points
 from typing import Callable, Sequence
 
+from ledger import LedgerError
+
 __all__ = ["main", "build_parser", "EXIT_USAGE"]
 
 EXIT_USAGE = 2
@@ -26,7 +29,17 @@ CommandProvider = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]
 
 def _providers() -> list[tuple[str, CommandProvider]]:
     found = sorted(entry_points(group="prng_watcher.cli"), key=lambda ep: ep.name)
-    return [(ep.name, ep.load()) for ep in found]
+    providers = []
+    for ep in found:
+        # One broken contributor must not take every other command down with it.
+        try:
+            providers.append((ep.name, ep.load()))
+        except Exception as error:  # noqa: BLE001 - reported, then skipped
+            print(
+                f"watcher: warning: command {ep.name!r} unavailable ({ep.value}): {error}",
+                file=sys.stderr,
+            )
+    return providers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code = args.func(args)
-    except (ValueError, OSError) as error:
+    except BrokenPipeError:
+        # The reader went away (`watcher status --json | head`): not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
+    except (ValueError, OSError, LedgerError) as error:
         if os.environ.get("WATCHER_DEBUG"):
             raise
         print(f"watcher: error: {error}", file=sys.stderr)

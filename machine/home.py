@@ -83,10 +83,13 @@ def init_home(home: Home) -> list[str]:
     created = []
     if home.root.exists() and not home.root.is_dir():
         raise ValueError(f"{home.root} exists and is not a folder")
-    for folder in (home.root, home.artifacts, home.requests, home.archive):
+    if not home.root.is_dir():
+        home.root.mkdir(parents=True)
+        created.append("the folder")
+    for folder in (home.artifacts, home.requests, home.archive):
         if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
-            created.append(f"{folder.relative_to(home.root.parent)}/")
+            folder.mkdir()
+            created.append(f"{folder.name}/")
     if not home.policies.exists():
         tmp = home.policies.with_name(".policies.json.tmp")
         tmp.write_bytes(default_policies_json())

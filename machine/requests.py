@@ -171,7 +171,7 @@ def _reason(error: ValidationError, payload: dict[str, Any]) -> str:
     if loc and loc[0] == payload.get("kind"):
         loc = loc[1:]
     where = ".".join(loc)
-    message = first["msg"]
+    message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown field (not part of this kind of request)"
     elif first["type"] == "missing":

@@ -1,0 +1,319 @@
+"""Read models folded from the ledger: requests, runs, steps, verdicts, draws, candidates,
+incidents.
+
+Each projection remembers the last ``seq`` it applied (``eventsourcing``'s tracking record), so
+it can be built incrementally while following a ledger, and rebuilt from seq 0 to the same
+value. Projections only read: they never decide and never write.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from machine.events import (
+    Approved,
+    CandidateEmitted,
+    DispatchCompleted,
+    DispatchFailed,
+    DispatchPlanned,
+    DispatchStarted,
+    DrawIngested,
+    Escalated,
+    EventModel,
+    Fact,
+    Halted,
+    LedgerRepaired,
+    LLMUnavailable,
+    RequestReceived,
+    RequestRejected,
+    RequestValidated,
+    Resumed,
+    SelfplayCompleted,
+    SelfplayFailed,
+    SelfplayStarted,
+    StepCompleted,
+    StepFailed,
+    StepStarted,
+    VerdictRecorded,
+)
+
+__all__ = [
+    "Projection",
+    "RequestsView",
+    "RunsView",
+    "StepsView",
+    "VerdictsView",
+    "DrawsView",
+    "CandidatesView",
+    "IncidentsView",
+    "ALL_VIEWS",
+    "build_views",
+]
+
+
+class Projection:
+    """Base of every read model: ``apply`` records in seq order, ``snapshot`` to compare."""
+
+    name = "projection"
+
+    def __init__(self) -> None:
+        self.last_seq = -1
+
+    def apply(self, record: Any) -> None:
+        """Apply one ledger record (records at or below ``last_seq`` are skipped)."""
+        seq = getattr(record, "seq", -1)
+        if seq != -1 and seq <= self.last_seq:
+            return
+        fact = record if isinstance(record, Fact) else Fact.of(record)
+        self.on(fact.event, fact)
+        self.last_seq = fact.meta.seq if fact.meta.seq != -1 else self.last_seq
+
+    def apply_all(self, records: Iterable[Any]) -> "Projection":
+        for record in records:
+            self.apply(record)
+        return self
+
+    def on(self, event: EventModel, fact: Fact) -> None:
+        """Handle one event (subclasses override; unknown kinds are ignored on purpose:
+        a read model only cares about some events, the fold checks them all)."""
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-able value (two builds from the same records are equal)."""
+        raise NotImplementedError
+
+    @classmethod
+    def rebuild(cls, records: Iterable[Any]) -> "Projection":
+        """A fresh projection built from seq 0."""
+        view = cls()
+        view.apply_all(records)
+        return view
+
+
+class RequestsView(Projection):
+    """Every request: where it came from and what became of it."""
+
+    name = "requests"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, RequestReceived):
+            self.items[e.request_id] = {
+                "request_id": e.request_id, "name": e.name, "received": fact.meta.ts,
+                "seq": fact.meta.seq, "status": "received", "kind": (e.payload or {}).get("kind"),
+                "reason": None,
+            }
+        elif isinstance(e, RequestValidated):
+            item = self.items[e.request_id]
+            item["status"] = "validated"
+            item["kind"] = e.request.get("kind")
+        elif isinstance(e, RequestRejected):
+            self.items[e.request_id].update(status="rejected", reason=e.reason)
+        elif isinstance(e, DispatchPlanned):
+            self.items[e.request_id]["status"] = "planned"
+        elif isinstance(e, DispatchStarted):
+            self.items[e.request_id]["status"] = "running"
+        elif isinstance(e, DispatchCompleted):
+            self.items[e.request_id]["status"] = "completed"
+        elif isinstance(e, DispatchFailed):
+            self.items[e.request_id]["status"] = "failed"
+        elif isinstance(e, (Halted, Resumed, Approved)) and e.request_id in self.items:
+            self.items[e.request_id]["status"] = "applied"
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+class RunsView(Projection):
+    """Every run: kind, plan, progress, outcome, start and end times."""
+
+    name = "runs"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, DispatchStarted):
+            self.items[e.run_id] = {
+                "run_id": e.run_id, "request_id": e.request_id, "kind": e.plan.kind,
+                "units": [u.unit for u in e.plan.units], "started": fact.meta.ts, "ended": None,
+                "status": "active", "current": "screen", "attempts": 0, "outcome": None,
+            }
+            return
+        run = self.items.get(fact.meta.run_id or "")
+        if run is None:
+            return
+        if isinstance(e, StepStarted):
+            run.update(current=str(e.step), attempts=run["attempts"] + 1)
+        elif isinstance(e, SelfplayStarted):
+            run.update(current="selfplay", attempts=run["attempts"] + 1)
+        elif isinstance(e, Escalated):
+            run.update(status="escalated", outcome=e.reason)
+        elif isinstance(e, Approved):
+            run["status"] = "active"
+        elif isinstance(e, DispatchCompleted):
+            run.update(status="completed", ended=fact.meta.ts, outcome=e.summary)
+        elif isinstance(e, DispatchFailed):
+            run.update(status="failed", ended=fact.meta.ts, outcome=e.reason)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+class StepsView(Projection):
+    """Every unit attempt: started, outcome, metrics, gates."""
+
+    name = "steps"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+
+    def _find(self, run_id: str | None, unit: str, attempt: int) -> dict[str, Any] | None:
+        for item in reversed(self.items):
+            if (item["run_id"], item["unit"], item["attempt"]) == (run_id, unit, attempt):
+                return item
+        return None
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        run_id = fact.meta.run_id
+        if isinstance(e, (StepStarted, SelfplayStarted)):
+            unit = "selfplay" if isinstance(e, SelfplayStarted) else str(e.step)
+            self.items.append({
+                "run_id": run_id, "unit": unit, "attempt": e.attempt, "started": fact.meta.ts,
+                "adjustments": dict(e.adjustments), "outcome": None, "metrics": {}, "gates": [],
+                "reason": None,
+            })
+        elif isinstance(e, (StepCompleted, SelfplayCompleted)):
+            unit = "selfplay" if isinstance(e, SelfplayCompleted) else str(e.step)
+            item = self._find(run_id, unit, e.attempt)
+            if item is not None:
+                item.update(outcome="completed", metrics=dict(e.metrics),
+                            gates=[g.model_dump() for g in e.gates])
+        elif isinstance(e, (StepFailed, SelfplayFailed)):
+            unit = "selfplay" if isinstance(e, SelfplayFailed) else str(e.step)
+            item = self._find(run_id, unit, e.attempt)
+            if item is not None:
+                item.update(outcome="failed", reason=e.reason)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+class VerdictsView(Projection):
+    """Every verdict, guardrail and LLM, with what the machine acted on."""
+
+    name = "verdicts"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, VerdictRecorded):
+            self.items.append({
+                "seq": fact.meta.seq, "run_id": fact.meta.run_id, "unit": e.unit,
+                "attempt": e.attempt, "source": e.source, "decision": e.decision,
+                "effective": e.effective, "clamped": e.clamped, "reasons": list(e.reasons),
+            })
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+class DrawsView(Projection):
+    """Observed draws, in arrival order (the last 1,000 kept; the count is exact)."""
+
+    name = "draws"
+    KEEP = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.recent: list[int] = []
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, DrawIngested):
+            self.count += len(e.values)
+            self.recent = (self.recent + list(e.values))[-self.KEEP:]
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "count": self.count, "recent": self.recent}
+
+
+class CandidatesView(Projection):
+    """Candidate policies emitted by selfplay (never promoted by the WATCHER)."""
+
+    name = "candidates"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, CandidateEmitted):
+            self.items.append({
+                "candidate_id": e.candidate_id, "run_id": fact.meta.run_id, "attempt": e.attempt,
+                "metrics": dict(e.metrics), "seq": fact.meta.seq, "status": "candidate",
+            })
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+class IncidentsView(Projection):
+    """What an operator should look at: rejections, failures, escalations, LLM outages,
+    clamped verdicts, halts and ledger repairs."""
+
+    name = "incidents"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+
+    def _add(self, kind: str, fact: Fact, detail: str) -> None:
+        self.items.append({"seq": fact.meta.seq, "ts": fact.meta.ts, "kind": kind,
+                           "run_id": fact.meta.run_id, "detail": detail})
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, RequestRejected):
+            self._add("request_rejected", fact, f"{e.request_id}: {e.reason}")
+        elif isinstance(e, (StepFailed, SelfplayFailed)):
+            self._add("unit_failed", fact, e.reason)
+        elif isinstance(e, Escalated):
+            self._add("escalated", fact, e.reason)
+        elif isinstance(e, DispatchFailed):
+            self._add("run_failed", fact, e.reason)
+        elif isinstance(e, LLMUnavailable):
+            self._add("llm_unavailable", fact, f"{e.phase}: {e.reason}")
+        elif isinstance(e, VerdictRecorded) and e.clamped:
+            self._add("verdict_clamped", fact, f"LLM said {e.decision}, machine acts on {e.effective}")
+        elif isinstance(e, Halted):
+            self._add("halted", fact, e.reason)
+        elif isinstance(e, Resumed):
+            self._add("resumed", fact, e.reason)
+        elif isinstance(e, LedgerRepaired):
+            self._add("ledger_repaired", fact, f"{e.truncated_bytes} bytes at seq {e.at_seq}")
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "items": self.items}
+
+
+ALL_VIEWS: tuple[type[Projection], ...] = (
+    RequestsView, RunsView, StepsView, VerdictsView, DrawsView, CandidatesView, IncidentsView,
+)
+
+
+def build_views(records: Iterable[Any]) -> dict[str, Projection]:
+    """Every projection, built in one pass over ``records`` (each record parsed once)."""
+    views = {cls.name: cls() for cls in ALL_VIEWS}
+    for record in records:
+        fact = Fact.of(record)
+        for view in views.values():
+            if fact.meta.seq == -1 or fact.meta.seq > view.last_seq:
+                view.on(fact.event, fact)
+                view.last_seq = fact.meta.seq
+    return views
