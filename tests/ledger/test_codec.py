@@ -20,15 +20,16 @@ def raw(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 @pytest.mark.parametrize("chunk_size", [1, 7, 100, 333, 4096, 1 << 20])
 def test_chunk_size_does_not_matter(raw: bytes, chunk_size: int) -> None:
     expected = list(iter_records(io.BytesIO(raw), ChainState("ref")))
-    st = ChainState("t", ids=set(), index=[])
+    index: list[tuple[int, str]] = []
+    st = ChainState("t", ids=set(), index=index)
     got = [r for rs in read_chunks(io.BytesIO(raw + b"partial"), st, chunk_size=chunk_size)
            for r in rs]
     assert got == expected
     assert st.tail == b"partial" and st.pos == len(raw) and st.next_seq == 2100
     assert st.ids == {r.id for r in expected}
     # the index points at the start of every CHECKPOINT_EVERY-th line, with its prev
-    assert len(st.index) == len(range(0, 2100, CHECKPOINT_EVERY)) == 3
-    for k, (offset, prev) in enumerate(st.index):
+    assert len(index) == len(range(0, 2100, CHECKPOINT_EVERY)) == 3
+    for k, (offset, prev) in enumerate(index):
         line = raw[offset:].split(b"\n", 1)[0]
         assert f'"seq":{k * CHECKPOINT_EVERY},'.encode() in line
         assert prev == (GENESIS_HASH if k == 0 else expected[k * CHECKPOINT_EVERY - 1].hash)
@@ -44,9 +45,9 @@ def test_end_limits_the_read(raw: bytes) -> None:
 
 
 def test_resume_from_a_checkpoint(raw: bytes) -> None:
-    st = ChainState("t", index=[])
-    everything = list(iter_records(io.BytesIO(raw), st))
-    offset, prev = st.index[1]
+    index: list[tuple[int, str]] = []
+    everything = list(iter_records(io.BytesIO(raw), ChainState("t", index=index)))
+    offset, prev = index[1]
     fh = io.BytesIO(raw)
     fh.seek(offset)
     resumed = ChainState("t", next_seq=CHECKPOINT_EVERY, last_hash=prev, pos=offset)
