@@ -11,11 +11,14 @@ generator, the ranlux subtract-with-carry bases, ``knuth_b``) live in ``lcg_frie
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
 from kernels.prng import PRNG, TWO_POW_53
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = [
     "JavaRandom",
@@ -121,6 +124,13 @@ class JavaRandom(PRNG):
         high = self.next_raw() >> 6
         low = self.next_raw() >> 5
         return ((high << 27) + low) / TWO_POW_53
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        high = streams.take(lanes) >> np.uint64(6)
+        low = streams.take(lanes) >> np.uint64(5)
+        return ((high << np.uint64(27)) + low).astype(np.float64) / TWO_POW_53
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -402,6 +412,11 @@ class DelphiRandom(_PowerOfTwoLCG):
 
     def next_double(self) -> float:
         return self.next_raw() / _TWO_POW_32
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
 
 class Randu(_PowerOfTwoLCG):

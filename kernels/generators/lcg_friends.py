@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
 from kernels.generators.lcg import mulmod_mersenne31
 from kernels.prng import PRNG
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = ["GlibcRandom", "DotnetRandom", "Ranlux24Base", "Ranlux48Base", "KnuthB", "GENERATORS"]
 
@@ -250,6 +253,12 @@ class DotnetRandom(PRNG):
         raw = self.next_raw()
         sample = -1 if raw == 0x7FFFFFFF else raw  # InternalSample() never returns MBIG itself
         return sample * (1.0 / self.MBIG)
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        raw = streams.take(lanes).astype(np.float64)
+        return np.where(raw == 0x7FFFFFFF, -1.0, raw) * (1.0 / cls.MBIG)
 
     def get_state(self) -> tuple[int, ...]:
         return (self._inext, self._inextp, *self._table[1:])

@@ -15,11 +15,14 @@ hand back directly (the low bits of word 0) are recovered from the previous bloc
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
 from kernels.prng import PRNG
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = [
     "MT19937",
@@ -358,6 +361,13 @@ class MT19937(_InitGenrand):
         value = (low + float(self.next_raw()) * 4294967296.0) / _TWO_POW_64
         return value if value < 1.0 else _BELOW_ONE
 
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        low = streams.take(lanes).astype(np.float64)
+        value = (low + streams.take(lanes).astype(np.float64) * 4294967296.0) / _TWO_POW_64
+        return np.where(value < 1.0, value, _BELOW_ONE)
+
 
 class MT19937_64(_InitGenrand):
     """C++11 ``std::mt19937_64(seed)`` (libstdc++): MT19937-64 with its ``init_genrand64``.
@@ -385,6 +395,12 @@ class MT19937_64(_InitGenrand):
     def next_double(self) -> float:
         value = float(self.next_raw()) / _TWO_POW_64
         return value if value < 1.0 else _BELOW_ONE
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        value = streams.take(lanes).astype(np.float64) / _TWO_POW_64
+        return np.where(value < 1.0, value, _BELOW_ONE)
 
 
 class NumpyRandomState(_InitGenrand):
@@ -597,6 +613,11 @@ class TinyMT32(PRNG):
 
     def next_double(self) -> float:
         return self.next_raw() * (1.0 / 4294967296.0)
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) * (1.0 / 4294967296.0)
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:

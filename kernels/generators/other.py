@@ -8,11 +8,14 @@ each known-answer file comes from.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
 from kernels.prng import PRNG
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = [
     "Well512a",
@@ -142,6 +145,11 @@ class Well512a(PRNG):
         return self.next_raw() / _TWO_POW_32
 
     @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
+
+    @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
         if np.any(seeds > np.uint64(_M32)):
@@ -212,6 +220,11 @@ class Kiss99(PRNG):
 
     def next_double(self) -> float:
         return self.next_raw() * self.UNI
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) * cls.UNI
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -296,6 +309,11 @@ class Cmwc4096(PRNG):
 
     def next_double(self) -> float:
         return self.next_raw() / _TWO_POW_32
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -396,6 +414,11 @@ class _CombinedTausworthe(PRNG):
     def next_double(self) -> float:
         # gsl_rng_uniform: get() / 4294967296.0
         return self.next_raw() / _TWO_POW_32
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
     @classmethod
     def _step_many(cls, words: list[np.ndarray]) -> np.ndarray:
@@ -520,6 +543,15 @@ class WichmannHill(PRNG):
 
     def next_double(self) -> float:
         return self.double_from_raw(self.next_raw())
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        raw = streams.take(lanes)
+        x = (raw >> np.uint64(30)).astype(np.float64)
+        y = ((raw >> np.uint64(15)) & np.uint64(0x7FFF)).astype(np.float64)
+        z = (raw & np.uint64(0x7FFF)).astype(np.float64)
+        return (x / 30269.0 + y / 30307.0 + z / 30323.0) % 1.0
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -658,6 +690,11 @@ class WyRand(PRNG):
     def next_double(self) -> float:
         # wy2u01(r): (r >> 12) * (1.0 / (1ull << 52))
         return (self.next_raw() >> 12) * (1.0 / (1 << 52))
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return (streams.take(lanes) >> np.uint64(12)).astype(np.float64) * (1.0 / (1 << 52))
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:

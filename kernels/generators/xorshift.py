@@ -15,9 +15,14 @@ exact and cheap for any ``n`` through the characteristic polynomial of the step
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from kernels.prng import PRNG
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = [
     "Xorshift32",
@@ -551,6 +556,13 @@ class Xorwow(GF2Jump, PRNG):
         return ((y << 21) ^ x) * self._INV_2_53 + self._INV_2_53 / 2.0
 
     @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        x = streams.take(lanes)
+        y = streams.take(lanes)
+        return ((y << np.uint64(21)) ^ x).astype(np.float64) * cls._INV_2_53 + cls._INV_2_53 / 2.0
+
+    @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=_U64)
         u32 = np.uint32
@@ -797,6 +809,11 @@ class V8MathRandom(PRNG):
     def next_double(self) -> float:
         # ToDouble: bits (state0 >> 12) | 0x3FF0... read as a double in [1, 2), minus 1
         return self.next_raw() / float(1 << 52)
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return streams.take(lanes).astype(np.float64) / float(1 << 52)
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
