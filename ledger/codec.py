@@ -20,7 +20,9 @@ hashes the line's own bytes with the ``hash`` member cut out:
    ``"hash"`` key can follow the top-level one.
 
 If any assumption failed the cut would be wrong and the digest would not match, so a wrong cut
-can only ever reject, never accept. ``benchmarks/ledger_bench.py`` measures the gain.
+can only ever reject, never accept. ``benchmarks/ledger_bench.py`` measures the gain against
+re-encoding: small (about 4% of a replay), because orjson encodes a record in ~0.25 us; most of
+a replay's cost over the raw floor is the canonical check and building the Record.
 """
 
 from __future__ import annotations
