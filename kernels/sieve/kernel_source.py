@@ -1,0 +1,204 @@
+"""C sources of the device backends, assembled from one set of files for OpenCL and CUDA.
+
+Each generator with a device port has ``kernels/cl/generators/<name>.cl`` defining, in the
+dialect of ``kernels/cl/prelude.h``::
+
+    typedef struct {...} <name>_state;
+    DEVICE void  <name>_seed(<name>_state *st, ulong seed);   /* the runtime's seeding */
+    DEVICE ulong <name>_next(<name>_state *st);               /* PRNG.next_raw */
+    #define <name>_HAS_DOUBLE 1   /* optional, with: */
+    DEVICE double <name>_double(<name>_state *st);           /* PRNG.next_double */
+
+This module wraps the generator in a stream (``next_raw``, ``next_u32``, ``next_double``,
+``skip``) and writes the reduction as a ``draw`` function, mirroring ``kernels/reductions.py``
+line for line; tests check every device port and reduction against the scalar reference.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from kernels.prng import PRNG
+from kernels.reductions import Reduction, native_below
+
+__all__ = ["CL_ROOT", "has_device_port", "device_ported", "program_source"]
+
+CL_ROOT = Path(__file__).resolve().parents[1] / "cl"
+
+
+def has_device_port(generator: type[PRNG]) -> bool:
+    return (CL_ROOT / "generators" / f"{generator.name}.cl").is_file()
+
+
+def device_ported() -> list[str]:
+    return sorted(p.stem for p in (CL_ROOT / "generators").glob("*.cl"))
+
+
+def _stream_source(generator: type[PRNG]) -> str:
+    name, bits = generator.name, generator.output_bits
+    if bits == 32:
+        u32 = "return next_raw(s);"
+    elif bits == 64:
+        u32 = ("if (s->has_pending) { s->has_pending = 0; return s->pending; }\n"
+               "    ulong word = next_raw(s); s->pending = word >> 32; s->has_pending = 1;\n"
+               "    return word & 0xFFFFFFFFUL;")
+    else:
+        u32 = "s->degenerate = 1; return 0;  /* no 32-bit word convention */"
+    if bits == 32:
+        default_double = ("ulong a = next_raw(s) >> 5; ulong b = next_raw(s) >> 6;\n"
+                          "    return ((double)a * 67108864.0 + (double)b) * (1.0 / 9007199254740992.0);")
+    elif bits == 64:
+        default_double = "return (double)(next_raw(s) >> 11) * (1.0 / 9007199254740992.0);"
+    else:
+        default_double = f"return (double)next_raw(s) / {float(1 << bits)!r};"
+    return f"""
+typedef struct {{ {name}_state g; ulong pending; int has_pending; int degenerate; }} stream_t;
+
+DEVICE void stream_seed(stream_t *s, ulong seed) {{
+    {name}_seed(&s->g, seed); s->has_pending = 0; s->pending = 0; s->degenerate = 0;
+}}
+DEVICE ulong next_raw(stream_t *s) {{ return {name}_next(&s->g); }}
+DEVICE ulong next_u32(stream_t *s) {{
+    {u32}
+}}
+DEVICE double next_double(stream_t *s) {{
+#ifdef {name}_HAS_DOUBLE
+    return {name}_double(&s->g);
+#else
+    {default_double}
+#endif
+}}
+DEVICE void skip(stream_t *s, uint count) {{ for (uint i = 0; i < count; i++) next_raw(s); }}
+"""
+
+
+def _rejecting(word: str, accept: str, value: str) -> str:
+    """A bounded rejection loop: ``accept`` and ``value`` are C expressions over ``w``."""
+    return f"""
+    for (uint attempt = 0; attempt < MAX_REJECTIONS; attempt++) {{
+        ulong w = {word}(s);
+        if ({accept}) return {value};
+    }}
+    s->degenerate = 1; return 0;"""
+
+
+def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
+    kind, args = reduction.kind, reduction.args
+    if kind == "raw":
+        return "return next_raw(s);"
+    if kind in ("mod", "c_rand_mod"):
+        return f"return next_raw(s) % {args[0]}UL;"
+    if kind == "java_nextint":
+        bound = args[0]
+        if bound & (bound - 1) == 0:
+            return f"return ({bound}UL * (next_raw(s) >> 1)) >> 31;"
+        return _rejecting("next_raw", f"(w >> 1) - ((w >> 1) % {bound}UL) + {bound - 1}UL < 2147483648UL",
+                          f"(w >> 1) % {bound}UL")
+    if kind == "python_randbelow":
+        bound = args[0]
+        shift = 32 - bound.bit_length()
+        return _rejecting("next_u32", f"(w >> {shift}) < {bound}UL", f"w >> {shift}")
+    if kind == "masked":
+        limit = args[0] - 1
+        mask = (1 << limit.bit_length()) - 1
+        return _rejecting("next_u32", f"(w & {mask}UL) <= {limit}UL", f"w & {mask}UL")
+    if kind == "lemire32":
+        bound = args[0]
+        threshold = (1 << 32) % bound
+        return _rejecting("next_u32", f"((w * {bound}UL) & 0xFFFFFFFFUL) >= {threshold}UL",
+                          f"(w * {bound}UL) >> 32")
+    if kind == "lemire64":
+        bound = args[0]
+        threshold = (1 << 64) % bound
+        return _rejecting("next_raw", f"w * {bound}UL >= {threshold}UL", f"MUL_HI64(w, {bound}UL)")
+    if kind == "pcg_bounded":
+        bound = args[0]
+        return _rejecting("next_raw", f"w >= {(1 << 32) % bound}UL", f"w % {bound}UL")
+    if kind == "php_range":
+        low, high = args
+        span = high - low
+        if span == 0xFFFFFFFF:
+            return f"return {low}UL + next_u32(s);"
+        size = span + 1
+        if size & (size - 1) == 0:
+            return f"return {low}UL + (next_u32(s) & {span}UL);"
+        limit = 0xFFFFFFFF - (0xFFFFFFFF % size) - 1
+        return _rejecting("next_u32", f"w <= {limit}UL", f"{low}UL + w % {size}UL")
+    if kind == "php_legacy_range":
+        low, high = args
+        return (f"double n = (double)(next_u32(s) >> 1);\n"
+                f"    return {low}UL + (ulong)({float(high - low + 1)!r} * (n / 2147483648.0));")
+    if kind == "float_mul":
+        return f"return (ulong)FLOOR(next_double(s) * {float(args[0])!r});"
+    if kind == "digits":
+        return (f"ulong value = 0;\n    for (uint i = 0; i < {args[0]}; i++) "
+                "value = value * 10 + draw_digit(s);\n    return value;")
+    raise NotImplementedError(f"no device form of reduction {reduction.spec!r}")
+
+
+_SIEVE_KERNEL = """
+/* One work item per seed: draw offset_stop - 1 + PROBE draws with a constant skip, and report
+ * every offset whose PROBE draws equal the observed ones. A degenerate stream (a rejection loop
+ * that never ends) is reported with offset 0xFFFFFFFF for the host to re-check. */
+KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
+                  uint offset_start, uint offset_stop, uint skip_k,
+                  GLOBAL uint *hit_count, GLOBAL ulong *hit_seeds, GLOBAL uint *hit_offsets,
+                  uint max_hits) {
+    uint gid = GLOBAL_ID();
+    if (gid >= lanes) return;
+    ulong seed = seed_start + gid;
+    stream_t s;
+    stream_seed(&s, seed);
+    ulong ring[PROBE];
+    uint total = offset_stop - 1 + PROBE;
+    for (uint index = 0; index < total; index++) {
+        ulong d = draw(&s);
+        skip(&s, skip_k);
+        if (s.degenerate) {
+            uint slot = ATOMIC_INC(hit_count);
+            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0xFFFFFFFFu; }
+            return;
+        }
+        ring[index % PROBE] = d;
+        if (index + 1 < PROBE) continue;
+        uint offset = index + 1 - PROBE;
+        if (offset < offset_start) continue;
+        uint j = 0;
+        while (j < PROBE && ring[(offset + j) % PROBE] == observed[j]) j++;
+        if (j == PROBE) {
+            uint slot = ATOMIC_INC(hit_count);
+            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = offset; }
+        }
+    }
+}
+
+/* The first n draws (constant skip) of each seed: for testing ports against the reference. */
+KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint n, uint skip_k,
+                        GLOBAL ulong *out, GLOBAL uint *degenerate) {
+    uint gid = GLOBAL_ID();
+    if (gid >= lanes) return;
+    stream_t s;
+    stream_seed(&s, seeds[gid]);
+    for (uint i = 0; i < n; i++) {
+        out[(ulong)gid * n + i] = draw(&s);
+        skip(&s, skip_k);
+    }
+    degenerate[gid] = s.degenerate;
+}
+"""
+
+
+@cache
+def program_source(generator: type[PRNG], reduction: Reduction, probe: int) -> str:
+    """The whole device program for one generator, reduction and probe length."""
+    prelude = (CL_ROOT / "prelude.h").read_text()
+    port = (CL_ROOT / "generators" / f"{generator.name}.cl").read_text()
+    parts = [prelude, port, _stream_source(generator)]
+    if reduction.kind == "digits":
+        digit = native_below(generator, 10)
+        parts.append(f"DEVICE ulong draw_digit(stream_t *s) {{\n    {_draw_body(digit, generator)}\n}}")
+    parts.append(f"DEVICE ulong draw(stream_t *s) {{\n    {_draw_body(reduction, generator)}\n}}")
+    parts.append(f"#define PROBE {max(1, probe)}")
+    parts.append(_SIEVE_KERNEL)
+    return "\n".join(parts)

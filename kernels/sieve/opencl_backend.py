@@ -1,0 +1,145 @@
+"""The OpenCL backend (PyOpenCL): AMD and NVIDIA GPUs, and CPUs through pocl.
+
+Only the launch lives here; the device program comes from ``kernel_source.program_source``,
+shared with the CUDA backend. Variable skips, and generators without a device port, go to the
+numpy backend (same results, slower).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+
+import numpy as np
+
+from kernels.prng import PRNG
+from kernels.reductions import Reduction
+from kernels.sieve.kernel_source import has_device_port, program_source
+from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
+
+__all__ = ["OpenCLBackend", "opencl_available"]
+
+_DEGENERATE = 0xFFFFFFFF
+
+
+def opencl_available() -> bool:
+    try:
+        import pyopencl as cl
+
+        return any(platform.get_devices() for platform in cl.get_platforms())
+    except Exception:  # no ICD, no platform, broken driver: all mean "not available"
+        return False
+
+
+class OpenCLBackend:
+    """Sieve probes on an OpenCL device (the first GPU, else the first device found)."""
+
+    name = "opencl"
+
+    def __init__(self, device_index: int | None = None, max_hits: int = 1 << 16) -> None:
+        import pyopencl as cl
+
+        self._cl = cl
+        devices = [d for p in cl.get_platforms() for d in p.get_devices()]
+        if not devices:
+            raise RuntimeError("no OpenCL device found")
+        if device_index is None:
+            gpus = [d for d in devices if d.type & cl.device_type.GPU]
+            device = (gpus or devices)[0]
+        else:
+            device = devices[device_index]
+        self.device = device
+        self.context = cl.Context([device])
+        self.queue = cl.CommandQueue(self.context)
+        self.max_hits = max_hits
+        self._programs: dict[str, dict[str, object]] = {}
+        self._fallback = NumpyBackend()
+
+    @staticmethod
+    def available() -> bool:
+        return opencl_available()
+
+    @cached_property
+    def description(self) -> str:
+        return f"{self.device.name.strip()} ({self.device.max_compute_units} compute units)"
+
+    def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
+        return has_device_port(generator) or self._fallback.supports(generator, reduction)
+
+    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str):
+        """A built kernel, cached per program source (building takes a while on pocl)."""
+        source = program_source(generator, reduction, probe)
+        kernels = self._programs.get(source)
+        if kernels is None:
+            options = ["-cl-std=CL1.2"]
+            if os.environ.get("WATCHER_CL_DEBUG"):
+                options.append("-g")
+            program = self._cl.Program(self.context, source).build(options=options)
+            kernels = {kernel: self._cl.Kernel(program, kernel) for kernel in ("sieve", "draw_stream")}
+            self._programs[source] = kernels
+        return kernels[name]
+
+    def draw_stream(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray, n: int,
+                    skip: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``n`` draws of each seed on the device (for testing ports)."""
+        cl = self._cl
+        seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
+        kernel = self._kernel(generator, reduction, 1, "draw_stream")
+        flags = cl.mem_flags
+        seeds_buf = cl.Buffer(self.context, flags.READ_ONLY | flags.COPY_HOST_PTR, hostbuf=seeds)
+        out = np.zeros(len(seeds) * n, dtype=np.uint64)
+        degenerate = np.zeros(len(seeds), dtype=np.uint32)
+        out_buf = cl.Buffer(self.context, flags.WRITE_ONLY, out.nbytes)
+        deg_buf = cl.Buffer(self.context, flags.WRITE_ONLY, degenerate.nbytes)
+        kernel(self.queue, (len(seeds),), None, seeds_buf, np.uint32(len(seeds)),
+                            np.uint32(n), np.uint32(skip), out_buf, deg_buf)
+        cl.enqueue_copy(self.queue, out, out_buf)
+        cl.enqueue_copy(self.queue, degenerate, deg_buf)
+        return out.reshape(len(seeds), n), degenerate.astype(bool)
+
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+              offsets: range, skips: range, variable_skip: bool,
+              observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
+        if variable_skip or not has_device_port(generator):
+            return self._fallback.probe(generator, reduction, seeds, offsets, skips,
+                                        variable_skip, observed)
+        cl = self._cl
+        start = int(seeds[0])
+        if len(seeds) > 1 and not (int(seeds[-1]) - start == len(seeds) - 1):
+            raise ValueError("the OpenCL backend searches contiguous seed ranges")
+        kernel = self._kernel(generator, reduction, len(observed), "sieve")
+        flags = cl.mem_flags
+        observed_array = np.asarray(observed, dtype=np.uint64)
+        observed_buf = cl.Buffer(self.context, flags.READ_ONLY | flags.COPY_HOST_PTR,
+                                 hostbuf=observed_array)
+        count = np.zeros(1, dtype=np.uint32)
+        count_buf = cl.Buffer(self.context, flags.READ_WRITE | flags.COPY_HOST_PTR, hostbuf=count)
+        hit_seeds_buf = cl.Buffer(self.context, flags.WRITE_ONLY, 8 * self.max_hits)
+        hit_offsets_buf = cl.Buffer(self.context, flags.WRITE_ONLY, 4 * self.max_hits)
+        hits: list[ProbeHit] = []
+        overflow: list[int] = []
+        for k in skips:
+            count[0] = 0
+            cl.enqueue_copy(self.queue, count_buf, count)
+            kernel(self.queue, (len(seeds),), None, np.uint64(start),
+                          np.uint32(len(seeds)), observed_buf, np.uint32(offsets.start),
+                          np.uint32(offsets.stop), np.uint32(k), count_buf, hit_seeds_buf,
+                          hit_offsets_buf, np.uint32(self.max_hits))
+            cl.enqueue_copy(self.queue, count, count_buf)
+            found = int(count[0])
+            if found > self.max_hits:
+                raise RuntimeError(
+                    f"{found} device hits exceed the buffer of {self.max_hits}; "
+                    "use a longer probe or smaller chunks")
+            if not found:
+                continue
+            hit_seeds = np.empty(found, dtype=np.uint64)
+            hit_offsets = np.empty(found, dtype=np.uint32)
+            cl.enqueue_copy(self.queue, hit_seeds, hit_seeds_buf)
+            cl.enqueue_copy(self.queue, hit_offsets, hit_offsets_buf)
+            for seed, offset in zip(hit_seeds.tolist(), hit_offsets.tolist()):
+                if offset == _DEGENERATE:
+                    overflow.append(seed)
+                else:
+                    hits.append((seed, offset, (k,)))
+        return hits, np.array(sorted(set(overflow)), dtype=np.uint64)
