@@ -1,9 +1,10 @@
 /* One C dialect for OpenCL C and CUDA: generator and sieve sources are written once against
  * these macros and compiled by either backend (kernels/sieve/opencl_backend.py, cuda_backend.py). */
-#ifdef __CUDACC__
-typedef unsigned char uchar;
-typedef unsigned int uint;
-typedef unsigned long long ulong;
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+/* macros, not typedefs: host headers (nvcc) may already typedef these names differently */
+#define uchar unsigned char
+#define uint unsigned int
+#define ulong unsigned long long
 #define DEVICE __device__ static inline
 #define KERNEL extern "C" __global__
 #define GLOBAL
