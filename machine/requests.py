@@ -170,8 +170,13 @@ def _reason(error: ValidationError, payload: dict[str, Any]) -> str:
     # The discriminated union puts the kind first in the location; people think in fields.
     if loc and loc[0] == payload.get("kind"):
         loc = loc[1:]
+    # A union field reports which member failed ("scope.literal[...]"): name the field only.
+    loc = [p for p in loc if "[" not in p]
     where = ".".join(loc)
     message = first["msg"].removeprefix("Value error, ")
+    if where == "scope" and first["type"] not in ("value_error",):
+        message = "must be 'steps_3_5_6', 'full' or a list of steps 1..6"
+        return f"field 'scope': {message}"
     if first["type"] == "extra_forbidden":
         message = "unknown field (not part of this kind of request)"
     elif first["type"] == "missing":
