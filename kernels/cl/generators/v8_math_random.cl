@@ -34,18 +34,22 @@ DEVICE void v8_math_random_seed(v8_math_random_state *st, ulong seed) {
 DEVICE ulong v8_math_random_next(v8_math_random_state *st) {
     if (st->index == 0) {
         ulong s0 = st->s0, s1 = st->s1;
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 32; i++) {  /* two steps per turn: no word swapping */
             ulong a = s0;
             a ^= a << 23;
             a ^= a >> 17;
-            s0 = s1;
-            s1 = a ^ s1 ^ (s1 >> 26);
+            s0 = a ^ s1 ^ (s1 >> 26);
+            a = s1;
+            a ^= a << 23;
+            a ^= a >> 17;
+            s1 = a ^ s0 ^ (s0 >> 26);
         }
         st->s0 = s0; st->s1 = s1;
         st->c0 = s0; st->c1 = s1;
         st->index = 64;
     } else {
-        /* (c0, c1) = (b, a ^ b ^ (b >> 26)) with a = x ^ (x << 23) ^ ... of the previous c0 = x */
+        /* one step back: (c0, c1) = (b, a ^ b ^ (b >> 26)), where a is the previous c0 after
+         * a ^= a << 23; a ^= a >> 17 */
         ulong b = st->c0;
         ulong a = st->c1 ^ b ^ (b >> 26);
         a ^= a >> 17;
