@@ -60,10 +60,13 @@ class Projection:
         self.last_seq = -1
 
     def apply(self, record: Any) -> None:
-        """Apply one ledger record (records at or below ``last_seq`` are skipped)."""
+        """Apply one ledger record: records at or below ``last_seq`` are skipped (already
+        applied), a gap is an error (a read model built from part of a ledger is wrong)."""
         seq = getattr(record, "seq", -1)
         if seq != -1 and seq <= self.last_seq:
             return
+        if seq != -1 and seq != self.last_seq + 1:
+            raise ValueError(f"{self.name}: record seq {seq} after {self.last_seq}: a gap")
         fact = record if isinstance(record, Fact) else Fact.of(record)
         self.on(fact.event, fact)
         self.last_seq = fact.meta.seq if fact.meta.seq != -1 else self.last_seq

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 from ledger import InMemoryRecorder, Record, format_ts
 
-from machine.events import Fact
+from machine.events import Fact, validate_event
 from machine.home import Home, init_home
 from machine.policies import Policies
 from machine.registry import HandlerRegistry
@@ -70,8 +70,8 @@ def open_runner(home: Home, outcome: Callable[..., str] | None = all_pass, *,
     """A runner on ``home`` (its JSONL ledger, or an in-memory one) with fake handlers."""
     clock = clock or FakeClock()
     if memory:
-        runner = Runner(InMemoryRecorder(), home=home, registry=registry(outcome), clock=clock,
-                        sleep=clock.sleep)
+        runner = Runner(InMemoryRecorder(validator=validate_event), home=home,
+                        registry=registry(outcome), clock=clock, sleep=clock.sleep)
         runner.ensure_policies()
         return runner
     return Runner.open(home, registry=registry(outcome), clock=clock, sleep=clock.sleep)
