@@ -10,7 +10,7 @@ import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction
-from kernels.sieve.kernel_source import has_device_port, program_source
+from kernels.sieve.kernel_source import has_device_port, port_covers, program_source
 from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
 
 __all__ = ["CudaBackend", "cuda_available"]
@@ -73,7 +73,7 @@ class CudaBackend:
     def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
-        if variable_skip or not has_device_port(generator):
+        if variable_skip or not port_covers(generator, reduction, offsets, skips, len(observed)):
             return self._fallback.probe(generator, reduction, seeds, offsets, skips,
                                         variable_skip, observed)
         cp = self._cp

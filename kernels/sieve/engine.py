@@ -31,7 +31,7 @@ from kernels.statistics import log_binomial_tail, match_probability
 
 __all__ = [
     "SkipSpace", "SearchSpace", "Chunk", "Survivor", "SpaceReport", "SearchResult",
-    "SurvivorCapExceeded", "Backend", "observation_hash", "chunk_space", "search",
+    "SurvivorCapExceeded", "Backend", "ChunkOutcome", "observation_hash", "chunk_space", "search",
     "hypothesis_count", "per_draw_match_probability",
 ]
 
@@ -209,6 +209,8 @@ class SearchResult(BaseModel):
     survivors: list[Survivor]
     identified: bool
     stopped_early: bool = False
+    #: the candidate that matched most leading draws without reaching the window
+    near_miss: Survivor | None = None
 
     @property
     def best(self) -> Survivor | None:
@@ -237,8 +239,9 @@ def _probe_length(q: float, lanes: int, offsets: int, window: int, skip: SkipSpa
 
 
 def _confirm(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...],
-             skip: int | None, observed: list[int], window: int) -> tuple[Hypothesis, int, int] | None:
-    """Check a candidate with the scalar reference; return it with its matched prefix length."""
+             skip: int | None, observed: list[int], window: int) -> tuple[Hypothesis, int, int]:
+    """Check a candidate with the scalar reference: the hypothesis, how many leading observed
+    draws it matches, and how many it was compared with."""
     if space.skip.variable:
         schedule = SkipSchedule(skips=(space.skip.low,) * offset + chosen, then=space.skip.low)
         limit = window  # skips past the window are not part of the hypothesis
@@ -252,8 +255,6 @@ def _confirm(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...]
         if value != expected:
             break
         matched += 1
-    if matched < window:
-        return None
     return hypothesis, matched, limit
 
 
@@ -325,6 +326,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
     reports: list[SpaceReport] = []
     survivors: list[Survivor] = []
     stopped_early = False
+    best_partial: tuple[Hypothesis, int, int, float] | None = None
     done_seeds = 0
     all_seeds = sum(space.seeds for space in spaces)
 
@@ -350,12 +352,16 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
 
             runner = run_chunks or (lambda cs, fn: ((c, fn(c)) for c in cs))
             seen: set[str] = set()
-            for chunk, confirmed in runner(chunks, run_one):
+            for chunk, outcome in runner(chunks, run_one):
                 if chunk.id in seen:  # a retried or duplicated chunk counts once
                     continue
                 seen.add(chunk.id)
+                confirmed = outcome.confirmed
                 tally.chunks += 1
                 tally.candidates += len(confirmed)
+                if outcome.best_partial and (best_partial is None
+                                             or outcome.best_partial[1] > best_partial[1]):
+                    best_partial = (*outcome.best_partial, q)
                 if tally.candidates > max_candidates:
                     raise SurvivorCapExceeded(
                         f"{space.describe()}: more than {max_candidates} candidates; the window of "
@@ -384,12 +390,18 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
             break
 
     survivors.sort(key=lambda s: (s.log10_p_value, s.hypothesis.generator, s.hypothesis.seed))
+    near_miss = None
+    if best_partial is not None:
+        hypothesis, matched, compared, q_partial = best_partial
+        log_p = min(0.0, log_total + log_binomial_tail(compared, matched, q_partial))
+        near_miss = Survivor(hypothesis=hypothesis, matched=matched, compared=compared,
+                             p_value=math.exp(log_p), log10_p_value=log_p / math.log(10))
     return SearchResult(
         window=window, observed=len(observed), alpha=alpha, hypotheses=total,
         expected_chance_survivors=sum(r.expected_chance_survivors for r in reports),
         reports=reports, survivors=survivors,
         identified=bool(survivors) and survivors[0].p_value < alpha,
-        stopped_early=stopped_early)
+        stopped_early=stopped_early, near_miss=near_miss)
 
 
 #: raw outputs a numpy chunk may hold at once (x 4 or 8 bytes)
@@ -406,10 +418,17 @@ def _chunk_size_for(space: SearchSpace, generator: type[PRNG], reduction: Reduct
     return max(64, min(requested, _MATRIX_BUDGET // max(width, 1)))
 
 
+@dataclass(frozen=True)
+class ChunkOutcome:
+    """What one chunk found: survivors (matched the window) and the best near miss."""
+
+    confirmed: list[tuple[Hypothesis, int, int]]
+    best_partial: tuple[Hypothesis, int, int] | None
+
+
 def _run_chunk(chunk: Chunk, space: SearchSpace, generator: type[PRNG], reduction: Reduction,
-               backend: Backend, observed: list[int], window: int,
-               probe: int) -> list[tuple[Hypothesis, int, int]]:
-    """Candidates of one chunk, confirmed by the scalar reference."""
+               backend: Backend, observed: list[int], window: int, probe: int) -> ChunkOutcome:
+    """Candidates of one chunk, checked by the scalar reference."""
     seeds = np.arange(chunk.seed_start, chunk.seed_stop, dtype=np.uint64)
     skips = range(space.skip.low, space.skip.high + 1)
     if backend.supports(generator, reduction):
@@ -421,7 +440,7 @@ def _run_chunk(chunk: Chunk, space: SearchSpace, generator: type[PRNG], reductio
     else:
         candidates, slow = [], seeds
     candidates += _scalar_candidates(space, (int(s) for s in slow), observed, probe)
-    confirmed = []
+    checked = []
     seen = set()
     for seed, offset, chosen, k in candidates:
         if space.skip.variable:
@@ -430,19 +449,17 @@ def _run_chunk(chunk: Chunk, space: SearchSpace, generator: type[PRNG], reductio
                 key = (seed, offset, extended)
                 if key not in seen:
                     seen.add(key)
-                    result = _confirm(space, seed, offset, extended, None, observed, window)
-                    if result:
-                        confirmed.append(result)
+                    checked.append(_confirm(space, seed, offset, extended, None, observed, window))
         else:
             for k_try in ([k] if k is not None else list(skips)):
                 key = (seed, offset, k_try)
-                if key in seen:
-                    continue
-                seen.add(key)
-                result = _confirm(space, seed, offset, (), k_try, observed, window)
-                if result:
-                    confirmed.append(result)
-    return confirmed
+                if key not in seen:
+                    seen.add(key)
+                    checked.append(_confirm(space, seed, offset, (), k_try, observed, window))
+    confirmed = [c for c in checked if c[1] >= window]
+    partial = [c for c in checked if c[1] < window]
+    best_partial = max(partial, key=lambda c: c[1], default=None)
+    return ChunkOutcome(confirmed, best_partial)
 
 
 def _extend_variable(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...],

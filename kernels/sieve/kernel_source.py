@@ -8,6 +8,7 @@ dialect of ``kernels/cl/prelude.h``::
     DEVICE ulong <name>_next(<name>_state *st);               /* PRNG.next_raw */
     #define <name>_HAS_DOUBLE 1   /* optional, with: */
     DEVICE double <name>_double(<name>_state *st);           /* PRNG.next_double */
+    #define <name>_MAX_OUTPUTS N  /* optional: the port is exact for N raw outputs per seed */
 
 This module wraps the generator in a stream (``next_raw``, ``next_u32``, ``next_double``,
 ``skip``) and writes the reduction as a ``draw`` function, mirroring ``kernels/reductions.py``
@@ -22,13 +23,37 @@ from pathlib import Path
 from kernels.prng import PRNG
 from kernels.reductions import Reduction, native_below
 
-__all__ = ["CL_ROOT", "has_device_port", "device_ported", "program_source"]
+__all__ = ["CL_ROOT", "has_device_port", "device_ported", "port_output_limit", "port_covers",
+           "program_source"]
 
 CL_ROOT = Path(__file__).resolve().parents[1] / "cl"
 
 
 def has_device_port(generator: type[PRNG]) -> bool:
     return (CL_ROOT / "generators" / f"{generator.name}.cl").is_file()
+
+
+def port_output_limit(generator: type[PRNG]) -> int | None:
+    """Raw outputs per seed a port is exact for, when it declares a limit (``_MAX_OUTPUTS``)."""
+    import re
+
+    text = (CL_ROOT / "generators" / f"{generator.name}.cl").read_text()
+    found = re.search(rf"#define\s+{generator.name}_MAX_OUTPUTS\s+(\d+)", text)
+    return int(found.group(1)) if found else None
+
+
+def port_covers(generator: type[PRNG], reduction: Reduction, offsets: range, skips: range,
+                probe: int) -> bool:
+    """A port exists and is exact as deep into the stream as this probe may read."""
+    if not has_device_port(generator):
+        return False
+    limit = port_output_limit(generator)
+    if limit is None:
+        return True
+    from kernels.sieve.numpy_backend import NumpyBackend
+
+    # rejection reductions may read more than the usual width: count generously
+    return 4 * NumpyBackend.columns_needed(generator, reduction, offsets, skips, probe) <= limit
 
 
 def device_ported() -> list[str]:

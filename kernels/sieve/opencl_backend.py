@@ -14,12 +14,20 @@ import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction
-from kernels.sieve.kernel_source import has_device_port, program_source
+from kernels.sieve.kernel_source import has_device_port, port_covers, program_source
 from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
 
 __all__ = ["OpenCLBackend", "opencl_available"]
 
 _DEGENERATE = 0xFFFFFFFF
+#: work items per group. pocl runs a whole work group on one thread and keeps every item's
+#: private memory on that thread's stack: its default groups of thousands overflow the stack
+#: for ports with a few hundred words of state. 64 is small enough and still vectorises.
+_LOCAL_SIZE = 64
+
+
+def _global_size(lanes: int) -> int:
+    return (lanes + _LOCAL_SIZE - 1) // _LOCAL_SIZE * _LOCAL_SIZE
 
 
 def opencl_available() -> bool:
@@ -91,7 +99,7 @@ class OpenCLBackend:
         degenerate = np.zeros(len(seeds), dtype=np.uint32)
         out_buf = cl.Buffer(self.context, flags.WRITE_ONLY, out.nbytes)
         deg_buf = cl.Buffer(self.context, flags.WRITE_ONLY, degenerate.nbytes)
-        kernel(self.queue, (len(seeds),), None, seeds_buf, np.uint32(len(seeds)),
+        kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), seeds_buf, np.uint32(len(seeds)),
                             np.uint32(n), np.uint32(skip), out_buf, deg_buf)
         cl.enqueue_copy(self.queue, out, out_buf)
         cl.enqueue_copy(self.queue, degenerate, deg_buf)
@@ -100,7 +108,7 @@ class OpenCLBackend:
     def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
-        if variable_skip or not has_device_port(generator):
+        if variable_skip or not port_covers(generator, reduction, offsets, skips, len(observed)):
             return self._fallback.probe(generator, reduction, seeds, offsets, skips,
                                         variable_skip, observed)
         cl = self._cl
@@ -121,7 +129,7 @@ class OpenCLBackend:
         for k in skips:
             count[0] = 0
             cl.enqueue_copy(self.queue, count_buf, count)
-            kernel(self.queue, (len(seeds),), None, np.uint64(start),
+            kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), np.uint64(start),
                           np.uint32(len(seeds)), observed_buf, np.uint32(offsets.start),
                           np.uint32(offsets.stop), np.uint32(k), count_buf, hit_seeds_buf,
                           hit_offsets_buf, np.uint32(self.max_hits))

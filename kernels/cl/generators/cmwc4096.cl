@@ -13,6 +13,8 @@
  * per group). Exact for the first (cmwc4096_LEVELS + 1) * 4096 outputs; past that the table
  * words are wrong (raise cmwc4096_LEVELS for longer streams). */
 #define cmwc4096_LEVELS 64
+/* the host never asks this port for more raw outputs per seed than this (kernel_source.py) */
+#define cmwc4096_MAX_OUTPUTS 266240
 
 typedef struct {
     uint xcng, xs;                    /* the table fill generator, restarted at each block */

@@ -66,3 +66,15 @@ def test_port_long_stream(backend, name):
     got, _ = backend.draw_stream(cls, parse_reduction("raw"), np.array(seeds, dtype=np.uint64), 1300)
     for row, seed in enumerate(seeds):
         assert got[row].tolist() == cls(seed).outputs(1300)
+
+
+@pytest.mark.parametrize("name", device_ported())
+def test_port_survives_a_realistic_launch(backend, name):
+    """Thousands of seeds in one launch: large private state must not overflow pocl's stack."""
+    cls = all_generators()[name]
+    start = valid_seed(name, 1000)
+    seeds = np.arange(start, start + 8192, dtype=np.uint64)
+    seeds = seeds[seeds < np.uint64(1 << min(cls.seed_bits, 63))]
+    got, _ = backend.draw_stream(cls, parse_reduction("raw"), seeds, 4)
+    expected = cls.raw_many(seeds, 4)
+    assert np.array_equal(got, expected.astype(np.uint64))
