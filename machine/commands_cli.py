@@ -438,8 +438,9 @@ def register_daemon(subparsers: Subparsers) -> None:
             "Hold the ledger (one daemon per home: a second refuses to start), take in "
             "request files from watcher_requests/ (each becomes exactly one RequestReceived, "
             "then is archived), decide, run handlers, append. SIGTERM and SIGINT stop it "
-            "between appends. Handlers come from the prng_watcher.handlers entry points; a "
-            "command without one is recorded as failed."
+            "between appends. Handlers come from the prng_watcher.handlers entry points "
+            "($WATCHER_DISABLE_HANDLERS=pattern,... ignores some, e.g. 'llm.*' to run on the "
+            "guardrails alone); a command without one is recorded as failed."
         ),
     )
     p.add_argument("--once", action="store_true", help="stop when there is nothing left to do")

@@ -5,7 +5,8 @@ A handler is ``handle(command, ctx) -> list[NewEvent]``. It is looked up by the 
 registry (:func:`register_handler`, for tests and embedding), then the
 ``prng_watcher.handlers`` entry-point group (entry name = kind, e.g. ``step.3`` or
 ``llm.evaluate``), which is how ``handlers/`` and ``contexts/`` plug in without ``machine``
-importing them.
+importing them. ``$WATCHER_DISABLE_HANDLERS`` ignores installed handlers by pattern (e.g.
+``llm.*`` to run on guardrails alone); two installed handlers for one kind are refused.
 
 Built-in kinds (dispatch, guardrail verdicts, unit starts, escalation, completion) are pure and
 handled here: they only turn the command into its event. A missing external handler is not an
@@ -22,8 +23,10 @@ LLM verdict looser than the guardrail's is clamped and the clamp recorded.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
@@ -73,6 +76,8 @@ __all__ = [
     "HandlerError",
     "HandlerRegistry",
     "ENTRY_POINT_GROUP",
+    "DISABLE_ENV",
+    "disabled_patterns",
     "register_handler",
     "unregister_handler",
     "registered_handlers",
@@ -82,6 +87,16 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "prng_watcher.handlers"
+#: Comma-separated ``fnmatch`` patterns of installed handlers to ignore, matched against the
+#: command kind (``llm.*``) or the entry point's target (``handlers.llm:*``); ``*`` runs with
+#: built-ins only (every step then fails as "no handler installed", the guardrail judges).
+DISABLE_ENV = "WATCHER_DISABLE_HANDLERS"
+
+
+def disabled_patterns() -> list[str]:
+    """The patterns of ``$WATCHER_DISABLE_HANDLERS``."""
+    raw = os.environ.get(DISABLE_ENV, "")
+    return [p.strip() for p in raw.split(",") if p.strip()]
 
 
 class Handler(Protocol):
@@ -172,8 +187,26 @@ class HandlerRegistry:
     def _from_entry_points(self) -> dict[str, Any]:
         if self._entry_points is None:
             found = entry_points(group=ENTRY_POINT_GROUP) if self._use_entry_points else ()
-            self._entry_points = {ep.name: ep for ep in found}
+            disabled = disabled_patterns()
+            chosen: dict[str, Any] = {}
+            for ep in sorted(found, key=lambda e: (e.name, e.value)):
+                if any(fnmatch(ep.name, p) or fnmatch(ep.value, p) for p in disabled):
+                    continue
+                other = chosen.get(ep.name)
+                if other is not None and other.value != ep.value:
+                    # Two installed handlers for one kind: which one runs must not depend on
+                    # install order. Refuse, and say how to choose.
+                    raise ValueError(
+                        f"two handlers installed for {ep.name!r}: {other.value} and {ep.value}; "
+                        f"disable one with {DISABLE_ENV}=<module pattern>"
+                    )
+                chosen[ep.name] = ep
+            self._entry_points = chosen
         return self._entry_points
+
+    def check(self) -> None:
+        """Resolve the entry points now (``ValueError`` on an ambiguous installation)."""
+        self._from_entry_points()
 
     def get(self, kind: str) -> Callable[..., Sequence[NewEvent]] | None:
         """The handler for ``kind``, or ``None`` when none is installed."""

@@ -126,6 +126,12 @@ class Runner:
         record a torn-tail repair, and record the policies if they changed."""
         home.requests.mkdir(parents=True, exist_ok=True)
         home.archive.mkdir(parents=True, exist_ok=True)
+        registry = kwargs.get("registry")
+        if registry is not None:
+            registry.check()
+        else:
+            kwargs["registry"] = HandlerRegistry()
+            kwargs["registry"].check()  # an ambiguous installation refuses to start
         recorder = JsonlRecorder(home.ledger, validator=validate_event)
         try:
             runner = cls(recorder, home=home, **kwargs)
