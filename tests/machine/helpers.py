@@ -44,6 +44,8 @@ def make_home(root: Path, policies: Policies | dict[str, Any] | None = None) -> 
     if policies is not None:
         body = policies.model_dump(mode="json") if isinstance(policies, Policies) else policies
         home.policies.write_text(json.dumps(body))
+    # Like `watcher init`: the ledger exists, with the policies recorded.
+    Runner.open(home, registry=HandlerRegistry(use_entry_points=False)).close()
     return home
 
 
