@@ -54,7 +54,7 @@ class Command(BaseModel):
     kind: str
     id: str
     request_id: str
-    run_id: str | None = None
+    run_id: str
     not_before: str | None = Field(
         default=None, description="earliest time to run it (from recorded timestamps + cooldown)"
     )

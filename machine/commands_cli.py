@@ -104,7 +104,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
         with Runner.open(home) as runner:
             events = runner.state.events
     except LedgerLocked as error:
-        raise ValueError(f"{home.root} is in use by a running daemon (pid {error.holder_pid})")
+        # Initialised already, and a daemon is at work on it: nothing to do.
+        print(f"watcher home {home.root}: already initialised; in use by pid {error.holder_pid}")
+        return 0
     if args.json:
         _print_json({"home": str(home.root), "created": created, "events": events})
     else:
@@ -461,7 +463,10 @@ def _cmd_daemon(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    log = (lambda _line: None) if args.quiet else (lambda line: print(line, flush=True))
+    def log(line: str) -> None:
+        if not args.quiet:
+            print(line, flush=True)
+
     try:
         try:
             runner = Runner.open(home, log=log)

@@ -101,7 +101,7 @@ class Threshold(_Frozen):
 
 #: Default metric bounds. Advisory (soft) except the overfit gap of step 5, which is binding:
 #: a model whose test score falls far below its training score must not feed predictions.
-DEFAULT_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
+DEFAULT_THRESHOLDS: dict[UnitKey, tuple[Threshold, ...]] = {
     "5": (Threshold(metric="train_test_gap", max=0.10, hard=True),),
     "6": (Threshold(metric="pool_p_value", max=0.05, hard=False),),
 }

@@ -219,7 +219,7 @@ class HandlerRegistry:
         ep = self._from_entry_points().get(kind)
         if ep is None:
             return None
-        handler = ep.load()
+        handler: Callable[..., Sequence[NewEvent]] = ep.load()
         self._explicit[kind] = handler  # load once
         return handler
 
@@ -300,7 +300,9 @@ _ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "selfplay.run": (frozenset({"CandidateEmitted"}),
                      frozenset({"SelfplayCompleted", "SelfplayFailed"})),
 }
-_STEP = (frozenset(), frozenset({"StepCompleted", "StepFailed"}))
+_STEP: tuple[frozenset[str], frozenset[str]] = (
+    frozenset(), frozenset({"StepCompleted", "StepFailed"})
+)
 
 
 def checked_events(command: Command, events: Sequence[Any]) -> list[NewEvent]:
@@ -311,8 +313,11 @@ def checked_events(command: Command, events: Sequence[Any]) -> list[NewEvent]:
     verdict to the guardrail floor (recording ``effective`` and ``clamped``).
     """
     kind = command.kind
-    before, terminal = _ALLOWED.get(kind, _STEP if kind.startswith("step.") else (None, None))  # type: ignore[arg-type]
-    if terminal is None or before is None:
+    if kind.startswith("step."):
+        before, terminal = _STEP
+    elif kind in _ALLOWED:
+        before, terminal = _ALLOWED[kind]
+    else:
         raise HandlerError(f"{kind!r} is not an external command kind")
     events = list(events)
     if not events:

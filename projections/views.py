@@ -178,7 +178,8 @@ class StepsView(Projection):
     def _find(self, run_id: str | None, unit: str, attempt: int) -> dict[str, Any] | None:
         for item in reversed(self.items):
             if (item["run_id"], item["unit"], item["attempt"]) == (run_id, unit, attempt):
-                return item
+                found: dict[str, Any] = item
+                return found
         return None
 
     def on(self, e: EventModel, fact: Fact) -> None:

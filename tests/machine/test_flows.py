@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -434,3 +435,30 @@ def test_decide_is_pure(tmp_path: Path) -> None:
             assert decide(state) == first
             assert state == snapshot
 
+
+
+def test_serve_picks_up_requests_and_policy_changes_until_stopped(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    home = make_home(tmp_path / "h")
+    runner = open_runner(home)
+    stop = threading.Event()
+    thread = threading.Thread(target=runner.serve, args=(stop,), kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        drop(home, "a.json", {"kind": "learning_loop", "scope": [6]})
+        deadline = time.monotonic() + 20
+        while not any(r.status == "completed" for r in runner.state.runs.values()):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        home.policies.write_text('{"alpha": 0.001}')
+        os.utime(home.policies, (time.time() + 5, time.time() + 5))  # a visible mtime change
+        while runner.state.policies is None or runner.state.policies.alpha != 0.001:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+        runner.close()
+    assert not thread.is_alive()
