@@ -99,20 +99,28 @@ def _usable_seed_range(generator: type[PRNG], start: int, stop: int) -> tuple[in
     return start, stop
 
 
-def _measure(backend: Backend, space: SearchSpace, observed: list[int], sample: int) -> float:
-    """Seconds per seed of ``space`` on ``backend``, from a short timed probe."""
-    from kernels.reductions import parse_reduction as parse
+def _measure(backend: Backend, space: SearchSpace, observed: list[int],
+             largest_sample: int = 1 << 20, enough_seconds: float = 0.05) -> float:
+    """Seconds per seed of ``space`` on ``backend``: timed probes of growing size, until one
+    takes long enough to be meaningful (launch overheads otherwise dominate)."""
     from kernels.registry import get_generator
 
     generator = get_generator(space.generator)
-    reduction = parse(space.reduction)
-    seeds = np.arange(space.seed_start, space.seed_start + sample, dtype=np.uint64)
+    reduction = parse_reduction(space.reduction)
     skips = range(space.skip.low, space.skip.high + 1)
     probe = observed[:4]
-    backend.probe(generator, reduction, seeds[:64], space.offsets, skips, False, probe)  # compile
-    began = time.perf_counter()
-    backend.probe(generator, reduction, seeds, space.offsets, skips, False, probe)
-    return max(time.perf_counter() - began, 1e-6) / sample
+    start = space.seed_start
+    backend.probe(generator, reduction, np.arange(start, start + 64, dtype=np.uint64),
+                  space.offsets, skips, False, probe)  # compiles device programs
+    sample = 1 << 10
+    while True:
+        seeds = np.arange(start, start + sample, dtype=np.uint64)
+        began = time.perf_counter()
+        backend.probe(generator, reduction, seeds, space.offsets, skips, False, probe)
+        elapsed = time.perf_counter() - began
+        if elapsed >= enough_seconds or sample >= largest_sample:
+            return max(elapsed, 1e-9) / sample
+        sample *= 4
 
 
 def default_plan(observed: list[int], backend: Backend, *, now_unix: int,
@@ -121,30 +129,31 @@ def default_plan(observed: list[int], backend: Backend, *, now_unix: int,
                  generators: list[str] | None = None, include_legacy: bool = False,
                  alphabet: int | None = None) -> Plan:
     """Spaces to search for ``observed``, cheapest first, within ``budget_seconds``."""
+    began = time.perf_counter()
     alphabet = alphabet or infer_alphabet(observed)
     registry = all_generators()
     names = generators or [n for n, c in registry.items() if include_legacy or not c.legacy]
-    device = backend.name != "numpy"
     candidates: list[PlannedSpace] = []
     for name in names:
         generator = registry[name]
-        for spec in default_reductions(generator, alphabet):
-            offsets_stop = offsets
-            template = SearchSpace(generator=name, reduction=spec, seed_start=1, seed_stop=2,
-                                   offset_stop=offsets_stop, skip=skips)
-            sample = 1 << (18 if device else 12)
-            low, _ = _usable_seed_range(generator, 0, 1 << 16)
-            per_seed = _measure(backend, template.model_copy(update={"seed_start": low}),
-                                observed, sample)
-            full_cost = per_seed * (1 << 32)
-            full = generator.seed_bits >= 32 and full_cost <= budget_seconds / 4
+        reductions = default_reductions(generator, alphabet)
+        if not reductions:
+            continue
+        # one measurement per generator (its own bounded integer): seeding dominates the cost
+        low, _ = _usable_seed_range(generator, 0, 1 << 16)
+        template = SearchSpace(generator=name, reduction=reductions[0], seed_start=low,
+                               seed_stop=low + 1, offset_stop=offsets, skip=skips)
+        per_seed = _measure(backend, template, observed)
+        full = generator.seed_bits >= 32 and per_seed * (1 << 32) * len(reductions) <= budget_seconds / 3
+        for spec in reductions:
             for tier, start, stop in _seed_ranges(generator, now_unix, around_ms, full):
                 start, stop = _usable_seed_range(generator, start, stop)
                 if start >= stop:
                     continue
                 space = SearchSpace(generator=name, reduction=spec, seed_start=start,
-                                    seed_stop=stop, offset_stop=offsets_stop, skip=skips)
+                                    seed_stop=stop, offset_stop=offsets, skip=skips)
                 candidates.append(PlannedSpace(space, tier, per_seed * (stop - start)))
+    budget_seconds -= time.perf_counter() - began  # planning is part of the budget
     order = {"small": 0, "around": 1, "unix": 2, "full32": 3}
     candidates.sort(key=lambda p: (order[p.tier], p.estimated_seconds))
     scheduled, skipped, spent = [], [], 0.0
