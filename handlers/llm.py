@@ -132,13 +132,37 @@ class LLMConfig(BaseModel):
             raise ValueError(f"LLM configuration: {where}: {first['msg']}") from None
 
     def threads(self) -> int:
-        """Threads for llama.cpp: configured, else every core this process may use."""
+        """Threads for llama.cpp: as configured, else the cores this process may use that
+        are not busy with other work right now, at least one.
+
+        llama.cpp's threads spin at every barrier, so on a shared machine more threads than
+        free cores is several times slower than fewer (on 2 busy cores: 18 s for a verdict
+        with 2 threads, 4.5 s with 1). The thread count does not change the answer (ggml
+        splits work by rows; ``tests/handlers/test_llm_service.py`` checks it), so choosing
+        it from the load keeps verdicts deterministic.
+        """
         if self.n_threads is not None:
             return self.n_threads
         try:
-            return max(1, len(os.sched_getaffinity(0)))
+            cores = max(1, len(os.sched_getaffinity(0)))
         except AttributeError:  # pragma: no cover - not Linux
-            return max(1, os.cpu_count() or 1)
+            cores = max(1, os.cpu_count() or 1)
+        return max(1, min(cores, cores - _busy_cores()))
+
+
+def _busy_cores() -> int:
+    """Runnable tasks other than this one, from ``/proc/loadavg`` (median of 5 looks 10 ms
+    apart: the instantaneous count, not the 1-minute average that includes our own past)."""
+    samples = []
+    for _ in range(5):
+        try:
+            with open("/proc/loadavg", encoding="ascii") as fh:
+                running = int(fh.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+            return 0
+        samples.append(running - 1)  # the reading task itself is running
+        time.sleep(0.01)
+    return max(0, sorted(samples)[len(samples) // 2])
 
 
 # --- the model file --------------------------------------------------------------------------
@@ -220,6 +244,7 @@ def _load_llama(path: Path, config: LLMConfig, *, vocab_only: bool) -> Any:
     parameters, so those are wrapped for the duration of the load (under a lock).
     """
     llama_cpp, low = _llama_modules()
+    threads = config.threads()
     with _LOAD_LOCK:
         original = low.llama_model_default_params
 
@@ -234,8 +259,8 @@ def _load_llama(path: Path, config: LLMConfig, *, vocab_only: bool) -> Any:
                 model_path=str(path),
                 n_ctx=config.n_ctx,
                 n_batch=config.n_batch,
-                n_threads=config.threads(),
-                n_threads_batch=config.threads(),
+                n_threads=threads,
+                n_threads_batch=threads,
                 n_gpu_layers=config.n_gpu_layers,
                 seed=config.seed,
                 vocab_only=vocab_only,
@@ -338,6 +363,7 @@ class StartInfo:
     load_s: float
     grammars: tuple[str, ...]
     already_running: bool = False
+    threads: int = 0
 
 
 class LLMService:
@@ -371,7 +397,8 @@ class LLMService:
         with self._lock:
             if self._llm is not None:
                 assert self._path is not None
-                return StartInfo(self._path, self.model_sha256, 0.0, tuple(load_grammars()), True)
+                return StartInfo(self._path, self.model_sha256, 0.0, tuple(load_grammars()), True,
+                                 int(self._llm.n_threads))
             began = time.perf_counter()
             path = _resolve_model(self.config)
             sha = model_sha256(path)
@@ -384,7 +411,8 @@ class LLMService:
                 raise
             self._llm, self._path, self._sha = llm, path, sha
             self._tokenizer = GGUFTokenizer(llm, sha)
-            return StartInfo(path, sha, time.perf_counter() - began, tuple(sorted(grammars)))
+            return StartInfo(path, sha, time.perf_counter() - began, tuple(sorted(grammars)),
+                             threads=int(llm.n_threads))
 
     def stop(self) -> bool:
         """Free the model's memory. Returns whether it was loaded."""
@@ -636,7 +664,7 @@ def start_llm(command: Any, ctx: Any) -> list[Any]:
     detail = (
         "already running" if info.already_running else
         f"loaded in {info.load_s:.2f} s; n_ctx {service.config.n_ctx}, "
-        f"{service.config.threads()} threads; grammars accepted by llama.cpp: "
+        f"{info.threads} threads; grammars accepted by llama.cpp: "
         + ", ".join(info.grammars)
     )
     return [ctx.event(LLMStarted(model=info.path.name, model_sha256=info.sha256, detail=detail))]
@@ -782,7 +810,7 @@ def _check(args: argparse.Namespace) -> int:
         "model": str(info.path),
         "model_sha256": info.sha256,
         "load_s": round(info.load_s, 3),
-        "threads": config.threads(),
+        "threads": info.threads,
         "grammars_accepted": list(info.grammars),
         "subject": bundle.subject,
         "grammar": grammar,

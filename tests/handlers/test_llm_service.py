@@ -113,3 +113,18 @@ def test_watcher_llm_check_with_a_bad_model_path_is_one_line(capsys, tmp_path: P
     assert main(["llm", "check", "--model", str(tmp_path / "nope.gguf")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not exist" in err
+
+
+def test_the_thread_count_does_not_change_the_answer() -> None:
+    """The default thread count follows the machine's load; the answer must not."""
+    texts = []
+    for threads in (1, 2):
+        svc = LLMService(LLMConfig(n_threads=threads, timeout_s=120))
+        svc.start()
+        try:
+            _, _, bundle = build_llm_context(5, "t", SAMPLE_RESULTS["step_5"],
+                                             tokenizer=svc.tokenizer)
+            texts.append(svc.generate(bundle.prompt, None, max_tokens=24, timeout_s=120).text)
+        finally:
+            svc.stop()
+    assert texts[0] == texts[1]
