@@ -235,7 +235,7 @@ def _probe_length(q: float, lanes: int, offsets: int, window: int, skip: SkipSpa
     if per_draw <= 0:
         return window
     needed = math.log(max(lanes * offsets * (1 if skip.variable else skip.choices), 2)) / per_draw
-    return max(1, min(window, math.ceil(needed) + 1))
+    return max(1, min(window, math.ceil(needed) + 1, 64))
 
 
 def _confirm(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...],

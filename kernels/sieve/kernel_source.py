@@ -24,9 +24,12 @@ from kernels.prng import PRNG
 from kernels.reductions import Reduction, native_below
 
 __all__ = ["CL_ROOT", "has_device_port", "device_ported", "port_output_limit", "port_covers",
-           "program_source"]
+           "program_source", "MAX_PROBE"]
 
 CL_ROOT = Path(__file__).resolve().parents[1] / "cl"
+
+#: the sieve kernel tracks the offsets still matching in one 64-bit mask
+MAX_PROBE = 64
 
 
 def has_device_port(generator: type[PRNG]) -> bool:
@@ -163,9 +166,11 @@ def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
 
 
 _SIEVE_KERNEL = """
-/* One work item per seed: draw offset_stop - 1 + PROBE draws with a constant skip, and report
- * every offset whose PROBE draws equal the observed ones. A degenerate stream (a rejection loop
- * that never ends) is reported with offset 0xFFFFFFFF for the host to re-check. */
+/* One work item per seed: draw with a constant skip and report every offset in
+ * [offset_start, offset_stop) whose PROBE draws equal the observed ones. Bit j of `alive` says
+ * that the offset which began j draws ago still matches; the item stops as soon as no offset
+ * can match any more (usually after the first draw). A degenerate stream (a rejection loop that
+ * never ends) is reported with offset 0xFFFFFFFF for the host to re-check. */
 KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
                   uint offset_start, uint offset_stop, uint skip_k,
                   GLOBAL uint *hit_count, GLOBAL ulong *hit_seeds, GLOBAL uint *hit_offsets,
@@ -175,26 +180,26 @@ KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
     ulong seed = seed_start + gid;
     stream_t s;
     stream_seed(&s, seed);
-    ulong ring[PROBE];
-    uint total = offset_stop - 1 + PROBE;
-    for (uint index = 0; index < total; index++) {
+    ulong alive = 0;
+    for (uint index = 0; ; index++) {
         ulong d = draw(&s);
-        skip(&s, skip_k);
         if (s.degenerate) {
             uint slot = ATOMIC_INC(hit_count);
             if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0xFFFFFFFFu; }
             return;
         }
-        ring[index % PROBE] = d;
-        if (index + 1 < PROBE) continue;
-        uint offset = index + 1 - PROBE;
-        if (offset < offset_start) continue;
-        uint j = 0;
-        while (j < PROBE && ring[(offset + j) % PROBE] == observed[j]) j++;
-        if (j == PROBE) {
-            uint slot = ATOMIC_INC(hit_count);
-            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = offset; }
+        alive <<= 1;
+        if (index >= offset_start && index < offset_stop) alive |= 1UL;
+        for (uint j = 0; j < PROBE; j++) {
+            if (((alive >> j) & 1UL) && d != observed[j]) alive &= ~(1UL << j);
         }
+        if ((alive >> (PROBE - 1)) & 1UL) {
+            uint slot = ATOMIC_INC(hit_count);
+            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = index + 1 - PROBE; }
+            alive &= ~(1UL << (PROBE - 1));
+        }
+        if (!alive && index + 1 >= offset_stop) return;
+        skip(&s, skip_k);
     }
 }
 
@@ -224,6 +229,8 @@ def program_source(generator: type[PRNG], reduction: Reduction, probe: int) -> s
         digit = native_below(generator, 10)
         parts.append(f"DEVICE ulong draw_digit(stream_t *s) {{\n    {_draw_body(digit, generator)}\n}}")
     parts.append(f"DEVICE ulong draw(stream_t *s) {{\n    {_draw_body(reduction, generator)}\n}}")
-    parts.append(f"#define PROBE {max(1, probe)}")
+    if not 1 <= probe <= MAX_PROBE:
+        raise ValueError(f"probe of {probe} draws: device kernels match 1..{MAX_PROBE}")
+    parts.append(f"#define PROBE {probe}")
     parts.append(_SIEVE_KERNEL)
     return "\n".join(parts)

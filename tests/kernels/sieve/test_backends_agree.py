@@ -1,0 +1,71 @@
+"""Every available backend finds exactly the survivors the numpy backend finds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.registry import all_generators
+from kernels.sieve.engine import SearchSpace, SkipSpace, search
+from kernels.sieve.kernel_source import device_ported
+from kernels.sieve.numpy_backend import NumpyBackend
+from kernels.sieve.opencl_backend import opencl_available
+from kernels.sieve.plan import default_reductions
+from tests.kernels.test_observation import valid_seed
+
+pytestmark = pytest.mark.skipif(not opencl_available(), reason="no OpenCL device")
+
+PORTED = device_ported()
+
+
+@pytest.fixture(scope="module")
+def opencl():
+    from kernels.sieve.opencl_backend import OpenCLBackend
+
+    return OpenCLBackend()
+
+
+def _keys(result):
+    return sorted((s.hypothesis.generator, s.hypothesis.reduction, s.hypothesis.seed,
+                   s.hypothesis.offset, s.hypothesis.skip.then, s.matched) for s in result.survivors)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(PORTED), which=st.integers(0, 2), seed=st.integers(0, 2**32),
+       offset=st.integers(0, 5), skip=st.integers(0, 2))
+def test_planted_same_survivors(opencl, name, which, seed, offset, skip):
+    cls = all_generators()[name]
+    reductions = default_reductions(cls, 1000) or ["raw"]
+    spec = reductions[which % len(reductions)]
+    seed = valid_seed(name, seed)
+    start = max(0, min(seed - 300, (1 << cls.seed_bits) - 2048))
+    planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset,
+                         skip=SkipSchedule.constant(skip))
+    observed = predict(planted, 16)
+    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 2048,
+                        offset_stop=6, skip=SkipSpace(low=0, high=2))
+    device = search([space], observed, backend=opencl, window=10)
+    reference = search([space], observed, backend=NumpyBackend(), window=10)
+    assert _keys(device) == _keys(reference)
+    assert device.identified
+
+
+@pytest.mark.parametrize("name", PORTED[::3])
+def test_chance_survivors_same(opencl, name):
+    """Short windows on random data: a non-trivial set of chance survivors, identical."""
+    cls = all_generators()[name]
+    spec = (default_reductions(cls, 10) or ["raw"])[0]
+    rng = random.Random(name)
+    observed = [rng.randrange(10) for _ in range(3)] if spec != "raw" else [rng.randrange(2)]
+    start = valid_seed(name, 1)
+    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 3000,
+                        offset_stop=3, skip=SkipSpace(low=0, high=1))
+    kwargs = dict(window=len(observed), stop_when_certain=False)
+    device = search([space], observed, backend=opencl, **kwargs)
+    reference = search([space], observed, backend=NumpyBackend(), **kwargs)
+    assert _keys(device) == _keys(reference)
+    if spec != "raw":
+        assert len(reference.survivors) > 0
