@@ -14,6 +14,7 @@ from kernels.draws import read_draws
 from kernels.observation import predict
 from kernels.registry import get_generator
 from kernels.sieve.backends import BACKEND_NAMES, make_backend
+from kernels.sieve.backward import plausible_ranges, walk_back
 from kernels.sieve.engine import SearchResult, SearchSpace, SkipSpace, Survivor, search
 from kernels.sieve.plan import default_plan, default_reductions, infer_alphabet
 from kernels.sieve.survivors import write_survivors
@@ -206,8 +207,16 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         raise ValueError("nothing fits the budget; raise --budget")
     result = _run_search(args, [p.space for p in plan.scheduled], observed, "identify")
     predicted = _next_draws(result, len(observed), args.predict)
+    origins = []
+    if result.identified and args.walk_back:
+        around_unix = around_ms // 1000 if around_ms is not None else None
+        origins = walk_back(result.survivors[0].hypothesis, max_outputs=args.walk_back,
+                            ranges=plausible_ranges(around_unix))
     if args.json:
         payload = result_payload(result)
+        payload["origins"] = [{"hypothesis": o.hypothesis.model_dump(mode="json"),
+                               "outputs_before": o.outputs_before, "chance": o.chance}
+                              for o in origins]
         payload["next"] = predicted
         payload["backend"] = backend.name
         payload["plan"] = {
@@ -225,6 +234,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             print(f"not searched (over the budget): {len(plan.skipped)} spaces, e.g. "
                   f"{plan.skipped[0].space.describe()} (~{plan.skipped[0].estimated_seconds:.0f} s)")
         _print_result(result, predicted)
+        for origin in origins:
+            print(f"walked back {origin.outputs_before} outputs to a plausible seed: "
+                  f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "
+                  f"{origin.chance:.2g} times)")
     return 0
 
 
@@ -289,6 +302,10 @@ def register_identify(subparsers: Any) -> None:
                         help="time budget for the search (default 180)")
     parser.add_argument("--generators", metavar="NAMES",
                         help="restrict to these generators (default: the whole catalog)")
+    parser.add_argument("--walk-back", type=int, default=100_000, metavar="N",
+                        help="for a generator whose state is its seed, step back up to N outputs "
+                             "from the state found, looking for a small-integer seed or one within "
+                             "a day of --around (default 100000; 0 to skip)")
     parser.add_argument("--legacy", action="store_true",
                         help="include the original system's compatibility families")
     parser.set_defaults(func=_cmd_identify)
