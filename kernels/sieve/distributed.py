@@ -60,7 +60,7 @@ class NamedBackend:
 
 
 def dask_chunk_runner(address: str, backend_name: str = "auto",
-                      client: Any = None) -> tuple[Callable[..., Iterator[tuple[Chunk, Any]]], NamedBackend]:
+                      client: Any = None, connect_timeout: str = "10s") -> tuple[Callable[..., Iterator[tuple[Chunk, Any]]], NamedBackend]:
     """A ``run_chunks`` for :func:`kernels.sieve.engine.search` and the backend to pass with it.
 
     ``client`` may be given directly (tests use a LocalCluster); otherwise one is connected to
@@ -70,7 +70,7 @@ def dask_chunk_runner(address: str, backend_name: str = "auto",
 
     if client is None:
         try:
-            client = Client(address, timeout="10s")
+            client = Client(address, timeout=connect_timeout)
         except OSError as error:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}") from None
     workers = client.scheduler_info().get("workers", {})

@@ -58,4 +58,4 @@ def test_failing_chunk_fails_the_search(client):
 
 def test_unreachable_scheduler_is_a_clear_error():
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
-        dask_chunk_runner("tcp://127.0.0.1:1", "numpy")
+        dask_chunk_runner("tcp://127.0.0.1:1", "numpy", connect_timeout="1s")
