@@ -10,6 +10,10 @@ dialect of ``kernels/cl/prelude.h``::
     DEVICE double <name>_double(<name>_state *st);           /* PRNG.next_double */
     #define <name>_MAX_OUTPUTS N  /* optional: the port is exact for N raw outputs per seed */
 
+A port may share code with its family through ``#include "_<something>.h"`` lines naming files
+in ``kernels/cl/generators/``; they are inlined here (once each), so both compilers see one
+self-contained program.
+
 This module wraps the generator in a stream (``next_raw``, ``next_u32``, ``next_double``,
 ``skip``) and writes the reduction as a ``draw`` function, mirroring ``kernels/reductions.py``
 line for line; tests check every device port and reduction against the scalar reference.
@@ -17,6 +21,7 @@ line for line; tests check every device port and reduction against the scalar re
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -32,14 +37,29 @@ CL_ROOT = Path(__file__).resolve().parents[1] / "cl"
 MAX_PROBE = 64
 
 
+_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]+"(_[A-Za-z0-9_]+\.h)"[ \t]*$', re.M)
+
+
+def _inline_includes(text: str, seen: set[str] | None = None) -> str:
+    """Replace ``#include "_x.h"`` lines with the file's text, each file once."""
+    seen = set() if seen is None else seen
+
+    def expand(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in seen:
+            return f"/* {name} already included */"
+        seen.add(name)
+        return _inline_includes((CL_ROOT / "generators" / name).read_text(), seen)
+
+    return _INCLUDE.sub(expand, text)
+
+
 def has_device_port(generator: type[PRNG]) -> bool:
     return (CL_ROOT / "generators" / f"{generator.name}.cl").is_file()
 
 
 def port_output_limit(generator: type[PRNG]) -> int | None:
     """Raw outputs per seed a port is exact for, when it declares a limit (``_MAX_OUTPUTS``)."""
-    import re
-
     text = (CL_ROOT / "generators" / f"{generator.name}.cl").read_text()
     found = re.search(rf"#define\s+{generator.name}_MAX_OUTPUTS\s+(\d+)", text)
     return int(found.group(1)) if found else None
@@ -223,7 +243,7 @@ KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint n, uint skip
 def program_source(generator: type[PRNG], reduction: Reduction, probe: int) -> str:
     """The whole device program for one generator, reduction and probe length."""
     prelude = (CL_ROOT / "prelude.h").read_text()
-    port = (CL_ROOT / "generators" / f"{generator.name}.cl").read_text()
+    port = _inline_includes((CL_ROOT / "generators" / f"{generator.name}.cl").read_text())
     parts = [prelude, port, _stream_source(generator)]
     if reduction.kind == "digits":
         digit = native_below(generator, 10)
