@@ -122,9 +122,9 @@ def test_the_thread_count_does_not_change_the_answer() -> None:
         svc = LLMService(LLMConfig(n_threads=threads, timeout_s=120))
         svc.start()
         try:
-            _, _, bundle = build_llm_context(5, "t", SAMPLE_RESULTS["step_5"],
+            _, _, bundle = build_llm_context("request", "t", SAMPLE_RESULTS["request"],
                                              tokenizer=svc.tokenizer)
-            texts.append(svc.generate(bundle.prompt, None, max_tokens=24, timeout_s=120).text)
+            texts.append(svc.generate(bundle.prompt, None, max_tokens=16, timeout_s=120).text)
         finally:
             svc.stop()
     assert texts[0] == texts[1]
