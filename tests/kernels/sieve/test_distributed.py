@@ -3,13 +3,12 @@ a chunk that fails for good fails the search."""
 
 from __future__ import annotations
 
+import distributed
 import pytest
 
-distributed = pytest.importorskip("distributed")
-
-from kernels.observation import Hypothesis, SkipSchedule, predict  # noqa: E402
-from kernels.sieve.distributed import dask_chunk_runner  # noqa: E402
-from kernels.sieve.engine import SearchSpace, SkipSpace, chunk_space, search  # noqa: E402
+from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.sieve.distributed import dask_chunk_runner
+from kernels.sieve.engine import SearchSpace, SkipSpace, chunk_space, search
 
 
 @pytest.fixture(scope="module")
