@@ -32,6 +32,8 @@ class CudaBackend:
     """Sieve probes on the current CUDA device."""
 
     name = "cuda"
+    #: seeds per launch: enough to fill a large GPU
+    preferred_chunk = 1 << 24
 
     def __init__(self, max_hits: int = 1 << 16) -> None:
         import cupy
@@ -50,8 +52,9 @@ class CudaBackend:
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
         return has_device_port(generator) or self._fallback.supports(generator, reduction)
 
-    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str):
-        source = program_source(generator, reduction, probe)
+    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str,
+                first_offset_only: bool = False):
+        source = program_source(generator, reduction, probe, first_offset_only)
         module = self._modules.get(source)
         if module is None:
             module = self._cp.RawModule(code=source, options=("-std=c++14",))
@@ -80,7 +83,8 @@ class CudaBackend:
         start = int(seeds[0])
         if len(seeds) > 1 and int(seeds[-1]) - start != len(seeds) - 1:
             raise ValueError("the CUDA backend searches contiguous seed ranges")
-        kernel = self._kernel(generator, reduction, len(observed), "sieve")
+        kernel = self._kernel(generator, reduction, len(observed), "sieve",
+                              first_offset_only=(offsets.start, offsets.stop) == (0, 1))
         observed_d = cp.asarray(np.asarray(observed, dtype=np.uint64))
         count = cp.zeros(1, dtype=cp.uint32)
         hit_seeds = cp.zeros(self.max_hits, dtype=cp.uint64)

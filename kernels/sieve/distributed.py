@@ -35,13 +35,13 @@ class NamedBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self._backend: Any = None
+        self.preferred_chunk = {"numpy": 1 << 16, "cuda": 1 << 24}.get(name, 1 << 22)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"name": self.name}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.name = state["name"]
-        self._backend = None
+        self.__init__(state["name"])  # type: ignore[misc]
 
     def _real(self) -> Any:
         if self._backend is None:

@@ -219,6 +219,7 @@ class SearchResult(BaseModel):
 
 class Backend(Protocol):
     name: str
+    preferred_chunk: int
 
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool: ...
 
@@ -300,7 +301,7 @@ class _Tally:
 
 
 def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None = None,
-           alpha: float = 0.01, backend: Backend | None = None, chunk_size: int = DEFAULT_CHUNK,
+           alpha: float = 0.01, backend: Backend | None = None, chunk_size: int | None = None,
            max_candidates: int = 100_000, stop_when_certain: bool = True,
            certainty_log10: float = -12.0,
            progress: Callable[[int, int], None] | None = None,
@@ -311,6 +312,8 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
     ``window`` is how many leading draws a survivor must match (default: all of them, up to
     64); the rest of the observation extends the match and sharpens the p-value.
     ``run_chunks`` lets a scheduler (Dask) run the chunk function; by default chunks run here.
+    ``chunk_size`` defaults to the backend's ``preferred_chunk`` (devices want millions of seeds
+    per launch, numpy a matrix that fits the cache budget).
     The search stops early (``stop_when_certain``) once a survivor's corrected p-value is
     below ``10**certainty_log10``: the remaining spaces could not change the verdict.
     """
@@ -320,6 +323,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         raise ValueError("no observed draws")
     window = min(window or 64, len(observed))
     backend = backend or NumpyBackend()
+    chunk_size = chunk_size or getattr(backend, "preferred_chunk", DEFAULT_CHUNK)
     fingerprint = observation_hash(observed, window)
     total = sum(hypothesis_count(space, window) for space in spaces)
     log_total = math.log(max(total, 1))
@@ -342,8 +346,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         tally = _Tally()
         if value is None:
             probe = _probe_length(q, chunk_size, len(space.offsets), window, space.skip)
-            size = _chunk_size_for(space, generator, reduction, probe, chunk_size)
-            chunks = list(chunk_space(space, fingerprint, size))
+            chunks = list(chunk_space(space, fingerprint, chunk_size))
 
             def run_one(chunk: Chunk, _space=space, _generator=generator, _reduction=reduction,
                         _probe=probe) -> list:
@@ -402,20 +405,6 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         reports=reports, survivors=survivors,
         identified=bool(survivors) and survivors[0].p_value < alpha,
         stopped_early=stopped_early, near_miss=near_miss)
-
-
-#: raw outputs a numpy chunk may hold at once (x 4 or 8 bytes)
-_MATRIX_BUDGET = 1 << 24
-
-
-def _chunk_size_for(space: SearchSpace, generator: type[PRNG], reduction: Reduction, probe: int,
-                    requested: int) -> int:
-    """Shrink chunks whose raw matrix would exceed the memory budget (deep offsets or skips)."""
-    from kernels.sieve.numpy_backend import NumpyBackend
-
-    width = NumpyBackend.columns_needed(generator, reduction, space.offsets,
-                                        range(space.skip.low, space.skip.high + 1), probe)
-    return max(64, min(requested, _MATRIX_BUDGET // max(width, 1)))
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,21 @@ KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
     ulong seed = seed_start + gid;
     stream_t s;
     stream_seed(&s, seed);
+#ifdef FIRST_OFFSET_ONLY
+    /* offsets [0, 1): straight-line matching, which vectorises across work items */
+    for (uint j = 0; j < PROBE; j++) {
+        if (j) skip(&s, skip_k);
+        ulong d = draw(&s);
+        if (s.degenerate) {
+            uint slot = ATOMIC_INC(hit_count);
+            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0xFFFFFFFFu; }
+            return;
+        }
+        if (d != observed[j]) return;
+    }
+    uint slot = ATOMIC_INC(hit_count);
+    if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0; }
+#else
     ulong alive = 0;
     for (uint index = 0; ; index++) {
         ulong d = draw(&s);
@@ -221,6 +236,7 @@ KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
         if (!alive && index + 1 >= offset_stop) return;
         skip(&s, skip_k);
     }
+#endif
 }
 
 /* The first n draws (constant skip) of each seed: for testing ports against the reference. */
@@ -240,8 +256,10 @@ KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint n, uint skip
 
 
 @cache
-def program_source(generator: type[PRNG], reduction: Reduction, probe: int) -> str:
-    """The whole device program for one generator, reduction and probe length."""
+def program_source(generator: type[PRNG], reduction: Reduction, probe: int,
+                   first_offset_only: bool = False) -> str:
+    """The whole device program for one generator, reduction and probe length; with
+    ``first_offset_only`` the sieve kernel is specialised for the offset range [0, 1)."""
     prelude = (CL_ROOT / "prelude.h").read_text()
     port = _inline_includes((CL_ROOT / "generators" / f"{generator.name}.cl").read_text())
     parts = [prelude, port, _stream_source(generator)]
@@ -252,5 +270,7 @@ def program_source(generator: type[PRNG], reduction: Reduction, probe: int) -> s
     if not 1 <= probe <= MAX_PROBE:
         raise ValueError(f"probe of {probe} draws: device kernels match 1..{MAX_PROBE}")
     parts.append(f"#define PROBE {probe}")
+    if first_offset_only:
+        parts.append("#define FIRST_OFFSET_ONLY 1")
     parts.append(_SIEVE_KERNEL)
     return "\n".join(parts)

@@ -17,6 +17,8 @@ __all__ = ["NumpyBackend", "ProbeHit"]
 
 #: extra raw columns per draw for rejection reductions (their mean overhead is at most ~1.5x)
 _REJECTION_SLACK = 1.6
+#: raw outputs one probe holds in memory at once (x 4 or 8 bytes)
+_MATRIX_BUDGET = 1 << 24
 
 ProbeHit = tuple[int, int, tuple[int, ...]]
 """(seed, offset, skips) of a candidate: ``(k,)`` for a constant skip, else the skip chosen
@@ -27,6 +29,8 @@ class NumpyBackend:
     """Vectorised over the seeds of a chunk with numpy."""
 
     name = "numpy"
+    #: seeds per chunk: a raw matrix that stays within the memory budget
+    preferred_chunk = 1 << 16
 
     @staticmethod
     def available() -> bool:
@@ -59,9 +63,20 @@ class NumpyBackend:
         Returns the hits and the seeds whose lanes overflowed the precomputed matrix (the
         caller must check those with the scalar reference).
         """
+        width = self.columns_needed(generator, reduction, offsets, skips, len(observed))
+        rows = max(64, _MATRIX_BUDGET // width)
+        if len(seeds) > rows:
+            # bound memory whatever the caller's chunk: probe slices of the seeds in turn
+            hits_all: list[ProbeHit] = []
+            overflow_all = []
+            for start in range(0, len(seeds), rows):
+                hits, overflow = self.probe(generator, reduction, seeds[start:start + rows],
+                                            offsets, skips, variable_skip, observed)
+                hits_all.extend(hits)
+                overflow_all.append(overflow)
+            return hits_all, np.concatenate(overflow_all)
         last_offset = offsets.stop - 1
-        raw = generator.raw_many(seeds, self.columns_needed(generator, reduction, offsets, skips,
-                                                            len(observed)))
+        raw = generator.raw_many(seeds, width)
         hits: list[ProbeHit] = []
         overflow = np.zeros(len(seeds), dtype=bool)
         skip_choices = [skips.start] if variable_skip else list(skips)

@@ -43,6 +43,8 @@ class OpenCLBackend:
     """Sieve probes on an OpenCL device (the first GPU, else the first device found)."""
 
     name = "opencl"
+    #: seeds per launch: enough to hide launch and transfer overheads
+    preferred_chunk = 1 << 22
 
     def __init__(self, device_index: int | None = None, max_hits: int = 1 << 16) -> None:
         import pyopencl as cl
@@ -74,9 +76,10 @@ class OpenCLBackend:
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
         return has_device_port(generator) or self._fallback.supports(generator, reduction)
 
-    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str):
+    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str,
+                first_offset_only: bool = False):
         """A built kernel, cached per program source (building takes a while on pocl)."""
-        source = program_source(generator, reduction, probe)
+        source = program_source(generator, reduction, probe, first_offset_only)
         kernels = self._programs.get(source)
         if kernels is None:
             options = ["-cl-std=CL1.2"]
@@ -115,7 +118,8 @@ class OpenCLBackend:
         start = int(seeds[0])
         if len(seeds) > 1 and not (int(seeds[-1]) - start == len(seeds) - 1):
             raise ValueError("the OpenCL backend searches contiguous seed ranges")
-        kernel = self._kernel(generator, reduction, len(observed), "sieve")
+        kernel = self._kernel(generator, reduction, len(observed), "sieve",
+                              first_offset_only=(offsets.start, offsets.stop) == (0, 1))
         flags = cl.mem_flags
         observed_array = np.asarray(observed, dtype=np.uint64)
         observed_buf = cl.Buffer(self.context, flags.READ_ONLY | flags.COPY_HOST_PTR,
