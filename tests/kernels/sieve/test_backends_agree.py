@@ -69,3 +69,21 @@ def test_chance_survivors_same(opencl, name):
     assert _keys(device) == _keys(reference)
     if spec != "raw":
         assert len(reference.survivors) > 0
+
+
+@pytest.mark.parametrize("name", PORTED[::2])
+def test_first_offset_kernel_same(opencl, name):
+    """The straight-line kernel for offsets [0, 1), with a skip, planted and by chance."""
+    cls = all_generators()[name]
+    spec = (default_reductions(cls, 10) or ["raw"])[0]
+    seed = valid_seed(name, 777)
+    planted = Hypothesis(generator=name, seed=seed, reduction=spec, skip=SkipSchedule.constant(1))
+    observed = predict(planted, 6)
+    start = max(0, min(seed - 1000, (1 << cls.seed_bits) - 4096))
+    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 4096,
+                        skip=SkipSpace(low=1, high=1))
+    kwargs = dict(window=2, stop_when_certain=False)
+    device = search([space], observed, backend=opencl, **kwargs)
+    reference = search([space], observed, backend=NumpyBackend(), **kwargs)
+    assert _keys(device) == _keys(reference)
+    assert (name, spec, seed) in [key[:3] for key in _keys(device)]
