@@ -39,7 +39,7 @@ def seeds_per_second(backend, name: str, spec: str, observed: list[int], offsets
     backend.probe(cls, reduction, seeds, range(offsets), range(skips), False, observed)  # compile
     done, began = 0, time.perf_counter()
     while True:
-        seeds = np.arange(start + done, start + done + chunk, dtype=np.uint64)
+        seeds = range(start + done, start + done + chunk)
         backend.probe(cls, reduction, seeds, range(offsets), range(skips), False, observed)
         done += chunk
         elapsed = time.perf_counter() - began

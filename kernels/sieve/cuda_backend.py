@@ -73,7 +73,7 @@ class CudaBackend:
                                         np.uint32(skip), out, degenerate))
         return cp.asnumpy(out).reshape(len(seeds), n), cp.asnumpy(degenerate).astype(bool)
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
         if variable_skip or not port_covers(generator, reduction, offsets, skips, len(observed)):

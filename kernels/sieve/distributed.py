@@ -53,7 +53,7 @@ class NamedBackend:
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
         return bool(self._real().supports(generator, reduction))
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
               offsets: range, skips: range, variable_skip: bool, observed: list[int]):
         return self._real().probe(generator, reduction, seeds, offsets, skips, variable_skip,
                                   observed)

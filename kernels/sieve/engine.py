@@ -223,7 +223,7 @@ class Backend(Protocol):
 
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool: ...
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[tuple[int, int, tuple[int, ...]]], np.ndarray]: ...
 
@@ -418,7 +418,8 @@ class ChunkOutcome:
 def _run_chunk(chunk: Chunk, space: SearchSpace, generator: type[PRNG], reduction: Reduction,
                backend: Backend, observed: list[int], window: int, probe: int) -> ChunkOutcome:
     """Candidates of one chunk, checked by the scalar reference."""
-    seeds = np.arange(chunk.seed_start, chunk.seed_stop, dtype=np.uint64)
+    # a range, not an array: device backends need only its ends, numpy makes its own arrays
+    seeds = range(chunk.seed_start, chunk.seed_stop)
     skips = range(space.skip.low, space.skip.high + 1)
     if backend.supports(generator, reduction):
         hits, overflowed = backend.probe(generator, reduction, seeds, space.offsets, skips,

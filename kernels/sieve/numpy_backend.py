@@ -51,7 +51,7 @@ class NumpyBackend:
         draws_needed = offsets.stop - 1 + probe
         return int(draws_needed * (per_draw * slack + skips.stop - 1)) + 8
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
         """Candidates among ``seeds`` whose draws match ``observed`` (the probe prefix).
@@ -63,6 +63,8 @@ class NumpyBackend:
         Returns the hits and the seeds whose lanes overflowed the precomputed matrix (the
         caller must check those with the scalar reference).
         """
+        if isinstance(seeds, range):
+            seeds = np.arange(seeds.start, seeds.stop, dtype=np.uint64)
         width = self.columns_needed(generator, reduction, offsets, skips, len(observed))
         rows = max(64, _MATRIX_BUDGET // width)
         if len(seeds) > rows:

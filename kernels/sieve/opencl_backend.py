@@ -108,7 +108,7 @@ class OpenCLBackend:
         cl.enqueue_copy(self.queue, degenerate, deg_buf)
         return out.reshape(len(seeds), n), degenerate.astype(bool)
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray,
+    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
               offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
         if variable_skip or not port_covers(generator, reduction, offsets, skips, len(observed)):
