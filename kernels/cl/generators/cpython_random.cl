@@ -17,12 +17,14 @@
  * per work group of 64.)
  *
  * - Seeding computes outputs 0..3 (they need D[0..2], D[395..398] and D[622], kept on the way)
- *   and nothing else: no table.
- * - Outputs 4 and beyond come from a separate, never-inlined function that runs init_by_array
- *   into a 624-word table in its own frame and twists it word by word, as the reference's loop
- *   does, block after block; it returns 4 outputs by value. The state stays small (pocl keeps
- *   one copy per work item of a work group on one thread's stack) and exact for any stream
- *   length (below 2**32 - 4 outputs), at about 1900 + 624 (blocks + 1) steps per 4 outputs.
+ *   and leaves two walkers, at F[4] and F[401] with the C and B words they continue from.
+ * - Outputs 4..226 come from the walkers: 3 steps each (B, C, D) per output.
+ * - Outputs 227 and beyond (whose twist reads twisted words) come from a separate, never-inlined
+ *   function that runs init_by_array into a 624-word table in its own frame and twists it word
+ *   by word, as the reference's loop does, block after block; it returns 4 outputs by value.
+ *   The state stays small (pocl keeps one copy per work item of a work group on one thread's
+ *   stack) and exact for any stream length (below 2**32 - 4 outputs), at about 1900 + 624
+ *   (blocks + 1) steps per 4 outputs.
  *
  * On pocl's CPU devices, seeding calls barrier() every 3 steps: the code between two barriers is
  * one loop over the work items of the group, which pocl's vectorizer turns into SIMD across seeds
@@ -50,9 +52,15 @@ typedef struct {
     uint k;               /* index of the next output */
     uint o0, o1, o2, o3;  /* outputs 0..3, tempered */
     uint low, high;       /* the key; high = 0 for a one-word key */
-    uint tk;              /* past output 3: outputs tk, tk + 1, tk + 2 are q1, q2, q3 */
+    uint bn, cn, fn;      /* walkers, before output k (4 <= k < 227): B[k], C[k-1], F[k] */
+    uint bf, cf, ff;      /* B[k+397], C[k+396], F[k+397] */
+    uint tk;              /* past output 226: outputs tk, tk + 1, tk + 2 are q1, q2, q3 */
     uint q1, q2, q3;
 } cpython_random_state;
+
+/* B[4] and B[401] of init_genrand(19650218), where the walkers start */
+#define cpython_random_B4 0x2AE75DB7u
+#define cpython_random_B401 0x12444C26u
 
 typedef struct { uint w0, w1, w2, w3; } cpython_random_quad;
 
@@ -182,7 +190,7 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     cpython_random_P2(1u)
     uint f3 = d;
     cpython_random_P2(2u)
-    uint f4 = d;
+    uint f4 = d, c3 = c;
     cpython_random_SYNC();
     cpython_random_B81(3u) cpython_random_B81(84u)               /* 3 .. 164 */
     cpython_random_B81(165u) cpython_random_B81(246u)            /* .. 326 */
@@ -197,11 +205,12 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     uint f399 = d;
     cpython_random_P2(398u)
     uint f400 = d;
+    cpython_random_P2(399u)
+    uint f401 = d, c400 = c;
     cpython_random_SYNC();
-    cpython_random_B81(399u) cpython_random_B81(480u)            /* 399 .. 560 */
-    cpython_random_B27(561u) cpython_random_B27(588u)            /* .. 614 */
-    cpython_random_B3(615u) cpython_random_B3(618u)              /* .. 620 */
-    cpython_random_P2(621u)
+    cpython_random_B81(400u) cpython_random_B81(481u)            /* 400 .. 561 */
+    cpython_random_B27(562u) cpython_random_B27(589u)            /* .. 615 */
+    cpython_random_B3(616u) cpython_random_B3(619u)              /* .. 621 */
     d = (c623 ^ cpython_random_mix(d, 1566083941u)) - 1u;        /* D[622] = F[1] */
     uint o0 = cpython_random_temper(cpython_random_tw(0x80000000u, d, f397));
     uint o1 = cpython_random_temper(cpython_random_tw(d, f2, f398));
@@ -209,6 +218,8 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     uint o3 = cpython_random_temper(cpython_random_tw(f3, f4, f400));
     cpython_random_SYNC();
     st->o0 = o0; st->o1 = o1; st->o2 = o2; st->o3 = o3;
+    st->cn = c3; st->fn = f4;
+    st->cf = c400; st->ff = f401;
 }
 #endif
 
@@ -232,6 +243,7 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
         uint c623 = (c0 ^ cpython_random_mix(x, 1664525u)) + wodd;
         uint c = c0, d = c623;
         uint f2 = 0u, f3 = 0u, f4 = 0u, f397 = 0u, f398 = 0u, f399 = 0u, f400 = 0u;
+        uint c3 = 0u, c400 = 0u, f401 = 0u;
         b = cpython_random_init_step(19650218u, 1u);
         for (uint s = 0; s < 622u; s++) {
             b = cpython_random_init_step(b, s + 2u);
@@ -239,25 +251,47 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
             d = (c ^ cpython_random_mix(d, 1566083941u)) - (s + 2u);
             if (s == 0u) f2 = d;
             if (s == 1u) f3 = d;
-            if (s == 2u) f4 = d;
+            if (s == 2u) { f4 = d; c3 = c; }
             if (s == 395u) f397 = d;
             if (s == 396u) f398 = d;
             if (s == 397u) f399 = d;
             if (s == 398u) f400 = d;
+            if (s == 399u) { f401 = d; c400 = c; }
         }
         d = (c623 ^ cpython_random_mix(d, 1566083941u)) - 1u;
         cpython_random_finish(st, d, f2, f3, f4, f397, f398, f399, f400);
+        st->cn = c3; st->fn = f4;
+        st->cf = c400; st->ff = f401;
     }
+    st->bn = cpython_random_B4;
+    st->bf = cpython_random_B401;
     st->low = low;
     st->high = high;
     st->k = 0u;
 }
 
-/* output k >= 4 from the table, 4 at a time */
+/* output k >= 4: from the walkers below 227 (which then move on to k + 1), else from the table,
+ * 4 outputs at a time */
 cpython_random_NOINLINE uint cpython_random_later(cpython_random_state *st, uint k) {
-    uint held = k - st->tk;  /* tk is set at k = 4, the first rebuild */
-    if (k != 4u && held < 3u) return held == 0u ? st->q1 : held == 1u ? st->q2 : st->q3;
-    cpython_random_quad q = cpython_random_table(st->low, st->high, k);
+    uint low = st->low, wodd = st->high ? st->high + 1u : low;
+    if (k < 227u) {
+        /* F[k+1] = D[k-1] from C[k], itself from C[k-1] and B[k+1] */
+        uint bn = cpython_random_init_step(st->bn, k + 1u);
+        uint cn = (bn ^ cpython_random_mix(st->cn, 1664525u)) + ((k & 1u) ? wodd : low);
+        uint fn = (cn ^ cpython_random_mix(st->fn, 1566083941u)) - (k + 1u);
+        uint v = cpython_random_tw(st->fn, fn, st->ff);
+        st->bn = bn; st->cn = cn; st->fn = fn;
+        if (k < 226u) {  /* F[k+398] = D[k+396] likewise */
+            uint bf = cpython_random_init_step(st->bf, k + 398u);
+            uint cf = (bf ^ cpython_random_mix(st->cf, 1664525u)) + ((k & 1u) ? low : wodd);
+            st->ff = (cf ^ cpython_random_mix(st->ff, 1566083941u)) - (k + 398u);
+            st->bf = bf; st->cf = cf;
+        }
+        return cpython_random_temper(v);
+    }
+    uint held = k - st->tk;  /* tk is set at k = 227, the first rebuild */
+    if (k != 227u && held < 3u) return held == 0u ? st->q1 : held == 1u ? st->q2 : st->q3;
+    cpython_random_quad q = cpython_random_table(low, st->high, k);
     st->tk = k + 1u;
     st->q1 = q.w1; st->q2 = q.w2; st->q3 = q.w3;
     return q.w0;
