@@ -104,7 +104,8 @@ mt19937_NOINLINE mt19937_quad mt19937_table(uint seed, uint k) {
     return q;
 }
 
-/* three init_genrand steps, then a barrier (on pocl) */
+#ifdef mt19937_VECTOR_SEEDING
+/* three init_genrand steps, then a barrier */
 #define mt19937_S(i) x = mt19937_init_step(x, (i));
 #define mt19937_S3(i) \
     mt19937_S(i) mt19937_S((i) + 1u) mt19937_S((i) + 2u) \
@@ -138,6 +139,7 @@ DEVICE void mt19937_walk_in(mt19937_state *st, uint seed) {
     st->out = out;
     st->f = x;
 }
+#endif
 
 DEVICE void mt19937_seed(mt19937_state *st, ulong seed) {
     uint s = (uint)(seed & 0xFFFFFFFFUL);

@@ -102,7 +102,8 @@ numpy_random_state_NOINLINE numpy_random_state_quad numpy_random_state_table(uin
     return q;
 }
 
-/* three init_genrand steps, then a barrier (on pocl) */
+#ifdef numpy_random_state_VECTOR_SEEDING
+/* three init_genrand steps, then a barrier */
 #define numpy_random_state_S(i) x = numpy_random_state_init_step(x, (i));
 #define numpy_random_state_S3(i) \
     numpy_random_state_S(i) numpy_random_state_S((i) + 1u) numpy_random_state_S((i) + 2u) \
@@ -136,6 +137,7 @@ DEVICE void numpy_random_state_walk_in(numpy_random_state_state *st, uint seed) 
     st->out = out;
     st->f = x;
 }
+#endif
 
 DEVICE void numpy_random_state_seed(numpy_random_state_state *st, ulong seed) {
     uint s = (uint)(seed & 0xFFFFFFFFUL);

@@ -103,7 +103,8 @@ php_mt_rand_NOINLINE php_mt_rand_quad php_mt_rand_table(uint seed, uint k) {
     return q;
 }
 
-/* three init_genrand steps, then a barrier (on pocl) */
+#ifdef php_mt_rand_VECTOR_SEEDING
+/* three init_genrand steps, then a barrier */
 #define php_mt_rand_S(i) x = php_mt_rand_init_step(x, (i));
 #define php_mt_rand_S3(i) \
     php_mt_rand_S(i) php_mt_rand_S((i) + 1u) php_mt_rand_S((i) + 2u) \
@@ -137,6 +138,7 @@ DEVICE void php_mt_rand_walk_in(php_mt_rand_state *st, uint seed) {
     st->out = out;
     st->f = x;
 }
+#endif
 
 DEVICE void php_mt_rand_seed(php_mt_rand_state *st, ulong seed) {
     uint s = (uint)(seed & 0xFFFFFFFFUL);

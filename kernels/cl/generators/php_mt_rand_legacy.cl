@@ -104,7 +104,8 @@ php_mt_rand_legacy_NOINLINE php_mt_rand_legacy_quad php_mt_rand_legacy_table(uin
     return q;
 }
 
-/* three init_genrand steps, then a barrier (on pocl) */
+#ifdef php_mt_rand_legacy_VECTOR_SEEDING
+/* three init_genrand steps, then a barrier */
 #define php_mt_rand_legacy_S(i) x = php_mt_rand_legacy_init_step(x, (i));
 #define php_mt_rand_legacy_S3(i) \
     php_mt_rand_legacy_S(i) php_mt_rand_legacy_S((i) + 1u) php_mt_rand_legacy_S((i) + 2u) \
@@ -138,6 +139,7 @@ DEVICE void php_mt_rand_legacy_walk_in(php_mt_rand_legacy_state *st, uint seed) 
     st->out = out;
     st->f = x;
 }
+#endif
 
 DEVICE void php_mt_rand_legacy_seed(php_mt_rand_legacy_state *st, ulong seed) {
     uint s = (uint)(seed & 0xFFFFFFFFUL);

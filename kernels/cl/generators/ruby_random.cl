@@ -124,7 +124,8 @@ ruby_random_NOINLINE ruby_random_quad ruby_random_table(uint seed, uint high, ui
     return q;
 }
 
-/* three init_genrand steps, then a barrier (on pocl) */
+#ifdef ruby_random_VECTOR_SEEDING
+/* three init_genrand steps, then a barrier */
 #define ruby_random_S(i) x = ruby_random_init_step(x, (i));
 #define ruby_random_S3(i) \
     ruby_random_S(i) ruby_random_S((i) + 1u) ruby_random_S((i) + 2u) \
@@ -158,6 +159,7 @@ DEVICE void ruby_random_walk_in(ruby_random_state *st, uint seed) {
     st->out = out;
     st->f = x;
 }
+#endif
 
 DEVICE void ruby_random_seed(ruby_random_state *st, ulong seed) {
     uint s = (uint)(seed & 0xFFFFFFFFUL);
