@@ -27,6 +27,10 @@ _LOCAL_SIZE = 64
 
 
 def _global_size(lanes: int) -> int:
+    """Lanes rounded up to whole groups. Ports that synchronise seeding with barrier() (the
+    MT19937 family on pocl) rely on this: only the last group may hold items past ``lanes``, and
+    the kernels return early for those items alone, before seeding. Never launch whole empty
+    groups, and never return before ``stream_seed`` for any other reason."""
     return (lanes + _LOCAL_SIZE - 1) // _LOCAL_SIZE * _LOCAL_SIZE
 
 
