@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kernels.generators.xorshift import rotl64, rotl64_np, unxorshift_left, unxorshift_right
 from kernels.prng import PRNG
 
 __all__ = [
@@ -42,30 +43,6 @@ _M64 = (1 << 64) - 1
 _U64 = np.uint64
 
 _SOURCE = "mmercalde/prng_cluster_public prng_registry.py CPU reference"
-
-
-def _undo_xorshift_left(value: int, shift: int, mask: int) -> int:
-    """Inverse of ``x ^= x << shift`` on ``mask``-wide words."""
-    x = value
-    for _ in range(mask.bit_length() // shift + 1):
-        x = value ^ ((x << shift) & mask)
-    return x
-
-
-def _undo_xorshift_right(value: int, shift: int, mask: int) -> int:
-    """Inverse of ``x ^= x >> shift``."""
-    x = value
-    for _ in range(mask.bit_length() // shift + 1):
-        x = value ^ (x >> shift)
-    return x
-
-
-def _rotl64(x: int, k: int) -> int:
-    return ((x << k) | (x >> (64 - k))) & _M64
-
-
-def _rotl64_np(x: np.ndarray, k: int) -> np.ndarray:
-    return (x << _U64(k)) | (x >> _U64(64 - k))
 
 
 def _affine_power(a: int, c: int, n: int, modulus: int) -> tuple[int, int]:
@@ -113,9 +90,9 @@ class LegacyXorshift32(_Legacy):
         return x
 
     def step_back(self) -> None:
-        x = _undo_xorshift_left(self.state, 5, _M32)
-        x = _undo_xorshift_right(x, 17, _M32)
-        self.state = _undo_xorshift_left(x, 13, _M32)
+        x = unxorshift_left(self.state, 5, _M32)
+        x = unxorshift_right(x, 17, 32)
+        self.state = unxorshift_left(x, 13, _M32)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -268,8 +245,8 @@ class LegacyXorshift128(_Legacy):
     def step_back(self) -> None:
         # w_new ^ w_old ^ (w_old >> 19) = t ^ (t >> 8), t = x_old ^ (x_old << 11)
         w_old = self.z
-        t = _undo_xorshift_right(self.w ^ w_old ^ (w_old >> 19), 8, _M32)
-        x_old = _undo_xorshift_left(t, 11, _M32)
+        t = unxorshift_right(self.w ^ w_old ^ (w_old >> 19), 8, 32)
+        x_old = unxorshift_left(t, 11, _M32)
         self.x, self.y, self.z, self.w = x_old, self.x, self.y, w_old
 
     def get_state(self) -> tuple[int, ...]:
@@ -327,9 +304,9 @@ class LegacyXorshift64(_Legacy):
 
     def step_back(self) -> None:
         s = (self.state * self.INVERSE) & _M64
-        s = _undo_xorshift_right(s, 27, _M64)
-        s = _undo_xorshift_left(s, 25, _M64)
-        self.state = _undo_xorshift_right(s, 12, _M64)
+        s = unxorshift_right(s, 27, 64)
+        s = unxorshift_left(s, 25, _M64)
+        self.state = unxorshift_right(s, 12, 64)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -492,21 +469,21 @@ class LegacyXoshiro256pp(_Legacy):
 
     def next_raw(self) -> int:
         s0, s1, s2, s3 = self.s
-        result = (_rotl64((s0 + s3) & _M64, 23) + s0) & _M64
+        result = (rotl64((s0 + s3) & _M64, 23) + s0) & _M64
         t = (s1 << 17) & _M64
         s2 ^= s0
         s3 ^= s1
         s1 ^= s2
         s0 ^= s3
         s2 ^= t
-        self.s = [s0, s1, s2, _rotl64(s3, 45)]
+        self.s = [s0, s1, s2, rotl64(s3, 45)]
         return result
 
     def step_back(self) -> None:
         n0, n1, n2, n3 = self.s
-        a = _rotl64(n3, 64 - 45)  # old s3 ^ old s1
+        a = rotl64(n3, 64 - 45)  # old s3 ^ old s1
         s0 = n0 ^ a
-        s1 = _undo_xorshift_left(n1 ^ n2, 17, _M64)  # n1 ^ n2 = s1 ^ (s1 << 17)
+        s1 = unxorshift_left(n1 ^ n2, 17, _M64)  # n1 ^ n2 = s1 ^ (s1 << 17)
         s2 = n2 ^ s0 ^ ((s1 << 17) & _M64)
         self.s = [s0, s1, s2, a ^ s1]
 
@@ -524,14 +501,14 @@ class LegacyXoshiro256pp(_Legacy):
         s3 = np.full_like(s0, cls.S3)
         out = np.empty((len(s0), n), dtype=np.uint64)
         for col in range(n):
-            out[:, col] = _rotl64_np(s0 + s3, 23) + s0
+            out[:, col] = rotl64_np(s0 + s3, 23) + s0
             t = s1 << _U64(17)
             s2 ^= s0
             s3 ^= s1
             s1 ^= s2
             s0 ^= s3
             s2 ^= t
-            s3 = _rotl64_np(s3, 45)
+            s3 = rotl64_np(s3, 45)
         return out
 
 
@@ -630,14 +607,14 @@ class LegacySfc64(_Legacy):
         self.counter = (self.counter + 1) & _M64
         self.a = self.b ^ (self.b >> 11)
         self.b = (self.c * 9) & _M64
-        self.c = (_rotl64(self.c, 24) + tmp) & _M64
+        self.c = (rotl64(self.c, 24) + tmp) & _M64
         return tmp
 
     def step_back(self) -> None:
         counter = (self.counter - 1) & _M64
         c = (self.b * self.INVERSE_9) & _M64  # b' = c + (c << 3)
-        b = _undo_xorshift_right(self.a, 11, _M64)
-        tmp = (self.c - _rotl64(c, 24)) & _M64
+        b = unxorshift_right(self.a, 11, 64)
+        tmp = (self.c - rotl64(c, 24)) & _M64
         self.a, self.b, self.c, self.counter = (tmp - b - counter) & _M64, b, c, counter
 
     def get_state(self) -> tuple[int, ...]:
@@ -656,7 +633,7 @@ class LegacySfc64(_Legacy):
             tmp = a + b + _U64(col + 1)
             a = b ^ (b >> _U64(11))
             b = c + (c << _U64(3))
-            c = _rotl64_np(c, 24) + tmp
+            c = rotl64_np(c, 24) + tmp
             out[:, col] = tmp
         return out
 
