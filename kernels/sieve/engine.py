@@ -267,21 +267,8 @@ def _scalar_candidates(space: SearchSpace, seeds: Iterable[int], observed: list[
     for seed in seeds:
         for offset in space.offsets:
             if space.skip.variable:
-                # depth-first over the per-draw skip choices, pruning at the first mismatch
-                stack: list[tuple[int, ...]] = [()]
-                while stack:
-                    chosen = stack.pop()
-                    schedule = SkipSchedule(skips=(space.skip.low,) * offset + chosen,
-                                            then=space.skip.low)
-                    h = Hypothesis(generator=space.generator, seed=int(seed),
-                                   reduction=space.reduction, offset=offset, skip=schedule)
-                    depth = len(chosen) + 1
-                    draws = iter_draws(h)
-                    if all(next(draws) == observed[i] for i in range(depth)):
-                        if depth == window:
-                            found.append((int(seed), offset, chosen, None))
-                        else:
-                            stack.extend(chosen + (k,) for k in skips)
+                found.extend((int(seed), offset, chosen, None) for chosen in
+                             _extend_variable(space, int(seed), offset, (), observed, window))
             else:
                 for k in skips:
                     h = Hypothesis(generator=space.generator, seed=int(seed),
