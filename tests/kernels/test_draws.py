@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kernels.draws import DrawFileError, read_draws, write_draws
+from kernels.draws import (
+    DrawFileError,
+    parse_draw_records,
+    read_draw_records,
+    read_draws,
+    timestamp_seconds,
+    write_draws,
+)
 
 
 @pytest.mark.parametrize("content", [
@@ -51,3 +58,46 @@ def test_round_trip(tmp_path):
     write_draws(path, [5, 0, 999])
     assert path.read_text() == "[5,0,999]\n"
     assert read_draws(path) == [5, 0, 999]
+
+
+def test_json_lines_keep_time_and_session(tmp_path):
+    path = tmp_path / "draws.jsonl"
+    path.write_text(
+        '{"ts": "2026-11-24T16:00:00Z", "draw": 417}\n'
+        '\n'
+        '{"ts": "2026-11-24T18:00:01.250+02:00", "draw": 93, "session": "evening"}\n'
+        '{"date": "2026-11-25", "draw": "250"}\n'
+    )
+    records = read_draw_records(path)
+    assert [r.draw for r in records] == [417, 93, 250] == read_draws(path)
+    assert [r.ts for r in records] == ["2026-11-24T16:00:00Z", "2026-11-24T16:00:01.25Z", "2026-11-25"]
+    assert [r.session for r in records] == [None, "evening", None]
+    assert records[1].where.endswith("line 3")
+    assert timestamp_seconds(records[0].ts) == 1795536000.0
+    assert timestamp_seconds("2026-11-25") == 1795536000.0 + 8 * 3600
+
+
+def test_a_single_json_lines_record_and_bytes(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"ts": "2026-11-24T16:00:00Z", "draw": 5}\n')
+    assert read_draw_records(path)[0].ts == "2026-11-24T16:00:00Z"
+    assert [r.draw for r in parse_draw_records(b"[1, 2]", "-")] == [1, 2]
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ('{"ts": "2026-11-24T16:00:00Z", "draw": 1}\n{"ts": "2026-11-24T16:00:00", "draw": 2}\n',
+     "line 2: '2026-11-24T16:00:00' has no time zone"),
+    ('{"draw": 1}\n{"ts": "yesterday", "draw": 2}\n', "line 2: 'yesterday' is not an ISO 8601 time"),
+    ('{"draw": 1}\n[2]\n', "line 2: a JSON Lines record is an object"),
+    ('{"draw": 1}\n{"draw": 2,\n', "line 2: invalid JSON"),
+    ('{"draw": 1}\n{"ts": "2026-11-24T16:00:00Z", "date": "2026-11-24", "draw": 2}\n',
+     "line 2: record has both 'ts' and 'date'"),
+    ('[{"date": "2026-13-01", "draw": 1}]', "record 0: '2026-13-01' is not a date"),
+    ('[{"draw": 1, "session": 3}]', "record 0: 'session' must be a string"),
+])
+def test_bad_records_name_the_line(tmp_path, content, fragment):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(DrawFileError) as caught:
+        read_draw_records(path)
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
