@@ -6,20 +6,23 @@ the same id, so a handler re-run after a crash emits the same event ids (``<comm
 and the ledger's idempotent append turns the retry into a no-op; and replay can compare a
 recorded command (the ``causation_id`` of its events) with the one current code decides.
 
-``kind`` names the handler: built-in kinds (``BUILTIN_KINDS``) are pure and handled inside
-``machine``; the others (``EXTERNAL_KINDS``) are looked up in the handler registry.
+``kind`` names the handler and is written once per class, as its ``Literal`` type (read back
+by :func:`kinds_of`): built-in kinds (``BUILTIN_COMMANDS``) are pure and handled inside
+``machine``; the others (``EXTERNAL_COMMANDS``) are looked up in the handler registry. A step's
+kind is ``step.<number>`` (``machine.steps``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger import canonical
 
 from .events import Decision, Gate, RunPlan, Subject, UnitName
+from .steps import STEP_KINDS, StepKind
 
 __all__ = [
     "Command",
@@ -36,21 +39,20 @@ __all__ = [
     "EscalateRun",
     "CompleteRun",
     "FailRun",
+    "BUILTIN_COMMANDS",
+    "EXTERNAL_COMMANDS",
     "BUILTIN_KINDS",
     "EXTERNAL_KINDS",
     "STEP_KINDS",
+    "kinds_of",
     "make_command",
 ]
-
-STEP_KINDS = tuple(f"step.{n}" for n in range(1, 7))
-
 
 class Command(BaseModel):
     """Base of every command. ``scope`` is not stored: it only shapes the id."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    KIND: ClassVar[str] = ""
     kind: str
     id: str
     request_id: str
@@ -63,24 +65,21 @@ class Command(BaseModel):
 class PlanDispatch(Command):
     """Dry run: record the plan a request would run (``DispatchPlanned``)."""
 
-    KIND: ClassVar[str] = "dispatch.plan"
-    kind: Literal["dispatch.plan"] = "dispatch.plan"
+    kind: Literal["dispatch.plan"]
     plan: RunPlan
 
 
 class StartDispatch(Command):
     """Take the head of the queue: it becomes the active run (``DispatchStarted``)."""
 
-    KIND: ClassVar[str] = "dispatch.start"
-    kind: Literal["dispatch.start"] = "dispatch.start"
+    kind: Literal["dispatch.start"]
     plan: RunPlan
 
 
 class RecordGuardrailVerdict(Command):
     """Record the deterministic verdict, always before any LLM verdict."""
 
-    KIND: ClassVar[str] = "verdict.guardrail"
-    kind: Literal["verdict.guardrail"] = "verdict.guardrail"
+    kind: Literal["verdict.guardrail"]
     subject: Subject
     unit: UnitName
     attempt: int
@@ -91,8 +90,7 @@ class RecordGuardrailVerdict(Command):
 class StartLLM(Command):
     """Load the LLM (``LLMStarted``, or ``LLMUnavailable``)."""
 
-    KIND: ClassVar[str] = "llm.start"
-    kind: Literal["llm.start"] = "llm.start"
+    kind: Literal["llm.start"]
     unit: UnitName
     attempt: int
     timeout_s: float
@@ -101,8 +99,7 @@ class StartLLM(Command):
 class StopLLM(Command):
     """Stop the LLM and free its memory before GPU-heavy work (``LLMStopped``)."""
 
-    KIND: ClassVar[str] = "llm.stop"
-    kind: Literal["llm.stop"] = "llm.stop"
+    kind: Literal["llm.stop"]
     unit: UnitName
     attempt: int
     timeout_s: float
@@ -115,8 +112,7 @@ class EvaluateWithLLM(Command):
     the answer to.
     """
 
-    KIND: ClassVar[str] = "llm.evaluate"
-    kind: Literal["llm.evaluate"] = "llm.evaluate"
+    kind: Literal["llm.evaluate"]
     subject: Subject
     unit: UnitName
     attempt: int
@@ -134,8 +130,7 @@ class EvaluateWithLLM(Command):
 class StartStep(Command):
     """Record that a step's attempt begins (``StepStarted``), with its adjustments."""
 
-    KIND: ClassVar[str] = "step.start"
-    kind: Literal["step.start"] = "step.start"
+    kind: Literal["step.start"]
     step: int
     attempt: int
     gpu_heavy: bool
@@ -146,7 +141,7 @@ class StartStep(Command):
 class RunStep(Command):
     """Run a pipeline step (``StepCompleted`` or ``StepFailed``)."""
 
-    kind: Literal["step.1", "step.2", "step.3", "step.4", "step.5", "step.6"]
+    kind: StepKind
     step: int
     attempt: int
     params: dict[str, Any] = Field(default_factory=dict)
@@ -158,8 +153,7 @@ class RunStep(Command):
 class StartSelfplay(Command):
     """Record that a selfplay attempt begins (``SelfplayStarted``) with its seed."""
 
-    KIND: ClassVar[str] = "selfplay.start"
-    kind: Literal["selfplay.start"] = "selfplay.start"
+    kind: Literal["selfplay.start"]
     attempt: int
     episodes: int
     seed: int
@@ -169,8 +163,7 @@ class StartSelfplay(Command):
 class RunSelfplay(Command):
     """Run selfplay episodes (``CandidateEmitted``..., then ``SelfplayCompleted``/``Failed``)."""
 
-    KIND: ClassVar[str] = "selfplay.run"
-    kind: Literal["selfplay.run"] = "selfplay.run"
+    kind: Literal["selfplay.run"]
     attempt: int
     episodes: int
     seed: int
@@ -182,8 +175,7 @@ class RunSelfplay(Command):
 class EscalateRun(Command):
     """Stop the run for a human (``Escalated``)."""
 
-    KIND: ClassVar[str] = "run.escalate"
-    kind: Literal["run.escalate"] = "run.escalate"
+    kind: Literal["run.escalate"]
     unit: UnitName
     attempt: int
     reason: str
@@ -192,37 +184,52 @@ class EscalateRun(Command):
 class CompleteRun(Command):
     """Close a run whose every unit proceeded (``DispatchCompleted``)."""
 
-    KIND: ClassVar[str] = "run.complete"
-    kind: Literal["run.complete"] = "run.complete"
+    kind: Literal["run.complete"]
     summary: str
 
 
 class FailRun(Command):
     """Close a run that cannot go on (``DispatchFailed``)."""
 
-    KIND: ClassVar[str] = "run.fail"
-    kind: Literal["run.fail"] = "run.fail"
+    kind: Literal["run.fail"]
     reason: str
 
 
-BUILTIN_KINDS = frozenset(
-    {
-        "dispatch.plan",
-        "dispatch.start",
-        "verdict.guardrail",
-        "step.start",
-        "selfplay.start",
-        "run.escalate",
-        "run.complete",
-        "run.fail",
-    }
+#: Pure commands, handled inside ``machine``.
+BUILTIN_COMMANDS: tuple[type[Command], ...] = (
+    PlanDispatch,
+    StartDispatch,
+    RecordGuardrailVerdict,
+    StartStep,
+    StartSelfplay,
+    EscalateRun,
+    CompleteRun,
+    FailRun,
 )
-EXTERNAL_KINDS = frozenset({"llm.start", "llm.stop", "llm.evaluate", "selfplay.run", *STEP_KINDS})
+#: Commands with effects, run by the handler registered for their kind.
+EXTERNAL_COMMANDS: tuple[type[Command], ...] = (StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep)
+
+
+def kinds_of(cls: type[Command]) -> tuple[str, ...]:
+    """The kinds a command class accepts: the values of its ``kind`` literal."""
+    return get_args(cls.model_fields["kind"].annotation)
+
+
+BUILTIN_KINDS = frozenset(kind for cls in BUILTIN_COMMANDS for kind in kinds_of(cls))
+EXTERNAL_KINDS = frozenset(kind for cls in EXTERNAL_COMMANDS for kind in kinds_of(cls))
 
 
 def make_command(cls: type[Command], scope: str, **fields: Any) -> Command:
-    """Build a command whose id is ``cmd:<scope>#<12 hex of SHA256 over its fields>``."""
-    kind = fields.pop("kind", None) or cls.KIND
+    """Build a command whose id is ``cmd:<scope>#<12 hex of SHA256 over its fields>``.
+
+    ``kind`` may be left out when the class accepts only one.
+    """
+    kinds = kinds_of(cls)
+    kind = fields.pop("kind", None)
+    if kind is None:
+        if len(kinds) != 1:
+            raise TypeError(f"{cls.__name__} needs a kind, one of {', '.join(kinds)}")
+        kind = kinds[0]
     draft = cls(kind=kind, id="cmd:draft", **fields)
     body = draft.model_dump(mode="json", exclude={"id"})
     digest = hashlib.sha256(canonical(body)).hexdigest()[:12]

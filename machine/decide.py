@@ -40,12 +40,13 @@ from .events import RunPlan, UnitPlan
 from .policies import Policies
 from .requests import SelfplayRequest, run_id_for, scope_steps
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
+from .steps import SELFPLAY, STEPS, step_for
 from .verdicts import guardrail_for_attempt, guardrail_for_request
 
 __all__ = ["decide", "plan_for", "GPU_HEAVY_STEPS", "selfplay_seed"]
 
 #: Steps that need the GPU's memory: the LLM is stopped before them.
-GPU_HEAVY_STEPS = frozenset({1, 2, 3, 5})
+GPU_HEAVY_STEPS = frozenset(step.number for step in STEPS if step.gpu_heavy)
 
 
 def selfplay_seed(run_id: str, attempt: int) -> int:
@@ -68,14 +69,15 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
         episodes = spec.episodes or policies.selfplay_default_episodes
         seed = spec.seed if spec.seed is not None else selfplay_seed(run_id, 1)
         params = {**_shared_params(spec), "episodes": episodes, "seed": seed}
-        units.append(UnitPlan(unit="selfplay", handler="selfplay.run", gpu_heavy=True, params=params))
+        units.append(UnitPlan(unit=SELFPLAY, handler="selfplay.run", gpu_heavy=True, params=params))
     else:
-        for step in scope_steps(spec):
+        for number in scope_steps(spec):
+            step = step_for(number)
             units.append(
                 UnitPlan(
-                    unit=str(step),  # type: ignore[arg-type]
-                    handler=f"step.{step}",
-                    gpu_heavy=step in GPU_HEAVY_STEPS,
+                    unit=step.unit,
+                    handler=step.kind,
+                    gpu_heavy=step.gpu_heavy,
                     params=_shared_params(spec),
                 )
             )
@@ -87,7 +89,7 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
         if unit.gpu_heavy:
             sequence.append("llm.stop")
             llm_running = False
-        start = "selfplay.start" if unit.unit == "selfplay" else "step.start"
+        start = "selfplay.start" if unit.unit == SELFPLAY else "step.start"
         sequence += [f"{start} {unit.unit}", unit.handler, f"verdict.guardrail {unit.unit}"]
         if not llm_running:
             sequence.append("llm.start")
@@ -235,7 +237,7 @@ def _prepare(state: State, run: Run, policies: Policies) -> Command:
     not_before = (
         _after(attempt.ready_ts, policies.cooldowns.before_retry_s) if attempt.attempt > 1 else None
     )
-    if unit.unit == "selfplay":
+    if unit.unit == SELFPLAY:
         return make_command(
             StartSelfplay,
             _scope(run, unit.unit, attempt.attempt, "start"),
@@ -249,7 +251,7 @@ def _prepare(state: State, run: Run, policies: Policies) -> Command:
     return make_command(
         StartStep,
         _scope(run, unit.unit, attempt.attempt, "start"),
-        step=int(unit.unit),
+        step=step_for(unit.unit).number,
         attempt=attempt.attempt,
         gpu_heavy=unit.gpu_heavy,
         params=unit.params,
@@ -273,7 +275,7 @@ def _run_unit(run: Run, policies: Policies) -> Command:
     unit = run.plan.units[run.cursor]
     common = {"request_id": run.request_id, "run_id": run.run_id}
     scope = _scope(run, unit.unit, attempt.attempt, "run")
-    if unit.unit == "selfplay":
+    if unit.unit == SELFPLAY:
         return make_command(
             RunSelfplay,
             scope,
@@ -289,7 +291,7 @@ def _run_unit(run: Run, policies: Policies) -> Command:
         RunStep,
         scope,
         kind=unit.handler,
-        step=int(unit.unit),
+        step=step_for(unit.unit).number,
         attempt=attempt.attempt,
         params=unit.params,
         adjustments=attempt.adjustments,

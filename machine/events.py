@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ledger import ArtifactRef, NewEvent
 
 from .policies import Policies, policies_sha256
+from .steps import STEPS, UnitKey, UnitName
 
 __all__ = [
     "Decision",
@@ -76,9 +77,6 @@ DECISION_RANK: Mapping[str, int] = {"proceed": 0, "retry": 1, "escalate": 2}
 #: What a verdict judges: the request itself (before dispatch), a pipeline step, a selfplay run.
 Subject = Literal["request", "step", "selfplay"]
 
-#: A unit of a run's plan: pipeline steps "1".."6", "selfplay"; "screen" is the request's own
-#: evaluation before dispatch.
-UnitName = Literal["screen", "1", "2", "3", "4", "5", "6", "selfplay"]
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SCALAR = Union[bool, int, float, str, None]
@@ -105,7 +103,7 @@ class Gate(_Frozen):
 class UnitPlan(_Frozen):
     """One unit of a run: which handler runs it, whether the LLM must be stopped first."""
 
-    unit: Literal["1", "2", "3", "4", "5", "6", "selfplay"]
+    unit: UnitKey
     handler: str = Field(description="command kind whose handler does the work, e.g. step.3")
     gpu_heavy: bool = Field(description="the LLM is stopped (its memory freed) before it runs")
     params: dict[str, Any] = Field(default_factory=dict)
@@ -311,7 +309,7 @@ class StepStarted(EventModel):
     """A pipeline step's attempt begins, with the parameter adjustments of a retry verdict."""
 
     type: Literal["StepStarted"] = "StepStarted"
-    step: int = Field(ge=1, le=6)
+    step: int = Field(ge=1, le=len(STEPS))
     attempt: int = Field(ge=1)
     gpu_heavy: bool
     params: dict[str, Any] = Field(default_factory=dict)
@@ -322,7 +320,7 @@ class StepCompleted(EventModel):
     """The step ran to its end. Its gates decide the guardrail verdict."""
 
     type: Literal["StepCompleted"] = "StepCompleted"
-    step: int = Field(ge=1, le=6)
+    step: int = Field(ge=1, le=len(STEPS))
     attempt: int = Field(ge=1)
     metrics: Metrics = Field(default_factory=dict)
     gates: tuple[Gate, ...] = ()
@@ -333,7 +331,7 @@ class StepFailed(EventModel):
     """The step did not complete (exception, non-zero exit, no handler installed)."""
 
     type: Literal["StepFailed"] = "StepFailed"
-    step: int = Field(ge=1, le=6)
+    step: int = Field(ge=1, le=len(STEPS))
     attempt: int = Field(ge=1)
     reason: str = Field(min_length=1, max_length=4000)
     exit_code: int | None = None

@@ -47,6 +47,7 @@ from .events import (
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .statechart import TRANSITIONS, TRIGGERS, fire
+from .steps import SCREEN, SELFPLAY, step_for
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
 
 __all__ = ["FoldError", "fold", "evolve", "apply"]
@@ -258,7 +259,7 @@ def _(e: DispatchStarted, s: State, fact: Fact) -> None:
         request_id=e.request_id,
         kind=e.plan.kind,
         plan=e.plan,
-        screening=Evaluation(subject="request", unit="screen", attempt=0),
+        screening=Evaluation(subject="request", unit=SCREEN, attempt=0),
     )
     s.active = e.run_id
 
@@ -432,7 +433,7 @@ def _start(s: State, fact: Fact, unit: str, number: int, gpu_heavy: bool, adjust
 
 
 def _new_evaluation(attempt: Attempt) -> Evaluation:
-    subject = "selfplay" if attempt.unit == "selfplay" else "step"
+    subject = "selfplay" if attempt.unit == SELFPLAY else "step"
     return Evaluation(subject=subject, unit=attempt.unit, attempt=attempt.attempt)
 
 
@@ -446,17 +447,17 @@ def _outcome(s: State, fact: Fact, unit: str, number: int) -> Attempt:
 
 @apply.register
 def _(e: StepStarted, s: State, fact: Fact) -> None:
-    _start(s, fact, str(e.step), e.attempt, e.gpu_heavy, e.adjustments)
+    _start(s, fact, step_for(e.step).unit, e.attempt, e.gpu_heavy, e.adjustments)
 
 
 @apply.register
 def _(e: SelfplayStarted, s: State, fact: Fact) -> None:
-    _start(s, fact, "selfplay", e.attempt, True, e.adjustments)
+    _start(s, fact, SELFPLAY, e.attempt, True, e.adjustments)
 
 
 @apply.register
 def _(e: StepCompleted, s: State, fact: Fact) -> None:
-    attempt = _outcome(s, fact, str(e.step), e.attempt)
+    attempt = _outcome(s, fact, step_for(e.step).unit, e.attempt)
     attempt.outcome = "completed"
     attempt.metrics = dict(e.metrics)
     attempt.gates = e.gates
@@ -464,14 +465,14 @@ def _(e: StepCompleted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: StepFailed, s: State, fact: Fact) -> None:
-    attempt = _outcome(s, fact, str(e.step), e.attempt)
+    attempt = _outcome(s, fact, step_for(e.step).unit, e.attempt)
     attempt.outcome = "failed"
     attempt.reason = e.reason
 
 
 @apply.register
 def _(e: CandidateEmitted, s: State, fact: Fact) -> None:
-    run, attempt = _attempt(s, fact, "selfplay", e.attempt)
+    run, attempt = _attempt(s, fact, SELFPLAY, e.attempt)
     if e.candidate_id in run.candidates:
         raise _fail(fact, f"candidate {e.candidate_id} was already emitted")
     attempt.candidates = (*attempt.candidates, e.candidate_id)
@@ -480,7 +481,7 @@ def _(e: CandidateEmitted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: SelfplayCompleted, s: State, fact: Fact) -> None:
-    attempt = _outcome(s, fact, "selfplay", e.attempt)
+    attempt = _outcome(s, fact, SELFPLAY, e.attempt)
     attempt.outcome = "completed"
     attempt.metrics = dict(e.metrics)
     attempt.gates = e.gates
@@ -488,6 +489,6 @@ def _(e: SelfplayCompleted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: SelfplayFailed, s: State, fact: Fact) -> None:
-    attempt = _outcome(s, fact, "selfplay", e.attempt)
+    attempt = _outcome(s, fact, SELFPLAY, e.attempt)
     attempt.outcome = "failed"
     attempt.reason = e.reason

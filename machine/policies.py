@@ -17,8 +17,9 @@ Defaults (every field may be omitted from the file):
 - ``cooldowns.between_runs_s`` 0 and ``cooldowns.before_retry_s`` 0: the earliest time a
   command may run is derived from recorded timestamps (``not_before``), so waiting never
   makes a decision depend on the clock.
-- ``thresholds``: per unit ("1".."6", "selfplay"), metric bounds that become gates named
-  ``policy:<metric>``; a ``hard`` one failing can never proceed. A bound on a metric the step
+- ``thresholds``: per unit (a step's number "1".."6", see ``machine.steps``, or "selfplay"),
+  metric bounds that become gates named ``policy:<metric>``; a ``hard`` one failing can never
+  proceed. A bound on a metric the step
   did not report is skipped unless ``required``.
 """
 
@@ -32,6 +33,8 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ledger import canonical
+
+from .steps import UnitKey, step_for
 
 __all__ = [
     "RetryPolicy",
@@ -47,8 +50,6 @@ __all__ = [
 ]
 
 MAX_POLICIES_BYTES = 1 << 20
-
-UnitKey = Literal["1", "2", "3", "4", "5", "6", "selfplay"]
 
 
 class _Frozen(BaseModel):
@@ -102,8 +103,8 @@ class Threshold(_Frozen):
 #: Default metric bounds. Advisory (soft) except the overfit gap of step 5, which is binding:
 #: a model whose test score falls far below its training score must not feed predictions.
 DEFAULT_THRESHOLDS: dict[UnitKey, tuple[Threshold, ...]] = {
-    "5": (Threshold(metric="train_test_gap", max=0.10, hard=True),),
-    "6": (Threshold(metric="pool_p_value", max=0.05, hard=False),),
+    step_for("training").unit: (Threshold(metric="train_test_gap", max=0.10, hard=True),),
+    step_for("prediction").unit: (Threshold(metric="pool_p_value", max=0.05, hard=False),),
 }
 
 

@@ -3,8 +3,9 @@
 A request is a JSON object in ``watcher_requests/*.json`` (or built by a CLI command). Kinds:
 
 - ``selfplay_retrain``: ``episodes`` 1..50 (default from policies), optional ``seed``.
-- ``learning_loop``: ``scope`` ``"steps_3_5_6"`` (default), ``"full"`` (1..6) or a list of
-  steps 1..6 (no repeats; run in pipeline order).
+- ``learning_loop``: ``scope`` ``"steps_3_5_6"`` (default: 3 scoring, 5 training, 6 prediction),
+  ``"full"`` (1..6) or a list of step numbers 1..6 (no repeats; run in pipeline order). The
+  steps and scopes are defined in ``machine.steps``.
 - ``pipeline_rerun``: the full loop.
 - control kinds, applied on receipt: ``halt``, ``resume``, ``approve`` (``run_id``, ``action``
   ``continue`` or ``abort``).
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from .steps import SCOPES, STEPS, ScopeName
 
 if TYPE_CHECKING:
     from .state import State
@@ -53,6 +56,8 @@ MAX_REQUEST_BYTES = 1 << 20
 DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
 CONTROL_KINDS = ("halt", "resume", "approve")
 
+#: The steps as a person reads them in an error: "1..6 (1 window_optimizer, ..., 6 prediction)".
+_STEP_LIST = f"1..{len(STEPS)} ({', '.join(step.label for step in STEPS)})"
 _CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 _Scalar = Union[bool, int, float, str]
 
@@ -91,7 +96,7 @@ class LearningLoopRequest(_Dispatch):
     """Run pipeline steps (default 3, 5, 6), judging each before the next."""
 
     kind: Literal["learning_loop"]
-    scope: Literal["steps_3_5_6", "full"] | list[int] = "steps_3_5_6"
+    scope: ScopeName | list[int] = "steps_3_5_6"
 
     @field_validator("scope")
     @classmethod
@@ -100,8 +105,8 @@ class LearningLoopRequest(_Dispatch):
             if not value:
                 raise ValueError("an explicit scope lists at least one step")
             for step in value:
-                if not 1 <= step <= 6:
-                    raise ValueError(f"step {step} is not one of 1..6")
+                if not 1 <= step <= len(STEPS):
+                    raise ValueError(f"step {step} is not one of {_STEP_LIST}")
             if len(set(value)) != len(value):
                 raise ValueError("an explicit scope lists each step once")
             return sorted(value)  # the pipeline has one order, whatever order was written
@@ -154,13 +159,11 @@ REQUEST_ADAPTER: TypeAdapter[Any] = TypeAdapter(RequestSpec)
 def scope_steps(spec: DispatchSpec) -> tuple[int, ...]:
     """The pipeline steps a dispatch request runs (empty for selfplay)."""
     if isinstance(spec, PipelineRerunRequest):
-        return (1, 2, 3, 4, 5, 6)
+        return SCOPES["full"]
     if isinstance(spec, LearningLoopRequest):
-        if spec.scope == "steps_3_5_6":
-            return (3, 5, 6)
-        if spec.scope == "full":
-            return (1, 2, 3, 4, 5, 6)
-        return tuple(spec.scope)
+        if isinstance(spec.scope, list):
+            return tuple(spec.scope)
+        return SCOPES[spec.scope]
     return ()
 
 
@@ -175,7 +178,7 @@ def _reason(error: ValidationError, payload: dict[str, Any]) -> str:
     where = ".".join(loc)
     message = first["msg"].removeprefix("Value error, ")
     if where == "scope" and first["type"] not in ("value_error",):
-        message = "must be 'steps_3_5_6', 'full' or a list of steps 1..6"
+        message = f"must be {', '.join(map(repr, SCOPES))} or a list of steps {_STEP_LIST}"
         return f"field 'scope': {message}"
     if first["type"] == "extra_forbidden":
         message = "unknown field (not part of this kind of request)"

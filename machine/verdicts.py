@@ -13,6 +13,7 @@ from typing import Mapping
 from .events import DECISION_RANK, Gate
 from .policies import Policies, Threshold
 from .state import Attempt, Run
+from .steps import SELFPLAY
 
 __all__ = [
     "stricter",
@@ -90,7 +91,7 @@ def unit_gates(attempt: Attempt, policies: Policies) -> list[Gate]:
     """Every gate of a completed attempt: the handler's own, the policy's, and for selfplay
     the rule that it must have emitted a candidate."""
     gates = list(attempt.gates) + threshold_gates(attempt.unit, attempt.metrics, policies)
-    if attempt.unit == "selfplay":
+    if attempt.unit == SELFPLAY:
         gates.append(
             Gate(
                 name="candidates_emitted",
