@@ -9,7 +9,7 @@ sample bundle (``contexts.samples``), prints:
   the grammar's share of the verdict time (time inside the grammar checks / latency);
 - once, for comparison, the same verdict through llama-cpp-python's stock
   ``create_completion(grammar=...)``, which masks the whole 262k-token vocabulary at every
-  step (what ``handlers.llm`` avoids).
+  step (what ``handlers.llm_service`` avoids).
 
 Goal (issue 5): a step verdict in under 3 s on 2 cores.
 """
@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contexts import build_llm_context  # noqa: E402
 from contexts.samples import SAMPLE_RESULTS  # noqa: E402
 from grammars import get_grammar  # noqa: E402
-from handlers.llm import LLMConfig, LLMService, evaluate_bundle  # noqa: E402
+from handlers.llm_model import LLMConfig  # noqa: E402
+from handlers.llm_service import LLMService, evaluate_bundle  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

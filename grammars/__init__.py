@@ -2,7 +2,7 @@
 
 The models (:mod:`grammars.models`) are the single source of truth; the ``*.gbnf`` files are
 generated from them (``python -m grammars.generate``) and checked on load. Depends on pydantic
-only; the llama.cpp check happens where llama.cpp is loaded (``handlers.llm``).
+only; the llama.cpp check happens where llama.cpp is loaded (``handlers.llm_service``).
 """
 
 from .gbnf import GrammarError, admits, parse_gbnf, schema_to_gbnf

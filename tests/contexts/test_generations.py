@@ -11,7 +11,8 @@ import pytest
 from contexts import SUBJECTS, build_llm_context
 from contexts.samples import SAMPLE_RESULTS
 from grammars import get_grammar
-from handlers.llm import LLMConfig, LLMService, evaluate_bundle
+from handlers.llm_model import LLMConfig
+from handlers.llm_service import LLMService, evaluate_bundle
 
 from .cases import GOLDEN_CASES, build_case
 

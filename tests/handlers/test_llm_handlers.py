@@ -18,7 +18,9 @@ import pytest
 import handlers.llm as llm_handlers
 from contexts import schema_gates
 from contexts.samples import SAMPLE_RESULTS
-from handlers.llm import Generation, LLMConfig, LLMError, StartInfo
+from handlers.llm_cli import register_cli
+from handlers.llm_model import MODEL_ENV, LLMConfig, LLMError
+from handlers.llm_service import Generation, StartInfo
 from ledger import format_ts, read_ledger
 from machine.events import StepCompleted
 from machine.home import Home, init_home
@@ -201,20 +203,20 @@ def test_the_handlers_and_the_cli_are_installed_as_entry_points(monkeypatch) -> 
     from importlib.metadata import entry_points
 
     monkeypatch.delenv("WATCHER_DISABLE_HANDLERS", raising=False)
-    found = {ep.name: ep.value for ep in entry_points(group="prng_watcher.handlers")}
-    assert found["llm.start"] == "handlers.llm:start_llm"
-    assert found["llm.stop"] == "handlers.llm:stop_llm"
-    assert found["llm.evaluate"] == "handlers.llm:evaluate"
-    cli = {ep.name: ep.value for ep in entry_points(group="prng_watcher.cli")}
-    assert cli["llm"] == "handlers.llm:register_cli"
+    found = {ep.name: ep for ep in entry_points(group="prng_watcher.handlers")}
+    assert found["llm.start"].load() is llm_handlers.start_llm
+    assert found["llm.stop"].load() is llm_handlers.stop_llm
+    assert found["llm.evaluate"].load() is llm_handlers.evaluate
+    cli = {ep.name: ep for ep in entry_points(group="prng_watcher.cli")}
+    assert cli["llm"].load() is register_cli
 
 
 def test_llm_json_in_the_home_configures_the_model(tmp_path, monkeypatch) -> None:
-    monkeypatch.delenv(llm_handlers.MODEL_ENV, raising=False)
+    monkeypatch.delenv(MODEL_ENV, raising=False)
     (tmp_path / "llm.json").write_text(json.dumps({"n_ctx": 4096, "n_threads": 1}))
     config = LLMConfig.load(tmp_path)
     assert config.n_ctx == 4096 and config.threads() == 1 and config.model_path is None
-    monkeypatch.setenv(llm_handlers.MODEL_ENV, "/models/big.gguf")
+    monkeypatch.setenv(MODEL_ENV, "/models/big.gguf")
     assert LLMConfig.load(tmp_path).model_path == "/models/big.gguf"
     (tmp_path / "llm.json").write_text(json.dumps({"n_ctx": 10}))
     with pytest.raises(ValueError, match="n_ctx"):
@@ -224,7 +226,7 @@ def test_llm_json_in_the_home_configures_the_model(tmp_path, monkeypatch) -> Non
 @pytest.mark.llm
 def test_a_learning_loop_with_the_real_model(tmp_path, monkeypatch) -> None:
     """The installed handlers with the embedded model, end to end through the runner."""
-    monkeypatch.delenv(llm_handlers.MODEL_ENV, raising=False)
+    monkeypatch.delenv(MODEL_ENV, raising=False)
     home = Home(tmp_path / "home")
     init_home(home)
     handlers = {f"step.{n}": step_handler(lambda step: dict(SAMPLE_RESULTS[f"step_{step}"]))

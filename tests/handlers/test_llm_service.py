@@ -14,15 +14,8 @@ import pytest
 from contexts import build_llm_context
 from contexts.samples import SAMPLE_RESULTS
 from grammars import get_grammar
-from handlers.llm import (
-    LLMConfig,
-    LLMError,
-    LLMService,
-    _check_grammars_with_llama,
-    embedded_model_path,
-    evaluate_bundle,
-    model_sha256,
-)
+from handlers.llm_model import LLMConfig, LLMError, embedded_model_path, model_sha256
+from handlers.llm_service import LLMService, check_grammars_with_llama, evaluate_bundle
 from machine.cli import main
 
 pytestmark = pytest.mark.llm
@@ -50,7 +43,7 @@ def test_start_loads_the_embedded_model_and_checks_every_grammar(service: LLMSer
 def test_llama_cpp_rejecting_a_grammar_fails_loudly(service: LLMService) -> None:
     bad = replace(get_grammar("step_verdict"), name="broken", text='root ::= "{" missing\n')
     with pytest.raises(LLMError, match="rejected grammar 'broken'"):
-        _check_grammars_with_llama(service._llm, {"broken": bad})
+        check_grammars_with_llama(service._llm, {"broken": bad})
 
 
 def test_a_deadline_is_a_timeout_not_an_answer(service: LLMService) -> None:
