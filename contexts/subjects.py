@@ -1,6 +1,7 @@
 """What the LLM is asked to judge: missions, evaluation schemas, parameter bounds, grammars.
 
-One :class:`Subject` per thing the WATCHER asks about: pipeline steps 1 to 6, the request
+One :class:`Subject` per thing the WATCHER asks about: the pipeline steps of
+:mod:`machine.steps`, the request
 (screening before dispatch), the selfplay candidate, Chapter 13, and two advisory subjects
 (sieve analysis, strategy). Each declares:
 
@@ -18,8 +19,11 @@ Everything here is data: the guardrails (:mod:`contexts.guardrails`) and the bun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Mapping
+
+from machine.policies import DEFAULT_THRESHOLDS
+from machine.steps import SELFPLAY, step_for
 
 __all__ = [
     "MetricSpec",
@@ -125,6 +129,25 @@ class Subject:
         return None
 
 
+def _step_subject(name: str, **fields: Any) -> Subject:
+    """A pipeline step's subject: key, title and machine unit from ``machine.steps``."""
+    step = step_for(name)
+    return Subject(key=f"step_{step.number}", title=f"step {step.label} ({step.title})",
+                   grammar="step_verdict", machine=("step", step.unit), **fields)
+
+
+def _policy_bound(step: str, spec: MetricSpec) -> MetricSpec:
+    """``spec`` with the default policy's bound on its metric: a hard policy bound becomes
+    ``min``/``max``, a soft one ``warn_min``/``warn_max``. The policy holds the number, so the
+    prompt states the same threshold the machine's gate enforces."""
+    for bound in DEFAULT_THRESHOLDS.get(step_for(step).unit, ()):
+        if bound.metric == spec.name:
+            if bound.hard:
+                return replace(spec, min=bound.min, max=bound.max)
+            return replace(spec, warn_min=bound.min, warn_max=bound.max)
+    raise KeyError(f"no default policy bound on {spec.name} of step {step}")
+
+
 _STEP_NOTE = (
     "Judge the numbers, not the wording: a failed hard gate means the step must not proceed."
 )
@@ -132,11 +155,8 @@ _STEP_NOTE = (
 SUBJECTS: Mapping[str, Subject] = {
     s.key: s
     for s in (
-        Subject(
-            key="step_1",
-            title="step 1, window optimizer",
-            grammar="step_verdict",
-            machine=("step", "1"),
+        _step_subject(
+            "window_optimizer",
             mission=(
                 "Choose the window of draws, the offsets and the skip space the sieve will "
                 "search, scored by statistical power (the chance a real generator would be "
@@ -158,11 +178,8 @@ SUBJECTS: Mapping[str, Subject] = {
             ),
             notes=(_STEP_NOTE,),
         ),
-        Subject(
-            key="step_2",
-            title="step 2, bidirectional sieve",
-            grammar="step_verdict",
-            machine=("step", "2"),
+        _step_subject(
+            "sieve",
             mission=(
                 "Search generators x seeds x offsets x skips for hypotheses whose predicted "
                 "draws match the window. Every survivor carries a p-value corrected for the "
@@ -189,11 +206,8 @@ SUBJECTS: Mapping[str, Subject] = {
             ),
             notes=(_STEP_NOTE, "Many survivors near the chance expectation mean no signal."),
         ),
-        Subject(
-            key="step_3",
-            title="step 3, full scoring",
-            grammar="step_verdict",
-            machine=("step", "3"),
+        _step_subject(
+            "scoring",
             mission=(
                 "Compute per-survivor features under the observation model, for every "
                 "survivor of the sieve, with no missing values."
@@ -209,11 +223,8 @@ SUBJECTS: Mapping[str, Subject] = {
             factors=(FactorBound("feature_window", 0.5, 2.0),),
             notes=(_STEP_NOTE,),
         ),
-        Subject(
-            key="step_4",
-            title="step 4, ML meta-optimizer",
-            grammar="step_verdict",
-            machine=("step", "4"),
+        _step_subject(
+            "model_plan",
             mission=(
                 "Choose the model families and search spaces for training from the shape of "
                 "the data (rows, features, class balance)."
@@ -229,11 +240,8 @@ SUBJECTS: Mapping[str, Subject] = {
             ),
             notes=(_STEP_NOTE,),
         ),
-        Subject(
-            key="step_5",
-            title="step 5, anti-overfit training",
-            grammar="step_verdict",
-            machine=("step", "5"),
+        _step_subject(
+            "training",
             mission=(
                 "Train XGBoost, LightGBM, CatBoost and an MLP on time-ordered splits with "
                 "folds grouped by hypothesis family; score the test split once; report "
@@ -244,8 +252,8 @@ SUBJECTS: Mapping[str, Subject] = {
                            required=True),
                 MetricSpec("leakage_detected", "a leakage check failed", kind="flag",
                            expect=False),
-                MetricSpec("train_test_gap", "train score minus test score", max=0.10,
-                           warn_max=0.05),
+                _policy_bound("training", MetricSpec(
+                    "train_test_gap", "train score minus test score", warn_max=0.05)),
                 MetricSpec("test_score", "score on the held-out test split"),
                 MetricSpec("folds", "cross-validation folds", warn_min=3),
             ),
@@ -256,11 +264,8 @@ SUBJECTS: Mapping[str, Subject] = {
             ),
             notes=(_STEP_NOTE, "A large train-test gap is overfitting: do not proceed on it."),
         ),
-        Subject(
-            key="step_6",
-            title="step 6, prediction",
-            grammar="step_verdict",
-            machine=("step", "6"),
+        _step_subject(
+            "prediction",
             mission=(
                 "Build a pool of candidates for the next draw from the ranked survivors, "
                 "each with its probability, and test it against chance (pool size / 1000) "
@@ -271,8 +276,8 @@ SUBJECTS: Mapping[str, Subject] = {
                            required=True),
                 MetricSpec("probability_sum", "sum of the pool's probabilities", min=0,
                            max=1.000001),
-                MetricSpec("pool_p_value", "binomial p-value of past hits vs chance",
-                           warn_max=0.05),
+                _policy_bound("prediction", MetricSpec(
+                    "pool_p_value", "binomial p-value of past hits vs chance")),
                 MetricSpec("hit_rate", "past hit rate of pools like this one"),
                 MetricSpec("chance_rate", "hit rate expected by chance"),
             ),
@@ -298,7 +303,7 @@ SUBJECTS: Mapping[str, Subject] = {
             key="selfplay",
             title="selfplay candidate evaluation",
             grammar="selfplay_evaluation",
-            machine=("selfplay", "selfplay"),
+            machine=("selfplay", SELFPLAY),
             mission=(
                 "Selfplay explored policies and emitted candidates. Judge whether the run is "
                 "sound and whether its best candidate deserves Chapter 13's validation on "
@@ -382,12 +387,14 @@ _ALIASES = {
 
 
 def resolve_subject(step_id: str | int) -> Subject:
-    """The subject for a step id: ``1``..``6`` (or ``step_3``), ``screen``/``request``,
-    ``selfplay``, ``chapter13``, ``sieve_analysis``, ``strategy`` (``KeyError`` otherwise)."""
+    """The subject for a step id: a step's number, name or kind (``3``, ``scoring``,
+    ``step.3``; or ``step_3``), ``screen``/``request``, ``selfplay``, ``chapter13``,
+    ``sieve_analysis``, ``strategy`` (``KeyError`` otherwise)."""
     key = str(step_id).strip().lower()
-    if key.isdigit():
-        key = f"step_{key}"
-    key = _ALIASES.get(key, key)
+    try:
+        key = f"step_{step_for(key).number}"
+    except KeyError:
+        key = _ALIASES.get(key, key)
     if key not in SUBJECTS:
         raise KeyError(f"unknown step id {step_id!r}; known: {sorted(SUBJECTS)}")
     return SUBJECTS[key]
@@ -397,6 +404,6 @@ def subject_for_unit(subject: str, unit: str) -> Subject:
     """The subject the machine means by ``(subject, unit)`` of an ``llm.evaluate`` command."""
     if subject == "request":
         return SUBJECTS["request"]
-    if subject == "selfplay" or unit == "selfplay":
+    if subject == "selfplay" or unit == SELFPLAY:
         return SUBJECTS["selfplay"]
     return resolve_subject(unit)
