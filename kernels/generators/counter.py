@@ -99,6 +99,7 @@ class Philox4x32(PRNG):
     """
 
     name = "philox4x32_10"
+    prior = 5  # Philox4x32-10, cuRAND/TensorFlow/JAX
     family = "pcg_counter"
     seeding = "Random123 philox4x32_R(10, ctr, key={seed & 0xffffffff, seed >> 32}), ctr = 0, 1, 2, ..."
     state_bits = 128 + 64
@@ -171,6 +172,7 @@ class Philox4x64(PRNG):
     """
 
     name = "philox4x64_10"
+    prior = 2  # Philox4x64-10, numpy's Philox bit generator
     family = "pcg_counter"
     seeding = "numpy.random.Philox(seed) (key = SeedSequence(seed).generate_state(2, uint64), counter 0)"
     state_bits = 256 + 128
@@ -316,6 +318,7 @@ class SFC32(_SFC):
     """
 
     name = "sfc32"
+    prior = 5  # sfc32, JavaScript libraries and game code
     seeding = "PractRand sfc32::seed(Uint64 s): a=0, b=s low, c=s high, counter=1, 12 warm-up rounds"
     state_bits = 128
     output_bits = 32
@@ -348,6 +351,7 @@ class SFC64(_SFC):
     """
 
     name = "sfc64"
+    prior = 5  # SFC64, numpy's SFC64 bit generator
     seeding = ("numpy.random.SFC64(seed) (a, b, c = SeedSequence(seed).generate_state(3, uint64), "
                "counter 1, 12 warm-up rounds)")
     state_bits = 256
@@ -386,6 +390,7 @@ class JSF32(PRNG):
     """
 
     name = "jsf32"
+    prior = 3  # Jenkins small fast 32, game code
     family = "pcg_counter"
     seeding = "Jenkins raninit(seed): a=0xf1ea5eed, b=c=d=seed, 20 warm-up rounds"
     state_bits = 128

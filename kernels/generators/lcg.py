@@ -77,6 +77,7 @@ class JavaRandom(PRNG):
     """``java.util.Random``: 48-bit LCG, seed scrambled with 0x5DEECE66D; raw output ``next(32)``."""
 
     name = "java_random"
+    prior = 100  # java.util.Random: Java's and Android's default generator
     family = "lcg"
     seeding = "new java.util.Random(seed): state = (seed ^ 0x5DEECE66D) mod 2**48"
     state_bits = 48
@@ -248,6 +249,7 @@ class AnsiCRand(_Rand15):
     """
 
     name = "ansi_c_rand"
+    prior = 10  # the C standard's sample rand(), copied into embedded and hobby code
     seeding = "srand(seed): next = seed"
     vouched_by = ("glibc 2.36 random() in TYPE_0 mode (initstate with an 8-byte state), which runs "
                   "this recurrence mod 2**31: its bits 16..30 are the example's rand()")
@@ -261,6 +263,7 @@ class MsvcRand(_Rand15):
     ``rand() = (holdrand >> 16) & 0x7fff``; ``srand(seed)`` sets ``holdrand = seed``."""
 
     name = "msvc_rand"
+    prior = 60  # rand() of the Microsoft C runtime: C and C++ on Windows
     seeding = "srand(seed): holdrand = seed (rand() without srand() is srand(1))"
     vouched_by = ("msvcrt.dll rand() as reimplemented by Wine 8.0 (a MinGW-w64 program run under "
                   "Wine); the published first outputs after srand(1): 41, 18467, 6334, 26500, 19169")
@@ -274,6 +277,7 @@ class BorlandRand(_Rand15):
     (0x015A4E35), ``rand() = (Seed >> 16) & 0x7fff``; ``srand(seed)`` sets ``Seed = seed``."""
 
     name = "borland_rand"
+    prior = 5  # Borland C/C++ rand(), old DOS/Windows programs
     seeding = "srand(seed): Seed = seed (rand() without srand() is srand(1))"
     vouched_by = ("published algorithm only (Borland RTL rand.c: MULTIPLIER 0x015a4e35, "
                   "INCREMENT 1); no Borland runtime runs here")
@@ -291,6 +295,7 @@ class GlibcRandR(_PowerOfTwoLCG):
     """
 
     name = "glibc_rand_r"
+    prior = 10  # glibc rand_r(), for thread-safe C code
     seeding = "unsigned int seed = seed; rand_r(&seed)"
     state_bits = 32
     output_bits = 31
@@ -346,6 +351,7 @@ class Drand48(_PowerOfTwoLCG):
     """
 
     name = "drand48"
+    prior = 15  # POSIX drand48()/lrand48(), older Unix C code
     seeding = "srand48(seed): x = (seed & 0xffffffff) << 16 | 0x330E"
     state_bits = 48
     output_bits = 31
@@ -389,6 +395,7 @@ class DelphiRandom(_PowerOfTwoLCG):
     """
 
     name = "delphi_random"
+    prior = 10  # Delphi/Free Pascal Random
     seeding = "RandSeed := seed (RandSeed is a 32-bit Integer; its bit pattern is the state)"
     state_bits = 32
     output_bits = 32
@@ -428,6 +435,7 @@ class Randu(_PowerOfTwoLCG):
     """
 
     name = "randu"
+    prior = 1  # IBM RANDU, historical
     seeding = "IX = seed; CALL RANDU(IX, IY, YFL); IX = IY"
     state_bits = 31
     output_bits = 31
@@ -460,6 +468,7 @@ class NumericalRecipes(_PowerOfTwoLCG):
     ``idum = 1664525L*idum + 1013904223L`` with 32-bit ``unsigned long``. Raw output: ``idum``."""
 
     name = "numerical_recipes"
+    prior = 5  # the Numerical Recipes quick LCG, copied into scientific code
     seeding = "idum = seed"
     state_bits = 32
     output_bits = 32
@@ -485,6 +494,7 @@ class KnuthMMIX(_PowerOfTwoLCG):
     ``x = seed``. Raw output: the high 32 bits of the new state."""
 
     name = "knuth_mmix"
+    prior = 3  # Knuth's MMIX LCG, in hand-written code
     seeding = "x = seed"
     state_bits = 64
     output_bits = 32
@@ -562,6 +572,7 @@ class MinstdRand0(_Minstd):
     """``std::minstd_rand0``: Park and Miller's 1988 minimal standard, ``16807 x mod 2**31 - 1``."""
 
     name = "minstd_rand0"
+    prior = 20  # std::minstd_rand0, libstdc++'s std::default_random_engine
     seeding = "std::minstd_rand0(seed) (default constructor: seed 1)"
     MULTIPLIER = 16807
 
@@ -570,6 +581,7 @@ class MinstdRand(_Minstd):
     """``std::minstd_rand``: Park, Miller and Stockmeyer's 1993 revision, ``48271 x mod 2**31 - 1``."""
 
     name = "minstd_rand"
+    prior = 10  # std::minstd_rand
     seeding = "std::minstd_rand(seed) (default constructor: seed 1)"
     MULTIPLIER = 48271
 

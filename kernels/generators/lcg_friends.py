@@ -44,6 +44,7 @@ class GlibcRandom(PRNG):
     """
 
     name = "glibc_random"
+    prior = 100  # rand()/random() of glibc: C and C++ on Linux
     family = "lcg"
     seeding = "srand(seed) / srandom(seed) (rand() without srand() is srand(1))"
     state_bits = 31 * 32
@@ -198,6 +199,7 @@ class DotnetRandom(PRNG):
     """
 
     name = "dotnet_random"
+    prior = 40  # .NET System.Random(seed)
     family = "lcg"
     seeding = "new System.Random(seed) (seed >= 0; a negative int seed s acts as |s|)"
     state_bits = 55 * 31
@@ -406,6 +408,7 @@ class Ranlux24Base(_SubtractWithCarry):
     """``std::ranlux24_base``: ``subtract_with_carry_engine<uint_fast32_t, 24, 10, 24>``."""
 
     name = "ranlux24_base"
+    prior = 3  # std::ranlux24_base, rarely chosen
     seeding = "std::ranlux24_base(seed)"
     state_bits = 24 * 24 + 1
     output_bits = 24
@@ -419,6 +422,7 @@ class Ranlux48Base(_SubtractWithCarry):
     word seeded from two LCG outputs, low 32 bits first)."""
 
     name = "ranlux48_base"
+    prior = 2  # std::ranlux48_base, rarely chosen
     seeding = "std::ranlux48_base(seed)"
     state_bits = 12 * 48 + 1
     output_bits = 48
@@ -443,6 +447,7 @@ class KnuthB(PRNG):
     """
 
     name = "knuth_b"
+    prior = 3  # std::knuth_b, rarely chosen
     family = "lcg"
     seeding = "std::knuth_b(seed) (default constructor: seed 1)"
     state_bits = 257 * 31 + 31

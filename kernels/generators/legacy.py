@@ -70,6 +70,7 @@ class LegacyXorshift32(_Legacy):
     """
 
     name = "legacy_xorshift32"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "xorshift32_cpu(seed): state = seed & 0xFFFFFFFF, output = state after each step"
     state_bits = 32
     output_bits = 32
@@ -120,6 +121,7 @@ class LegacyJavaLcg(_Legacy):
     """
 
     name = "legacy_java_lcg"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "java_lcg_cpu(seed): state = seed & (2**48 - 1), no ^ 0x5DEECE66D scramble"
     state_bits = 48
     output_bits = 32
@@ -171,6 +173,7 @@ class LegacyMinstd(_Legacy):
     """
 
     name = "legacy_minstd"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "minstd_cpu(seed): state = seed % (2**31 - 1), or 1 if that is 0"
     state_bits = 31
     output_bits = 31
@@ -222,6 +225,7 @@ class LegacyXorshift128(_Legacy):
     """
 
     name = "legacy_xorshift128"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = ("xorshift128_cpu(seed): x = seed & 0xFFFFFFFF, y = 362436069, z = 521288629, "
                "w = 88675123; output w")
     state_bits = 128
@@ -280,6 +284,7 @@ class LegacyXorshift64(_Legacy):
     """
 
     name = "legacy_xorshift64"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "xorshift64_cpu(seed): state = seed & (2**64 - 1)"
     state_bits = 64
     output_bits = 32
@@ -337,6 +342,7 @@ class LegacyPcg32(_Legacy):
     """
 
     name = "legacy_pcg32"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = ("pcg32_cpu(seed): state = seed & (2**64 - 1), increment 1442695040888963407; "
                "output from the pre-step state")
     state_bits = 64
@@ -397,6 +403,7 @@ class LegacyLcg32(_Legacy):
     """
 
     name = "legacy_lcg32"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "lcg32_cpu(seed): state = seed & 0xFFFFFFFF, then state = (a*state + c) % 0x7FFFFFFF"
     state_bits = 32
     output_bits = 31
@@ -453,6 +460,7 @@ class LegacyXoshiro256pp(_Legacy):
     """
 
     name = "legacy_xoshiro256pp"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = ("xoshiro256pp_cpu(seed): s = (seed, 0x9E3779B97F4A7C15, 0x6A09E667F3BCC908, "
                "0xBB67AE8584CAA73B)")
     state_bits = 256
@@ -521,6 +529,7 @@ class LegacyPhilox4x32(_Legacy):
     """
 
     name = "legacy_philox4x32"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "philox4x32_cpu(seed): key = (seed & 0xFFFFFFFF, seed >> 32), counter i = (i, 0, 0, 0)"
     state_bits = 96
     output_bits = 32
@@ -588,6 +597,7 @@ class LegacySfc64(_Legacy):
     """
 
     name = "legacy_sfc64"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "sfc64_cpu(seed): a = seed, b = 0x9E3779B97F4A7C15, c = 0x6A09E667F3BCC908, counter = 1"
     state_bits = 256
     output_bits = 64
@@ -646,6 +656,7 @@ class LegacyMt19937(_Legacy):
     """
 
     name = "legacy_mt19937"
+    prior = 0.5  # the original system's compatibility family, kept for old ledgers
     seeding = "mt19937_cpu_simple(seed): init_genrand(seed & 0xFFFFFFFF)"
     state_bits = 19937
     output_bits = 32

@@ -347,6 +347,7 @@ class MT19937(_InitGenrand):
     """
 
     name = "mt19937"
+    prior = 70  # std::mt19937, the usual C++ <random> engine
     seeding = "std::mt19937(seed): init_genrand(seed)"
     output_bits = 32
     seed_bits = 32
@@ -377,6 +378,7 @@ class MT19937_64(_InitGenrand):
     """
 
     name = "mt19937_64"
+    prior = 25  # std::mt19937_64
     seeding = "std::mt19937_64(seed): init_genrand64(seed)"
     output_bits = 64
     seed_bits = 64
@@ -408,6 +410,7 @@ class NumpyRandomState(_InitGenrand):
     ``init_genrand(seed)`` (numpy rejects seeds of 2**32 and more), doubles ``genrand_res53``."""
 
     name = "numpy_random_state"
+    prior = 40  # numpy.random.seed / RandomState, common in data code
     seeding = "numpy.random.RandomState(seed): init_genrand(seed)"
     output_bits = 32
     seed_bits = 32
@@ -425,6 +428,7 @@ class PhpMtRand(_InitGenrand):
     """
 
     name = "php_mt_rand"
+    prior = 50  # PHP 7.1+ mt_rand()/rand()
     seeding = "mt_srand(seed) (PHP >= 7.1, MT_RAND_MT19937): init_genrand(seed)"
     output_bits = 32
     seed_bits = 32
@@ -442,6 +446,7 @@ class PhpMtRandLegacy(_InitGenrand):
     """
 
     name = "php_mt_rand_legacy"
+    prior = 15  # PHP 5.2.1..7.0 mt_rand(), still met on old servers
     seeding = "mt_srand(seed) (PHP 5.2.1..7.0; PHP >= 7.1 with MT_RAND_PHP): init_genrand(seed)"
     output_bits = 32
     seed_bits = 32
@@ -457,6 +462,7 @@ class CPythonRandom(_MersenneTwister):
     doubles ``genrand_res53``; ``randrange`` is ``_randbelow_with_getrandbits``."""
 
     name = "cpython_random"
+    prior = 90  # Python's random module
     seeding = "random.seed(n) / random.Random(n): init_by_array(32-bit words of abs(n))"
     output_bits = 32
     seed_bits = 64
@@ -489,6 +495,7 @@ class RubyRandom(_MersenneTwister):
     ``rand`` is ``genrand_res53``."""
 
     name = "ruby_random"
+    prior = 20  # Ruby's Random and Kernel#rand
     seeding = "Random.new(n) (Ruby 3.x): init_genrand(n) for one word, else init_by_array(words)"
     output_bits = 32
     seed_bits = 64
@@ -530,6 +537,7 @@ class TinyMT32(PRNG):
     """
 
     name = "tinymt32"
+    prior = 3  # TinyMT, some embedded and game code
     family = "mersenne_twister"
     seeding = "tinymt32_init(seed) with mat1=0x8f7011ee, mat2=0xfc78ff1f, tmat=0x3793fdff"
     state_bits = 127

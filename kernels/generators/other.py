@@ -105,6 +105,7 @@ class Well512a(PRNG):
     """
 
     name = "well512a"
+    prior = 3  # WELL512a, game code
     family = "other"
     seeding = ("srand(seed); init[i] = rand() for i < 16 (glibc rand); InitWELLRNG512a(init) "
                "(reference WELL512a.c)")
@@ -182,6 +183,7 @@ class Kiss99(PRNG):
     """
 
     name = "kiss99"
+    prior = 2  # Marsaglia KISS, hand-written code
     family = "other"
     seeding = ("Marsaglia 1999 KISS: z=362436069, w=521288629, jsr=123456789 (his static "
                "initial values), jcong=seed")
@@ -259,6 +261,7 @@ class Cmwc4096(PRNG):
     """
 
     name = "cmwc4096"
+    prior = 2  # Marsaglia CMWC4096, hand-written code
     family = "other"
     seeding = ("Q[i] = CNG + XS for i < 4096 (Marsaglia's SUPER KISS table fill), xcng=seed, "
                "xs=521288629; c=362436, i=4095")
@@ -456,6 +459,7 @@ class Taus88(_CombinedTausworthe):
     warm-up steps; seed 0 is GSL's default seed 1."""
 
     name = "taus88"
+    prior = 2  # L'Ecuyer Taus88, simulation libraries
     seeding = "gsl_rng_set(gsl_rng_taus2, seed): 69069 LCG chain, s1>1, s2>7, s3>15, 6 warm-ups"
     state_bits = 96
     seed_space = "0 <= seed < 2**32 (GSL: seed 0 means seed 1)"
@@ -472,6 +476,7 @@ class Lfsr113(_CombinedTausworthe):
     steps; seed 0 is GSL's default seed 1."""
 
     name = "lfsr113"
+    prior = 2  # L'Ecuyer LFSR113, simulation libraries
     seeding = "gsl_rng_set(gsl_rng_taus113, seed): 69069 LCG chain, z1>1, z2>7, z3>15, z4>127, 10 warm-ups"
     state_bits = 128
     seed_space = "0 <= seed < 2**32 (GSL: seed 0 means seed 1)"
@@ -496,6 +501,7 @@ class WichmannHill(PRNG):
     """
 
     name = "wichmann_hill"
+    prior = 5  # Wichmann-Hill, Python 2.2's random and old Fortran/Excel
     family = "other"
     seeding = "Python 2.7 random.WichmannHill(seed) with an integer seed"
     state_bits = 45
@@ -594,6 +600,7 @@ class Lehmer64(PRNG):
     splitmix64 outputs of ``seed + gamma`` and ``seed + 2*gamma``)."""
 
     name = "lehmer64"
+    prior = 2  # Lemire's lehmer64, benchmarks and hand-written code
     family = "other"
     seeding = "lehmer64_seed(seed) of Lemire's testingRNG: two splitmix64 words of the seed"
     state_bits = 128
@@ -654,6 +661,7 @@ class WyRand(PRNG):
     The double is the header's ``wy2u01``: ``(r >> 12) * 2**-52``."""
 
     name = "wyrand"
+    prior = 3  # wyrand, Go/Zig/hash-table code
     family = "other"
     seeding = "uint64_t seed = seed; wyrand(&seed) (wyhash.h, 2020-2023 constants)"
     state_bits = 64

@@ -71,6 +71,7 @@ class PCG32(PRNG):
     """
 
     name = "pcg32"
+    prior = 8  # pcg32, the PCG reference and Rust rand_pcg
     family = "pcg_counter"
     seeding = "pcg32_srandom_r(&rng, seed, 54) (PCG reference pcg_basic.c; initseq 54 as in pcg32-demo)"
     state_bits = 64
@@ -203,6 +204,7 @@ class PCG64(_NumpyPCG128):
     """
 
     name = "pcg64"
+    prior = 20  # PCG64, numpy.random.default_rng
     seeding = "numpy.random.PCG64(seed) (SeedSequence(seed).generate_state(4, uint64) -> pcg64_srandom)"
     seed_space = "0 <= seed < 2**64 (numpy SeedSequence(seed); numpy itself takes any int >= 0)"
 
@@ -234,6 +236,7 @@ class PCG64DXSM(_NumpyPCG128):
     """
 
     name = "pcg64_dxsm"
+    prior = 5  # PCG64DXSM, numpy's recommended upgrade
     seeding = ("numpy.random.PCG64DXSM(seed) (SeedSequence(seed).generate_state(4, uint64) -> "
                "pcg_setseq_128_srandom_r, as for PCG64)")
     seed_space = "0 <= seed < 2**64 (numpy SeedSequence(seed); numpy itself takes any int >= 0)"

@@ -256,6 +256,7 @@ class Xorshift32(GF2Jump, PRNG):
     """
 
     name = "xorshift32"
+    prior = 10  # xorshift32, hand-written in games and embedded code
     family = "xorshift"
     seeding = "y = seed (Marsaglia 2003 xor32 with its state set to the seed)"
     state_bits = linear_bits = 32
@@ -312,6 +313,7 @@ class Xorshift64(GF2Jump, PRNG):
     """
 
     name = "xorshift64"
+    prior = 5  # xorshift64, hand-written code
     family = "xorshift"
     seeding = "x = seed (Marsaglia 2003 xor64 with its state set to the seed)"
     state_bits = linear_bits = 64
@@ -369,6 +371,7 @@ class Xorshift64Star(GF2Jump, PRNG):
     """
 
     name = "xorshift64star"
+    prior = 5  # xorshift64*, hand-written code
     family = "xorshift"
     seeding = "x = seed (Vigna's xorshift64star.c: the state is the nonzero seed)"
     state_bits = linear_bits = 64
@@ -429,6 +432,7 @@ class Xorshift128(GF2Jump, PRNG):
     """
 
     name = "xorshift128"
+    prior = 8  # xorshift128, hand-written code
     family = "xorshift"
     seeding = ("Marsaglia 2003 xor128 default state (x=123456789, y=362436069, z=521288629, "
                "w=88675123) with x ^= seed; seed 0 = the paper's own stream")
@@ -493,6 +497,7 @@ class Xorwow(GF2Jump, PRNG):
     """
 
     name = "xorwow"
+    prior = 8  # xorwow, cuRAND's default generator
     family = "xorshift"
     seeding = "cuRAND curand_init(seed, subsequence=0, offset=0) (curandStateXORWOW_t)"
     state_bits = 192
@@ -599,6 +604,7 @@ class Xorshift128Plus(GF2Jump, PRNG):
     """
 
     name = "xorshift128plus"
+    prior = 10  # xorshift128+, V8/SpiderMonkey Math.random before 2016 and libraries
     family = "xorshift"
     seeding = "s[0], s[1] = splitmix64(seed) outputs 1, 2 (Vigna's recommendation)"
     state_bits = linear_bits = 128
@@ -679,6 +685,7 @@ class V8MathRandom(PRNG):
     """
 
     name = "v8_math_random"
+    prior = 30  # Math.random() in Node and Chrome (seeded only through --random-seed)
     family = "xorshift"
     seeding = ("node --random-seed=S (V8 math-random.cc: state0 = fmix64(S), state1 = "
                "fmix64(~S), S the int flag sign-extended)")

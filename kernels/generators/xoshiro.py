@@ -54,6 +54,7 @@ class SplitMix64(PRNG):
     """
 
     name = "splitmix64"
+    prior = 8  # SplitMix64, Java's SplittableRandom and seeders
     family = "xorshift"
     seeding = "state = seed (Vigna's splitmix64.c; java.util.SplittableRandom(seed))"
     state_bits = 64
@@ -148,6 +149,7 @@ class Xoroshiro128Plus(_Xoroshiro128):
     """xoroshiro128+ 1.0 (``xoroshiro128plus.c``): output ``s[0] + s[1]``."""
 
     name = "xoroshiro128plus"
+    prior = 8  # xoroshiro128+, Erlang rand and libraries
     vouched_by = "randomgen 2.5 Xoroshiro128(plusplus=False) (authors' C), state set directly"
 
     @staticmethod
@@ -163,6 +165,7 @@ class Xoroshiro128StarStar(_Xoroshiro128):
     """xoroshiro128** 1.0 (``xoroshiro128starstar.c``): output ``rotl(s[0] * 5, 7) * 9``."""
 
     name = "xoroshiro128starstar"
+    prior = 5  # xoroshiro128**, libraries
     vouched_by = "the authors' reference C (xoroshiro128starstar.c), compiled with gcc"
 
     @staticmethod
@@ -245,6 +248,7 @@ class Xoshiro256Plus(_Xoshiro256):
     """xoshiro256+ 1.0 (``xoshiro256plus.c``): output ``s[0] + s[3]``."""
 
     name = "xoshiro256plus"
+    prior = 5  # xoshiro256+, libraries
     vouched_by = "the authors' reference C (xoshiro256plus.c), compiled with gcc"
 
     @staticmethod
@@ -264,6 +268,7 @@ class Xoshiro256PlusPlus(_Xoshiro256):
     """
 
     name = "xoshiro256plusplus"
+    prior = 5  # xoshiro256++, Rust rand's SmallRng on 64-bit
     vouched_by = "OpenJDK 17 (jdk.random.Xoshiro256PlusPlus), state from SplittableRandom"
 
     @staticmethod
@@ -279,6 +284,7 @@ class Xoshiro256StarStar(_Xoshiro256):
     """xoshiro256** 1.0 (``xoshiro256starstar.c``): output ``rotl(s[1] * 5, 7) * 9``."""
 
     name = "xoshiro256starstar"
+    prior = 10  # xoshiro256**, .NET 6+ unseeded Random and Julia's default
     vouched_by = "randomgen 2.5 Xoshiro256 (authors' C), state set directly"
 
     @staticmethod
