@@ -57,6 +57,7 @@ def catalog_rows(include_legacy: bool = True) -> list[dict[str, Any]]:
             "native_below": cls.native_below,
             "reductions": supported_reductions(cls),
             "vouched_by": cls.vouched_by,
+            "prior": cls.prior,
         })
     return rows
 
@@ -66,9 +67,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    header = ("name", "family", "state", "out", "inv", "seed space", "reductions")
+    header = ("name", "family", "prior", "state", "out", "inv", "seed space", "reductions")
     table = [header] + [
-        (row["name"] + (" (legacy)" if row["legacy"] else ""), row["family"], str(row["state_bits"]),
+        (row["name"] + (" (legacy)" if row["legacy"] else ""), row["family"], f"{row['prior']:g}",
+         str(row["state_bits"]),
          str(row["output_bits"]), "yes" if row["invertible"] else "no", row["seed_space"],
          ",".join(row["reductions"]))
         for row in rows
@@ -79,7 +81,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print("  ".join(cells + [row[-1]]))
     real = sum(1 for row in rows if not row["legacy"])
     print(f"\n{real} generators, {len(rows) - real} legacy; `watcher prng list --json` for seeding "
-          "conventions and the runtime that vouches for each.")
+          "conventions and the runtime that vouches for each. prior: how often the generator is "
+          "met in real code (relative weight; `watcher identify` searches the likeliest first).")
     return 0
 
 
