@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from kernels.generators._bits import MASK32
+
 __all__ = ["entropy_words", "pool", "generate_state", "generate_state_many", "POOL_SIZE"]
 
 POOL_SIZE = 4
-_M32 = 0xFFFFFFFF
 _INIT_A = 0x43B0D7E5
 _MULT_A = 0x931E8875
 _INIT_B = 0x8B51F9DD
@@ -43,13 +44,13 @@ def entropy_words(seed: int) -> list[int]:
         return [0]
     words = []
     while seed:
-        words.append(seed & _M32)
+        words.append(seed & MASK32)
         seed >>= 32
     return words
 
 
 def _mix(x: int, y: int) -> int:
-    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _M32
+    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & MASK32
     return result ^ (result >> _XSHIFT)
 
 
@@ -61,8 +62,8 @@ def pool(seed: int) -> list[int]:
     def hashmix(value: int) -> int:
         nonlocal hash_const
         value ^= hash_const
-        hash_const = (hash_const * _MULT_A) & _M32
-        value = (value * hash_const) & _M32
+        hash_const = (hash_const * _MULT_A) & MASK32
+        value = (value * hash_const) & MASK32
         return value ^ (value >> _XSHIFT)
 
     mixer = [hashmix(entropy[i] if i < len(entropy) else 0) for i in range(POOL_SIZE)]
@@ -87,8 +88,8 @@ def generate_state(seed: int, n_words: int, bits: int = 32) -> list[int]:
     words = []
     for i in range(count):
         value = mixer[i % POOL_SIZE] ^ hash_const
-        hash_const = (hash_const * _MULT_B) & _M32
-        value = (value * hash_const) & _M32
+        hash_const = (hash_const * _MULT_B) & MASK32
+        value = (value * hash_const) & MASK32
         words.append(value ^ (value >> _XSHIFT))
     if bits == 32:
         return words
@@ -100,7 +101,7 @@ def _hash_constants(init: int, mult: int, count: int) -> list[np.uint32]:
     out, const = [], init
     for _ in range(count):
         out.append(np.uint32(const))
-        const = (const * mult) & _M32
+        const = (const * mult) & MASK32
     return out
 
 
@@ -113,7 +114,7 @@ _L, _R = np.uint32(_MIX_MULT_L), np.uint32(_MIX_MULT_R)
 def _pool_many(seeds: np.ndarray) -> list[np.ndarray]:
     seeds = np.asarray(seeds, dtype=np.uint64)
     entropy = [
-        (seeds & np.uint64(_M32)).astype(np.uint32),
+        (seeds & np.uint64(MASK32)).astype(np.uint32),
         (seeds >> np.uint64(32)).astype(np.uint32),
     ]
     zero = np.zeros(len(seeds), dtype=np.uint32)

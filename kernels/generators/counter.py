@@ -18,13 +18,11 @@ from __future__ import annotations
 import numpy as np
 
 from kernels.generators import _seed_sequence
-from kernels.generators.pcg import mulhi64
+from kernels.generators._bits import MASK32, MASK64, mulhi64, rotl, rotl_np, unxorshift_right
 from kernels.prng import PRNG
 
 __all__ = ["Philox4x32", "Philox4x64", "SFC32", "SFC64", "JSF32", "GENERATORS"]
 
-_M32 = 0xFFFFFFFF
-_M64 = (1 << 64) - 1
 _U = np.uint64
 _U32 = np.uint32
 
@@ -40,25 +38,25 @@ _ROUNDS = 10
 
 def philox4x32_10(counter: int, key: int) -> list[int]:
     """Random123 ``philox4x32_R(10, ctr, key)``; ``counter`` and ``key`` as little-endian ints."""
-    c = [(counter >> (32 * i)) & _M32 for i in range(4)]
-    k0, k1 = key & _M32, (key >> 32) & _M32
+    c = [(counter >> (32 * i)) & MASK32 for i in range(4)]
+    k0, k1 = key & MASK32, (key >> 32) & MASK32
     for rnd in range(_ROUNDS):
         if rnd:
-            k0, k1 = (k0 + _PHILOX_W32[0]) & _M32, (k1 + _PHILOX_W32[1]) & _M32
+            k0, k1 = (k0 + _PHILOX_W32[0]) & MASK32, (k1 + _PHILOX_W32[1]) & MASK32
         p0, p1 = _PHILOX_M4x32[0] * c[0], _PHILOX_M4x32[1] * c[2]
-        c = [(p1 >> 32) ^ c[1] ^ k0, p1 & _M32, (p0 >> 32) ^ c[3] ^ k1, p0 & _M32]
+        c = [(p1 >> 32) ^ c[1] ^ k0, p1 & MASK32, (p0 >> 32) ^ c[3] ^ k1, p0 & MASK32]
     return c
 
 
 def philox4x64_10(counter: int, key: int) -> list[int]:
     """Random123 ``philox4x64_R(10, ctr, key)``; ``counter`` and ``key`` as little-endian ints."""
-    c = [(counter >> (64 * i)) & _M64 for i in range(4)]
-    k0, k1 = key & _M64, (key >> 64) & _M64
+    c = [(counter >> (64 * i)) & MASK64 for i in range(4)]
+    k0, k1 = key & MASK64, (key >> 64) & MASK64
     for rnd in range(_ROUNDS):
         if rnd:
-            k0, k1 = (k0 + _PHILOX_W64[0]) & _M64, (k1 + _PHILOX_W64[1]) & _M64
+            k0, k1 = (k0 + _PHILOX_W64[0]) & MASK64, (k1 + _PHILOX_W64[1]) & MASK64
         p0, p1 = _PHILOX_M4x64[0] * c[0], _PHILOX_M4x64[1] * c[2]
-        c = [(p1 >> 64) ^ c[1] ^ k0, p1 & _M64, (p0 >> 64) ^ c[3] ^ k1, p0 & _M64]
+        c = [(p1 >> 64) ^ c[1] ^ k0, p1 & MASK64, (p0 >> 64) ^ c[3] ^ k1, p0 & MASK64]
     return c
 
 
@@ -151,7 +149,7 @@ class Philox4x32(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
-        k0 = (seeds & _U(_M32)).astype(np.uint32)
+        k0 = (seeds & _U(MASK32)).astype(np.uint32)
         k1 = (seeds >> _U(32)).astype(np.uint32)
         out = np.empty((len(seeds), n), dtype=np.uint32)
         zeros = np.zeros(len(seeds), dtype=np.uint32)
@@ -242,14 +240,6 @@ class Philox4x64(PRNG):
 # ---- SFC ---------------------------------------------------------------------------------------
 
 
-def _unxorshift_right(value: int, shift: int, bits: int) -> int:
-    """Invert ``x ^ (x >> shift)`` on ``bits``-bit words."""
-    result = value
-    for _ in range(bits // shift + 1):
-        result = value ^ (result >> shift)
-    return result
-
-
 class _SFC(PRNG):
     """Chris Doty-Humphrey's Small Fast Chaotic generator, state ``(a, b, c, counter)``."""
 
@@ -266,9 +256,6 @@ class _SFC(PRNG):
         # b = c + (c << LSHIFT) is c * (1 + 2**LSHIFT): odd, hence invertible
         cls._INV_B = pow(1 + (1 << cls.LSHIFT), -1, 1 << cls.BITS)
 
-    def _rotl(self, x: int, k: int) -> int:
-        return ((x << k) | (x >> (self.BITS - k))) & self._MASK
-
     def next_raw(self) -> int:
         mask = self._MASK
         a, b, c, counter = self.a, self.b, self.c, self.counter
@@ -276,15 +263,15 @@ class _SFC(PRNG):
         self.counter = (counter + 1) & mask
         self.a = b ^ (b >> self.RSHIFT)
         self.b = (c + (c << self.LSHIFT)) & mask
-        self.c = (self._rotl(c, self.BARREL_SHIFT) + tmp) & mask
+        self.c = (rotl(c, self.BARREL_SHIFT, self.BITS) + tmp) & mask
         return tmp
 
     def step_back(self) -> None:
         mask = self._MASK
         counter = (self.counter - 1) & mask
-        b = _unxorshift_right(self.a, self.RSHIFT, self.BITS)
+        b = unxorshift_right(self.a, self.RSHIFT, self.BITS)
         c = (self.b * self._INV_B) & mask
-        tmp = (self.c - self._rotl(c, self.BARREL_SHIFT)) & mask
+        tmp = (self.c - rotl(c, self.BARREL_SHIFT, self.BITS)) & mask
         self.a, self.b, self.c, self.counter = (tmp - b - counter) & mask, b, c, counter
 
     def get_state(self) -> tuple[int, ...]:
@@ -295,8 +282,7 @@ class _SFC(PRNG):
 
     @classmethod
     def _run_many(cls, a, b, c, counter, warmup: int, n: int, dtype) -> np.ndarray:
-        bits = dtype(cls.BITS)
-        rs, ls, bs = dtype(cls.RSHIFT), dtype(cls.LSHIFT), dtype(cls.BARREL_SHIFT)
+        rs, ls = dtype(cls.RSHIFT), dtype(cls.LSHIFT)
         out = np.empty((len(a), n), dtype=dtype)
         one = dtype(1)
         for col in range(-warmup, n):
@@ -304,7 +290,7 @@ class _SFC(PRNG):
             counter = counter + one
             a = b ^ (b >> rs)
             b = c + (c << ls)
-            c = ((c << bs) | (c >> (bits - bs))) + tmp
+            c = rotl_np(c, cls.BARREL_SHIFT) + tmp
             if col >= 0:
                 out[:, col] = tmp
         return out
@@ -332,14 +318,14 @@ class SFC32(_SFC):
 
     def __init__(self, seed: int) -> None:
         seed = self.check_seed(seed)
-        self.a, self.b, self.c, self.counter = 0, seed & _M32, seed >> 32, 1
+        self.a, self.b, self.c, self.counter = 0, seed & MASK32, seed >> 32, 1
         for _ in range(self.WARMUP):
             self.next_raw()
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
-        b = (seeds & _U(_M32)).astype(np.uint32)
+        b = (seeds & _U(MASK32)).astype(np.uint32)
         c = (seeds >> _U(32)).astype(np.uint32)
         a = np.zeros_like(b)
         return cls._run_many(a, b, c, a + _U32(1), cls.WARMUP, n, np.uint32)
@@ -410,25 +396,21 @@ class JSF32(PRNG):
         for _ in range(self.WARMUP):
             self.next_raw()
 
-    @staticmethod
-    def _rot(x: int, k: int) -> int:
-        return ((x << k) | (x >> (32 - k))) & _M32
-
     def next_raw(self) -> int:
         a, b, c, d = self.a, self.b, self.c, self.d
-        e = (a - self._rot(b, 27)) & _M32
-        self.a = b ^ self._rot(c, 17)
-        self.b = (c + d) & _M32
-        self.c = (d + e) & _M32
-        self.d = (e + self.a) & _M32
+        e = (a - rotl(b, 27, 32)) & MASK32
+        self.a = b ^ rotl(c, 17, 32)
+        self.b = (c + d) & MASK32
+        self.c = (d + e) & MASK32
+        self.d = (e + self.a) & MASK32
         return self.d
 
     def step_back(self) -> None:
-        e = (self.d - self.a) & _M32
-        d = (self.c - e) & _M32
-        c = (self.b - d) & _M32
-        b = self.a ^ self._rot(c, 17)
-        self.a, self.b, self.c, self.d = (e + self._rot(b, 27)) & _M32, b, c, d
+        e = (self.d - self.a) & MASK32
+        d = (self.c - e) & MASK32
+        c = (self.b - d) & MASK32
+        b = self.a ^ rotl(c, 17, 32)
+        self.a, self.b, self.c, self.d = (e + rotl(b, 27, 32)) & MASK32, b, c, d
 
     def get_state(self) -> tuple[int, ...]:
         return (self.a, self.b, self.c, self.d)
@@ -443,12 +425,9 @@ class JSF32(PRNG):
         c, d = b.copy(), b.copy()
         out = np.empty((len(b), n), dtype=np.uint32)
 
-        def rot(x: np.ndarray, k: int) -> np.ndarray:
-            return (x << _U32(k)) | (x >> _U32(32 - k))
-
         for col in range(-cls.WARMUP, n):
-            e = a - rot(b, 27)
-            a = b ^ rot(c, 17)
+            e = a - rotl_np(b, 27)
+            a = b ^ rotl_np(c, 17)
             b = c + d
             c = d + e
             d = e + a

@@ -15,6 +15,7 @@ from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
+from kernels.generators._bits import MASK32, MASK48, lcg_jump
 from kernels.prng import PRNG, TWO_POW_53
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
@@ -33,31 +34,12 @@ __all__ = [
     "KnuthMMIX",
     "MinstdRand0",
     "MinstdRand",
-    "affine_power",
     "mulmod_mersenne31",
     "GENERATORS",
 ]
 
-_MASK48 = (1 << 48) - 1
 _TWO_POW_32 = float(1 << 32)
 _TWO_POW_48 = float(1 << 48)
-
-
-def affine_power(a: int, c: int, n: int, modulus: int) -> tuple[int, int]:
-    """``(A, C)`` with ``x -> A*x + C`` equal to ``n`` steps of ``x -> a*x + c`` mod ``modulus``.
-
-    Square-and-multiply on the affine maps themselves, so no division by ``a - 1`` is needed
-    (that quotient does not exist mod ``2**k``).
-    """
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    mult, incr = 1, 0
-    while n:
-        if n & 1:
-            mult, incr = (mult * a) % modulus, (incr * a + c) % modulus
-        a, c = (a * a) % modulus, (c * (a + 1)) % modulus
-        n >>= 1
-    return mult, incr
 
 
 def mulmod_mersenne31(x: np.ndarray, a: int) -> np.ndarray:
@@ -94,25 +76,17 @@ class JavaRandom(PRNG):
     INVERSE = pow(MULTIPLIER, -1, 1 << 48)
 
     def __init__(self, seed: int) -> None:
-        self.state = (self.check_seed(seed) ^ self.MULTIPLIER) & _MASK48
+        self.state = (self.check_seed(seed) ^ self.MULTIPLIER) & MASK48
 
     def next_raw(self) -> int:
-        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & _MASK48
+        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & MASK48
         return self.state >> 16
 
     def step_back(self) -> None:
-        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & _MASK48
+        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & MASK48
 
     def jump(self, n: int) -> None:
-        # x_n = a^n x + c (a^n - 1)/(a - 1), computed without division by square-and-multiply
-        mult, incr = 1, 0
-        a, c = self.MULTIPLIER, self.INCREMENT
-        while n:
-            if n & 1:
-                mult, incr = (mult * a) & _MASK48, (incr * a + c) & _MASK48
-            a, c = (a * a) & _MASK48, (c * (a + 1)) & _MASK48
-            n >>= 1
-        self.state = (self.state * mult + incr) & _MASK48
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.INCREMENT, n, 1 << 48)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -135,9 +109,9 @@ class JavaRandom(PRNG):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        state = (np.asarray(seeds, dtype=np.uint64) ^ np.uint64(cls.MULTIPLIER)) & np.uint64(_MASK48)
+        state = (np.asarray(seeds, dtype=np.uint64) ^ np.uint64(cls.MULTIPLIER)) & np.uint64(MASK48)
         out = np.empty((len(state), n), dtype=np.uint32)
-        mult, incr, mask = np.uint64(cls.MULTIPLIER), np.uint64(cls.INCREMENT), np.uint64(_MASK48)
+        mult, incr, mask = np.uint64(cls.MULTIPLIER), np.uint64(cls.INCREMENT), np.uint64(MASK48)
         for col in range(n):
             state = (state * mult + incr) & mask  # wraps mod 2**64, then masked: exact mod 2**48
             out[:, col] = (state >> np.uint64(16)).astype(np.uint32)
@@ -198,8 +172,7 @@ class _PowerOfTwoLCG(PRNG):
         self.state = ((self.state - self.INCREMENT) * inverse) & self._mask()
 
     def jump(self, n: int) -> None:
-        mult, incr = affine_power(self.MULTIPLIER, self.INCREMENT, n, 1 << self.state_bits)
-        self.state = (self.state * mult + incr) & self._mask()
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.INCREMENT, n, 1 << self.state_bits)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -365,11 +338,11 @@ class Drand48(_PowerOfTwoLCG):
 
     @classmethod
     def _seed_state(cls, seed: int) -> int:
-        return ((seed & 0xFFFFFFFF) << 16) | 0x330E
+        return ((seed & MASK32) << 16) | 0x330E
 
     @classmethod
     def _seed_state_np(cls, seeds: np.ndarray) -> np.ndarray:
-        return ((seeds & np.uint64(0xFFFFFFFF)) << np.uint64(16)) | np.uint64(0x330E)
+        return ((seeds & np.uint64(MASK32)) << np.uint64(16)) | np.uint64(0x330E)
 
     @staticmethod
     def _output(state: int) -> int:

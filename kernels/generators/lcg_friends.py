@@ -15,6 +15,7 @@ from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
+from kernels.generators._bits import MASK32
 from kernels.generators.lcg import mulmod_mersenne31
 from kernels.prng import PRNG
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
     from kernels.sieve.vector import LaneStreams
 
 __all__ = ["GlibcRandom", "DotnetRandom", "Ranlux24Base", "Ranlux48Base", "KnuthB", "GENERATORS"]
-
-_MASK32 = 0xFFFFFFFF
 
 
 # ---- glibc random() ------------------------------------------------------------------------------
@@ -73,19 +72,19 @@ class GlibcRandom(PRNG):
     def _initial_table(seed: int) -> list[int]:
         word = seed or 1
         word = word - (1 << 32) if word >= 1 << 31 else word  # int32_t word = seed
-        table = [word & _MASK32]
+        table = [word & MASK32]
         for _ in range(30):
             hi = abs(word) // 127773 * (1 if word >= 0 else -1)  # C division truncates
             lo = word - hi * 127773
             word = 16807 * lo - 2836 * hi
             if word < 0:
                 word += 2147483647
-            table.append(word & _MASK32)
+            table.append(word & MASK32)
         return table
 
     def next_raw(self) -> int:
         ring, i = self._ring, self._oldest
-        value = (ring[i] + ring[(i + self.DEGREE - self.SEPARATION) % self.DEGREE]) & _MASK32
+        value = (ring[i] + ring[(i + self.DEGREE - self.SEPARATION) % self.DEGREE]) & MASK32
         ring[i] = value
         self._oldest = (i + 1) % self.DEGREE
         return value >> 1
@@ -93,7 +92,7 @@ class GlibcRandom(PRNG):
     def step_back(self) -> None:
         ring = self._ring
         i = self._oldest = (self._oldest - 1) % self.DEGREE
-        ring[i] = (ring[i] - ring[(i + self.DEGREE - self.SEPARATION) % self.DEGREE]) & _MASK32
+        ring[i] = (ring[i] - ring[(i + self.DEGREE - self.SEPARATION) % self.DEGREE]) & MASK32
 
     #: below this many steps, stepping one by one is cheaper than the polynomial jump
     JUMP_THRESHOLD = 512
@@ -113,7 +112,7 @@ class GlibcRandom(PRNG):
         degree, sep = self.DEGREE, self.SEPARATION
         seq = list(self.get_state())
         for k in range(degree, 2 * degree - 1):
-            seq.append((seq[k - degree] + seq[k - sep]) & _MASK32)
+            seq.append((seq[k - degree] + seq[k - sep]) & MASK32)
 
         def mulmod(p: list[int], q: list[int]) -> list[int]:
             prod = [0] * (2 * degree - 1)
@@ -126,7 +125,7 @@ class GlibcRandom(PRNG):
                 if c:
                     prod[d - sep] += c
                     prod[d - degree] += c
-            return [c & _MASK32 for c in prod[:degree]]
+            return [c & MASK32 for c in prod[:degree]]
 
         result = [1] + [0] * (degree - 1)
         power = [0, 1] + [0] * (degree - 2)
@@ -135,7 +134,7 @@ class GlibcRandom(PRNG):
                 result = mulmod(result, power)
             power = mulmod(power, power)
             n >>= 1
-        self._ring = [sum(c * seq[i + j] for i, c in enumerate(result)) & _MASK32
+        self._ring = [sum(c * seq[i + j] for i, c in enumerate(result)) & MASK32
                       for j in range(degree)]
         self._oldest = 0
 
@@ -146,7 +145,7 @@ class GlibcRandom(PRNG):
     def set_state(self, state: tuple[int, ...]) -> None:
         if len(state) != self.DEGREE:
             raise ValueError(f"{self.name}: state must hold {self.DEGREE} words")
-        self._ring = [int(word) & _MASK32 for word in state]
+        self._ring = [int(word) & MASK32 for word in state]
         self._oldest = 0
 
     @classmethod
@@ -179,7 +178,7 @@ class GlibcRandom(PRNG):
 
 
 def _int32(x: int) -> int:
-    return ((x + (1 << 31)) & _MASK32) - (1 << 31)
+    return ((x + (1 << 31)) & MASK32) - (1 << 31)
 
 
 class DotnetRandom(PRNG):

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.generators.xorshift import rotl64, rotl64_np, unxorshift_left, unxorshift_right
+from kernels.generators._bits import (
+    MASK32,
+    MASK48,
+    MASK64,
+    lcg_jump,
+    rotl,
+    rotl_np,
+    unxorshift_left,
+    unxorshift_right,
+)
 from kernels.prng import PRNG
 
 __all__ = [
@@ -37,23 +46,9 @@ __all__ = [
     "GENERATORS",
 ]
 
-_M32 = 0xFFFFFFFF
-_M48 = (1 << 48) - 1
-_M64 = (1 << 64) - 1
 _U64 = np.uint64
 
 _SOURCE = "mmercalde/prng_cluster_public prng_registry.py CPU reference"
-
-
-def _affine_power(a: int, c: int, n: int, modulus: int) -> tuple[int, int]:
-    """``(A, C)`` with ``x -> a x + c`` applied ``n`` times equal to ``x -> A x + C`` (mod m)."""
-    mult, incr = 1, 0
-    while n:
-        if n & 1:
-            mult, incr = (mult * a) % modulus, (incr * a + c) % modulus
-        a, c = (a * a) % modulus, (c * (a + 1)) % modulus
-        n >>= 1
-    return mult, incr
 
 
 class _Legacy(PRNG):
@@ -84,16 +79,16 @@ class LegacyXorshift32(_Legacy):
 
     def next_raw(self) -> int:
         x = self.state
-        x ^= (x << 13) & _M32
+        x ^= (x << 13) & MASK32
         x ^= x >> 17
-        x ^= (x << 5) & _M32
+        x ^= (x << 5) & MASK32
         self.state = x
         return x
 
     def step_back(self) -> None:
-        x = unxorshift_left(self.state, 5, _M32)
+        x = unxorshift_left(self.state, 5, MASK32)
         x = unxorshift_right(x, 17, 32)
-        self.state = unxorshift_left(x, 13, _M32)
+        self.state = unxorshift_left(x, 13, MASK32)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -138,15 +133,14 @@ class LegacyJavaLcg(_Legacy):
         self.state = self.check_seed(seed)
 
     def next_raw(self) -> int:
-        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & _M48
+        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & MASK48
         return self.state >> 16
 
     def step_back(self) -> None:
-        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & _M48
+        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & MASK48
 
     def jump(self, n: int) -> None:
-        mult, incr = _affine_power(self.MULTIPLIER, self.INCREMENT, n, 1 << 48)
-        self.state = (self.state * mult + incr) & _M48
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.INCREMENT, n, 1 << 48)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -156,9 +150,9 @@ class LegacyJavaLcg(_Legacy):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        state = np.asarray(seeds, dtype=np.uint64) & _U64(_M48)
+        state = np.asarray(seeds, dtype=np.uint64) & _U64(MASK48)
         out = np.empty((len(state), n), dtype=np.uint32)
-        a, c, mask = _U64(cls.MULTIPLIER), _U64(cls.INCREMENT), _U64(_M48)
+        a, c, mask = _U64(cls.MULTIPLIER), _U64(cls.INCREMENT), _U64(MASK48)
         for col in range(n):
             state = (state * a + c) & mask  # wraps mod 2**64, then masked: exact mod 2**48
             out[:, col] = (state >> _U64(16)).astype(np.uint32)
@@ -241,7 +235,7 @@ class LegacyXorshift128(_Legacy):
         self.x, self.y, self.z, self.w = self.check_seed(seed), self.Y, self.Z, self.W
 
     def next_raw(self) -> int:
-        t = (self.x ^ (self.x << 11)) & _M32
+        t = (self.x ^ (self.x << 11)) & MASK32
         self.x, self.y, self.z = self.y, self.z, self.w
         self.w = self.w ^ (self.w >> 19) ^ t ^ (t >> 8)
         return self.w
@@ -250,7 +244,7 @@ class LegacyXorshift128(_Legacy):
         # w_new ^ w_old ^ (w_old >> 19) = t ^ (t >> 8), t = x_old ^ (x_old << 11)
         w_old = self.z
         t = unxorshift_right(self.w ^ w_old ^ (w_old >> 19), 8, 32)
-        x_old = unxorshift_left(t, 11, _M32)
+        x_old = unxorshift_left(t, 11, MASK32)
         self.x, self.y, self.z, self.w = x_old, self.x, self.y, w_old
 
     def get_state(self) -> tuple[int, ...]:
@@ -302,15 +296,15 @@ class LegacyXorshift64(_Legacy):
     def next_raw(self) -> int:
         s = self.state
         s ^= s >> 12
-        s ^= (s << 25) & _M64
+        s ^= (s << 25) & MASK64
         s ^= s >> 27
-        self.state = (s * self.MULTIPLIER) & _M64
-        return self.state & _M32
+        self.state = (s * self.MULTIPLIER) & MASK64
+        return self.state & MASK32
 
     def step_back(self) -> None:
-        s = (self.state * self.INVERSE) & _M64
+        s = (self.state * self.INVERSE) & MASK64
         s = unxorshift_right(s, 27, 64)
-        s = unxorshift_left(s, 25, _M64)
+        s = unxorshift_left(s, 25, MASK64)
         self.state = unxorshift_right(s, 12, 64)
 
     def get_state(self) -> tuple[int, ...]:
@@ -329,7 +323,7 @@ class LegacyXorshift64(_Legacy):
             s ^= s << _U64(25)
             s ^= s >> _U64(27)
             s *= mult
-            out[:, col] = (s & _U64(_M32)).astype(np.uint32)
+            out[:, col] = (s & _U64(MASK32)).astype(np.uint32)
         return out
 
 
@@ -361,17 +355,16 @@ class LegacyPcg32(_Legacy):
 
     def next_raw(self) -> int:
         old = self.state
-        self.state = (old * self.MULTIPLIER + self.INCREMENT) & _M64
-        xorshifted = (((old >> 18) ^ old) >> 27) & _M32
+        self.state = (old * self.MULTIPLIER + self.INCREMENT) & MASK64
+        xorshifted = (((old >> 18) ^ old) >> 27) & MASK32
         rot = old >> 59
-        return ((xorshifted >> rot) | (xorshifted << (-rot & 31))) & _M32
+        return ((xorshifted >> rot) | (xorshifted << (-rot & 31))) & MASK32
 
     def step_back(self) -> None:
-        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & _M64
+        self.state = ((self.state - self.INCREMENT) * self.INVERSE) & MASK64
 
     def jump(self, n: int) -> None:
-        mult, incr = _affine_power(self.MULTIPLIER, self.INCREMENT, n, 1 << 64)
-        self.state = (self.state * mult + incr) & _M64
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.INCREMENT, n, 1 << 64)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -431,9 +424,8 @@ class LegacyLcg32(_Legacy):
         self.state = (self.state - self.INCREMENT) * self.INVERSE % self.MODULUS
 
     def jump(self, n: int) -> None:
-        if n:
-            mult, incr = _affine_power(self.MULTIPLIER, self.INCREMENT, n, self.MODULUS)
-            self.state = (self.state * mult + incr) % self.MODULUS
+        if n:  # the seeded state may exceed the modulus until the first step
+            self.state = lcg_jump(self.state, self.MULTIPLIER, self.INCREMENT, n, self.MODULUS)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -443,7 +435,7 @@ class LegacyLcg32(_Legacy):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        state = np.asarray(seeds, dtype=np.uint64) & _U64(_M32)
+        state = np.asarray(seeds, dtype=np.uint64) & _U64(MASK32)
         out = np.empty((len(state), n), dtype=np.uint32)
         a, c, m = _U64(cls.MULTIPLIER), _U64(cls.INCREMENT), _U64(cls.MODULUS)
         for col in range(n):
@@ -477,22 +469,22 @@ class LegacyXoshiro256pp(_Legacy):
 
     def next_raw(self) -> int:
         s0, s1, s2, s3 = self.s
-        result = (rotl64((s0 + s3) & _M64, 23) + s0) & _M64
-        t = (s1 << 17) & _M64
+        result = (rotl((s0 + s3) & MASK64, 23, 64) + s0) & MASK64
+        t = (s1 << 17) & MASK64
         s2 ^= s0
         s3 ^= s1
         s1 ^= s2
         s0 ^= s3
         s2 ^= t
-        self.s = [s0, s1, s2, rotl64(s3, 45)]
+        self.s = [s0, s1, s2, rotl(s3, 45, 64)]
         return result
 
     def step_back(self) -> None:
         n0, n1, n2, n3 = self.s
-        a = rotl64(n3, 64 - 45)  # old s3 ^ old s1
+        a = rotl(n3, 64 - 45, 64)  # old s3 ^ old s1
         s0 = n0 ^ a
-        s1 = unxorshift_left(n1 ^ n2, 17, _M64)  # n1 ^ n2 = s1 ^ (s1 << 17)
-        s2 = n2 ^ s0 ^ ((s1 << 17) & _M64)
+        s1 = unxorshift_left(n1 ^ n2, 17, MASK64)  # n1 ^ n2 = s1 ^ (s1 << 17)
+        s2 = n2 ^ s0 ^ ((s1 << 17) & MASK64)
         self.s = [s0, s1, s2, a ^ s1]
 
     def get_state(self) -> tuple[int, ...]:
@@ -509,14 +501,14 @@ class LegacyXoshiro256pp(_Legacy):
         s3 = np.full_like(s0, cls.S3)
         out = np.empty((len(s0), n), dtype=np.uint64)
         for col in range(n):
-            out[:, col] = rotl64_np(s0 + s3, 23) + s0
+            out[:, col] = rotl_np(s0 + s3, 23) + s0
             t = s1 << _U64(17)
             s2 ^= s0
             s3 ^= s1
             s1 ^= s2
             s0 ^= s3
             s2 ^= t
-            s3 = rotl64_np(s3, 45)
+            s3 = rotl_np(s3, 45)
         return out
 
 
@@ -547,11 +539,11 @@ class LegacyPhilox4x32(_Legacy):
 
     def _block(self, counter: int) -> int:
         c0, c1, c2, c3 = counter, 0, 0, 0
-        k0, k1 = self.key & _M32, self.key >> 32
+        k0, k1 = self.key & MASK32, self.key >> 32
         for _ in range(10):
             p0, p1 = c0 * self.M0, c2 * self.M1
-            c0, c1, c2, c3 = ((p1 >> 32) & _M32) ^ c1 ^ k0, p1 & _M32, ((p0 >> 32) & _M32) ^ c3 ^ k1, p0 & _M32
-            k0, k1 = (k0 + self.W0) & _M32, (k1 + self.W1) & _M32
+            c0, c1, c2, c3 = ((p1 >> 32) & MASK32) ^ c1 ^ k0, p1 & MASK32, ((p0 >> 32) & MASK32) ^ c3 ^ k1, p0 & MASK32
+            k0, k1 = (k0 + self.W0) & MASK32, (k1 + self.W1) & MASK32
         return c0
 
     def next_raw(self) -> int:
@@ -577,7 +569,7 @@ class LegacyPhilox4x32(_Legacy):
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
         shape = (len(seeds), n)
-        m32 = _U64(_M32)
+        m32 = _U64(MASK32)
         k0 = np.broadcast_to((seeds & m32)[:, None], shape)
         k1 = np.broadcast_to((seeds >> _U64(32))[:, None], shape)
         c0 = np.broadcast_to(np.arange(n, dtype=np.uint64)[None, :], shape)
@@ -613,19 +605,19 @@ class LegacySfc64(_Legacy):
         self.a, self.b, self.c, self.counter = self.check_seed(seed), self.B, self.C, 1
 
     def next_raw(self) -> int:
-        tmp = (self.a + self.b + self.counter) & _M64
-        self.counter = (self.counter + 1) & _M64
+        tmp = (self.a + self.b + self.counter) & MASK64
+        self.counter = (self.counter + 1) & MASK64
         self.a = self.b ^ (self.b >> 11)
-        self.b = (self.c * 9) & _M64
-        self.c = (rotl64(self.c, 24) + tmp) & _M64
+        self.b = (self.c * 9) & MASK64
+        self.c = (rotl(self.c, 24, 64) + tmp) & MASK64
         return tmp
 
     def step_back(self) -> None:
-        counter = (self.counter - 1) & _M64
-        c = (self.b * self.INVERSE_9) & _M64  # b' = c + (c << 3)
+        counter = (self.counter - 1) & MASK64
+        c = (self.b * self.INVERSE_9) & MASK64  # b' = c + (c << 3)
         b = unxorshift_right(self.a, 11, 64)
-        tmp = (self.c - rotl64(c, 24)) & _M64
-        self.a, self.b, self.c, self.counter = (tmp - b - counter) & _M64, b, c, counter
+        tmp = (self.c - rotl(c, 24, 64)) & MASK64
+        self.a, self.b, self.c, self.counter = (tmp - b - counter) & MASK64, b, c, counter
 
     def get_state(self) -> tuple[int, ...]:
         return (self.a, self.b, self.c, self.counter)
@@ -643,7 +635,7 @@ class LegacySfc64(_Legacy):
             tmp = a + b + _U64(col + 1)
             a = b ^ (b >> _U64(11))
             b = c + (c << _U64(3))
-            c = rotl64_np(c, 24) + tmp
+            c = rotl_np(c, 24) + tmp
             out[:, col] = tmp
         return out
 
@@ -671,7 +663,7 @@ class LegacyMt19937(_Legacy):
     def __init__(self, seed: int) -> None:
         mt = [self.check_seed(seed)]
         for i in range(1, self.N):
-            mt.append((1812433253 * (mt[-1] ^ (mt[-1] >> 30)) + i) & _M32)
+            mt.append((1812433253 * (mt[-1] ^ (mt[-1] >> 30)) + i) & MASK32)
         self.mt = mt
         self.index = self.N
 
@@ -722,10 +714,10 @@ class LegacyMt19937(_Legacy):
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
         mt = np.empty((len(seeds), cls.N), dtype=np.uint64)
-        mt[:, 0] = seeds & _U64(_M32)
+        mt[:, 0] = seeds & _U64(MASK32)
         for i in range(1, cls.N):
             prev = mt[:, i - 1]
-            mt[:, i] = (_U64(1812433253) * (prev ^ (prev >> _U64(30))) + _U64(i)) & _U64(_M32)
+            mt[:, i] = (_U64(1812433253) * (prev ^ (prev >> _U64(30))) + _U64(i)) & _U64(MASK32)
         out = np.empty((len(seeds), n), dtype=np.uint32)
         for start in range(0, n, cls.N):
             cls._twist_np(mt)

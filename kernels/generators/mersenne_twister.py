@@ -19,6 +19,7 @@ from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
+from kernels.generators._bits import MASK32, MASK64
 from kernels.prng import PRNG
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
@@ -36,8 +37,6 @@ __all__ = [
     "GENERATORS",
 ]
 
-_M32 = 0xFFFFFFFF
-_M64 = 0xFFFFFFFFFFFFFFFF
 _TWO_POW_64 = float(1 << 64)
 #: the largest double below 1.0: libstdc++'s generate_canonical clamps to it
 _BELOW_ONE = math.nextafter(1.0, 0.0)
@@ -119,7 +118,7 @@ class _MersenneTwister(PRNG):
         i, j = 1, 0
         for _ in range(max(n, len(key))):
             prev = mt[i - 1]
-            mt[i] = ((mt[i] ^ ((prev ^ (prev >> 30)) * 1664525)) + key[j] + j) & _M32
+            mt[i] = ((mt[i] ^ ((prev ^ (prev >> 30)) * 1664525)) + key[j] + j) & MASK32
             i += 1
             j += 1
             if i >= n:
@@ -129,7 +128,7 @@ class _MersenneTwister(PRNG):
                 j = 0
         for _ in range(n - 1):
             prev = mt[i - 1]
-            mt[i] = ((mt[i] ^ ((prev ^ (prev >> 30)) * 1566083941)) - i) & _M32
+            mt[i] = ((mt[i] ^ ((prev ^ (prev >> 30)) * 1566083941)) - i) & MASK32
             i += 1
             if i >= n:
                 mt[0] = mt[n - 1]
@@ -145,7 +144,7 @@ class _MersenneTwister(PRNG):
         count = len(low)
         base = np.array(cls._init_genrand(19650218), dtype=np.uint64)
         mt = np.repeat(base[:, None], count, axis=1)
-        mask = np.uint64(_M32)
+        mask = np.uint64(MASK32)
         low = low.astype(np.uint64)
         high = high.astype(np.uint64)
         thirty = np.uint64(30)
@@ -475,7 +474,7 @@ class CPythonRandom(_MersenneTwister):
     def _seed_state(cls, seed: int) -> list[int]:
         key = []
         while True:
-            key.append(seed & _M32)
+            key.append(seed & MASK32)
             seed >>= 32
             if not seed:
                 return cls._init_by_array(key)
@@ -484,7 +483,7 @@ class CPythonRandom(_MersenneTwister):
     def _seed_many(cls, seeds: np.ndarray) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
         high = seeds >> np.uint64(32)
-        return cls._init_by_array_many(seeds & np.uint64(_M32), high, high != 0)
+        return cls._init_by_array_many(seeds & np.uint64(MASK32), high, high != 0)
 
 
 class RubyRandom(_MersenneTwister):
@@ -508,7 +507,7 @@ class RubyRandom(_MersenneTwister):
     def _seed_state(cls, seed: int) -> list[int]:
         key = []
         while True:
-            key.append(seed & _M32)
+            key.append(seed & MASK32)
             seed >>= 32
             if not seed:
                 break
@@ -519,7 +518,7 @@ class RubyRandom(_MersenneTwister):
     @classmethod
     def _seed_many(cls, seeds: np.ndarray) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
-        low, high = seeds & np.uint64(_M32), seeds >> np.uint64(32)
+        low, high = seeds & np.uint64(MASK32), seeds >> np.uint64(32)
         two_words = high > 1
         mt = cls._init_genrand_many(low)
         if two_words.any():
@@ -557,7 +556,7 @@ class TinyMT32(PRNG):
         s = [self.check_seed(seed), self.MAT1, self.MAT2, self.TMAT]
         for i in range(1, self.MIN_LOOP):
             prev = s[(i - 1) & 3]
-            s[i & 3] ^= (i + 1812433253 * (prev ^ (prev >> 30))) & _M32
+            s[i & 3] ^= (i + 1812433253 * (prev ^ (prev >> 30))) & MASK32
         if s[0] & self.MASK == 0 and s[1] == s[2] == s[3] == 0:
             s = [ord("T"), ord("I"), ord("N"), ord("Y")]  # period certification
         self.s = s
@@ -567,10 +566,10 @@ class TinyMT32(PRNG):
     def _next_state(self) -> None:
         s0, s1, s2, s3 = self.s
         x = (s0 & self.MASK) ^ s1 ^ s2
-        x ^= (x << self.SH0) & _M32
+        x ^= (x << self.SH0) & MASK32
         y = s3 ^ (s3 >> self.SH0) ^ x
         a, b = (self.MAT1, self.MAT2) if y & 1 else (0, 0)
-        self.s = [s1, s2 ^ a, x ^ ((y << self.SH1) & _M32) ^ b, y]
+        self.s = [s1, s2 ^ a, x ^ ((y << self.SH1) & MASK32) ^ b, y]
 
     @classmethod
     def _previous(cls, s: list[int]) -> tuple[list[int], int]:
@@ -580,10 +579,10 @@ class TinyMT32(PRNG):
         n0, n1, n2, y = s
         a, b = (cls.MAT1, cls.MAT2) if y & 1 else (0, 0)
         s1, s2 = n0, n1 ^ a
-        x = n2 ^ b ^ ((y << cls.SH1) & _M32)
+        x = n2 ^ b ^ ((y << cls.SH1) & MASK32)
         x0 = x
         for shift in (1, 2, 4, 8, 16):  # undo x ^= x << 1
-            x0 ^= (x0 << shift) & _M32
+            x0 ^= (x0 << shift) & MASK32
         z = y ^ x  # = s3 ^ (s3 >> 1)
         s3 = z
         for shift in (1, 2, 4, 8, 16):
@@ -592,7 +591,7 @@ class TinyMT32(PRNG):
 
     def _temper(self) -> int:
         s0, _, s2, t0 = self.s
-        t1 = (s0 + (s2 >> self.SH8)) & _M32
+        t1 = (s0 + (s2 >> self.SH8)) & MASK32
         t0 ^= t1
         if t1 & 1:
             t0 ^= self.TMAT
@@ -608,7 +607,7 @@ class TinyMT32(PRNG):
         # its top bit back
         earlier_s2 = previous[1] ^ (self.MAT1 if previous[3] & 1 else 0)
         _, x0 = self._previous(previous)
-        previous[0] |= (x0 ^ earlier_s2) & ~self.MASK & _M32
+        previous[0] |= (x0 ^ earlier_s2) & ~self.MASK & MASK32
         self.s = previous
 
     def get_state(self) -> tuple[int, ...]:
@@ -617,7 +616,7 @@ class TinyMT32(PRNG):
     def set_state(self, state: tuple[int, ...]) -> None:
         if len(state) != 4:
             raise ValueError("tinymt32: expected 4 words")
-        self.s = [int(v) & _M32 for v in state]
+        self.s = [int(v) & MASK32 for v in state]
 
     def next_double(self) -> float:
         return self.next_raw() * (1.0 / 4294967296.0)

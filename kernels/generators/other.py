@@ -12,6 +12,15 @@ from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
 
+from kernels.generators._bits import (
+    GOLDEN_GAMMA,
+    MASK32,
+    MASK64,
+    MASK128,
+    mulhi64,
+    splitmix64_mix,
+    splitmix64_mix_np,
+)
 from kernels.prng import PRNG
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
@@ -29,9 +38,6 @@ __all__ = [
     "GENERATORS",
 ]
 
-_M32 = 0xFFFFFFFF
-_M64 = (1 << 64) - 1
-_M128 = (1 << 128) - 1
 _TWO_POW_32 = 4294967296.0
 
 
@@ -52,7 +58,7 @@ def _glibc_rand(seed: int, count: int) -> list[int]:
         r.append((16807 * r[-1]) % 2147483647)
     r.extend(r[0:3])
     for i in range(34, 344 + count):
-        r.append((r[i - 31] + r[i - 3]) & _M32)
+        r.append((r[i - 31] + r[i - 3]) & MASK32)
     return [v >> 1 for v in r[344:344 + count]]
 
 
@@ -78,18 +84,6 @@ def _glibc_rand_many(seeds: np.ndarray, count: int) -> np.ndarray:
         if i >= 344:
             out[:, i - 344] = r[-1] >> 1
     return out
-
-
-def _mul64_many(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Full 128-bit products of uint64 arrays, as (high, low) uint64 arrays."""
-    m32, s32 = np.uint64(_M32), np.uint64(32)
-    a_lo, a_hi = a & m32, a >> s32
-    b_lo, b_hi = b & m32, b >> s32
-    ll, lh, hl, hh = a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi
-    mid = (ll >> s32) + (lh & m32) + (hl & m32)  # < 3 * 2**32: no wrap
-    low = (ll & m32) | (mid << s32)
-    high = hh + (lh >> s32) + (hl >> s32) + (mid >> s32)
-    return high, low
 
 
 # ---- WELL512a ------------------------------------------------------------------------------------
@@ -124,12 +118,12 @@ class Well512a(PRNG):
     def next_raw(self) -> int:
         s, i = self.words, self.index
         v0, vm1, vm2, z0 = s[i], s[(i + 13) & 15], s[(i + 9) & 15], s[(i + 15) & 15]
-        z1 = (v0 ^ (v0 << 16) ^ vm1 ^ (vm1 << 15)) & _M32
+        z1 = (v0 ^ (v0 << 16) ^ vm1 ^ (vm1 << 15)) & MASK32
         z2 = vm2 ^ (vm2 >> 11)
         new1 = z1 ^ z2
         s[i] = new1
         new0 = (z0 ^ (z0 << 2) ^ z1 ^ (z1 << 18) ^ (z2 << 28) ^ new1
-                ^ ((new1 << 5) & 0xDA442D24)) & _M32
+                ^ ((new1 << 5) & 0xDA442D24)) & MASK32
         self.index = i = (i + 15) & 15
         s[i] = new0
         return new0
@@ -153,7 +147,7 @@ class Well512a(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
-        if np.any(seeds > np.uint64(_M32)):
+        if np.any(seeds > np.uint64(MASK32)):
             raise ValueError(f"{cls.name}: seeds must be below 2**32")
         s = _glibc_rand_many(seeds, 16)
         out = np.empty((len(s), n), dtype=np.uint32)
@@ -206,13 +200,13 @@ class Kiss99(PRNG):
     def next_raw(self) -> int:
         self.z = z = 36969 * (self.z & 0xFFFF) + (self.z >> 16)
         self.w = w = 18000 * (self.w & 0xFFFF) + (self.w >> 16)
-        self.jcong = jcong = (69069 * self.jcong + 1234567) & _M32
+        self.jcong = jcong = (69069 * self.jcong + 1234567) & MASK32
         jsr = self.jsr
-        jsr ^= (jsr << 17) & _M32
+        jsr ^= (jsr << 17) & MASK32
         jsr ^= jsr >> 13
-        jsr ^= (jsr << 5) & _M32
+        jsr ^= (jsr << 5) & MASK32
         self.jsr = jsr
-        return ((((z << 16) + w) & _M32 ^ jcong) + jsr) & _M32
+        return ((((z << 16) + w) & MASK32 ^ jcong) + jsr) & MASK32
 
     def get_state(self) -> tuple[int, ...]:
         return (self.z, self.w, self.jsr, self.jcong)
@@ -231,7 +225,7 @@ class Kiss99(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         jcong = np.asarray(seeds, dtype=np.uint64)
-        if np.any(jcong > np.uint64(_M32)):
+        if np.any(jcong > np.uint64(MASK32)):
             raise ValueError(f"{cls.name}: seeds must be below 2**32")
         jcong = jcong.astype(np.uint32)
         count = len(jcong)
@@ -282,11 +276,11 @@ class Cmwc4096(PRNG):
         xcng, xs = self.check_seed(seed), self.XS0
         table = []
         for _ in range(4096):
-            xcng = (69069 * xcng + 123) & _M32
-            xs ^= (xs << 13) & _M32
+            xcng = (69069 * xcng + 123) & MASK32
+            xs ^= (xs << 13) & MASK32
             xs ^= xs >> 17
-            xs ^= (xs << 5) & _M32
-            table.append((xcng + xs) & _M32)
+            xs ^= (xs << 5) & MASK32
+            table.append((xcng + xs) & MASK32)
         self.q = table
         self.c = self.C0
         self.i = 4095
@@ -295,12 +289,12 @@ class Cmwc4096(PRNG):
         self.i = i = (self.i + 1) & 4095
         t = self.A * self.q[i] + self.c
         c = t >> 32
-        x = (t + c) & _M32
+        x = (t + c) & MASK32
         if x < c:  # the carry out of t mod (2**32 - 1)
             x += 1
             c += 1
         self.c = c
-        self.q[i] = value = (self.R - x) & _M32
+        self.q[i] = value = (self.R - x) & MASK32
         return value
 
     def get_state(self) -> tuple[int, ...]:
@@ -321,7 +315,7 @@ class Cmwc4096(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         xcng = np.asarray(seeds, dtype=np.uint64)
-        if np.any(xcng > np.uint64(_M32)):
+        if np.any(xcng > np.uint64(MASK32)):
             raise ValueError(f"{cls.name}: seeds must be below 2**32")
         xcng = xcng.astype(np.uint32)
         count = len(xcng)
@@ -337,7 +331,7 @@ class Cmwc4096(PRNG):
             q[:, k] = xcng + xs
         c = np.full(count, cls.C0, dtype=np.uint64)
         out = np.empty((count, n), dtype=np.uint32)
-        m32 = np.uint64(_M32)
+        m32 = np.uint64(MASK32)
         for col in range(n):
             i = col & 4095
             t = np.uint64(cls.A) * q[:, i].astype(np.uint64) + c
@@ -355,8 +349,8 @@ class Cmwc4096(PRNG):
 
 
 def _taus_step(word: int, k: int, q: int, s: int) -> int:
-    mask = (_M32 << (32 - k)) & _M32
-    return (((word & mask) << s) & _M32) ^ ((((word << q) & _M32) ^ word) >> (k - s))
+    mask = (MASK32 << (32 - k)) & MASK32
+    return (((word & mask) << s) & MASK32) ^ ((((word << q) & MASK32) ^ word) >> (k - s))
 
 
 def _taus_unstep(word: int, k: int, q: int, s: int) -> int:
@@ -390,7 +384,7 @@ class _CombinedTausworthe(PRNG):
         word = self.check_seed(seed) or 1  # GSL: "default seed is 1"
         words = []
         for minimum in self.MINIMA:
-            word = (69069 * word) & _M32
+            word = (69069 * word) & MASK32
             if word < minimum:
                 word += minimum
             words.append(word)
@@ -428,7 +422,7 @@ class _CombinedTausworthe(PRNG):
         out = np.zeros(len(words[0]), dtype=np.uint32)
         for j, (k, q, s) in enumerate(cls.COMPONENTS):
             w = words[j]
-            mask = np.uint32((_M32 << (32 - k)) & _M32)
+            mask = np.uint32((MASK32 << (32 - k)) & MASK32)
             words[j] = w = ((w & mask) << s) ^ (((w << q) ^ w) >> (k - s))
             out ^= w
         return out
@@ -436,7 +430,7 @@ class _CombinedTausworthe(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         word = np.asarray(seeds, dtype=np.uint64)
-        if np.any(word > np.uint64(_M32)):
+        if np.any(word > np.uint64(MASK32)):
             raise ValueError(f"{cls.name}: seeds must be below 2**32")
         word = np.where(word == 0, np.uint64(1), word).astype(np.uint32)
         words = []
@@ -578,21 +572,6 @@ class WichmannHill(PRNG):
 
 # ---- 64-bit multiplicative / mixing generators -------------------------------------------------
 
-_GOLDEN_GAMMA = 0x9E3779B97F4A7C15
-
-
-def _splitmix64_mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
-    return z ^ (z >> 31)
-
-
-def _splitmix64_mix_many(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
 class Lehmer64(PRNG):
     """Lemire's lehmer64: 128-bit multiplicative LCG, multiplier 0xda942042e4dd58b5, output the
     high 64 bits after the multiply; seeded as ``lehmer64_seed(seed)`` in Lemire's testingRNG
@@ -616,22 +595,22 @@ class Lehmer64(PRNG):
 
     @staticmethod
     def seed_state(seed: int) -> int:
-        high = _splitmix64_mix((seed + _GOLDEN_GAMMA) & _M64)
-        low = _splitmix64_mix((seed + 2 * _GOLDEN_GAMMA) & _M64)
+        high = splitmix64_mix((seed + GOLDEN_GAMMA) & MASK64)
+        low = splitmix64_mix((seed + 2 * GOLDEN_GAMMA) & MASK64)
         return high << 64 | low
 
     def __init__(self, seed: int) -> None:
         self.state = self.seed_state(self.check_seed(seed))
 
     def next_raw(self) -> int:
-        self.state = (self.state * self.MULTIPLIER) & _M128
+        self.state = (self.state * self.MULTIPLIER) & MASK128
         return self.state >> 64
 
     def step_back(self) -> None:
-        self.state = (self.state * self.INVERSE) & _M128
+        self.state = (self.state * self.INVERSE) & MASK128
 
     def jump(self, n: int) -> None:
-        self.state = (self.state * pow(self.MULTIPLIER, n, 1 << 128)) & _M128
+        self.state = (self.state * pow(self.MULTIPLIER, n, 1 << 128)) & MASK128
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -642,14 +621,14 @@ class Lehmer64(PRNG):
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         seeds = np.asarray(seeds, dtype=np.uint64)
-        gamma = np.uint64(_GOLDEN_GAMMA)
-        high = _splitmix64_mix_many(seeds + gamma)
-        low = _splitmix64_mix_many(seeds + gamma + gamma)
+        gamma = np.uint64(GOLDEN_GAMMA)
+        high = splitmix64_mix_np(seeds + gamma)
+        low = splitmix64_mix_np(seeds + gamma + gamma)
         mult = np.full(len(seeds), cls.MULTIPLIER, dtype=np.uint64)
         out = np.empty((len(seeds), n), dtype=np.uint64)
         for col in range(n):
-            carry, low = _mul64_many(low, mult)
-            high = carry + high * mult
+            high = mulhi64(low, mult) + high * mult
+            low = low * mult
             out[:, col] = high
         return out
 
@@ -679,15 +658,15 @@ class WyRand(PRNG):
         self.state = self.check_seed(seed)
 
     def next_raw(self) -> int:
-        self.state = s = (self.state + self.INCREMENT) & _M64
+        self.state = s = (self.state + self.INCREMENT) & MASK64
         product = s * (s ^ self.XOR)
-        return (product >> 64) ^ (product & _M64)
+        return (product >> 64) ^ (product & MASK64)
 
     def step_back(self) -> None:
-        self.state = (self.state - self.INCREMENT) & _M64
+        self.state = (self.state - self.INCREMENT) & MASK64
 
     def jump(self, n: int) -> None:
-        self.state = (self.state + n * self.INCREMENT) & _M64
+        self.state = (self.state + n * self.INCREMENT) & MASK64
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state,)
@@ -711,8 +690,8 @@ class WyRand(PRNG):
         out = np.empty((len(state), n), dtype=np.uint64)
         for col in range(n):
             state = state + inc
-            high, low = _mul64_many(state, state ^ xor)
-            out[:, col] = high ^ low
+            mixed = state ^ xor
+            out[:, col] = mulhi64(state, mixed) ^ (state * mixed)
         return out
 
 

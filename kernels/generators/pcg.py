@@ -14,40 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from kernels.generators import _seed_sequence
+from kernels.generators._bits import MASK32, MASK64, MASK128, lcg_jump, mulhi64
 from kernels.prng import PRNG
 
-__all__ = ["PCG32", "PCG64", "PCG64DXSM", "GENERATORS", "lcg_jump", "mulhi64"]
+__all__ = ["PCG32", "PCG64", "PCG64DXSM", "GENERATORS"]
 
-_M32 = 0xFFFFFFFF
-_M64 = (1 << 64) - 1
-_M128 = (1 << 128) - 1
 _U = np.uint64
 
 
-def lcg_jump(state: int, mult: int, inc: int, n: int, mask: int) -> int:
-    """The state ``n`` steps of ``state -> state * mult + inc`` (mod ``mask + 1``) later."""
-    # Compose the affine map with itself by squaring: (a, c) o (a, c) = (a*a, c*(a+1)).
-    acc_mult, acc_inc = 1, 0
-    while n:
-        if n & 1:
-            acc_mult, acc_inc = (acc_mult * mult) & mask, (acc_inc * mult + inc) & mask
-        mult, inc = (mult * mult) & mask, (inc * (mult + 1)) & mask
-        n >>= 1
-    return (state * acc_mult + acc_inc) & mask
-
-
-def mulhi64(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """High 64 bits of the 128-bit products ``a * b`` (``uint64`` arrays), via 32-bit limbs."""
-    m32, s32 = _U(_M32), _U(32)
-    a0, a1 = a & m32, a >> s32
-    b0, b1 = b & m32, b >> s32
-    p01, p10 = a0 * b1, a1 * b0
-    mid = ((a0 * b0) >> s32) + (p01 & m32) + (p10 & m32)  # < 3 * 2**32: no overflow
-    return a1 * b1 + (p01 >> s32) + (p10 >> s32) + (mid >> s32)
-
-
 def _mul128(hi: np.ndarray, lo: np.ndarray, mult: int) -> tuple[np.ndarray, np.ndarray]:
-    m_hi, m_lo = _U(mult >> 64), _U(mult & _M64)
+    m_hi, m_lo = _U(mult >> 64), _U(mult & MASK64)
     return mulhi64(lo, m_lo) + lo * m_hi + hi * m_lo, lo * m_lo
 
 
@@ -90,27 +66,27 @@ class PCG32(PRNG):
 
     def __init__(self, seed: int) -> None:
         seed = self.check_seed(seed)
-        self.inc = ((self.INITSEQ << 1) | 1) & _M64
+        self.inc = ((self.INITSEQ << 1) | 1) & MASK64
         self.state = 0
         self._step()
-        self.state = (self.state + seed) & _M64
+        self.state = (self.state + seed) & MASK64
         self._step()
 
     def _step(self) -> None:
-        self.state = (self.state * self.MULTIPLIER + self.inc) & _M64
+        self.state = (self.state * self.MULTIPLIER + self.inc) & MASK64
 
     def next_raw(self) -> int:
         old = self.state
         self._step()
-        xorshifted = (((old >> 18) ^ old) >> 27) & _M32
+        xorshifted = (((old >> 18) ^ old) >> 27) & MASK32
         rot = old >> 59
-        return ((xorshifted >> rot) | (xorshifted << ((-rot) & 31))) & _M32
+        return ((xorshifted >> rot) | (xorshifted << ((-rot) & 31))) & MASK32
 
     def step_back(self) -> None:
-        self.state = ((self.state - self.inc) * self.INVERSE) & _M64
+        self.state = ((self.state - self.inc) * self.INVERSE) & MASK64
 
     def jump(self, n: int) -> None:
-        self.state = lcg_jump(self.state, self.MULTIPLIER, self.inc, n, _M64)
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.inc, n, 1 << 64)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state, self.inc)
@@ -161,18 +137,18 @@ class _NumpyPCG128(PRNG):
         # SeedSequence(seed).generate_state(4, uint64) = [s_hi, s_lo, i_hi, i_lo] (pcg64_set_seed)
         s_hi, s_lo, i_hi, i_lo = _seed_sequence.generate_state(seed, 4, 64)
         # pcg_setseq_128_srandom_r: state = 0; inc = initseq << 1 | 1; step; state += initstate; step
-        self.inc = ((((i_hi << 64) | i_lo) << 1) | 1) & _M128
-        self.state = (self.inc + ((s_hi << 64) | s_lo)) & _M128
-        self.state = (self.state * self.SEED_MULTIPLIER + self.inc) & _M128
+        self.inc = ((((i_hi << 64) | i_lo) << 1) | 1) & MASK128
+        self.state = (self.inc + ((s_hi << 64) | s_lo)) & MASK128
+        self.state = (self.state * self.SEED_MULTIPLIER + self.inc) & MASK128
 
     def _step(self) -> None:
-        self.state = (self.state * self.MULTIPLIER + self.inc) & _M128
+        self.state = (self.state * self.MULTIPLIER + self.inc) & MASK128
 
     def step_back(self) -> None:
-        self.state = ((self.state - self.inc) * self.INVERSE) & _M128
+        self.state = ((self.state - self.inc) * self.INVERSE) & MASK128
 
     def jump(self, n: int) -> None:
-        self.state = lcg_jump(self.state, self.MULTIPLIER, self.inc, n, _M128)
+        self.state = lcg_jump(self.state, self.MULTIPLIER, self.inc, n, 1 << 128)
 
     def get_state(self) -> tuple[int, ...]:
         return (self.state, self.inc)
@@ -214,8 +190,8 @@ class PCG64(_NumpyPCG128):
         self._step()
         state = self.state
         rot = state >> 122
-        x = ((state >> 64) ^ state) & _M64
-        return ((x >> rot) | (x << ((-rot) & 63))) & _M64
+        x = ((state >> 64) ^ state) & MASK64
+        return ((x >> rot) | (x << ((-rot) & 63))) & MASK64
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -246,12 +222,12 @@ class PCG64DXSM(_NumpyPCG128):
 
     def next_raw(self) -> int:
         hi = self.state >> 64
-        lo = (self.state & _M64) | 1
+        lo = (self.state & MASK64) | 1
         self._step()
         hi ^= hi >> 32
-        hi = (hi * self.CHEAP_MULTIPLIER) & _M64
+        hi = (hi * self.CHEAP_MULTIPLIER) & MASK64
         hi ^= hi >> 48
-        return (hi * lo) & _M64
+        return (hi * lo) & MASK64
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:

@@ -10,7 +10,8 @@ Every step of these generators is an invertible linear map over GF(2) (xorwow ad
 counter, which is invertible too), so every class here steps backwards, and ``jump(n)`` is
 exact and cheap for any ``n`` through the characteristic polynomial of the step
 (:class:`GF2Jump`). The xoshiro/xoroshiro family and splitmix64 live in
-:mod:`kernels.generators.xoshiro`; the bit and GF(2) helpers below are shared with it.
+:mod:`kernels.generators.xoshiro`, which shares the GF(2) jump below; the bit helpers both use
+live in :mod:`kernels.generators._bits`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kernels.generators._bits import (
+    MASK32,
+    MASK64,
+    splitmix64_words,
+    splitmix64_words_np,
+    unxorshift_left,
+    unxorshift_right,
+)
 from kernels.prng import PRNG
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
@@ -36,97 +45,9 @@ __all__ = [
     "GF2Jump",
     "berlekamp_massey_gf2",
     "gf2_xpow_mod",
-    "GOLDEN_GAMMA",
-    "MASK32",
-    "MASK64",
-    "rotl64",
-    "rotr64",
-    "unxorshift_left",
-    "unxorshift_right",
-    "splitmix64_next",
-    "splitmix64_words",
-    "splitmix64_words_np",
-    "rotl64_np",
 ]
 
-MASK32 = 0xFFFFFFFF
-MASK64 = 0xFFFFFFFFFFFFFFFF
-GOLDEN_GAMMA = 0x9E3779B97F4A7C15
-
 _U64 = np.uint64
-
-
-# ---- bit helpers (shared with xoshiro.py) -----------------------------------------------------
-
-
-def rotl64(x: int, k: int) -> int:
-    return ((x << k) | (x >> (64 - k))) & MASK64
-
-
-def rotr64(x: int, k: int) -> int:
-    return ((x >> k) | (x << (64 - k))) & MASK64
-
-
-def rotl64_np(x: np.ndarray, k: int) -> np.ndarray:
-    return (x << _U64(k)) | (x >> _U64(64 - k))
-
-
-def unxorshift_left(y: int, k: int, mask: int) -> int:
-    """Invert ``y = x ^ (x << k)`` (within ``mask``).
-
-    ``(I + L)^-1 = (I + L)(I + L^2)(I + L^4)...`` over GF(2), and ``L^(2^j)`` vanishes once the
-    shift reaches the word width, so a handful of doubling steps suffice.
-    """
-    width = mask.bit_length()
-    x, shift = y, k
-    while shift < width:
-        x ^= (x << shift) & mask
-        shift <<= 1
-    return x
-
-
-def unxorshift_right(y: int, k: int, width: int) -> int:
-    """Invert ``y = x ^ (x >> k)`` for ``width``-bit words (same doubling argument)."""
-    x, shift = y, k
-    while shift < width:
-        x ^= x >> shift
-        shift <<= 1
-    return x
-
-
-def splitmix64_next(state: int) -> tuple[int, int]:
-    """One splitmix64 step (Steele, Lea & Flood; Vigna's ``splitmix64.c``): ``(state, output)``."""
-    state = (state + GOLDEN_GAMMA) & MASK64
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-    return state, z ^ (z >> 31)
-
-
-def splitmix64_words(seed: int, count: int) -> list[int]:
-    """The first ``count`` splitmix64 outputs from state ``seed``: Vigna's recommended way to
-    fill the state of his generators from a 64-bit seed."""
-    words, state = [], seed & MASK64
-    for _ in range(count):
-        state, word = splitmix64_next(state)
-        words.append(word)
-    return words
-
-
-def _splitmix64_mix_np(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
-    return z ^ (z >> _U64(31))
-
-
-def splitmix64_words_np(seeds: np.ndarray, count: int) -> list[np.ndarray]:
-    """:func:`splitmix64_words` for an array of seeds: ``count`` arrays of words."""
-    state = np.asarray(seeds, dtype=_U64).copy()
-    words = []
-    for _ in range(count):
-        state = state + _U64(GOLDEN_GAMMA)
-        words.append(_splitmix64_mix_np(state))
-    return words
 
 
 # ---- jump-ahead over GF(2) ----------------------------------------------------------------------

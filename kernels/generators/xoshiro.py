@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.generators.xorshift import (
+from kernels.generators._bits import (
     GOLDEN_GAMMA,
-    GF2Jump,
     MASK64,
-    rotl64,
-    rotl64_np,
-    rotr64,
+    rotl,
+    rotl_np,
+    rotr,
     splitmix64_next,
     splitmix64_words,
     splitmix64_words_np,
     unxorshift_left,
 )
+from kernels.generators.xorshift import GF2Jump
 from kernels.prng import PRNG
 
 __all__ = [
@@ -118,13 +118,13 @@ class _Xoroshiro128(GF2Jump, PRNG):
         s0, s1 = self.s0, self.s1
         result = self._scramble(s0, s1)
         s1 ^= s0
-        self.s0 = rotl64(s0, 24) ^ s1 ^ ((s1 << 16) & MASK64)
-        self.s1 = rotl64(s1, 37)
+        self.s0 = rotl(s0, 24, 64) ^ s1 ^ ((s1 << 16) & MASK64)
+        self.s1 = rotl(s1, 37, 64)
         return result
 
     def step_back(self) -> None:
-        mixed = rotr64(self.s1, 37)  # old s0 ^ old s1
-        s0 = rotr64(self.s0 ^ mixed ^ ((mixed << 16) & MASK64), 24)
+        mixed = rotr(self.s1, 37, 64)  # old s0 ^ old s1
+        s0 = rotr(self.s0 ^ mixed ^ ((mixed << 16) & MASK64), 24, 64)
         self.s0, self.s1 = s0, mixed ^ s0
 
     def get_state(self) -> tuple[int, ...]:
@@ -140,8 +140,8 @@ class _Xoroshiro128(GF2Jump, PRNG):
         for col in range(n):
             out[:, col] = cls._scramble_np(s0, s1)
             s1 = s1 ^ s0
-            s0 = rotl64_np(s0, 24) ^ s1 ^ (s1 << _U64(16))
-            s1 = rotl64_np(s1, 37)
+            s0 = rotl_np(s0, 24) ^ s1 ^ (s1 << _U64(16))
+            s1 = rotl_np(s1, 37)
         return out
 
 
@@ -170,11 +170,11 @@ class Xoroshiro128StarStar(_Xoroshiro128):
 
     @staticmethod
     def _scramble(s0: int, s1: int) -> int:
-        return (rotl64((s0 * 5) & MASK64, 7) * 9) & MASK64
+        return (rotl((s0 * 5) & MASK64, 7, 64) * 9) & MASK64
 
     @staticmethod
     def _scramble_np(s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
-        return rotl64_np(s0 * _U64(5), 7) * _U64(9)
+        return rotl_np(s0 * _U64(5), 7) * _U64(9)
 
 
 # ---- xoshiro256 ---------------------------------------------------------------------------------
@@ -211,12 +211,12 @@ class _Xoshiro256(GF2Jump, PRNG):
         s1 ^= s2
         s0 ^= s3
         s2 ^= t
-        self.s = [s0, s1, s2, rotl64(s3, 45)]
+        self.s = [s0, s1, s2, rotl(s3, 45, 64)]
         return result
 
     def step_back(self) -> None:
         a, b, c, d = self.s
-        s3_mixed = rotr64(d, 45)  # old s3 ^ old s1
+        s3_mixed = rotr(d, 45, 64)  # old s3 ^ old s1
         s0 = a ^ s3_mixed
         s1 = unxorshift_left(b ^ c, 17, MASK64)  # b ^ c = s1 ^ (s1 << 17)
         s2 = b ^ s1 ^ s0
@@ -240,7 +240,7 @@ class _Xoshiro256(GF2Jump, PRNG):
             s1 = s1 ^ s2
             s0 = s0 ^ s3
             s2 = s2 ^ t
-            s3 = rotl64_np(s3, 45)
+            s3 = rotl_np(s3, 45)
         return out
 
 
@@ -273,11 +273,11 @@ class Xoshiro256PlusPlus(_Xoshiro256):
 
     @staticmethod
     def _scramble(s: list[int]) -> int:
-        return (rotl64((s[0] + s[3]) & MASK64, 23) + s[0]) & MASK64
+        return (rotl((s[0] + s[3]) & MASK64, 23, 64) + s[0]) & MASK64
 
     @staticmethod
     def _scramble_np(s0, s1, s2, s3) -> np.ndarray:
-        return rotl64_np(s0 + s3, 23) + s0
+        return rotl_np(s0 + s3, 23) + s0
 
 
 class Xoshiro256StarStar(_Xoshiro256):
@@ -289,11 +289,11 @@ class Xoshiro256StarStar(_Xoshiro256):
 
     @staticmethod
     def _scramble(s: list[int]) -> int:
-        return (rotl64((s[1] * 5) & MASK64, 7) * 9) & MASK64
+        return (rotl((s[1] * 5) & MASK64, 7, 64) * 9) & MASK64
 
     @staticmethod
     def _scramble_np(s0, s1, s2, s3) -> np.ndarray:
-        return rotl64_np(s1 * _U64(5), 7) * _U64(9)
+        return rotl_np(s1 * _U64(5), 7) * _U64(9)
 
 
 GENERATORS = (SplitMix64, Xoroshiro128Plus, Xoroshiro128StarStar, Xoshiro256Plus,

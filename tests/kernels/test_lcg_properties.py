@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels.generators import lcg, lcg_friends
+from kernels.generators._bits import affine_power
 from kernels.generators.lcg import (AnsiCRand, BorlandRand, DelphiRandom, Drand48, GlibcRandR,
                                     KnuthMMIX, MinstdRand, MinstdRand0, MsvcRand,
-                                    NumericalRecipes, Randu, affine_power)
+                                    NumericalRecipes, Randu)
 from kernels.generators.lcg_friends import (DotnetRandom, GlibcRandom, KnuthB, Ranlux24Base,
                                             Ranlux48Base)
 from kernels.observation import Hypothesis, predict
