@@ -23,9 +23,12 @@ Metadata lives in class variables so that the registry can list a generator with
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:  # only for annotations: kernels.sieve imports this module
+    from kernels.sieve.vector import LaneStreams
 
 __all__ = ["PRNG", "NotInvertible", "TWO_POW_53"]
 
@@ -154,6 +157,33 @@ class PRNG(ABC):
                 out[row, col] = stream.next_raw()
         return out
 
+    @classmethod
+    def vector_double(cls, streams: LaneStreams, lanes: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once: the numpy sieve's ``float_mul``.
+
+        ``streams`` hands out each lane's raw outputs (``streams.take(lanes)``, ``lanes`` a subset
+        or ``None`` for all); the result is one double per selected lane, equal to what
+        :meth:`next_double` returns on that lane's stream. The default vectorises the default
+        :meth:`next_double`; a class that overrides :meth:`next_double` overrides this too, or
+        goes without (:meth:`has_vector_double` is then false and ``float_mul`` runs scalar).
+        """
+        if not cls.has_vector_double():
+            raise NotImplementedError(f"{cls.name} has no vectorised next_double")
+        u64 = np.uint64
+        if cls.output_bits == 32:
+            high = streams.take(lanes) >> u64(5)
+            low = streams.take(lanes) >> u64(6)
+            return (high.astype(np.float64) * 67108864.0 + low.astype(np.float64)) / TWO_POW_53
+        if cls.output_bits == 64:
+            return (streams.take(lanes) >> u64(11)).astype(np.float64) / TWO_POW_53
+        return streams.take(lanes).astype(np.float64) / float(1 << cls.output_bits)
+
+    @classmethod
+    def has_vector_double(cls) -> bool:
+        """Whether :meth:`vector_double` matches this class's :meth:`next_double`: it is defined
+        by the class that defines :meth:`next_double`, or by a subclass of it."""
+        return issubclass(_defining_class(cls, "vector_double"), _defining_class(cls, "next_double"))
+
     # ---- helpers -----------------------------------------------------------------------------
 
     @classmethod
@@ -169,3 +199,8 @@ class PRNG(ABC):
     def outputs(self, n: int) -> list[int]:
         """The next ``n`` raw outputs as a list (convenience for tests and the CLI)."""
         return [self.next_raw() for _ in range(n)]
+
+
+def _defining_class(cls: type, attribute: str) -> type:
+    """The class in ``cls``'s method resolution order whose body defines ``attribute``."""
+    return next(klass for klass in cls.__mro__ if attribute in vars(klass))

@@ -22,7 +22,6 @@ from kernels.reductions import Reduction, native_below
 __all__ = ["LaneStreams", "draw_lanes", "has_vector_double", "outputs_per_draw_bound"]
 
 _U64 = np.uint64
-_TWO_POW_53 = float(1 << 53)
 
 
 class LaneStreams:
@@ -87,20 +86,8 @@ class LaneStreams:
         self.pos += count
 
     def take_double(self, lanes: np.ndarray | None = None) -> np.ndarray:
-        """``PRNG.next_double`` for the selected lanes."""
-        vector_double = getattr(self.generator, "vector_double", None)
-        if vector_double is not None:
-            return vector_double(self, lanes)
-        if not _uses_default_double(self.generator):
-            raise NotImplementedError(f"{self.generator.name} has no vectorised next_double")
-        bits = self.generator.output_bits
-        if bits == 32:
-            high = self.take(lanes) >> _U64(5)
-            low = self.take(lanes) >> _U64(6)
-            return (high.astype(np.float64) * 67108864.0 + low.astype(np.float64)) / _TWO_POW_53
-        if bits == 64:
-            return (self.take(lanes) >> _U64(11)).astype(np.float64) / _TWO_POW_53
-        return self.take(lanes).astype(np.float64) / float(1 << bits)
+        """``PRNG.next_double`` for the selected lanes (``PRNG.vector_double``)."""
+        return self.generator.vector_double(self, lanes)
 
     def duplicate(self, lanes: np.ndarray) -> "LaneStreams":
         """New streams continuing the selected lanes (repeats allowed), positions copied."""
@@ -111,13 +98,9 @@ class LaneStreams:
         return twin
 
 
-def _uses_default_double(generator: type[PRNG]) -> bool:
-    return generator.next_double is PRNG.next_double
-
-
 def has_vector_double(generator: type[PRNG]) -> bool:
     """Whether ``float_mul`` (and digits over it) can run vectorised for ``generator``."""
-    return getattr(generator, "vector_double", None) is not None or _uses_default_double(generator)
+    return generator.has_vector_double()
 
 
 def _rejecting(streams: LaneStreams, word, accept) -> np.ndarray:
