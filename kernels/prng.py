@@ -92,6 +92,17 @@ class PRNG(ABC):
     def set_state(self, state: tuple[int, ...]) -> None:
         """Restore a state returned by :meth:`get_state`."""
 
+    @classmethod
+    def from_state(cls, state: tuple[int, ...]) -> "PRNG":
+        """A stream at ``state`` without seeding one first (a state recovered from outputs).
+
+        ``set_state`` must therefore set every attribute that ``next_raw`` reads; the state
+        recovery tests check this for every generator they recover.
+        """
+        stream = cls.__new__(cls)
+        stream.set_state(state)
+        return stream
+
     # ---- optional capabilities -------------------------------------------------------------
 
     def step_back(self) -> None:
