@@ -210,8 +210,13 @@ def test_second_writer_in_another_process_is_locked_out(tmp_path: Path) -> None:
 def test_forgotten_recorder_releases_its_lock(tmp_path: Path) -> None:
     path = tmp_path / "ledger.jsonl"
     rec = JsonlRecorder(path)
-    del rec
-    JsonlRecorder(path).close()
+    rec.append([ev(0)])
+    with pytest.raises(LedgerLocked):
+        JsonlRecorder(path)
+    del rec  # never closed: its finaliser must release the file and the lock
+    with JsonlRecorder(path) as again:
+        assert again.last_seq() == 0
+        assert [r.seq for r in again.append([ev(1)])] == [1]
 
 
 def test_missing_directory_is_an_error(tmp_path: Path) -> None:
