@@ -57,8 +57,12 @@ __all__ = [
     "Halted",
     "Resumed",
     "DrawIngested",
+    "DrawIngestedV1",
+    "PredictionPoolEntry",
+    "PredictionIssued",
     "LedgerRepaired",
     "AnyEvent",
+    "LEGACY_MODELS",
     "EVENT_MODELS",
     "EVENT_ADAPTER",
     "Meta",
@@ -395,12 +399,78 @@ class Resumed(EventModel):
 
 
 class DrawIngested(EventModel):
-    """New observed draws arrived (appended by the ingest handlers of later issues)."""
+    """Observed draws appended to the history: ``values[i]`` is the draw at ``position + i``
+    (0-based index in the whole history, the one every later event uses), drawn at
+    ``timestamps[i]`` in session ``sessions[i]`` (``None`` where the source did not say; both
+    tuples are empty when it said nothing at all). Version 1 had neither position nor times:
+    :meth:`DrawIngestedV1.upcast` gives its version-2 form when the fold meets one."""
 
+    VERSION: ClassVar[int] = 2
+    type: Literal["DrawIngested"] = "DrawIngested"
+    source: str = Field(min_length=1, max_length=1024)
+    source_sha256: str | None = Field(default=None, description="SHA256 of the source's bytes")
+    position: int = Field(ge=0)
+    values: tuple[Annotated[int, Field(ge=0)], ...] = Field(min_length=1)
+    timestamps: tuple[str | None, ...] = ()
+    sessions: tuple[Annotated[str, Field(max_length=64)] | None, ...] = ()
+    modulus: int | None = Field(default=None, ge=2)
+
+    @field_validator("source_sha256")
+    @classmethod
+    def _hex(cls, value: str | None) -> str | None:
+        if value is not None and not _HEX64.fullmatch(value):
+            raise ValueError("source_sha256 must be 64 lowercase hex digits")
+        return value
+
+    def model_post_init(self, _context: Any) -> None:
+        for name in ("timestamps", "sessions"):
+            column = getattr(self, name)
+            if column and len(column) != len(self.values):
+                raise ValueError(f"{name} has {len(column)} entries for {len(self.values)} draws")
+
+
+class DrawIngestedV1(EventModel):
+    """Version 1 of ``DrawIngested`` (values only), read from older ledgers, never written."""
+
+    VERSION: ClassVar[int] = 1
     type: Literal["DrawIngested"] = "DrawIngested"
     source: str = Field(min_length=1)
     values: tuple[Annotated[int, Field(ge=0)], ...] = Field(min_length=1)
     modulus: int | None = Field(default=None, ge=2)
+
+    def upcast(self, position: int) -> DrawIngested:
+        """The version-2 event: the draws follow the ``position`` draws recorded before."""
+        return DrawIngested(
+            source=self.source, position=position, values=self.values, modulus=self.modulus
+        )
+
+
+class PredictionPoolEntry(_Frozen):
+    """One value of a prediction pool and the probability it is the predicted draw."""
+
+    draw: int = Field(ge=0)
+    probability: float = Field(ge=0.0, le=1.0)
+
+
+class PredictionIssued(EventModel):
+    """Step 6's prediction of the draw at ``target_index`` (a position in the history), so that
+    it can be scored when that draw arrives. ``pool`` is most probable first; ``hypothesis``
+    is the identified (or best-ranked) hypothesis, ``None`` when there was none."""
+
+    type: Literal["PredictionIssued"] = "PredictionIssued"
+    target_index: int = Field(ge=0)
+    pool: tuple[PredictionPoolEntry, ...] = ()
+    identified: bool
+    hypothesis: dict[str, Any] | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        chances = [entry.probability for entry in self.pool]
+        if any(later > earlier for earlier, later in zip(chances, chances[1:])):
+            raise ValueError("the pool is ordered most probable first")
+        if sum(chances) > 1.0 + 1e-9:
+            raise ValueError(f"the pool's probabilities sum to {sum(chances)}, more than 1")
+        if len({entry.draw for entry in self.pool}) != len(self.pool):
+            raise ValueError("a value appears twice in the pool")
 
 
 class LedgerRepaired(EventModel):
@@ -438,6 +508,7 @@ AnyEvent = Annotated[
         Halted,
         Resumed,
         DrawIngested,
+        PredictionIssued,
         LedgerRepaired,
     ],
     Field(discriminator="type"),
@@ -446,19 +517,31 @@ AnyEvent = Annotated[
 
 EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyEvent)
 
-#: type name -> payload model (every model is at version 1 today).
+#: type name -> payload model at its current version (``VERSION``).
 EVENT_MODELS: Mapping[str, type[EventModel]] = {
     model.model_fields["type"].default: model
     for model in AnyEvent.__origin__.__args__  # type: ignore[attr-defined]
 }
 
 
-def _model_for(type_: str, v: int) -> type[EventModel]:
+#: (type name, version) -> the model of an older version still found in recorded ledgers; the
+#: fold upcasts it. Nothing writes these versions any more (``validate_event`` refuses them).
+LEGACY_MODELS: Mapping[tuple[str, int], type[EventModel]] = {
+    ("DrawIngested", 1): DrawIngestedV1,
+}
+
+
+def _model_for(type_: str, v: int, *, legacy: bool = True) -> type[EventModel]:
     model = EVENT_MODELS.get(type_)
     if model is None:
         raise ValueError(f"unknown event type {type_!r}")
     if v != model.VERSION:
-        raise ValueError(f"unknown version {v} of event type {type_!r} (known: {model.VERSION})")
+        old = LEGACY_MODELS.get((type_, v)) if legacy else None
+        if old is None:
+            raise ValueError(
+                f"unknown version {v} of event type {type_!r} (known: {model.VERSION})"
+            )
+        return old
     return model
 
 
@@ -466,13 +549,16 @@ def validate_event(type_: str, v: int, data: Mapping[str, Any]) -> None:
     """Refuse an unknown type or version, or data its model does not accept (``ValueError``).
 
     This is the ``validator`` hook of ``ledger.JsonlRecorder``: the ledger stays ignorant of
-    the machine, and nothing the machine cannot read back is ever written.
+    the machine, and nothing the machine cannot read back is ever written. Only current
+    versions are written; older ones are read (:data:`LEGACY_MODELS`), never appended.
     """
+    _model_for(type_, v, legacy=False)
     parse_event(type_, v, data)
 
 
 def parse_event(type_: str, v: int, data: Mapping[str, Any]) -> EventModel:
-    """The payload model of one ledger line (``ValueError`` on anything unknown or bad)."""
+    """The payload model of one ledger line (``ValueError`` on anything unknown or bad);
+    a legacy version gives its legacy model (see :data:`LEGACY_MODELS`)."""
     model = _model_for(type_, v)
     if "type" in data:
         raise ValueError(f"{type_}: 'type' belongs to the envelope, not to data")

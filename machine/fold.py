@@ -11,7 +11,7 @@ half-understood.
 from __future__ import annotations
 
 from functools import singledispatch
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from .events import (
     DispatchPlanned,
     DispatchStarted,
     DrawIngested,
+    DrawIngestedV1,
     Escalated,
     EventModel,
     Fact,
@@ -32,6 +33,7 @@ from .events import (
     LLMStopped,
     LLMUnavailable,
     PoliciesSet,
+    PredictionIssued,
     RequestReceived,
     RequestRejected,
     RequestValidated,
@@ -44,9 +46,10 @@ from .events import (
     StepStarted,
     VerdictRecorded,
 )
-from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for
+from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .statechart import TRANSITIONS, TRIGGERS, fire
+from .steps import step_for
 from .steps import SCREEN, SELFPLAY, step_for
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
 
@@ -170,12 +173,10 @@ def _(e: RequestValidated, s: State, fact: Fact) -> None:
         s.client_ids[spec.id] = e.request_id
     request.kind = spec.kind
     request.spec = spec
+    request.status = validated_status(spec.kind)
     if spec.kind in DISPATCH_KINDS:
-        request.status = "queued"
         request.dry_run = spec.dry_run
         s.queue.append(e.request_id)
-    else:
-        request.status = "validated"
 
 
 @apply.register
@@ -212,7 +213,14 @@ def _(e: Resumed, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: DrawIngested, s: State, fact: Fact) -> None:
+    if e.position != s.draws:
+        raise _fail(fact, f"draws at position {e.position}, but the history holds {s.draws}")
     s.draws += len(e.values)
+
+
+@apply.register
+def _(e: DrawIngestedV1, s: State, fact: Fact) -> None:
+    apply(e.upcast(s.draws), s, fact)
 
 
 @apply.register
@@ -264,7 +272,10 @@ def _(e: DispatchStarted, s: State, fact: Fact) -> None:
     s.active = e.run_id
 
 
-def _close(s: State, fact: Fact, run: Run, request_id: str, status: str, text: str) -> None:
+def _close(
+    s: State, fact: Fact, run: Run, request_id: str, status: Literal["completed", "failed"],
+    text: str,
+) -> None:
     if request_id != run.request_id:
         raise _fail(fact, f"request {request_id} is not the run's ({run.request_id})")
     run.status = status
@@ -461,6 +472,18 @@ def _(e: StepCompleted, s: State, fact: Fact) -> None:
     attempt.outcome = "completed"
     attempt.metrics = dict(e.metrics)
     attempt.gates = e.gates
+
+
+@apply.register
+def _(e: PredictionIssued, s: State, fact: Fact) -> None:
+    run = _active(s, fact)
+    attempt = run.attempt
+    if attempt is None or not attempt.started or attempt.outcome is not None:
+        raise _fail(fact, "a prediction is issued by a running step")
+    if attempt.unit != step_for("prediction").unit:
+        raise _fail(fact, f"issued by unit {attempt.unit}, not the prediction step")
+    if e.target_index < s.draws:
+        raise _fail(fact, f"predicts position {e.target_index}, already among {s.draws} draws")
 
 
 @apply.register

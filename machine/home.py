@@ -6,7 +6,9 @@
     <home>/ledger.jsonl.lock   the single writer's lock (holds its pid)
     <home>/artifacts/          content-addressed artifact store
     <home>/watcher_requests/   drop request files here (write, then rename into place)
-    <home>/archive/            request files already received, named <request id>--<name>
+    <home>/archive/            request files already received, named <request id>--<name>,
+                               and draw files already ingested, named <ingest id>--<name>
+    <home>/draws/              drop draw files here for the daemon to ingest (write, then rename)
     <home>/policies.json       the policies (see ``machine.policies``)
 
 ``--home`` defaults to ``$WATCHER_HOME``, then ``./watcher-home``.
@@ -51,6 +53,10 @@ class Home:
         return self.root / "archive"
 
     @property
+    def draws(self) -> Path:
+        return self.root / "draws"
+
+    @property
     def policies(self) -> Path:
         return self.root / "policies.json"
 
@@ -86,7 +92,7 @@ def init_home(home: Home) -> list[str]:
     if not home.root.is_dir():
         home.root.mkdir(parents=True)
         created.append("the folder")
-    for folder in (home.artifacts, home.requests, home.archive):
+    for folder in (home.artifacts, home.requests, home.archive, home.draws):
         if not folder.is_dir():
             folder.mkdir()
             created.append(f"{folder.name}/")

@@ -68,6 +68,7 @@ from .events import (
     parse_event,
     to_data,
 )
+from .steps import step_for
 from .verdicts import clamp_verdict
 
 __all__ = [
@@ -303,6 +304,8 @@ _ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _STEP: tuple[frozenset[str], frozenset[str]] = (
     frozenset(), frozenset({"StepCompleted", "StepFailed"})
 )
+#: The prediction step records its prediction, then its outcome.
+_PREDICTION_STEP: tuple[frozenset[str], frozenset[str]] = (frozenset({"PredictionIssued"}), _STEP[1])
 
 
 def checked_events(command: Command, events: Sequence[Any]) -> list[NewEvent]:
@@ -313,7 +316,9 @@ def checked_events(command: Command, events: Sequence[Any]) -> list[NewEvent]:
     verdict to the guardrail floor (recording ``effective`` and ``clamped``).
     """
     kind = command.kind
-    if kind.startswith("step."):
+    if kind == step_for("prediction").kind:
+        before, terminal = _PREDICTION_STEP
+    elif kind.startswith("step."):
         before, terminal = _STEP
     elif kind in _ALLOWED:
         before, terminal = _ALLOWED[kind]

@@ -35,6 +35,7 @@ from ledger import (
 
 from .commands import BUILTIN_KINDS, Command
 from .decide import decide
+from .draw_intake import ingest_dropped_draws
 from .events import (
     Approved,
     EventModel,
@@ -401,6 +402,7 @@ class Runner:
         while stop is None or not stop.is_set():
             if intake:
                 self.intake()
+                ingest_dropped_draws(self)  # files in <home>/draws/ (machine.draw_intake)
             command = self.next_command()
             if command is None or (only is not None and not only(command)):
                 break

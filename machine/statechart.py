@@ -116,6 +116,7 @@ ORTHOGONAL_EVENTS: frozenset[str] = frozenset(
         "Halted",
         "Resumed",
         "DrawIngested",
+        "PredictionIssued",
         "LedgerRepaired",
     }
 )

@@ -18,6 +18,7 @@ from machine.events import (
     DispatchPlanned,
     DispatchStarted,
     DrawIngested,
+    DrawIngestedV1,
     Escalated,
     EventModel,
     Fact,
@@ -36,6 +37,8 @@ from machine.events import (
     StepStarted,
     VerdictRecorded,
 )
+from machine.requests import validated_status
+from machine.steps import SCREEN, SELFPLAY, step_for
 
 __all__ = [
     "Projection",
@@ -110,8 +113,8 @@ class RequestsView(Projection):
             }
         elif isinstance(e, RequestValidated):
             item = self.items[e.request_id]
-            item["status"] = "validated"
             item["kind"] = e.request.get("kind")
+            item["status"] = validated_status(str(item["kind"]))
         elif isinstance(e, RequestRejected):
             self.items[e.request_id].update(status="rejected", reason=e.reason)
         elif isinstance(e, DispatchPlanned):
@@ -143,16 +146,16 @@ class RunsView(Projection):
             self.items[e.run_id] = {
                 "run_id": e.run_id, "request_id": e.request_id, "kind": e.plan.kind,
                 "units": [u.unit for u in e.plan.units], "started": fact.meta.ts, "ended": None,
-                "status": "active", "current": "screen", "attempts": 0, "outcome": None,
+                "status": "active", "current": SCREEN, "attempts": 0, "outcome": None,
             }
             return
         run = self.items.get(fact.meta.run_id or "")
         if run is None:
             return
         if isinstance(e, StepStarted):
-            run.update(current=str(e.step), attempts=run["attempts"] + 1)
+            run.update(current=step_for(e.step).unit, attempts=run["attempts"] + 1)
         elif isinstance(e, SelfplayStarted):
-            run.update(current="selfplay", attempts=run["attempts"] + 1)
+            run.update(current=SELFPLAY, attempts=run["attempts"] + 1)
         elif isinstance(e, Escalated):
             run.update(status="escalated", outcome=e.reason)
         elif isinstance(e, Approved):
@@ -185,20 +188,20 @@ class StepsView(Projection):
     def on(self, e: EventModel, fact: Fact) -> None:
         run_id = fact.meta.run_id
         if isinstance(e, (StepStarted, SelfplayStarted)):
-            unit = "selfplay" if isinstance(e, SelfplayStarted) else str(e.step)
+            unit = SELFPLAY if isinstance(e, SelfplayStarted) else step_for(e.step).unit
             self.items.append({
                 "run_id": run_id, "unit": unit, "attempt": e.attempt, "started": fact.meta.ts,
                 "adjustments": dict(e.adjustments), "outcome": None, "metrics": {}, "gates": [],
                 "reason": None,
             })
         elif isinstance(e, (StepCompleted, SelfplayCompleted)):
-            unit = "selfplay" if isinstance(e, SelfplayCompleted) else str(e.step)
+            unit = SELFPLAY if isinstance(e, SelfplayCompleted) else step_for(e.step).unit
             item = self._find(run_id, unit, e.attempt)
             if item is not None:
                 item.update(outcome="completed", metrics=dict(e.metrics),
                             gates=[g.model_dump() for g in e.gates])
         elif isinstance(e, (StepFailed, SelfplayFailed)):
-            unit = "selfplay" if isinstance(e, SelfplayFailed) else str(e.step)
+            unit = SELFPLAY if isinstance(e, SelfplayFailed) else step_for(e.step).unit
             item = self._find(run_id, unit, e.attempt)
             if item is not None:
                 item.update(outcome="failed", reason=e.reason)
@@ -240,6 +243,8 @@ class DrawsView(Projection):
         self.recent: list[int] = []
 
     def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, DrawIngestedV1):
+            e = e.upcast(self.count)
         if isinstance(e, DrawIngested):
             self.count += len(e.values)
             self.recent = (self.recent + list(e.values))[-self.KEEP:]
