@@ -38,8 +38,11 @@ from .requests import (
     parse_request_bytes,
 )
 from .runner import Runner, utc_now
-from .state import State
-from .statechart import mermaid, table_rows
+from .state import Phase, State
+from .statechart import mermaid, table_rows, unit_lines
+from .steps import SCOPES, SCREEN, STEPS, step_for, unit_label
+
+_STEP_NAMES = ", ".join(step.label for step in STEPS)
 
 __all__ = [
     "register_init",
@@ -205,7 +208,7 @@ def _print_request_outcome(out: dict[str, Any], spec: Any) -> None:
     if status == "planned" and out.get("plan"):
         plan = out["plan"]
         units = ", ".join(
-            f"{u['unit']}{' (GPU: LLM stopped first)' if u['gpu_heavy'] else ''}"
+            f"{unit_label(u['unit'])}{' (GPU: LLM stopped first)' if u['gpu_heavy'] else ''}"
             for u in plan["units"]
         )
         print(f"dry run {rid}: plan recorded (DispatchPlanned), nothing consumed")
@@ -304,7 +307,8 @@ def register_dispatch(subparsers: Subparsers) -> None:
         "learning-loop",
         help="run pipeline steps, judging each",
         description=(
-            "Run pipeline steps in order; before GPU-heavy steps (1, 2, 3, 5) the LLM is "
+            f"Run pipeline steps in order ({_STEP_NAMES}); before GPU-heavy steps "
+            f"({', '.join(str(s.number) for s in STEPS if s.gpu_heavy)}) the LLM is "
             "stopped; each step is judged (guardrail, then the LLM) and the loop stops on any "
             "verdict other than proceed."
         ),
@@ -314,7 +318,8 @@ def register_dispatch(subparsers: Subparsers) -> None:
         nargs="?",
         default="steps_3_5_6",
         metavar="SCOPE",
-        help="steps_3_5_6 (default), full, or a comma-separated list of steps such as 2,3,5",
+        help="steps_3_5_6 (default), full, or a comma-separated list of steps by number or "
+        "name, such as 2,3,5 or sieve,scoring,training",
     )
     common(ll)
     ll.set_defaults(func=_cmd_dispatch, kind="learning_loop")
@@ -322,20 +327,23 @@ def register_dispatch(subparsers: Subparsers) -> None:
     pr = sub.add_parser(
         "pipeline-rerun",
         help="re-run the whole pipeline (steps 1 to 6)",
-        description="Re-run the whole pipeline, steps 1 to 6, judging each step.",
+        description=f"Re-run the whole pipeline ({_STEP_NAMES}), judging each step.",
     )
     common(pr)
     pr.set_defaults(func=_cmd_dispatch, kind="pipeline_rerun")
 
 
 def _scope(text: str) -> Any:
-    if text in ("steps_3_5_6", "full"):
+    if text in SCOPES:
         return text
+    parts = [part.strip() for part in text.split(",") if part.strip()]
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
+        # A number goes through as written: the request's validation names one out of range.
+        return [int(part) if part.isdigit() else step_for(part).number for part in parts]
+    except KeyError:
         raise ValueError(
-            f"scope {text!r}: use steps_3_5_6, full, or a comma-separated list of steps 1..6"
+            f"scope {text!r}: use {', '.join(SCOPES)}, or a comma-separated list of steps by "
+            f"number or name ({_STEP_NAMES})"
         ) from None
 
 
@@ -588,7 +596,7 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
     if run is not None:
         out["active"] = {
             "run_id": run.run_id, "kind": run.kind,
-            "unit": run.attempt.unit if run.attempt and run.cursor >= 0 else "screen",
+            "unit": run.attempt.unit if run.attempt and run.cursor >= 0 else SCREEN,
             "attempt": run.attempt.attempt if run.attempt and run.cursor >= 0 else 0,
             "units": [u.unit for u in run.plan.units], "retries": run.retries,
             "escalation": run.escalation,
@@ -615,8 +623,9 @@ def _print_status(s: dict[str, Any]) -> None:
             f"{q['request_id']} ({q['kind']}{', dry run' if q['dry_run'] else ''})" for q in s["queue"]))
     a = s["active"]
     if a:
-        print(f"  active run {a['run_id']} ({a['kind']}): unit {a['unit']} attempt {a['attempt']} "
-              f"of units {','.join(a['units'])}; {a['retries']} retries")
+        print(f"  active run {a['run_id']} ({a['kind']}): unit {unit_label(a['unit'])} attempt "
+              f"{a['attempt']} of units {', '.join(map(unit_label, a['units']))}; "
+              f"{a['retries']} retries")
         if a["escalation"]:
             print(f"    escalated: {a['escalation']}")
             print(f"    answer with: watcher approve {a['run_id']}   (or --abort)")
@@ -665,7 +674,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _one_line_detail(type_: str, data: dict[str, Any]) -> str:
     keys = ("request_id", "step", "unit", "attempt", "source", "decision", "effective", "reason",
             "phase", "summary", "name")
-    parts = [f"{k}={data[k]}" for k in keys if k in data and data[k] not in (None, "")]
+    parts = [
+        f"{k}={unit_label(data[k]) if k in ('step', 'unit') else data[k]}"
+        for k in keys
+        if k in data and data[k] not in (None, "")
+    ]
     return " ".join(parts)[:160]
 
 
@@ -700,5 +713,8 @@ def _cmd_machine(args: argparse.Namespace) -> int:
         cond = f" [{c}]" if c else ""
         act = f" / {a}" if a else ""
         print(f"{s:>10} --{t:<{width}}--> {d:<10}{cond}{act}")
+    print(f"units (run in the {Phase.RUNNING.value} state):")
+    for line in unit_lines():
+        print(f"  {line}")
     return 0
 

@@ -34,6 +34,8 @@ __all__ = [
     "MAX_REQUEST_BYTES",
     "DISPATCH_KINDS",
     "CONTROL_KINDS",
+    "RequestStatus",
+    "validated_status",
     "RequestError",
     "SelfplayRequest",
     "LearningLoopRequest",
@@ -55,6 +57,19 @@ __all__ = [
 MAX_REQUEST_BYTES = 1 << 20
 DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
 CONTROL_KINDS = ("halt", "resume", "approve")
+
+#: What became of a request: ``received``, then ``rejected``, or validated -- a dispatch
+#: request is then ``queued`` (and later ``planned`` by a dry run, or ``running`` and
+#: ``completed``/``failed``), a control request ``validated`` until it is ``applied``.
+RequestStatus = Literal[
+    "received", "rejected", "queued", "validated", "planned", "running", "completed", "failed",
+    "applied",
+]
+
+
+def validated_status(kind: str) -> RequestStatus:
+    """The status of a request of ``kind`` once ``RequestValidated`` is recorded."""
+    return "queued" if kind in DISPATCH_KINDS else "validated"
 
 #: The steps as a person reads them in an error: "1..6 (1 window_optimizer, ..., 6 prediction)".
 _STEP_LIST = f"1..{len(STEPS)} ({', '.join(step.label for step in STEPS)})"

@@ -13,6 +13,7 @@ from typing import Any
 
 from .events import Gate, RunPlan
 from .policies import Policies
+from .requests import RequestStatus
 
 __all__ = ["Phase", "LLMStatus", "Evaluation", "Attempt", "Run", "RequestInfo", "State"]
 
@@ -101,7 +102,7 @@ class RequestInfo:
     name: str
     source: str
     seq: int
-    status: str = "received"  # received|queued|rejected|planned|running|completed|failed|applied
+    status: RequestStatus = "received"
     kind: str | None = None
     spec: Any = None
     reason: str | None = None

@@ -12,8 +12,9 @@ never change the phase: they are listed in ``ORTHOGONAL_EVENTS``. Halting is suc
 not a phase, so that resuming returns exactly where the machine was; ``decide`` issues nothing
 while it is on.
 
-``mermaid()`` draws the table (``watcher machine --diagram``); a test checks that its nodes are
-the states and its edges the rows.
+``mermaid()`` draws the table (``watcher machine --diagram``), with a note naming the units
+(the pipeline steps of ``machine.steps``, and selfplay) that the running state runs; a test
+checks that its nodes are the states and its edges the rows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from transitions import Machine, MachineError
 
 from .events import Fact
 from .state import Attempt, Phase, State
+from .steps import SELFPLAY, STEPS
 from .verdicts import hard_failures
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "IllegalTransition",
     "fire",
     "mermaid",
+    "unit_lines",
     "table_rows",
 ]
 
@@ -273,12 +276,23 @@ def table_rows() -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def unit_lines() -> list[str]:
+    """The units a run's plan is made of, one line each, as the diagram's note shows them:
+    ``3 scoring: full scoring (GPU)``, then ``selfplay``."""
+    lines = [f"{s.label}: {s.title}{' (GPU)' if s.gpu_heavy else ''}" for s in STEPS]
+    return [*lines, f"{SELFPLAY}: candidate policies (GPU)"]
+
+
 def mermaid() -> str:
-    """The table as a Mermaid ``stateDiagram-v2``: one node per state, one edge per row."""
+    """The table as a Mermaid ``stateDiagram-v2``: one node per state, one edge per row, and
+    a note on the running state listing the units that run there."""
     lines = ["stateDiagram-v2", f"    [*] --> {Phase.IDLE.value}"]
     for phase in Phase:
         lines.append(f"    state \"{phase.value}\" as {phase.value}")
     for source, trigger, dest, cond, _after in table_rows():
         label = trigger + (f" [{cond}]" if cond else "")
         lines.append(f"    {source} --> {dest} : {label}")
+    lines.append(f"    note right of {Phase.RUNNING.value}")
+    lines += [f"        {line}" for line in unit_lines()]
+    lines.append("    end note")
     return "\n".join(lines) + "\n"

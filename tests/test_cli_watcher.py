@@ -112,7 +112,8 @@ def test_dry_run_prints_and_records_the_plan(home: Path, capsys: pytest.CaptureF
     assert main(["dispatch", "learning-loop", "steps_3_5_6", "--dry-run", "--home", str(home)]) == 0
     out = capsys.readouterr().out
     assert "plan recorded (DispatchPlanned), nothing consumed" in out
-    assert "units: 3 (GPU: LLM stopped first), 5 (GPU: LLM stopped first), 6" in out
+    assert ("units: 3 scoring (GPU: LLM stopped first), 5 training (GPU: LLM stopped first), "
+            "6 prediction") in out
     assert ledger_types(home)[1:] == ["RequestReceived", "RequestValidated", "DispatchPlanned"]
     assert main(["dispatch", "selfplay", "--episodes", "7", "--dry-run", "--json", "--home", str(home)]) == 0
     result = json.loads(capsys.readouterr().out)
