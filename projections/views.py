@@ -19,6 +19,7 @@ from machine.events import (
     DispatchStarted,
     DrawIngested,
     DrawIngestedV1,
+    DrawIngestedV1,
     Escalated,
     EventModel,
     Fact,
@@ -243,6 +244,8 @@ class DrawsView(Projection):
         self.recent: list[int] = []
 
     def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, DrawIngestedV1):
+            e = e.upcast(self.count)
         if isinstance(e, DrawIngestedV1):
             e = e.upcast(self.count)
         if isinstance(e, DrawIngested):
