@@ -50,7 +50,6 @@ from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_sta
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .statechart import TRANSITIONS, TRIGGERS, fire
 from .steps import step_for
-from .steps import step_for
 from .steps import SCREEN, SELFPLAY, step_for
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
 
@@ -473,18 +472,6 @@ def _(e: StepCompleted, s: State, fact: Fact) -> None:
     attempt.outcome = "completed"
     attempt.metrics = dict(e.metrics)
     attempt.gates = e.gates
-
-
-@apply.register
-def _(e: PredictionIssued, s: State, fact: Fact) -> None:
-    run = _active(s, fact)
-    attempt = run.attempt
-    if attempt is None or not attempt.started or attempt.outcome is not None:
-        raise _fail(fact, "a prediction is issued by a running step")
-    if attempt.unit != step_for("prediction").unit:
-        raise _fail(fact, f"issued by unit {attempt.unit}, not the prediction step")
-    if e.target_index < s.draws:
-        raise _fail(fact, f"predicts position {e.target_index}, already among {s.draws} draws")
 
 
 @apply.register

@@ -19,7 +19,6 @@ from machine.events import (
     DispatchStarted,
     DrawIngested,
     DrawIngestedV1,
-    DrawIngestedV1,
     Escalated,
     EventModel,
     Fact,
@@ -244,8 +243,6 @@ class DrawsView(Projection):
         self.recent: list[int] = []
 
     def on(self, e: EventModel, fact: Fact) -> None:
-        if isinstance(e, DrawIngestedV1):
-            e = e.upcast(self.count)
         if isinstance(e, DrawIngestedV1):
             e = e.upcast(self.count)
         if isinstance(e, DrawIngested):
