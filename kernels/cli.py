@@ -10,11 +10,13 @@ from typing import Any
 import orjson
 
 from kernels.draws import write_draws
-from kernels.observation import Hypothesis, parse_skip, predict
+from kernels.observation import (OBSERVATION_MODEL, Hypothesis, SkipSchedule, parse_skip,
+                                 predict, upgrade_draw_offset)
 from kernels.reductions import supported_reductions
 from kernels.registry import all_generators, get_generator
 
-__all__ = ["register_prng", "register_inject", "catalog_rows", "hypothesis_from_args"]
+__all__ = ["register_prng", "register_inject", "catalog_rows", "hypothesis_from_args",
+           "truth_path_for", "read_truth", "TRUTH_VERSION"]
 
 #: the most draws one `generate` or `inject` call produces
 MAX_DRAWS = 10_000_000
@@ -100,10 +102,12 @@ def _add_hypothesis_args(parser: argparse.ArgumentParser, *, generator_flag: boo
                              "python_randbelow:N, masked:N, c_rand_mod:N, float_mul:N, "
                              "php_range:A:B, php_legacy_range:A:B, digits:K")
     parser.add_argument("--offset", type=_int_arg, default=0, metavar="K",
-                        help="draws produced (and not observed) before the first one (default 0)")
+                        help="raw outputs consumed after seeding, before the first draw "
+                             "(default 0)")
     parser.add_argument("--skip", default="0", metavar="SPEC",
-                        help="raw outputs discarded after each draw: K, or a list K0,K1,... whose "
-                             "last value repeats (default 0)")
+                        help="raw outputs discarded between draws: K, or a list K0,K1,... whose "
+                             "last value repeats (default 0). Discarding K outputs before each "
+                             "draw is --offset K --skip K")
 
 
 def hypothesis_from_args(args: argparse.Namespace) -> Hypothesis:
@@ -130,9 +134,39 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: version of the injector's truth file: 2 holds a hypothesis of observation model 2 (offsets
+#: and skips in raw outputs); files without a version hold one of model 1 (offsets in draws)
+TRUTH_VERSION = 2
+
+
 def truth_path_for(draws_path: Path) -> Path:
     """``draws.json`` -> ``draws.truth.json``: where the injector keeps the truth."""
     return draws_path.with_name(f"{draws_path.stem}.truth{draws_path.suffix or '.json'}")
+
+
+def read_truth(path: str | Path) -> tuple[Hypothesis, dict[str, Any]]:
+    """The hypothesis of an injector truth file (in the current observation model) and the
+    whole record. A version-1 file (offset counted in draws) is converted exactly and checked
+    against the next draws it recorded; a file this version cannot read is refused."""
+    record = orjson.loads(Path(path).read_bytes())
+    version = record.get("version", 1)
+    if version == TRUTH_VERSION:
+        return Hypothesis.model_validate(record["hypothesis"]), record
+    if version != 1:
+        raise ValueError(f"{path}: truth file version {version}; this version of watcher reads "
+                         f"versions 1 and {TRUTH_VERSION}")
+    old = record["hypothesis"]
+    skip = SkipSchedule.model_validate(old.get("skip", {}))
+    try:
+        hypothesis = upgrade_draw_offset(old["generator"], old["seed"], old.get("reduction", "raw"),
+                                         old.get("offset", 0), skip)
+    except ValueError as error:
+        raise ValueError(f"{path}: a version-1 truth file (offset in draws) that the current "
+                         f"observation model cannot express: {error}") from None
+    if predict(hypothesis, record["n"] + len(record["next"]))[record["n"]:] != record["next"]:
+        raise ValueError(f"{path}: a version-1 truth file whose converted hypothesis does not "
+                         "reproduce its recorded next draws")
+    return hypothesis, record
 
 
 def _cmd_inject(args: argparse.Namespace) -> int:
@@ -145,7 +179,8 @@ def _cmd_inject(args: argparse.Namespace) -> int:
                 raise ValueError(f"{path} exists (use --force to overwrite)")
     draws = predict(hypothesis, args.n)
     write_draws(out, draws)
-    truth_record = {"hypothesis": hypothesis.model_dump(mode="json"), "n": args.n,
+    truth_record = {"version": TRUTH_VERSION, "observation_model": OBSERVATION_MODEL,
+                    "hypothesis": hypothesis.model_dump(mode="json"), "n": args.n,
                     "draws_file": out.name, "next": predict(hypothesis, args.n + 10)[args.n:]}
     truth.write_bytes(orjson.dumps(truth_record, option=orjson.OPT_INDENT_2) + b"\n")
     print(f"wrote {len(draws)} draws to {out}; the truth to {truth}", file=sys.stderr)
@@ -183,7 +218,8 @@ def register_inject(subparsers: Any) -> None:
         "inject", help="write a synthetic draw file from a known hypothesis",
         description="The synthetic injector: write the draws of a hypothesis to a draw file (a bare "
                     "JSON array) and the truth (the hypothesis and the next 10 draws) to a separate "
-                    "FILE.truth.json, never into the draw file itself.",
+                    "FILE.truth.json, never into the draw file itself. The truth file carries "
+                    "a version: 2 counts --offset and --skip in raw outputs.",
         epilog="example: watcher inject --generator mt19937 --seed 1234 -n 200 --reduce mod:1000 "
                "-o draws.json")
     _add_hypothesis_args(inject, generator_flag=True)

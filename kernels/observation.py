@@ -4,16 +4,24 @@ A hypothesis ``H = (generator, seed, reduction, offset, skip)`` says how a seque
 out of a generator (the generator's registry entry fixes its seeding convention):
 
 1. seed the generator the way its runtime does (``generator(seed)``);
-2. produce draws one after another: each draw is one application of ``reduction`` (which may
-   consume several raw outputs when it rejects), and after each draw ``skip`` raw outputs are
-   discarded;
-3. the first ``offset`` draws (with their skips) happened before observation began;
-   the observed sequence is the draws from index ``offset`` on.
+2. discard ``offset`` raw outputs: everything the program consumed before observation began;
+3. the first observed draw is one application of ``reduction`` (which may consume several raw
+   outputs, when it rejects or builds a double from two words);
+4. before each further observed draw, discard ``skip`` raw outputs.
 
-So ``offset`` counts draws, not raw outputs, and the skip pattern applies from the very first
-draw. A skip schedule is either a constant ``k`` or an explicit list of per-draw skips (the
-``i``-th entry follows draw ``i``, counted from the first draw after seeding), continued with the
-constant ``then`` once the list is exhausted.
+Offsets and skips both count *raw outputs*, never draws, so every way a program interleaves its
+draws with other uses of the generator is one hypothesis. With ``k`` outputs discarded before
+each draw (``for _ in range(k): g(); x = g()``) the first observed draw comes after ``k``
+outputs: ``offset=k, skip=k``. With ``k`` discarded after each draw, ``offset=0, skip=k``. With
+``d`` unobserved draws of one raw output each before observation began and ``k`` discarded after
+each draw: ``offset=d * (1 + k), skip=k``.
+
+A skip schedule is either a constant ``k`` or an explicit list of skips: the ``i``-th entry is
+discarded between observed draws ``i`` and ``i + 1`` (``0`` = the first observed draw),
+continued with the constant ``then`` once the list is exhausted.
+
+Hypotheses written before this model (offset counted in draws, skips counted from the first
+draw after seeding) are converted exactly by :func:`upgrade_draw_offset`.
 
 :func:`predict` is the single definition of what a hypothesis implies. The sieve kernels, the
 scoring features, the prediction step and the injector are defined by it or tested against it.
@@ -29,16 +37,22 @@ from kernels.prng import PRNG
 from kernels.reductions import Reduction, parse_reduction
 from kernels.registry import get_generator
 
-__all__ = ["SkipSchedule", "Hypothesis", "predict", "iter_draws", "parse_skip"]
+__all__ = ["SkipSchedule", "Hypothesis", "predict", "iter_draws", "parse_skip",
+           "upgrade_draw_offset", "OBSERVATION_MODEL"]
 
 NonNegative = Annotated[int, Field(ge=0)]
 
 #: no hypothesis skips more outputs than this between two draws
 MAX_SKIP = 1 << 20
 
+#: version of the observation model, written beside stored hypotheses (truth files, survivor
+#: files): 1 counted offsets in draws and skips from seeding; 2 counts both in raw outputs
+OBSERVATION_MODEL = 2
+
 
 class SkipSchedule(BaseModel):
-    """Raw outputs discarded after each draw: ``skips[i]`` after draw ``i``, then ``then``."""
+    """Raw outputs discarded between observed draws: ``skips[i]`` between draws ``i`` and
+    ``i + 1``, then ``then``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -50,7 +64,8 @@ class SkipSchedule(BaseModel):
         return cls(then=k)
 
     def after(self, draw_index: int) -> int:
-        """Outputs discarded after draw number ``draw_index`` (0 = first draw after seeding)."""
+        """Outputs discarded after observed draw ``draw_index`` (0 = the first observed draw),
+        before the next one."""
         return self.skips[draw_index] if draw_index < len(self.skips) else self.then
 
     @property
@@ -64,7 +79,8 @@ class SkipSchedule(BaseModel):
 
 
 def parse_skip(spec: str | int | None) -> SkipSchedule:
-    """``"3"`` -> constant 3; ``"0,2,1"`` -> those per-draw skips then the last one repeated."""
+    """``"3"`` -> constant 3; ``"0,2,1"`` -> those skips between observed draws, then the last
+    one repeated."""
     if spec is None:
         return SkipSchedule()
     if isinstance(spec, int):
@@ -126,15 +142,14 @@ class Hypothesis(BaseModel):
 
 
 def iter_draws(hypothesis: Hypothesis) -> Iterator[int]:
-    """Every draw ``hypothesis`` implies, from its offset on, without end."""
+    """Every observed draw ``hypothesis`` implies, without end."""
     stream = hypothesis.generator_class(hypothesis.seed)
     reduction = hypothesis.parsed_reduction
     skip = hypothesis.skip
+    stream.jump(hypothesis.offset)
     index = 0
     while True:
-        value = reduction.draw(stream)
-        if index >= hypothesis.offset:
-            yield value
+        yield reduction.draw(stream)
         stream.jump(skip.after(index))
         index += 1
 
@@ -145,3 +160,41 @@ def predict(hypothesis: Hypothesis, n: int) -> list[int]:
         raise ValueError("n must be >= 0")
     draws = iter_draws(hypothesis)
     return [next(draws) for _ in range(n)]
+
+
+def upgrade_draw_offset(generator: str, seed: int, reduction: str, draws_before: int,
+                        skip: SkipSchedule) -> Hypothesis:
+    """The hypothesis of this model equal to one of model 1, where ``draws_before`` draws (each
+    followed by its skip, ``skip.after(i)`` after the ``i``-th draw since seeding) came before
+    the first observed one.
+
+    The raw outputs those draws consumed are counted on the seeded stream, so the conversion is
+    exact for rejection reductions too. ``ValueError`` when the first observed draw would start
+    inside a buffered 32-bit half-word (a 64-bit generator's ``next_u32``), which no raw-output
+    offset expresses.
+    """
+    cls = get_generator(generator)
+    parsed = parse_reduction(reduction)
+    stream = cls(seed)
+    consumed = 0
+    original = stream.next_raw
+
+    def counting() -> int:
+        nonlocal consumed
+        consumed += 1
+        return original()
+
+    setattr(stream, "next_raw", counting)  # every reduction and next_double reads next_raw
+    for index in range(draws_before):
+        parsed.draw(stream)
+        before = consumed
+        stream.jump(skip.after(index))  # a closed-form jump may bypass next_raw: count it here
+        consumed = before + skip.after(index)
+    if getattr(stream, "_pending_u32", None) is not None:
+        raise ValueError(f"{generator} seed {seed}: after {draws_before} draws of {reduction} "
+                         "the stream holds half a 64-bit output; no raw-output offset expresses it")
+    later = SkipSchedule(skips=skip.skips[draws_before:], then=skip.then)
+    if later.is_constant:
+        later = SkipSchedule.constant(later.then)
+    return Hypothesis(generator=generator, seed=seed, reduction=reduction, offset=consumed,
+                      skip=later)

@@ -15,7 +15,7 @@ rejected the true seed; nothing of it is reproduced here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.observation import Hypothesis, predict
 from kernels.prng import PRNG
 from kernels.registry import get_generator
 
@@ -62,34 +62,26 @@ def walk_back(found: Hypothesis, *, max_outputs: int, ranges: list[tuple[int, in
               check_draws: int = 16) -> list[SeedOrigin]:
     """Seeds in ``ranges`` up to ``max_outputs`` raw outputs before ``found``'s first draw.
 
-    Only draw boundaries count (with a constant skip ``k`` and a one-output reduction, every
-    ``1 + k`` outputs); each origin is confirmed by ``predict`` to give the same draws.
+    Offsets count raw outputs, so every state the walk meets is a possible origin, whatever the
+    reduction; each origin is confirmed by ``predict`` to give the same draws.
     """
     generator = get_generator(found.generator)
-    if not seed_is_state(generator) or not found.skip.is_constant:
+    if not seed_is_state(generator):
         return []
-    reduction = found.parsed_reduction
-    if reduction.fixed_outputs != 1:
-        return []  # rejection reductions have no fixed draw boundaries to walk back over
-    stride = 1 + found.skip.then
     density = sum(high - low for low, high in ranges) / float(1 << generator.state_bits)
-    chance = (max_outputs // stride) * density
+    chance = max_outputs * density
     stream = generator(found.seed)
-    stream.jump(found.offset * stride)  # the state at the first observed draw
+    stream.jump(found.offset)  # the state at the first observed draw
     expected = predict(found, check_draws)
     origins = []
     for back in range(1, max_outputs + 1):
         stream.step_back()
-        if back % stride:
-            continue
         (state,) = stream.get_state()
         if not any(low <= state < high for low, high in ranges):
             continue
         try:
-            candidate = Hypothesis(generator=found.generator, seed=state,
-                                   reduction=found.reduction,
-                                   offset=found.offset + back // stride,
-                                   skip=SkipSchedule.constant(found.skip.then))
+            candidate = found.model_copy(update={"seed": generator.check_seed(state),
+                                                 "offset": found.offset + back})
         except ValueError:
             continue
         if predict(candidate, check_draws) == expected:

@@ -6,17 +6,21 @@ import argparse
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 import orjson
 
-from kernels.draws import read_draws
+from kernels.draws import DrawRecord, read_draw_records, read_draws, timestamp_seconds
 from kernels.observation import predict
-from kernels.registry import get_generator
+from kernels.reductions import parse_reduction
+from kernels.registry import all_generators, get_generator
 from kernels.sieve.backends import BACKEND_NAMES, make_backend
 from kernels.sieve.backward import plausible_ranges, walk_back
 from kernels.sieve.engine import SearchResult, SearchSpace, SkipSpace, Survivor, search
-from kernels.sieve.plan import default_plan, default_reductions, infer_alphabet
+from kernels.sieve.plan import (AROUND_SPAN_S, FORWARD_SLACK_S, TIERS, CostCache, Coverage,
+                                PlanRun, build_plan, default_reductions, equivalent_generators,
+                                infer_alphabet, plan_fingerprint, run_plan, state_path_for)
 from kernels.sieve.survivors import write_survivors
 
 __all__ = ["register_sieve", "register_identify", "result_payload"]
@@ -76,7 +80,8 @@ def result_payload(result: SearchResult, *, top: int = 20) -> dict[str, Any]:
         "best": [_survivor_payload(s) for s in result.survivors[:top]],
         "near_miss": _survivor_payload(result.near_miss) if result.near_miss else None,
         "stopped_early": result.stopped_early,
-        "spaces": [{"space": r.space.describe(), "hypotheses": r.hypotheses, "q": r.q,
+        "spaces": [{"space": r.describe(), "reduction": r.reduction,
+                    "hypotheses": r.hypotheses, "q": r.q,
                     "survival_probability": r.survival_probability,
                     "expected_chance_survivors": r.expected_chance_survivors,
                     "survivors": r.survivors} for r in result.reports],
@@ -84,7 +89,9 @@ def result_payload(result: SearchResult, *, top: int = 20) -> dict[str, Any]:
 
 
 def _print_result(result: SearchResult, predicted: list[int] | None, top: int = 10) -> None:
-    print(f"searched {result.hypotheses:,} hypotheses in {len(result.reports)} spaces; "
+    spaces = len({report.space.describe() for report in result.reports})
+    print(f"searched {result.hypotheses:,} hypotheses in {spaces} spaces "
+          f"({len(result.reports)} space x reduction pairs); "
           f"window {result.window} of {result.observed} draws")
     print(f"expected chance survivors for a search this size: {result.expected_chance_survivors:.3g}")
     if result.survivors:
@@ -156,10 +163,11 @@ def _cmd_sieve(args: argparse.Namespace) -> int:
         if seed_start >= seed_stop:
             raise ValueError(f"--seeds {args.seeds[0]}:{args.seeds[1]} lies outside "
                              f"{name}'s seed space ({generator.seed_space})")
-        for spec in reductions:
-            spaces.append(SearchSpace(generator=name, reduction=spec, seed_start=seed_start,
-                                      seed_stop=seed_stop, offset_start=args.offsets[0],
-                                      offset_stop=args.offsets[1], skip=skip))
+        # one space per generator: every reduction is read from the same seeding of each seed
+        spaces.append(SearchSpace(generator=name, reductions=tuple(dict.fromkeys(reductions)),
+                                  seed_start=seed_start, seed_stop=seed_stop,
+                                  offset_start=args.offsets[0], offset_stop=args.offsets[1],
+                                  skip=skip))
     result = _run_search(args, spaces, observed, "sieve")
     if args.survivors:
         write_survivors(args.survivors, result.survivors)
@@ -188,56 +196,250 @@ def _parse_time(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def _reference_time(args: argparse.Namespace, records: list[DrawRecord]) -> tuple[int, str, int]:
+    """The time seeds are searched back from: ``--around`` (a day both ways), else the first
+    draw's timestamp (a bare date: the end of that day), else now. Returns (Unix seconds, what
+    it is, seconds searched past it)."""
+    if args.around:
+        return _parse_time(args.around) // 1000, f"--around {args.around}", AROUND_SPAN_S
+    stamped = next((r.ts for r in records if r.ts is not None), None)
+    if stamped is not None:
+        seconds = int(timestamp_seconds(stamped))
+        if len(stamped) == 10:  # a date: the program ran some time that day
+            return seconds + 86_400, f"the first draw's date {stamped}", FORWARD_SLACK_S
+        return seconds, f"the first draw's time {stamped}", FORWARD_SLACK_S
+    return int(time.time()), "now (no timestamps in the draw file)", 0
+
+
+def _identify_progress(budget: float, quiet: bool) -> Callable[[float, float, str], None] | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(covered: float, elapsed: float, what: str) -> None:
+        sys.stderr.write(f"\ridentify: {covered:6.1%} of the prior covered, {elapsed:5.0f} s of "
+                         f"{budget:.0f} s  ({what})".ljust(100)[:100])
+        sys.stderr.flush()
+
+    return show
+
+
+def _load_state(path: Path, fingerprint: str) -> dict[str, Any]:
+    if not path.exists():
+        raise ValueError(f"--continue: no stopped search to resume ({path} does not exist)")
+    try:
+        state = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as error:
+        raise ValueError(f"--continue: {path} is not a state file ({error})") from None
+    if state.get("fingerprint") != fingerprint:
+        raise ValueError(f"--continue: {path} belongs to other draws or another plan")
+    return state
+
+
+def _coverage_cells(run: PlanRun) -> list[dict[str, Any]]:
+    return [{"generator": c.generator, "tier": c.tier, "seeds": c.seeds,
+             "covered_seeds": c.covered_seeds, "prior": c.prior, "covered_prior": c.covered_prior}
+            for c in run.coverage]
+
+
+def _print_coverage(run: PlanRun) -> None:
+    """The tier x generator table: share of each tier's seeds searched."""
+    rows: dict[str, dict[str, Coverage]] = {}
+    for cell in run.coverage:
+        rows.setdefault(cell.generator, {})[cell.tier] = cell
+    print(f"coverage: share of each tier's seeds searched; by the catalog's priors the covered "
+          f"part held the answer with probability {run.covered_prior:.1%} (if the plan holds it)")
+    header = ["generator", "prior"] + list(TIERS) + ["covered prior"]
+    table = [header]
+    total = sum(c.prior for c in run.coverage) or 1.0
+    ranked = sorted(rows, key=lambda n: (-get_generator(n).prior, n))
+    for name in ranked:
+        cells = rows[name]
+        line = [name, f"{get_generator(name).prior:g}"]
+        for tier in TIERS:
+            cell = cells.get(tier)
+            if cell is None:
+                line.append("-")
+            else:
+                share = cell.covered_seeds / cell.seeds if cell.seeds else 1.0
+                line.append("100%" if share >= 1 else f"{share:.0%}" if share >= 0.01 or not share
+                            else "<1%")
+        covered = sum(c.covered_prior for c in cells.values()) / total
+        whole = sum(c.prior for c in cells.values()) / total
+        line.append(f"{covered:.2%} of {whole:.2%}")
+        table.append(line)
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+
+
 def _cmd_identify(args: argparse.Namespace) -> int:
-    observed = read_draws(args.draws)
+    began = time.monotonic()
+    deadline = began + args.budget
+    draws_path = Path(args.draws)
+    records = read_draw_records(draws_path)
+    observed = [r.draw for r in records]
     _check_window(args.window)
-    backend = make_backend(args.backend)
-    around_ms = _parse_time(args.around) if args.around else None
+    if args.budget <= 0:
+        raise ValueError("--budget must be positive")
+    state_path = Path(args.state) if args.state else state_path_for(draws_path)
     names = None
     if args.generators:
         names = [n.strip() for n in args.generators.split(",") if n.strip()]
         for name in names:
             get_generator(name)
-    if not args.json:
-        print(f"planning on backend {backend.name} (budget {args.budget:.0f} s)...", file=sys.stderr)
-    plan = default_plan(observed, backend, now_unix=int(time.time()), around_ms=around_ms,
-                        budget_seconds=args.budget, generators=names,
-                        include_legacy=args.legacy)
-    if not plan.scheduled:
-        raise ValueError("nothing fits the budget; raise --budget")
-    result = _run_search(args, [p.space for p in plan.scheduled], observed, "identify")
-    predicted = _next_draws(result, len(observed), args.predict)
-    origins = []
-    if result.identified and args.walk_back:
-        around_unix = around_ms // 1000 if around_ms is not None else None
-        origins = walk_back(result.survivors[0].hypothesis, max_outputs=args.walk_back,
-                            ranges=plausible_ranges(around_unix))
-    if args.json:
-        payload = result_payload(result)
-        payload["origins"] = [{"hypothesis": o.hypothesis.model_dump(mode="json"),
-                               "outputs_before": o.outputs_before, "chance": o.chance}
-                              for o in origins]
-        payload["next"] = predicted
-        payload["backend"] = backend.name
-        payload["plan"] = {
-            "searched": [{"tier": p.tier, "space": p.space.describe()} for p in plan.scheduled],
-            "not_searched_for_budget": [{"tier": p.tier, "space": p.space.describe(),
-                                         "estimated_seconds": p.estimated_seconds}
-                                        for p in plan.skipped]}
-        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+    reductions = [r.strip() for r in args.reduce.split(",") if r.strip()] if args.reduce else None
+    for spec in reductions or []:
+        parse_reduction(spec)
+    skip = SkipSpace.parse(args.skip)
+    offsets = range(*args.offsets)
+    previous: list[Survivor] = []
+    covered: dict[str, list[tuple[int, int]]] = {}
+    resumed_elapsed = 0.0
+    if getattr(args, "continue_search"):
+        # the stopped search's own parameters: the same plan, the same corrections
+        try:
+            peek = orjson.loads(state_path.read_bytes()) if state_path.exists() else {}
+        except (OSError, orjson.JSONDecodeError):
+            peek = {}
+        params = peek.get("parameters") or {}
+        if not params:
+            _load_state(state_path, "")  # says why
+        plan = build_plan(observed, reference_s=params["reference_s"],
+                          reference_source=params["reference_source"],
+                          forward_s=params["forward_s"], generators=params["generators"],
+                          reductions=params["reductions"], offsets=range(*params["offsets"]),
+                          skip=SkipSpace.parse(params["skip"]), window=params["window"],
+                          alpha=args.alpha)
+        state = _load_state(state_path, plan_fingerprint(observed, plan.parameters))
+        covered = {key: [tuple(r) for r in ranges] for key, ranges in state["covered"].items()}
+        previous = [Survivor.model_validate(s) for s in state.get("survivors", [])]
+        resumed_elapsed = float(state.get("elapsed", 0.0))
     else:
-        tiers: dict[str, int] = {}
-        for planned in plan.scheduled:
-            tiers[planned.tier] = tiers.get(planned.tier, 0) + 1
-        print("plan: " + ", ".join(f"{count} {tier} spaces" for tier, count in tiers.items()))
-        if plan.skipped:
-            print(f"not searched (over the budget): {len(plan.skipped)} spaces, e.g. "
-                  f"{plan.skipped[0].space.describe()} (~{plan.skipped[0].estimated_seconds:.0f} s)")
-        _print_result(result, predicted)
-        for origin in origins:
-            print(f"walked back {origin.outputs_before} outputs to a plausible seed: "
-                  f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "
-                  f"{origin.chance:.2g} times)")
+        reference_s, source, forward_s = _reference_time(args, records)
+        names = names or [n for n, c in all_generators().items() if args.legacy or not c.legacy]
+        plan = build_plan(observed, reference_s=reference_s, reference_source=source,
+                          forward_s=forward_s, generators=names, reductions=reductions,
+                          offsets=offsets, skip=skip, window=args.window, alpha=args.alpha)
+    backend = make_backend(args.backend)
+    if not args.json:
+        print(f"identify: {len(observed)} draws ({plan.shape.describe()}); seed times searched "
+              f"back from {plan.reference_source}; backend {backend.name}; budget "
+              f"{args.budget:.0f} s", file=sys.stderr)
+    cache = CostCache(Path(args.cost_cache) if args.cost_cache else CostCache.default_path())
+    run = run_plan(plan, observed, backend, deadline=deadline, alpha=args.alpha, covered=covered,
+                   cost_cache=cache, max_candidates=args.max_candidates, previous=previous,
+                   progress=_identify_progress(args.budget, args.json))
+    if not args.json and sys.stderr.isatty():
+        sys.stderr.write("\n")
+    equivalents: dict[int, list[str]] = {}
+    for index, survivor in enumerate(run.survivors[:5]):
+        equivalents[index] = equivalent_generators(survivor.hypothesis, observed)
+    predicted = None
+    if args.predict and run.identified:
+        best = run.survivors[0].hypothesis
+        if not best.skip.is_constant:
+            raise ValueError("cannot predict past the window with a variable skip schedule")
+        predicted = predict(best, len(observed) + args.predict)[len(observed):]
+    origins = []
+    if run.identified and args.walk_back and time.monotonic() < deadline:
+        origins = walk_back(run.survivors[0].hypothesis, max_outputs=args.walk_back,
+                            ranges=plausible_ranges(plan.reference_s))
+    state_written = None
+    if run.complete or run.identified:
+        if state_path.exists() and getattr(args, "continue_search"):
+            state_path.unlink()
+    else:
+        state = {"fingerprint": plan_fingerprint(observed, plan.parameters),
+                 "parameters": plan.parameters, "covered": run.covered,
+                 "survivors": [s.model_dump(mode="json") for s in run.survivors[:100]],
+                 "elapsed": resumed_elapsed + run.elapsed}
+        try:
+            state_path.write_bytes(orjson.dumps(state))
+            state_written = str(state_path)
+        except OSError as error:
+            print(f"identify: could not write {state_path} ({error}); --continue will not be "
+                  f"possible", file=sys.stderr)
+    elapsed = time.monotonic() - began
+    if args.json:
+        payload = {
+            "verdict": "identified" if run.identified else NO_GENERATOR,
+            "identified": run.identified,
+            "alpha": args.alpha,
+            "window": plan.window,
+            "observed": len(observed),
+            "shape": {"description": plan.shape.describe(), "alphabet": plan.shape.alphabet,
+                      "digits": plan.shape.digits, "raw_widths": list(plan.shape.raw_widths)},
+            "reference": {"unix_seconds": plan.reference_s, "source": plan.reference_source},
+            "hypotheses": plan.hypotheses,
+            "hypotheses_searched": run.hypotheses_searched,
+            "expected_chance_survivors": run.expected_chance_survivors,
+            "survivors": len(run.survivors),
+            "best": [_survivor_payload(s) | {"equivalent": equivalents.get(i, [])}
+                     for i, s in enumerate(run.survivors[:20])],
+            "near_miss": _survivor_payload(run.near_miss) if run.near_miss else None,
+            "stopped_early": run.stopped_early,
+            "stopped_by_budget": run.stopped_by_budget,
+            "complete": run.complete,
+            "budget_seconds": args.budget,
+            "elapsed_seconds": elapsed,
+            "covered_prior": run.covered_prior,
+            "coverage": _coverage_cells(run),
+            "not_applicable": plan.inapplicable,
+            "errors": run.errors,
+            "state_file": state_written,
+            "origins": [{"hypothesis": o.hypothesis.model_dump(mode="json"),
+                         "outputs_before": o.outputs_before, "chance": o.chance} for o in origins],
+            "next": predicted,
+            "backend": backend.name,
+        }
+        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    print(f"searched {run.hypotheses_searched:.3g} of the plan's {plan.hypotheses:.3g} hypotheses "
+          f"in {elapsed:.0f} s (budget {args.budget:.0f} s); window {plan.window} of "
+          f"{len(observed)} draws; p-values corrected for the whole plan")
+    print(f"expected chance survivors in what was searched: {run.expected_chance_survivors:.3g}")
+    if run.survivors:
+        print(f"survivors: {len(run.survivors)} (best first)")
+        for index, survivor in enumerate(run.survivors[:10]):
+            twins = equivalents.get(index)
+            print(f"  {survivor.hypothesis.describe()}  matched {survivor.matched}/"
+                  f"{survivor.compared}  corrected p = 10^{survivor.log10_p_value:.1f}"
+                  + (f"  (same draws: {', '.join(twins)})" if twins else ""))
+    if run.identified:
+        best = run.survivors[0]
+        twins = equivalents.get(0) or []
+        names_shown = " = ".join([best.hypothesis.generator, *twins])
+        print(f"IDENTIFIED: {best.hypothesis.describe()} (corrected p = "
+              f"10^{best.log10_p_value:.1f} < alpha {args.alpha})")
+        if twins:
+            print(f"  equivalent catalog entries, identical draws for this seed and reduction: "
+                  f"{names_shown}")
+    else:
+        print(f"verdict: {NO_GENERATOR} (alpha {args.alpha})")
+        odds = run.survivors[0] if run.survivors else run.near_miss
+        if odds is not None:
+            print(f"  best candidate: {odds.hypothesis.describe()}, matched {odds.matched} of "
+                  f"{odds.compared} leading draws; chance alone explains that with p = "
+                  f"{odds.p_value:.3g}")
+    for error in run.errors:
+        print(f"  warning: {error}")
+    if run.stopped_early:
+        print("(stopped early: the best hypothesis is beyond doubt)")
+    elif run.stopped_by_budget:
+        print(f"stopped at the budget: covered {run.covered_prior:.1%} of the plan's prior; "
+              f"`--continue` resumes it" + (f" (state in {state_written})" if state_written else ""))
+    elif run.complete:
+        print("the whole plan was searched")
+    if not run.identified:
+        _print_coverage(run)
+    if plan.inapplicable:
+        print(f"not searched (no reduction makes these draws): {', '.join(plan.inapplicable)}")
+    if predicted is not None:
+        print("next draws:", " ".join(map(str, predicted)))
+    for origin in origins:
+        print(f"walked back {origin.outputs_before} outputs to a plausible seed: "
+              f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "
+              f"{origin.chance:.2g} times)")
     return 0
 
 
@@ -274,11 +476,12 @@ def register_sieve(subparsers: Any) -> None:
     parser.add_argument("--seeds", type=_range_arg, required=True, metavar="A:B",
                         help="seed range, B exclusive (0x... allowed)")
     parser.add_argument("--offsets", type=_range_arg, default=(0, 1), metavar="A:B",
-                        help="draws consumed before the first observed one, B exclusive "
-                             "(default 0:1)")
+                        help="raw outputs consumed after seeding before the first observed draw, "
+                             "B exclusive (default 0:1)")
     parser.add_argument("--skip", default="0", metavar="SPEC",
-                        help="outputs discarded after each draw: K, A:B (one constant in A..B) or "
-                             "var:A:B (chosen per draw) (default 0)")
+                        help="raw outputs discarded between observed draws: K, A:B (one constant "
+                             "in A..B) or var:A:B (chosen per draw) (default 0). A program that "
+                             "discards K outputs before each draw is --offsets K:K+1 --skip K")
     parser.add_argument("--reduce", metavar="SPECS",
                         help="comma-separated reductions (default: each generator's own bounded "
                              "integer, mod and float_mul, with N inferred from the draws)")
@@ -289,23 +492,45 @@ def register_sieve(subparsers: Any) -> None:
 def register_identify(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "identify", help="search the whole catalog with the default plan",
-        description="The forensic main job: search every generator with the seeds people use "
-                    "(small integers, Unix seconds over 30 years, milliseconds around --around, "
-                    "the full 32-bit space where fast enough), the common reductions, offsets "
-                    "0..7 and skips 0..1, within a time budget; report ranked results with their "
-                    "statistics or 'no generator explains this data'.")
+        description="The forensic main job: what generator, seed and position made these draws. "
+                    "The plan infers the reductions from the draws (raw words, the runtime's own "
+                    "bounded integer, mod, float_mul, K digits), then searches where seeds are "
+                    "likeliest per second of measured cost, by each generator's prior (`watcher "
+                    "prng list`): small integers up to 10**7, Unix seconds and milliseconds newest "
+                    "first from the first draw's timestamp (or --around, or now), then the full "
+                    "32-bit space; offsets and skips in raw outputs. The budget is a hard "
+                    "wall-clock limit, compiles included; a stopped search reports what it covered "
+                    "(tier x generator) and the odds that the covered part held the answer, and "
+                    "`--continue` resumes it.")
     _common(parser)
     parser.add_argument("--around", metavar="TIME",
-                        help="also search millisecond seeds within a day of TIME (ISO-8601 or "
-                             "Unix seconds)")
+                        help="search time seeds around TIME (ISO-8601 or Unix seconds), a day on "
+                             "both sides, instead of back from the first draw's timestamp")
     parser.add_argument("--budget", type=float, default=180.0, metavar="SECONDS",
-                        help="time budget for the search (default 180)")
+                        help="wall-clock limit, planning and device compiles included "
+                             "(default 180)")
+    parser.add_argument("--continue", dest="continue_search", action="store_true",
+                        help="resume the search that stopped at its budget for these draws")
+    parser.add_argument("--state", metavar="FILE",
+                        help="where a stopped search is kept for --continue (default: "
+                             "DRAWS.identify-state.json beside the draw file)")
+    parser.add_argument("--cost-cache", metavar="FILE",
+                        help="measured seeds/s per generator and backend, kept between runs "
+                             "(default: $WATCHER_CACHE_DIR or ~/.cache/prng-watcher)")
     parser.add_argument("--generators", metavar="NAMES",
                         help="restrict to these generators (default: the whole catalog)")
+    parser.add_argument("--reduce", metavar="SPECS",
+                        help="comma-separated reductions instead of the inferred ones")
+    parser.add_argument("--offsets", type=_range_arg, default=(0, 8), metavar="A:B",
+                        help="raw outputs consumed after seeding before the first observed draw, "
+                             "B exclusive (default 0:8)")
+    parser.add_argument("--skip", default="0:1", metavar="SPEC",
+                        help="raw outputs discarded between observed draws: K, A:B or var:A:B "
+                             "(default 0:1)")
     parser.add_argument("--walk-back", type=int, default=100_000, metavar="N",
                         help="for a generator whose state is its seed, step back up to N outputs "
                              "from the state found, looking for a small-integer seed or one within "
-                             "a day of --around (default 100000; 0 to skip)")
+                             "a day of the reference time (default 100000; 0 to skip)")
     parser.add_argument("--legacy", action="store_true",
                         help="include the original system's compatibility families")
     parser.set_defaults(func=_cmd_identify)

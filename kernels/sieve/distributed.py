@@ -15,13 +15,13 @@ that still fails raises here, failing the whole search loudly. Nothing is droppe
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction
-from kernels.sieve.engine import Chunk
+from kernels.sieve.engine import Chunk, ProbeHit
 
 __all__ = ["NamedBackend", "dask_chunk_runner", "RETRIES"]
 
@@ -53,10 +53,12 @@ class NamedBackend:
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
         return bool(self._real().supports(generator, reduction))
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
-              offsets: range, skips: range, variable_skip: bool, observed: list[int]):
-        return self._real().probe(generator, reduction, seeds, offsets, skips, variable_skip,
-                                  observed)
+    def probe(self, generator: type[PRNG], reductions: Sequence[Reduction],
+              seeds: np.ndarray | range, offsets: range, skips: range, variable_skip: bool,
+              observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
+        hits, overflow = self._real().probe(generator, reductions, seeds, offsets, skips,
+                                            variable_skip, observed)
+        return hits, overflow
 
 
 def dask_chunk_runner(address: str, backend_name: str = "auto",

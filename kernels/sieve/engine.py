@@ -1,27 +1,45 @@
 """The sieve: search hypothesis spaces for the ones that explain observed draws, honestly.
 
-A :class:`SearchSpace` is one generator with one reduction over a seed range, an offset range
-and a skip space. The engine cuts each space into chunks with deterministic ids, asks a backend
-for *candidates* (hypotheses whose first ``probe`` draws match), and confirms every candidate
-with the scalar observation model (``kernels.observation.predict``) over the whole observed
-sequence. A confirmed hypothesis matching at least the whole window is a survivor.
+A :class:`SearchSpace` is one generator over a seed range with *several reductions*, an offset
+range and a skip space (offsets and skips count raw outputs, as ``kernels/observation.py``
+defines them). Every reduction, offset and skip of a seed is evaluated from the same raw
+outputs, so a seed's seeding -- the dominant cost of most generators -- is paid once per seed,
+however many reductions the space holds.
 
-Statistics (see ``kernels/statistics.py``): the search reports, for its size, the probability
-that one wrong hypothesis survives and the expected number of chance survivors; each survivor
-gets a Bonferroni-corrected p-value for its matched length. "Identified" means the best
-survivor's corrected p-value is below ``alpha``.
+The engine cuts each space into chunks with deterministic ids, asks a backend for *candidates*
+(hypotheses whose first ``probe`` draws match), and confirms every candidate with the scalar
+observation model (``kernels.observation.iter_draws``) over the whole observed sequence. A
+confirmed hypothesis matching at least the whole window is a survivor.
+
+Statistics (see ``kernels/statistics.py``): the search counts every hypothesis it tries --
+every seed x reduction x offset x skip of every space -- and reports, per space and reduction,
+the probability that one wrong hypothesis survives and the expected number of chance survivors;
+each survivor gets a Bonferroni-corrected p-value for its matched length, corrected for the
+whole search. "Identified" means the best survivor's corrected p-value is below ``alpha``.
+
+The API the planner builds on:
+
+* ``SearchSpace(generator=..., reductions=("mod:1000", "float_mul:1000"), seed_start=...,
+  seed_stop=..., offset_start=0, offset_stop=8, skip=SkipSpace(low=0, high=1))``
+* :func:`search` (spaces, observed, ...) -> :class:`SearchResult`, whose ``reports`` hold one
+  :class:`SpaceReport` per (space, reduction) and whose ``survivors`` carry each hypothesis's
+  reduction, offset and skip;
+* :func:`hypothesis_count` (a space's size for a window), :func:`seconds_per_seed` (a measured
+  cost per seed of a space on a backend, every reduction included), :func:`live_reductions`
+  (the reductions the observed values admit).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kernels.observation import Hypothesis, SkipSchedule, iter_draws
 from kernels.prng import PRNG
@@ -32,7 +50,8 @@ from kernels.statistics import log_binomial_tail, match_probability
 __all__ = [
     "SkipSpace", "SearchSpace", "Chunk", "Survivor", "SpaceReport", "SearchResult",
     "SurvivorCapExceeded", "Backend", "ChunkOutcome", "observation_hash", "chunk_space", "search",
-    "hypothesis_count", "per_draw_match_probability",
+    "hypothesis_count", "per_draw_match_probability", "live_reductions", "seconds_per_seed",
+    "ProbeHit",
 ]
 
 #: default number of seeds per chunk
@@ -43,9 +62,16 @@ class SurvivorCapExceeded(RuntimeError):
     """More candidates than the configured cap: the window is too short for this space."""
 
 
+ProbeHit = tuple[int, int, int, tuple[int, ...]]
+"""A backend's candidate: (seed, index into the reductions probed, offset, skips) where skips is
+``(k,)`` for a constant skip, else the skip chosen before each observed draw of the probe after
+the first."""
+
+
 class SkipSpace(BaseModel):
-    """Raw outputs discarded after each draw: one constant ``k`` in ``[low, high]`` for the
-    whole sequence, or (``variable``) a choice in ``[low, high]`` before each observed draw."""
+    """Raw outputs discarded between observed draws: one constant ``k`` in ``[low, high]`` for
+    the whole sequence, or (``variable``) a choice in ``[low, high]`` before each observed draw
+    after the first."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -85,23 +111,45 @@ class SkipSpace(BaseModel):
 
 
 class SearchSpace(BaseModel):
-    """One generator and reduction over seeds ``[seed_start, seed_stop)``, offsets
-    ``[offset_start, offset_stop)`` and a skip space."""
+    """One generator over seeds ``[seed_start, seed_stop)`` with every reduction in
+    ``reductions``, offsets ``[offset_start, offset_stop)`` (raw outputs discarded after seeding
+    before the first observed draw) and a skip space (raw outputs between observed draws).
+
+    ``reduction="mod:1000"`` is accepted for a space with that one reduction."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     generator: str
-    reduction: str
+    reductions: tuple[str, ...] = Field(min_length=1)
     seed_start: int = Field(ge=0)
     seed_stop: int = Field(ge=1)
     offset_start: int = Field(0, ge=0)
     offset_stop: int = Field(1, ge=1)
-    skip: SkipSpace = SkipSpace()
+    skip: SkipSpace = SkipSpace(low=0, high=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_reduction(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "reduction" in data:
+            if "reductions" in data:
+                raise ValueError("give reduction or reductions, not both")
+            data = {key: value for key, value in data.items() if key != "reduction"} | {
+                "reductions": (data["reduction"],)}
+        return data
+
+    @field_validator("reductions")
+    @classmethod
+    def _canonical(cls, specs: tuple[str, ...]) -> tuple[str, ...]:
+        canonical = tuple(parse_reduction(spec).spec for spec in specs)
+        if len(set(canonical)) != len(canonical):
+            raise ValueError(f"reductions {', '.join(specs)}: one is given twice")
+        return canonical
 
     @model_validator(mode="after")
     def _consistent(self) -> "SearchSpace":
         cls = get_generator(self.generator)
-        parse_reduction(self.reduction).check_generator(cls)
+        for spec in self.reductions:
+            parse_reduction(spec).check_generator(cls)
         if self.seed_stop <= self.seed_start:
             raise ValueError(f"seed range {self.seed_start}:{self.seed_stop} is empty")
         if self.seed_stop > 1 << cls.seed_bits:
@@ -119,18 +167,23 @@ class SearchSpace(BaseModel):
         return range(self.offset_start, self.offset_stop)
 
     def describe(self) -> str:
-        return (f"{self.generator} {self.reduction} seeds {self.seed_start}:{self.seed_stop} "
-                f"offsets {self.offset_start}:{self.offset_stop} skip {self.skip}")
+        return (f"{self.generator} {','.join(self.reductions)} seeds {self.seed_start}:"
+                f"{self.seed_stop} offsets {self.offset_start}:{self.offset_stop} skip {self.skip}")
 
 
-def hypothesis_count(space: SearchSpace, window: int) -> int:
-    """Distinct hypotheses the space holds for a window of ``window`` draws."""
+def _per_reduction_count(space: SearchSpace, window: int) -> int:
     per_seed = len(space.offsets)
     if space.skip.variable:
         per_seed *= space.skip.choices ** max(window - 1, 0)
     else:
         per_seed *= space.skip.choices
     return space.seeds * per_seed
+
+
+def hypothesis_count(space: SearchSpace, window: int) -> int:
+    """Distinct hypotheses the space holds for a window of ``window`` draws, every reduction
+    included."""
+    return len(space.reductions) * _per_reduction_count(space, window)
 
 
 def per_draw_match_probability(generator: type[PRNG], reduction: Reduction) -> float:
@@ -144,6 +197,13 @@ def per_draw_match_probability(generator: type[PRNG], reduction: Reduction) -> f
     if reduction.kind == "digits" and generator.native_below in ("mod", "c_rand_mod", "float_mul"):
         return match_probability(10, min(generator.output_bits, 32)) ** reduction.args[0]
     return match_probability(alphabet)  # exactly uniform (rejection) reductions
+
+
+def live_reductions(generator: type[PRNG], reductions: Sequence[str],
+                    observed: list[int]) -> list[str]:
+    """The reductions whose range holds every observed draw (the others are ruled out)."""
+    return [spec for spec in reductions
+            if max(observed) < parse_reduction(spec).alphabet_for(generator)]
 
 
 def observation_hash(observed: list[int], window: int) -> str:
@@ -185,9 +245,12 @@ class Survivor(BaseModel):
 
 
 class SpaceReport(BaseModel):
+    """What the search of one reduction of one space tried and found."""
+
     model_config = ConfigDict(frozen=True)
 
     space: SearchSpace
+    reduction: str
     hypotheses: int
     q: float
     survival_probability: float
@@ -195,6 +258,11 @@ class SpaceReport(BaseModel):
     candidates: int
     survivors: int
     chunks: int
+
+    def describe(self) -> str:
+        space = self.space
+        return (f"{space.generator} {self.reduction} seeds {space.seed_start}:{space.seed_stop} "
+                f"offsets {space.offset_start}:{space.offset_stop} skip {space.skip}")
 
 
 class SearchResult(BaseModel):
@@ -218,72 +286,91 @@ class SearchResult(BaseModel):
 
 
 class Backend(Protocol):
+    """Finds candidates; the engine confirms them with the scalar observation model."""
+
     name: str
     preferred_chunk: int
 
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool: ...
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
-              offsets: range, skips: range, variable_skip: bool,
-              observed: list[int]) -> tuple[list[tuple[int, int, tuple[int, ...]]], np.ndarray]: ...
+    def probe(self, generator: type[PRNG], reductions: Sequence[Reduction],
+              seeds: np.ndarray | range, offsets: range, skips: range, variable_skip: bool,
+              observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
+        """Candidates among ``seeds`` whose draws under some reduction, offset and skip match
+        ``observed`` (a probe prefix), each seed seeded once for all of them; and the seeds the
+        backend could not finish (the engine checks those with the scalar reference)."""
+        ...
 
 
-def _probe_length(q: float, lanes: int, offsets: int, window: int, skip: SkipSpace) -> int:
+def _probe_length(q: float, lanes: int, per_seed: int, window: int, skip: SkipSpace) -> int:
     """Draws a backend matches before handing candidates to the scalar check: enough that a
-    chunk yields about one chance candidate, never more than the window."""
+    chunk yields about one chance candidate, never more than the window. ``q`` is the largest
+    per-draw match probability of the reductions probed, ``per_seed`` the hypotheses per seed
+    that start at the first observed draw (reductions x offsets x constant skips)."""
     branching = skip.choices if skip.variable else 1
     per_draw = -math.log(q * branching) if q * branching < 1 else 0.0
     if per_draw <= 0:
         return window
-    needed = math.log(max(lanes * offsets * (1 if skip.variable else skip.choices), 2)) / per_draw
+    needed = math.log(max(lanes * per_seed, 2)) / per_draw
     return max(1, min(window, math.ceil(needed) + 1, 64))
 
 
-def _confirm(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...],
-             skip: int | None, observed: list[int], window: int) -> tuple[Hypothesis, int, int]:
-    """Check a candidate with the scalar reference: the hypothesis, how many leading observed
-    draws it matches, and how many it was compared with."""
+def _hypothesis(space: SearchSpace, reduction: str, seed: int, offset: int,
+                chosen: tuple[int, ...], skip: int | None) -> Hypothesis:
     if space.skip.variable:
-        schedule = SkipSchedule(skips=(space.skip.low,) * offset + chosen, then=space.skip.low)
-        limit = window  # skips past the window are not part of the hypothesis
+        schedule = SkipSchedule(skips=chosen, then=space.skip.low)
     else:
         schedule = SkipSchedule.constant(skip or 0)
-        limit = len(observed)
-    hypothesis = Hypothesis(generator=space.generator, seed=seed, reduction=space.reduction,
-                            offset=offset, skip=schedule)
+    return Hypothesis(generator=space.generator, seed=seed, reduction=reduction, offset=offset,
+                      skip=schedule)
+
+
+def _leading_matches(hypothesis: Hypothesis, observed: list[int]) -> int:
     matched = 0
-    for value, expected in zip(iter_draws(hypothesis), observed[:limit]):
+    for value, expected in zip(iter_draws(hypothesis), observed):
         if value != expected:
             break
         matched += 1
-    return hypothesis, matched, limit
+    return matched
 
 
-def _scalar_candidates(space: SearchSpace, seeds: Iterable[int], observed: list[int],
-                       window: int) -> list[tuple[int, int, tuple[int, ...], int | None]]:
-    """Slow path for lanes a backend could not finish: try every offset and skip per seed."""
-    found = []
+def _confirm(space: SearchSpace, reduction: str, seed: int, offset: int, chosen: tuple[int, ...],
+             skip: int | None, observed: list[int], window: int) -> tuple[Hypothesis, int, int]:
+    """Check a candidate with the scalar reference: the hypothesis, how many leading observed
+    draws it matches, and how many it was compared with."""
+    # skips chosen per draw past the window are not part of the hypothesis
+    limit = window if space.skip.variable else len(observed)
+    hypothesis = _hypothesis(space, reduction, seed, offset, chosen, skip)
+    return hypothesis, _leading_matches(hypothesis, observed[:limit]), limit
+
+
+Candidate = tuple[str, int, int, tuple[int, ...], int | None]
+"""(reduction, seed, offset, chosen variable skips, constant skip or None)"""
+
+
+def _scalar_candidates(space: SearchSpace, reductions: Sequence[str], seeds: Iterable[int],
+                       observed: list[int], window: int) -> list[Candidate]:
+    """Slow path for seeds a backend could not finish: every reduction, offset and skip."""
+    found: list[Candidate] = []
     skips = range(space.skip.low, space.skip.high + 1)
     for seed in seeds:
-        for offset in space.offsets:
-            if space.skip.variable:
-                found.extend((int(seed), offset, chosen, None) for chosen in
-                             _extend_variable(space, int(seed), offset, (), observed, window))
-            else:
+        for spec in reductions:
+            for offset in space.offsets:
+                if space.skip.variable:
+                    found.extend((spec, int(seed), offset, chosen, None) for chosen in
+                                 _extend_variable(space, spec, int(seed), offset, (), observed,
+                                                  window))
+                    continue
                 for k in skips:
-                    h = Hypothesis(generator=space.generator, seed=int(seed),
-                                   reduction=space.reduction, offset=offset,
-                                   skip=SkipSchedule.constant(k))
-                    draws = iter_draws(h)
-                    if all(next(draws) == observed[i] for i in range(window)):
-                        found.append((int(seed), offset, (), k))
+                    h = _hypothesis(space, spec, int(seed), offset, (), k)
+                    if _leading_matches(h, observed[:window]) >= window:
+                        found.append((spec, int(seed), offset, (), k))
     return found
 
 
 @dataclass
 class _Tally:
     candidates: int = 0
-    chunks: int = 0
     survivors: list[Survivor] = field(default_factory=list)
 
 
@@ -292,17 +379,21 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
            max_candidates: int = 100_000, stop_when_certain: bool = True,
            certainty_log10: float = -12.0,
            progress: Callable[[int, int], None] | None = None,
-           run_chunks: Callable[[list[Chunk], Callable[[Chunk], list]], Iterable[tuple[Chunk, list]]] | None = None,
+           run_chunks: Callable[[list[Chunk], Callable[[Chunk], Any]], Iterable[tuple[Chunk, Any]]] | None = None,
            ) -> SearchResult:
     """Search ``spaces`` for hypotheses explaining ``observed``.
 
     ``window`` is how many leading draws a survivor must match (default: all of them, up to
     64); the rest of the observation extends the match and sharpens the p-value.
+    Each chunk of a space probes all of the space's reductions at once (one seeding per seed);
+    the reports hold one entry per (space, reduction), and every p-value is corrected for the
+    hypotheses of all spaces and reductions together.
     ``run_chunks`` lets a scheduler (Dask) run the chunk function; by default chunks run here.
     ``chunk_size`` defaults to the backend's ``preferred_chunk`` (devices want millions of seeds
     per launch, numpy a matrix that fits the cache budget).
     The search stops early (``stop_when_certain``) once a survivor's corrected p-value is
     below ``10**certainty_log10``: the remaining spaces could not change the verdict.
+    ``progress(done, total)`` counts seeds (each seed once, whatever its reductions).
     """
     from kernels.sieve.numpy_backend import NumpyBackend
 
@@ -310,7 +401,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         raise ValueError("no observed draws")
     window = min(window or 64, len(observed))
     backend = backend or NumpyBackend()
-    chunk_size = chunk_size or getattr(backend, "preferred_chunk", DEFAULT_CHUNK)
+    chunk_size = chunk_size or int(getattr(backend, "preferred_chunk", DEFAULT_CHUNK))
     fingerprint = observation_hash(observed, window)
     total = sum(hypothesis_count(space, window) for space in spaces)
     log_total = math.log(max(total, 1))
@@ -320,66 +411,74 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
     best_partial: tuple[Hypothesis, int, int, float] | None = None
     done_seeds = 0
     all_seeds = sum(space.seeds for space in spaces)
+    runner = run_chunks or (lambda cs, fn: ((c, fn(c)) for c in cs))
 
     for space in spaces:
         generator = get_generator(space.generator)
-        reduction = parse_reduction(space.reduction)
-        q = per_draw_match_probability(generator, reduction)
-        for value in observed[:window]:
-            if value >= reduction.alphabet_for(generator):
-                break
-        else:
-            value = None
-        tally = _Tally()
-        if value is None:
-            probe = _probe_length(q, chunk_size, len(space.offsets), window, space.skip)
+        q_of = {spec: per_draw_match_probability(generator, parse_reduction(spec))
+                for spec in space.reductions}
+        live = live_reductions(generator, space.reductions, observed[:window])
+        tallies = {spec: _Tally() for spec in space.reductions}
+        chunks_run = 0
+        if live:
+            per_seed = len(live) * len(space.offsets) * (
+                1 if space.skip.variable else space.skip.choices)
+            probe = _probe_length(max(q_of[spec] for spec in live), chunk_size, per_seed, window,
+                                  space.skip)
             chunks = list(chunk_space(space, fingerprint, chunk_size))
 
-            def run_one(chunk: Chunk, _space=space, _generator=generator, _reduction=reduction,
-                        _probe=probe) -> list:
-                return _run_chunk(chunk, _space, _generator, _reduction, backend, observed,
-                                  window, _probe)
+            def run_one(chunk: Chunk, _space: SearchSpace = space, _live: list[str] = live,
+                        _probe: int = probe) -> ChunkOutcome:
+                return _run_chunk(chunk, _space, _live, backend, observed, window, _probe)
 
-            runner = run_chunks or (lambda cs, fn: ((c, fn(c)) for c in cs))
             seen: set[str] = set()
             for chunk, outcome in runner(chunks, run_one):
                 if chunk.id in seen:  # a retried or duplicated chunk counts once
                     continue
                 seen.add(chunk.id)
-                confirmed = outcome.confirmed
-                tally.chunks += 1
-                tally.candidates += len(confirmed)
+                chunks_run += 1
                 if outcome.best_partial and (best_partial is None
                                              or outcome.best_partial[1] > best_partial[1]):
-                    best_partial = (*outcome.best_partial, q)
-                if tally.candidates > max_candidates:
-                    raise SurvivorCapExceeded(
-                        f"{space.describe()}: more than {max_candidates} candidates; the window of "
-                        f"{window} draws is too short for a space this size")
-                for hypothesis, matched, compared in confirmed:
-                    log_p = min(0.0, log_total + log_binomial_tail(compared, matched, q))
+                    hypothesis = outcome.best_partial[0]
+                    best_partial = (*outcome.best_partial, q_of[hypothesis.reduction])
+                for hypothesis, matched, compared in outcome.confirmed:
+                    tally = tallies[hypothesis.reduction]
+                    tally.candidates += 1
+                    log_p = min(0.0, log_total + log_binomial_tail(
+                        compared, matched, q_of[hypothesis.reduction]))
                     tally.survivors.append(Survivor(
                         hypothesis=hypothesis, matched=matched, compared=compared,
                         p_value=math.exp(log_p), log10_p_value=log_p / math.log(10)))
+                if sum(t.candidates for t in tallies.values()) > max_candidates:
+                    raise SurvivorCapExceeded(
+                        f"{space.describe()}: more than {max_candidates} candidates; the window of "
+                        f"{window} draws is too short for a space this size")
                 done_seeds += chunk.seed_stop - chunk.seed_start
                 if progress:
                     progress(done_seeds, all_seeds)
         else:
-            done_seeds += space.seeds  # a draw out of this reduction's range rules it all out
-        count = hypothesis_count(space, window)
-        log_survival = window * math.log(q) + (
-            (window - 1) * math.log(space.skip.choices) if space.skip.variable else 0.0)
-        survival = math.exp(log_survival)
-        reports.append(SpaceReport(
-            space=space, hypotheses=count, q=q, survival_probability=survival,
-            expected_chance_survivors=count * survival, candidates=tally.candidates,
-            survivors=len(tally.survivors), chunks=tally.chunks))
-        survivors.extend(tally.survivors)
-        if stop_when_certain and any(s.log10_p_value < certainty_log10 for s in tally.survivors):
+            done_seeds += space.seeds  # a draw out of every reduction's range rules it all out
+            if progress:
+                progress(done_seeds, all_seeds)
+        count = _per_reduction_count(space, window)
+        for spec in space.reductions:
+            q = q_of[spec]
+            log_survival = window * math.log(q) + (
+                (window - 1) * math.log(space.skip.choices) if space.skip.variable else 0.0)
+            survival = math.exp(log_survival)
+            tally = tallies[spec]
+            reports.append(SpaceReport(
+                space=space, reduction=spec, hypotheses=count, q=q,
+                survival_probability=survival, expected_chance_survivors=count * survival,
+                candidates=tally.candidates, survivors=len(tally.survivors), chunks=chunks_run))
+            survivors.extend(tally.survivors)
+        if stop_when_certain and any(s.log10_p_value < certainty_log10
+                                     for t in tallies.values() for s in t.survivors):
             stopped_early = space is not spaces[-1]
             break
 
-    survivors.sort(key=lambda s: (s.log10_p_value, s.hypothesis.generator, s.hypothesis.seed))
+    survivors.sort(key=lambda s: (s.log10_p_value, s.hypothesis.generator, s.hypothesis.seed,
+                                  s.hypothesis.reduction, s.hypothesis.offset))
     near_miss = None
     if best_partial is not None:
         hypothesis, matched, compared, q_partial = best_partial
@@ -402,45 +501,50 @@ class ChunkOutcome:
     best_partial: tuple[Hypothesis, int, int] | None
 
 
-def _run_chunk(chunk: Chunk, space: SearchSpace, generator: type[PRNG], reduction: Reduction,
-               backend: Backend, observed: list[int], window: int, probe: int) -> ChunkOutcome:
-    """Candidates of one chunk, checked by the scalar reference."""
+def _run_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backend,
+               observed: list[int], window: int, probe: int) -> ChunkOutcome:
+    """Candidates of one chunk over every live reduction, checked by the scalar reference."""
+    generator = get_generator(space.generator)
     # a range, not an array: device backends need only its ends, numpy makes its own arrays
     seeds = range(chunk.seed_start, chunk.seed_stop)
     skips = range(space.skip.low, space.skip.high + 1)
-    if backend.supports(generator, reduction):
-        hits, overflowed = backend.probe(generator, reduction, seeds, space.offsets, skips,
-                                         space.skip.variable, observed[:probe])
-        candidates = [(seed, offset, chosen, None) if space.skip.variable else
-                      (seed, offset, (), chosen[0]) for seed, offset, chosen in hits]
-        slow = overflowed
-    else:
-        candidates, slow = [], seeds
-    candidates += _scalar_candidates(space, (int(s) for s in slow), observed, probe)
+    probed = [spec for spec in live if backend.supports(generator, parse_reduction(spec))]
+    unsupported = [spec for spec in live if spec not in probed]
+    candidates: list[Candidate] = []
+    if probed:
+        hits, overflowed = backend.probe(generator, [parse_reduction(spec) for spec in probed],
+                                         seeds, space.offsets, skips, space.skip.variable,
+                                         observed[:probe])
+        candidates = [(probed[index], seed, offset, chosen, None) if space.skip.variable else
+                      (probed[index], seed, offset, (), chosen[0])
+                      for seed, index, offset, chosen in hits]
+        candidates += _scalar_candidates(space, probed, (int(s) for s in overflowed), observed,
+                                         probe)
+    if unsupported:
+        candidates += _scalar_candidates(space, unsupported, seeds, observed, probe)
     checked = []
-    seen = set()
-    for seed, offset, chosen, k in candidates:
+    seen: set[tuple[str, int, int, tuple[int, ...] | int | None]] = set()
+    for spec, seed, offset, chosen, k in candidates:
         if space.skip.variable:
             # the backend matched the probe; the scalar check extends the choice to the window
-            for extended in _extend_variable(space, seed, offset, chosen, observed, window):
-                key = (seed, offset, extended)
-                if key not in seen:
-                    seen.add(key)
-                    checked.append(_confirm(space, seed, offset, extended, None, observed, window))
+            for extended in _extend_variable(space, spec, seed, offset, chosen, observed, window):
+                if (spec, seed, offset, extended) not in seen:
+                    seen.add((spec, seed, offset, extended))
+                    checked.append(_confirm(space, spec, seed, offset, extended, None, observed,
+                                            window))
         else:
-            for k_try in ([k] if k is not None else list(skips)):
-                key = (seed, offset, k_try)
-                if key not in seen:
-                    seen.add(key)
-                    checked.append(_confirm(space, seed, offset, (), k_try, observed, window))
+            if (spec, seed, offset, k) not in seen:
+                seen.add((spec, seed, offset, k))
+                checked.append(_confirm(space, spec, seed, offset, (), k, observed, window))
     confirmed = [c for c in checked if c[1] >= window]
     partial = [c for c in checked if c[1] < window]
     best_partial = max(partial, key=lambda c: c[1], default=None)
     return ChunkOutcome(confirmed, best_partial)
 
 
-def _extend_variable(space: SearchSpace, seed: int, offset: int, chosen: tuple[int, ...],
-                     observed: list[int], window: int) -> list[tuple[int, ...]]:
+def _extend_variable(space: SearchSpace, reduction: str, seed: int, offset: int,
+                     chosen: tuple[int, ...], observed: list[int],
+                     window: int) -> list[tuple[int, ...]]:
     """All per-draw skip choices that extend ``chosen`` to match the whole window."""
     skips = range(space.skip.low, space.skip.high + 1)
     results = []
@@ -448,14 +552,48 @@ def _extend_variable(space: SearchSpace, seed: int, offset: int, chosen: tuple[i
     while stack:
         current = stack.pop()
         depth = len(current) + 1
-        schedule = SkipSchedule(skips=(space.skip.low,) * offset + current, then=space.skip.low)
-        h = Hypothesis(generator=space.generator, seed=seed, reduction=space.reduction,
-                       offset=offset, skip=schedule)
-        draws = iter_draws(h)
-        if not all(next(draws) == observed[i] for i in range(depth)):
+        h = _hypothesis(space, reduction, seed, offset, current, None)
+        if _leading_matches(h, observed[:depth]) < depth:
             continue
         if depth >= window:
             results.append(current[: window - 1])
         else:
             stack.extend(current + (k,) for k in skips)
     return results
+
+
+def seconds_per_seed(space: SearchSpace, observed: list[int], backend: Backend, *,
+                     largest_sample: int = 1 << 20, enough_seconds: float = 0.05,
+                     probe_draws: int = 4) -> float:
+    """Measured seconds per seed of ``space`` on ``backend``, all its reductions, offsets and
+    skips together: timed probes of growing size from ``space.seed_start``, until one takes long
+    enough to be meaningful (launch overheads otherwise dominate). Device compiles happen in an
+    untimed warm-up; the seed range of ``space`` must hold at least 64 seeds past its start.
+    A space whose reductions the observation rules out costs nothing."""
+    generator = get_generator(space.generator)
+    live = live_reductions(generator, space.reductions, observed)
+    if not live:
+        return 0.0
+    reductions = [parse_reduction(spec) for spec in live]
+    skips = range(space.skip.low, space.skip.high + 1)
+    probe = observed[:probe_draws]
+    start = space.seed_start
+    stop = 1 << generator.seed_bits
+
+    def run(count: int) -> None:
+        seeds = range(start, min(start + count, stop))
+        backend.probe(generator, reductions, seeds, space.offsets, skips, space.skip.variable,
+                      probe)
+
+    run(64)  # compiles device programs
+    sample = 1 << 10
+    while True:
+        # the second of two runs: pocl compiles a work-group function per launch shape on first use
+        for _ in range(2):
+            began = time.perf_counter()
+            run(sample)
+            elapsed = time.perf_counter() - began
+        measured = min(sample, stop - start)
+        if elapsed >= enough_seconds or sample >= largest_sample or measured < sample:
+            return max(elapsed, 1e-9) / max(measured, 1)
+        sample *= 4

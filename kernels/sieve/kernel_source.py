@@ -15,8 +15,10 @@ in ``kernels/cl/generators/``; they are inlined here (once each), so both compil
 self-contained program.
 
 This module wraps the generator in a stream (``next_raw``, ``next_u32``, ``next_double``,
-``skip``) and writes the reduction as a ``draw`` function, mirroring ``kernels/reductions.py``
-line for line; tests check every device port and reduction against the scalar reference.
+``skip``) and writes each reduction as a ``draw_<i>`` function, mirroring
+``kernels/reductions.py`` line for line; tests check every device port and reduction against the
+scalar reference. One program holds every reduction of a search space: the sieve kernel seeds
+each seed once and evaluates every offset, reduction and skip from copies of that one stream.
 """
 
 from __future__ import annotations
@@ -24,17 +26,23 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Sequence
+
+import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction, native_below
+from kernels.sieve.engine import ProbeHit
 
 __all__ = ["CL_ROOT", "has_device_port", "device_ported", "port_output_limit", "port_covers",
-           "program_source", "MAX_PROBE"]
+           "program_source", "MAX_PROBE", "DEGENERATE", "hits_from_device"]
 
 CL_ROOT = Path(__file__).resolve().parents[1] / "cl"
 
-#: the sieve kernel tracks the offsets still matching in one 64-bit mask
+#: the most observed draws the sieve kernel matches (the engine's probes are at most this long)
 MAX_PROBE = 64
+#: the sieve kernel's offset column for a seed whose stream went degenerate
+DEGENERATE = 0xFFFFFFFF
 
 
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]+"(_[A-Za-z0-9_]+\.h)"[ \t]*$', re.M)
@@ -65,8 +73,8 @@ def port_output_limit(generator: type[PRNG]) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def port_covers(generator: type[PRNG], reduction: Reduction, offsets: range, skips: range,
-                probe: int) -> bool:
+def port_covers(generator: type[PRNG], reductions: Sequence[Reduction], offsets: range,
+                skips: range, probe: int) -> bool:
     """A port exists and is exact as deep into the stream as this probe may read."""
     if not has_device_port(generator):
         return False
@@ -76,7 +84,8 @@ def port_covers(generator: type[PRNG], reduction: Reduction, offsets: range, ski
     from kernels.sieve.numpy_backend import NumpyBackend
 
     # rejection reductions may read more than the usual width: count generously
-    return 4 * NumpyBackend.columns_needed(generator, reduction, offsets, skips, probe) <= limit
+    return all(4 * NumpyBackend.columns_needed(generator, reduction, offsets, skips, probe) <= limit
+               for reduction in reductions)
 
 
 def device_ported() -> list[str]:
@@ -186,91 +195,117 @@ def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
 
 
 _SIEVE_KERNEL = """
-/* One work item per seed: draw with a constant skip and report every offset in
- * [offset_start, offset_stop) whose PROBE draws equal the observed ones. Bit j of `alive` says
- * that the offset which began j draws ago still matches; the item stops as soon as no offset
- * can match any more (usually after the first draw). A degenerate stream (a rejection loop that
- * never ends) is reported with offset 0xFFFFFFFF for the host to re-check. */
+/* One work item per seed, seeded once. The stream `base` walks the offsets (raw outputs after
+ * seeding); at each one, every reduction draws the first observed value from a copy of `base`,
+ * and where it matches, every constant skip in [skip_low, skip_high] follows a copy of that
+ * stream through the PROBE observed draws (skip, then draw). A hit is reported as (seed,
+ * reduction, offset, skip). A degenerate stream (a rejection loop that never ends) is reported
+ * with offset 0xFFFFFFFF for the host to re-check, and ends the item. */
+#define REPORT(r, off, k) { uint slot = ATOMIC_INC(hit_count); if (slot < max_hits) { \\
+    hit_seeds[slot] = seed; hit_reductions[slot] = (r); hit_offsets[slot] = (off); \\
+    hit_skips[slot] = (k); } }
+
 KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
-                  uint offset_start, uint offset_stop, uint skip_k,
-                  GLOBAL uint *hit_count, GLOBAL ulong *hit_seeds, GLOBAL uint *hit_offsets,
-                  uint max_hits) {
+                  uint offset_start, uint offset_stop, uint skip_low, uint skip_high,
+                  GLOBAL uint *hit_count, GLOBAL ulong *hit_seeds, GLOBAL uint *hit_reductions,
+                  GLOBAL uint *hit_offsets, GLOBAL uint *hit_skips, uint max_hits) {
     uint gid = GLOBAL_ID();
     if (gid >= lanes) return;
     ulong seed = seed_start + gid;
-    stream_t s;
-    stream_seed(&s, seed);
-#ifdef FIRST_OFFSET_ONLY
-    /* offsets [0, 1): straight-line matching, which vectorises across work items */
-    for (uint j = 0; j < PROBE; j++) {
-        if (j) skip(&s, skip_k);
-        ulong d = draw(&s);
-        if (s.degenerate) {
-            uint slot = ATOMIC_INC(hit_count);
-            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0xFFFFFFFFu; }
-            return;
-        }
-        if (d != observed[j]) return;
-    }
-    uint slot = ATOMIC_INC(hit_count);
-    if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0; }
+    stream_t base;
+    stream_seed(&base, seed);
+    skip(&base, offset_start);
+#ifdef ONE_OFFSET
+    /* a single offset: straight-line code, which vectorises across work items */
+    { uint offset = offset_start;
 #else
-    ulong alive = 0;
-    for (uint index = 0; ; index++) {
-        ulong d = draw(&s);
-        if (s.degenerate) {
-            uint slot = ATOMIC_INC(hit_count);
-            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = 0xFFFFFFFFu; }
-            return;
-        }
-        alive <<= 1;
-        if (index >= offset_start && index < offset_stop) alive |= 1UL;
-        for (uint j = 0; j < PROBE; j++) {
-            if (((alive >> j) & 1UL) && d != observed[j]) alive &= ~(1UL << j);
-        }
-        if ((alive >> (PROBE - 1)) & 1UL) {
-            uint slot = ATOMIC_INC(hit_count);
-            if (slot < max_hits) { hit_seeds[slot] = seed; hit_offsets[slot] = index + 1 - PROBE; }
-            alive &= ~(1UL << (PROBE - 1));
-        }
-        if (!alive && index + 1 >= offset_stop) return;
-        skip(&s, skip_k);
-    }
+    for (uint offset = offset_start; offset < offset_stop; offset++) {
+        if (offset > offset_start) next_raw(&base);
 #endif
+MATCH_EVERY_REDUCTION
+    }
 }
 
-/* The first n draws (constant skip) of each seed: for testing ports against the reference. */
-KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint n, uint skip_k,
+/* The first n draws of reduction `which` (offset 0, `skip_k` outputs between draws) of each
+ * seed: for testing ports against the reference. */
+KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint which, uint n, uint skip_k,
                         GLOBAL ulong *out, GLOBAL uint *degenerate) {
     uint gid = GLOBAL_ID();
     if (gid >= lanes) return;
     stream_t s;
     stream_seed(&s, seeds[gid]);
     for (uint i = 0; i < n; i++) {
-        out[(ulong)gid * n + i] = draw(&s);
-        skip(&s, skip_k);
+        if (i) skip(&s, skip_k);
+        out[(ulong)gid * n + i] = draw_any(&s, which);
     }
     degenerate[gid] = s.degenerate;
 }
 """
 
+#: one reduction's block of the sieve kernel; R is its index
+_MATCH_ONE = """
+        { stream_t s = base;
+          ulong d = draw_R(&s);
+          if (s.degenerate) { REPORT(R, 0xFFFFFFFFu, 0); return; }
+          if (d == observed[0]) {
+            for (uint k = skip_low; k <= skip_high; k++) {
+                stream_t t = s;
+                uint j = 1;
+                for (; j < PROBE; j++) {
+                    skip(&t, k);
+                    d = draw_R(&t);
+                    if (t.degenerate) { REPORT(R, 0xFFFFFFFFu, 0); return; }
+                    if (d != observed[j]) break;
+                }
+                if (j == PROBE) REPORT(R, offset, k);
+            }
+          }
+        }"""
+
 
 @cache
-def program_source(generator: type[PRNG], reduction: Reduction, probe: int,
-                   first_offset_only: bool = False) -> str:
-    """The whole device program for one generator, reduction and probe length; with
-    ``first_offset_only`` the sieve kernel is specialised for the offset range [0, 1)."""
+def program_source(generator: type[PRNG], reductions: tuple[Reduction, ...], probe: int,
+                   one_offset: bool = False) -> str:
+    """The whole device program for one generator, its reductions (``draw_0``, ``draw_1``...)
+    and a probe length; with ``one_offset`` the sieve kernel is specialised for a single
+    offset."""
+    if not reductions:
+        raise ValueError("a device program needs at least one reduction")
+    if not 1 <= probe <= MAX_PROBE:
+        raise ValueError(f"probe of {probe} draws: device kernels match 1..{MAX_PROBE}")
     prelude = (CL_ROOT / "prelude.h").read_text()
     port = _inline_includes((CL_ROOT / "generators" / f"{generator.name}.cl").read_text())
     parts = [prelude, port, _stream_source(generator)]
-    if reduction.kind == "digits":
+    if any(reduction.kind == "digits" for reduction in reductions):
         digit = native_below(generator, 10)
         parts.append(f"DEVICE ulong draw_digit(stream_t *s) {{\n    {_draw_body(digit, generator)}\n}}")
-    parts.append(f"DEVICE ulong draw(stream_t *s) {{\n    {_draw_body(reduction, generator)}\n}}")
-    if not 1 <= probe <= MAX_PROBE:
-        raise ValueError(f"probe of {probe} draws: device kernels match 1..{MAX_PROBE}")
+    for index, reduction in enumerate(reductions):
+        parts.append(f"/* {reduction.spec} */\n"
+                     f"DEVICE ulong draw_{index}(stream_t *s) {{\n    {_draw_body(reduction, generator)}\n}}")
+    cases = "\n".join(f"    case {index}: return draw_{index}(s);" for index in range(len(reductions)))
+    parts.append(f"DEVICE ulong draw_any(stream_t *s, uint which) {{\n    switch (which) {{\n{cases}\n"
+                 "    }\n    s->degenerate = 1; return 0;\n}")
     parts.append(f"#define PROBE {probe}")
-    if first_offset_only:
-        parts.append("#define FIRST_OFFSET_ONLY 1")
-    parts.append(_SIEVE_KERNEL)
+    if one_offset:
+        parts.append("#define ONE_OFFSET 1")
+    blocks = "\n".join(_MATCH_ONE.replace("draw_R", f"draw_{index}").replace("(R,", f"({index}u,")
+                       for index in range(len(reductions)))
+    parts.append(_SIEVE_KERNEL.replace("MATCH_EVERY_REDUCTION", blocks))
     return "\n".join(parts)
+
+
+def hits_from_device(seeds: np.ndarray, reductions: np.ndarray, offsets: np.ndarray,
+                     skips: np.ndarray) -> tuple[list[ProbeHit], np.ndarray]:
+    """The sieve kernel's hit columns as probe hits, and the seeds it marked degenerate (offset
+    0xFFFFFFFF), which the engine re-checks with the scalar reference."""
+    hits: list[ProbeHit] = []
+    overflow: set[int] = set()
+    for seed, index, offset, k in zip(seeds.tolist(), reductions.tolist(), offsets.tolist(),
+                                      skips.tolist()):
+        if offset == DEGENERATE:
+            overflow.add(seed)
+        else:
+            hits.append((seed, index, offset, (k,)))
+    # a degenerate seed is re-checked whole: its other hits would be found twice
+    hits = [hit for hit in hits if hit[0] not in overflow]
+    return hits, np.array(sorted(overflow), dtype=np.uint64)

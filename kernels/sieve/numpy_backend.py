@@ -1,16 +1,21 @@
 """The numpy backend: the reference search, always available.
 
-It finds *candidates*: hypotheses whose first ``probe`` observed draws match. The engine then
+It finds *candidates*: hypotheses whose first ``probe`` observed draws match. Each seed's raw
+outputs are computed once (``PRNG.raw_many``, the seeding) and every reduction, offset and skip
+reads them. The engine then
 checks every candidate with the scalar ``predict`` over the whole observation, so what counts
 as a survivor is decided by the one definition of the observation model, whatever the backend.
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction
+from kernels.sieve.engine import ProbeHit
 from kernels.sieve.vector import LaneStreams, draw_lanes, has_vector_double, outputs_per_draw_bound
 
 __all__ = ["NumpyBackend", "ProbeHit"]
@@ -19,11 +24,6 @@ __all__ = ["NumpyBackend", "ProbeHit"]
 _REJECTION_SLACK = 1.6
 #: raw outputs one probe holds in memory at once (x 4 or 8 bytes)
 _MATRIX_BUDGET = 1 << 24
-
-ProbeHit = tuple[int, int, tuple[int, ...]]
-"""(seed, offset, skips) of a candidate: ``(k,)`` for a constant skip, else the skip chosen
-after each observed draw of the probe but the last."""
-
 
 class NumpyBackend:
     """Vectorised over the seeds of a chunk with numpy."""
@@ -48,98 +48,95 @@ class NumpyBackend:
         """Raw outputs per seed that a probe of ``probe`` draws usually needs."""
         per_draw = outputs_per_draw_bound(reduction, generator)
         slack = 1.0 if reduction.fixed_outputs == 1 else _REJECTION_SLACK
-        draws_needed = offsets.stop - 1 + probe
-        return int(draws_needed * (per_draw * slack + skips.stop - 1)) + 8
+        return int(offsets.stop - 1 + probe * per_draw * slack + (probe - 1) * (skips.stop - 1)) + 8
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
-              offsets: range, skips: range, variable_skip: bool,
+    def probe(self, generator: type[PRNG], reductions: Sequence[Reduction],
+              seeds: np.ndarray | range, offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
-        """Candidates among ``seeds`` whose draws match ``observed`` (the probe prefix).
+        """Candidates among ``seeds`` whose draws match ``observed`` (the probe prefix), for
+        every reduction, offset and skip, from one raw-output matrix.
 
         With a constant skip, every ``k`` in ``skips`` is tried for the whole sequence; with a
         variable skip, the skip before each observed draw after the first is chosen from
-        ``skips`` independently (draws before the first observed one use ``skips.start``).
+        ``skips`` independently.
 
         Returns the hits and the seeds whose lanes overflowed the precomputed matrix (the
         caller must check those with the scalar reference).
         """
         if isinstance(seeds, range):
             seeds = np.arange(seeds.start, seeds.stop, dtype=np.uint64)
-        width = self.columns_needed(generator, reduction, offsets, skips, len(observed))
+        width = max(self.columns_needed(generator, reduction, offsets, skips, len(observed))
+                    for reduction in reductions)
         rows = max(64, _MATRIX_BUDGET // width)
         if len(seeds) > rows:
             # bound memory whatever the caller's chunk: probe slices of the seeds in turn
             hits_all: list[ProbeHit] = []
             overflow_all = []
             for start in range(0, len(seeds), rows):
-                hits, overflow = self.probe(generator, reduction, seeds[start:start + rows],
-                                            offsets, skips, variable_skip, observed)
-                hits_all.extend(hits)
-                overflow_all.append(overflow)
+                part, part_overflow = self.probe(generator, reductions, seeds[start:start + rows],
+                                                 offsets, skips, variable_skip, observed)
+                hits_all.extend(part)
+                overflow_all.append(part_overflow)
             return hits_all, np.concatenate(overflow_all)
-        last_offset = offsets.stop - 1
-        raw = generator.raw_many(seeds, width)
+        raw = generator.raw_many(seeds, width)  # the seeding: once for everything below
         hits: list[ProbeHit] = []
         overflow = np.zeros(len(seeds), dtype=bool)
-        skip_choices = [skips.start] if variable_skip else list(skips)
-        for k in skip_choices:
-            streams = LaneStreams(generator, raw)
-            # draws before the first observed one, and the first observed one, at every offset
-            columns = np.empty((len(seeds), last_offset + 1), dtype=np.uint64)
-            for index in range(last_offset + 1):
-                columns[:, index] = draw_lanes(reduction, streams)
-                streams.skip(k)
-            first = np.uint64(observed[0])
+        first = np.uint64(observed[0])
+        for index, reduction in enumerate(reductions):
             for offset in offsets:
-                lanes = np.flatnonzero(columns[:, offset] == first)
+                # the first observed draw at this offset, whatever the skips after it
+                streams = LaneStreams(generator, raw, pos=np.full(len(seeds), offset))
+                lanes = np.flatnonzero(draw_lanes(reduction, streams) == first)
+                overflow |= streams.overflow
                 if not len(lanes):
                     continue
-                # replay those lanes to just after draw `offset`, then follow the rest
-                follow = LaneStreams(generator, raw, lanes)
-                for _ in range(offset + 1):
-                    draw_lanes(reduction, follow)
-                    follow.skip(k)
-                if variable_skip:
-                    # the skip after the first observed draw is chosen too: undo the constant one
-                    follow.skip(-k)
-                found = self._follow(reduction, follow, observed[1:],
-                                     list(skips) if variable_skip else [k], variable_skip)
-                for lane, chosen in found:
-                    hits.append((int(seeds[lanes[lane]]), offset,
-                                 tuple(chosen) if variable_skip else (k,)))
-                overflow[lanes[follow.overflow]] = True
-            overflow |= streams.overflow
+                matched = streams.duplicate(lanes)
+                for choices in ([list(skips)] if variable_skip else [[k] for k in skips]):
+                    follow = matched.duplicate(np.arange(matched.lanes))
+                    found, overflowed = self._follow(reduction, follow, observed[1:], choices,
+                                                     variable_skip)
+                    for lane, chosen in found:
+                        hits.append((int(seeds[lanes[lane]]), index, offset,
+                                     tuple(chosen) if variable_skip else (choices[0],)))
+                    overflow[lanes[overflowed]] = True
         return hits, seeds[overflow]
 
     @staticmethod
     def _follow(reduction: Reduction, streams: LaneStreams, rest: list[int],
-                skip_choices: list[int], variable: bool) -> list[tuple[int, list[int]]]:
-        """Extend matching lanes draw by draw; with variable skips, branch over the choices."""
+                skip_choices: list[int], variable: bool
+                ) -> tuple[list[tuple[int, list[int]]], np.ndarray]:
+        """Extend matching lanes draw by draw, skipping before each; with variable skips,
+        branch over the choices. Returns the matches (lane given, skips chosen) and the lanes
+        given that ran off their rows (to be checked by the scalar reference)."""
         origin = np.arange(streams.lanes)
+        overflowed: list[np.ndarray] = [origin[streams.overflow]]
         chosen: list[list[int]] = [[] for _ in range(streams.lanes)]
+        current = streams
         for target in rest:
-            if not streams.lanes:
-                return []
+            if not current.lanes:
+                break
             if variable:
                 branches = []
                 for k in skip_choices:
-                    twin = streams.duplicate(np.arange(streams.lanes))
+                    twin = current.duplicate(np.arange(current.lanes))
                     twin.skip(k)
                     values = draw_lanes(reduction, twin)
-                    keep = np.flatnonzero(values == np.uint64(target))
+                    overflowed.append(origin[twin.overflow])
+                    keep = np.flatnonzero((values == np.uint64(target)) & ~twin.overflow)
                     branches.append((twin.duplicate(keep), origin[keep],
                                      [chosen[i] + [k] for i in keep]))
-                streams = _concat([b[0] for b in branches], streams)
-                origin = np.concatenate([b[1] for b in branches]) if branches else origin[:0]
+                current = _concat([b[0] for b in branches], current)
+                origin = np.concatenate([b[1] for b in branches])
                 chosen = [c for b in branches for c in b[2]]
             else:
-                values = draw_lanes(reduction, streams)
-                streams.skip(skip_choices[0])
-                keep = np.flatnonzero(values == np.uint64(target))
-                streams = streams.duplicate(keep)
+                current.skip(skip_choices[0])
+                values = draw_lanes(reduction, current)
+                overflowed.append(origin[current.overflow])
+                keep = np.flatnonzero((values == np.uint64(target)) & ~current.overflow)
+                current = current.duplicate(keep)
                 origin = origin[keep]
                 chosen = [chosen[i] for i in keep]
-        return [(int(o), c) for o, c in zip(origin, chosen)]
+        return [(int(o), c) for o, c in zip(origin, chosen)], np.unique(np.concatenate(overflowed))
 
 
 def _concat(parts: list[LaneStreams], template: LaneStreams) -> LaneStreams:

@@ -1,7 +1,7 @@
 """The OpenCL backend (PyOpenCL): AMD and NVIDIA GPUs, and CPUs through pocl.
 
 Only the launch lives here; the device program comes from ``kernel_source.program_source``,
-shared with the CUDA backend. Variable skips, and generators without a device port, go to the
+shared with the CUDA backend: one launch per chunk covers every reduction, offset and skip. Variable skips, and generators without a device port, go to the
 numpy backend (same results, slower).
 """
 
@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from typing import Sequence
 
 import numpy as np
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction
-from kernels.sieve.kernel_source import has_device_port, port_covers, program_source
+from kernels.sieve.kernel_source import (has_device_port, hits_from_device, port_covers,
+                                         program_source)
 from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
 
 __all__ = ["OpenCLBackend", "opencl_available"]
 
-_DEGENERATE = 0xFFFFFFFF
 #: work items per group. pocl runs a whole work group on one thread and keeps every item's
 #: private memory on that thread's stack: its default groups of thousands overflow the stack
 #: for ports with a few hundred words of state. 64 is small enough and still vectorises.
@@ -80,10 +81,10 @@ class OpenCLBackend:
     def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
         return has_device_port(generator) or self._fallback.supports(generator, reduction)
 
-    def _kernel(self, generator: type[PRNG], reduction: Reduction, probe: int, name: str,
-                first_offset_only: bool = False):
+    def _kernel(self, generator: type[PRNG], reductions: Sequence[Reduction], probe: int,
+                name: str, one_offset: bool = False):
         """A built kernel, cached per program source (building takes a while on pocl)."""
-        source = program_source(generator, reduction, probe, first_offset_only)
+        source = program_source(generator, tuple(reductions), probe, one_offset)
         kernels = self._programs.get(source)
         if kernels is None:
             options = ["-cl-std=CL1.2"]
@@ -99,31 +100,33 @@ class OpenCLBackend:
         """The first ``n`` draws of each seed on the device (for testing ports)."""
         cl = self._cl
         seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
-        kernel = self._kernel(generator, reduction, 1, "draw_stream")
+        kernel = self._kernel(generator, [reduction], 1, "draw_stream")
         flags = cl.mem_flags
         seeds_buf = cl.Buffer(self.context, flags.READ_ONLY | flags.COPY_HOST_PTR, hostbuf=seeds)
         out = np.zeros(len(seeds) * n, dtype=np.uint64)
         degenerate = np.zeros(len(seeds), dtype=np.uint32)
         out_buf = cl.Buffer(self.context, flags.WRITE_ONLY, out.nbytes)
         deg_buf = cl.Buffer(self.context, flags.WRITE_ONLY, degenerate.nbytes)
-        kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), seeds_buf, np.uint32(len(seeds)),
-                            np.uint32(n), np.uint32(skip), out_buf, deg_buf)
+        kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), seeds_buf,
+               np.uint32(len(seeds)), np.uint32(0), np.uint32(n), np.uint32(skip), out_buf, deg_buf)
         cl.enqueue_copy(self.queue, out, out_buf)
         cl.enqueue_copy(self.queue, degenerate, deg_buf)
         return out.reshape(len(seeds), n), degenerate.astype(bool)
 
-    def probe(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray | range,
-              offsets: range, skips: range, variable_skip: bool,
+    def probe(self, generator: type[PRNG], reductions: Sequence[Reduction],
+              seeds: np.ndarray | range, offsets: range, skips: range, variable_skip: bool,
               observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
-        if variable_skip or not port_covers(generator, reduction, offsets, skips, len(observed)):
-            return self._fallback.probe(generator, reduction, seeds, offsets, skips,
+        """One launch for every reduction, offset and skip (each seed seeded once); variable
+        skips and ports not exact this deep go to numpy."""
+        if variable_skip or not port_covers(generator, reductions, offsets, skips, len(observed)):
+            return self._fallback.probe(generator, reductions, seeds, offsets, skips,
                                         variable_skip, observed)
         cl = self._cl
         start = int(seeds[0])
         if len(seeds) > 1 and not (int(seeds[-1]) - start == len(seeds) - 1):
             raise ValueError("the OpenCL backend searches contiguous seed ranges")
-        kernel = self._kernel(generator, reduction, len(observed), "sieve",
-                              first_offset_only=(offsets.start, offsets.stop) == (0, 1))
+        kernel = self._kernel(generator, reductions, len(observed), "sieve",
+                              one_offset=len(offsets) == 1)
         flags = cl.mem_flags
         observed_array = np.asarray(observed, dtype=np.uint64)
         observed_buf = cl.Buffer(self.context, flags.READ_ONLY | flags.COPY_HOST_PTR,
@@ -131,31 +134,22 @@ class OpenCLBackend:
         count = np.zeros(1, dtype=np.uint32)
         count_buf = cl.Buffer(self.context, flags.READ_WRITE | flags.COPY_HOST_PTR, hostbuf=count)
         hit_seeds_buf = cl.Buffer(self.context, flags.WRITE_ONLY, 8 * self.max_hits)
-        hit_offsets_buf = cl.Buffer(self.context, flags.WRITE_ONLY, 4 * self.max_hits)
-        hits: list[ProbeHit] = []
-        overflow: list[int] = []
-        for k in skips:
-            count[0] = 0
-            cl.enqueue_copy(self.queue, count_buf, count)
-            kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), np.uint64(start),
-                          np.uint32(len(seeds)), observed_buf, np.uint32(offsets.start),
-                          np.uint32(offsets.stop), np.uint32(k), count_buf, hit_seeds_buf,
-                          hit_offsets_buf, np.uint32(self.max_hits))
-            cl.enqueue_copy(self.queue, count, count_buf)
-            found = int(count[0])
-            if found > self.max_hits:
-                raise RuntimeError(
-                    f"{found} device hits exceed the buffer of {self.max_hits}; "
-                    "use a longer probe or smaller chunks")
-            if not found:
-                continue
-            hit_seeds = np.empty(found, dtype=np.uint64)
-            hit_offsets = np.empty(found, dtype=np.uint32)
+        hit_columns_bufs = [cl.Buffer(self.context, flags.WRITE_ONLY, 4 * self.max_hits)
+                            for _ in range(3)]
+        kernel(self.queue, (_global_size(len(seeds)),), (_LOCAL_SIZE,), np.uint64(start),
+               np.uint32(len(seeds)), observed_buf, np.uint32(offsets.start),
+               np.uint32(offsets.stop), np.uint32(skips.start), np.uint32(skips.stop - 1),
+               count_buf, hit_seeds_buf, *hit_columns_bufs, np.uint32(self.max_hits))
+        cl.enqueue_copy(self.queue, count, count_buf)
+        found = int(count[0])
+        if found > self.max_hits:
+            raise RuntimeError(f"{found} device hits exceed the buffer of {self.max_hits}; "
+                               "use a longer probe or smaller chunks")
+        hit_seeds = np.empty(found, dtype=np.uint64)
+        columns = [np.empty(found, dtype=np.uint32) for _ in range(3)]
+        if found:
             cl.enqueue_copy(self.queue, hit_seeds, hit_seeds_buf)
-            cl.enqueue_copy(self.queue, hit_offsets, hit_offsets_buf)
-            for seed, offset in zip(hit_seeds.tolist(), hit_offsets.tolist()):
-                if offset == _DEGENERATE:
-                    overflow.append(seed)
-                else:
-                    hits.append((seed, offset, (k,)))
-        return hits, np.array(sorted(set(overflow)), dtype=np.uint64)
+            for column, buffer in zip(columns, hit_columns_bufs):
+                cl.enqueue_copy(self.queue, column, buffer)
+        return hits_from_device(hit_seeds, *columns)
+

@@ -3,7 +3,10 @@
 Columns: ``generator``, ``reduction`` (unicode), ``seed`` (uint64), ``offset`` (uint64),
 ``skip_then`` (uint32), ``skips`` (uint32, the per-draw skip lists concatenated) with
 ``skips_start`` (int64 index into ``skips``, one more entry than rows), ``matched``,
-``compared`` (int64), ``p_value``, ``log10_p_value`` (float64).
+``compared`` (int64), ``p_value``, ``log10_p_value`` (float64), and ``observation_model`` (a
+scalar: the version of ``kernels/observation.py`` whose offsets and skips the file holds).
+Files without it were written under model 1 (offsets in draws) and are converted exactly on
+reading.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kernels.observation import Hypothesis, SkipSchedule
+from kernels.observation import OBSERVATION_MODEL, Hypothesis, SkipSchedule, upgrade_draw_offset
 from kernels.sieve.engine import Survivor
 
 __all__ = ["survivors_to_npz", "survivors_from_npz", "write_survivors"]
@@ -37,6 +40,7 @@ def survivors_to_npz(survivors: list[Survivor]) -> bytes:
         "compared": np.array([s.compared for s in survivors], dtype=np.int64),
         "p_value": np.array([s.p_value for s in survivors], dtype=np.float64),
         "log10_p_value": np.array([s.log10_p_value for s in survivors], dtype=np.float64),
+        "observation_model": np.array(OBSERVATION_MODEL, dtype=np.int64),
     }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **columns)
@@ -45,6 +49,10 @@ def survivors_to_npz(survivors: list[Survivor]) -> bytes:
 
 def survivors_from_npz(data: bytes) -> list[Survivor]:
     with np.load(io.BytesIO(data), allow_pickle=False) as columns:
+        model = int(columns["observation_model"]) if "observation_model" in columns.files else 1
+        if model not in (1, OBSERVATION_MODEL):
+            raise ValueError(f"survivor file of observation model {model}; this version reads "
+                             f"models 1 and {OBSERVATION_MODEL}")
         starts = columns["skips_start"]
         skips = columns["skips"]
         survivors = []
@@ -52,10 +60,13 @@ def survivors_from_npz(data: bytes) -> list[Survivor]:
             schedule = SkipSchedule(
                 skips=tuple(int(k) for k in skips[starts[row]:starts[row + 1]]),
                 then=int(columns["skip_then"][row]))
-            hypothesis = Hypothesis(
-                generator=str(columns["generator"][row]), seed=int(columns["seed"][row]),
-                reduction=str(columns["reduction"][row]), offset=int(columns["offset"][row]),
-                skip=schedule)
+            generator, seed = str(columns["generator"][row]), int(columns["seed"][row])
+            reduction, offset = str(columns["reduction"][row]), int(columns["offset"][row])
+            if model == 1:
+                hypothesis = upgrade_draw_offset(generator, seed, reduction, offset, schedule)
+            else:
+                hypothesis = Hypothesis(generator=generator, seed=seed, reduction=reduction,
+                                        offset=offset, skip=schedule)
             survivors.append(Survivor(
                 hypothesis=hypothesis, matched=int(columns["matched"][row]),
                 compared=int(columns["compared"][row]), p_value=float(columns["p_value"][row]),

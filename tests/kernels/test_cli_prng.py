@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from kernels.cli import TRUTH_VERSION, read_truth
 from kernels.draws import read_draws
-from kernels.observation import Hypothesis, parse_skip, predict
+from kernels.observation import Hypothesis, SkipSchedule, parse_skip, predict
+from kernels.reductions import parse_reduction
 from kernels.registry import all_generators
 from machine.cli import main
 from tests.kernels.test_observation import valid_seed
@@ -54,9 +56,65 @@ def test_generate_and_inject_agree_with_predict(capsys, tmp_path, generator):
     assert code == 0, err
     assert read_draws(target) == expected
     truth = json.loads((tmp_path / "draws.truth.json").read_text())
+    assert truth["version"] == TRUTH_VERSION
     assert Hypothesis.model_validate(truth["hypothesis"]) == hypothesis
+    assert read_truth(tmp_path / "draws.truth.json")[0] == hypothesis
     assert truth["next"] == predict(hypothesis, 30)[20:]
     assert "seed" not in target.read_text()
+
+
+def _model_one_draws(generator: str, seed: int, reduction: str, draws_before: int, skip: int,
+                     n: int) -> list[int]:
+    """What the injector wrote before offsets counted raw outputs: ``draws_before`` unobserved
+    draws, each draw followed by ``skip`` discarded outputs."""
+    stream = all_generators()[generator](seed)
+    parsed = parse_reduction(reduction)
+    draws = []
+    for index in range(draws_before + n):
+        value = parsed.draw(stream)
+        if index >= draws_before:
+            draws.append(value)
+        stream.jump(skip)
+    return draws
+
+
+@pytest.mark.parametrize("generator, reduction", [("java_random", "java_nextint:1000"),
+                                                  ("mt19937", "float_mul:1000"),
+                                                  ("cpython_random", "python_randbelow:1000")])
+def test_version_one_truth_file_is_converted(tmp_path, generator, reduction):
+    n, draws_before, skip = 20, 3, 1
+    draws = _model_one_draws(generator, 777, reduction, draws_before, skip, n + 10)
+    path = tmp_path / "old.truth.json"
+    path.write_text(json.dumps({
+        "hypothesis": {"generator": generator, "seed": 777, "reduction": reduction,
+                       "offset": draws_before, "skip": {"skips": [], "then": skip}},
+        "n": n, "draws_file": "old.json", "next": draws[n:]}))
+    hypothesis, _ = read_truth(path)
+    assert predict(hypothesis, n + 10) == draws
+    assert hypothesis.skip == SkipSchedule.constant(skip)
+
+
+def test_unreadable_truth_files_are_refused(tmp_path):
+    future = tmp_path / "future.truth.json"
+    future.write_text(json.dumps({"version": 99, "hypothesis": {}}))
+    with pytest.raises(ValueError, match="version 99"):
+        read_truth(future)
+    # a version-1 file whose recorded draws its conversion does not reproduce
+    wrong = tmp_path / "wrong.truth.json"
+    wrong.write_text(json.dumps({
+        "hypothesis": {"generator": "java_random", "seed": 1, "reduction": "mod:1000",
+                       "offset": 2, "skip": {"skips": [], "then": 0}},
+        "n": 5, "draws_file": "x.json", "next": [1, 2, 3]}))
+    with pytest.raises(ValueError, match="does not reproduce"):
+        read_truth(wrong)
+    # half of a 64-bit output buffered before the first observed draw: inexpressible
+    half = tmp_path / "half.truth.json"
+    half.write_text(json.dumps({
+        "hypothesis": {"generator": "pcg64", "seed": 1, "reduction": "python_randbelow:1000",
+                       "offset": 1, "skip": {"skips": [], "then": 0}},
+        "n": 5, "draws_file": "x.json", "next": [1, 2, 3]}))
+    with pytest.raises(ValueError, match="cannot express"):
+        read_truth(half)
 
 
 @pytest.mark.parametrize("argv, fragment", [

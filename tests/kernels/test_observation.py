@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kernels.observation import Hypothesis, SkipSchedule, parse_skip, predict
+from kernels.observation import Hypothesis, SkipSchedule, parse_skip, predict, upgrade_draw_offset
 from kernels.reductions import parse_reduction
 from kernels.registry import all_generators
 
@@ -46,12 +46,99 @@ def _make(name, seed, spec, offset, skips) -> Hypothesis:
     return Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset, skip=schedule)
 
 
+def _by_hand(h: Hypothesis, n: int) -> list[int]:
+    """The observation model written out with nothing but next_raw and the reduction."""
+    stream = all_generators()[h.generator](h.seed)
+    for _ in range(h.offset):
+        stream.next_raw()
+    draws = []
+    for index in range(n):
+        if index:
+            for _ in range(h.skip.after(index - 1)):
+                stream.next_raw()
+        draws.append(parse_reduction(h.reduction).draw(stream))
+    return draws
+
+
 @settings(max_examples=60, deadline=None)
 @given(hypotheses, st.integers(0, 30))
-def test_offset_drops_leading_draws(params, n):
+def test_offsets_and_skips_count_raw_outputs(params, n):
     h = _make(*params)
-    base = h.model_copy(update={"offset": 0})
-    assert predict(h, n) == predict(base, n + h.offset)[h.offset:]
+    assert predict(h, n) == _by_hand(h, n)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hypotheses, st.integers(0, 20))
+def test_offset_drops_leading_raw_outputs(params, n):
+    """Offset ``o`` is the raw-output stream with its first ``o`` outputs gone."""
+    h = _make(*params)
+    stream = all_generators()[h.generator](h.seed)
+    raw = stream.outputs(h.offset + 40)
+    shifted = Hypothesis(generator=h.generator, seed=h.seed, reduction="raw", offset=h.offset)
+    assert predict(shifted, 40) == raw[h.offset:]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(NAMES), st.integers(0, 2**32 - 1), st.sampled_from(REDUCTIONS),
+       st.integers(0, 4))
+def test_discard_before_each_draw(name, seed, spec, k):
+    """``for _ in range(k): g(); x = draw()`` is offset k, skip k."""
+    if not _applicable(name, spec):
+        return
+    seed = valid_seed(name, seed)
+    stream = all_generators()[name](seed)
+    reduction = parse_reduction(spec)
+    expected = []
+    for _ in range(12):
+        for _ in range(k):
+            stream.next_raw()
+        expected.append(reduction.draw(stream))
+    h = Hypothesis(generator=name, seed=seed, reduction=spec, offset=k,
+                   skip=SkipSchedule.constant(k))
+    assert predict(h, 12) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(NAMES), st.integers(0, 2**32 - 1), st.integers(0, 6), st.integers(0, 3))
+def test_discard_after_unobserved_draws(name, seed, d, k):
+    """``d`` unobserved one-output draws, each followed by ``k`` discards: offset d (1 + k)."""
+    seed = valid_seed(name, seed)
+    stream = all_generators()[name](seed)
+    expected = []
+    for index in range(d + 10):
+        value = stream.next_raw()
+        if index >= d:
+            expected.append(value)
+        for _ in range(k):
+            stream.next_raw()
+    h = Hypothesis(generator=name, seed=seed, reduction="raw", offset=d * (1 + k),
+                   skip=SkipSchedule.constant(k))
+    assert predict(h, 10) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(hypotheses)
+def test_upgrade_from_draw_offsets(params):
+    """A model-1 hypothesis (``offset`` draws, skips counted from seeding) converts exactly."""
+    name, seed, spec, draws_before, skips = params
+    seed = valid_seed(name, seed)
+    schedule = SkipSchedule(skips=tuple(skips), then=skips[-1] if skips else 0)
+    stream = all_generators()[name](seed)
+    reduction = parse_reduction(spec)
+    model_one = []
+    for index in range(draws_before + 15):
+        value = reduction.draw(stream)
+        if index >= draws_before:
+            model_one.append(value)
+        for _ in range(schedule.after(index)):
+            stream.next_raw()
+    try:
+        upgraded = upgrade_draw_offset(name, seed, spec, draws_before, schedule)
+    except ValueError:
+        # only a 64-bit generator's buffered 32-bit half-word is inexpressible
+        assert all_generators()[name].output_bits == 64
+        return
+    assert predict(upgraded, 15) == model_one
 
 
 @settings(max_examples=40, deadline=None)

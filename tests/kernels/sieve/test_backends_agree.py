@@ -37,6 +37,8 @@ def _keys(result):
 @given(name=st.sampled_from(PORTED), which=st.integers(0, 2), seed=st.integers(0, 2**32),
        offset=st.integers(0, 5), skip=st.integers(0, 2))
 def test_planted_same_survivors(opencl, name, which, seed, offset, skip):
+    """One space with every default reduction (one seeding per seed on the device); the planted
+    hypothesis, offset and skip counted in raw outputs, is found by both backends alike."""
     cls = all_generators()[name]
     reductions = default_reductions(cls, 1000) or ["raw"]
     spec = reductions[which % len(reductions)]
@@ -45,43 +47,46 @@ def test_planted_same_survivors(opencl, name, which, seed, offset, skip):
     planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset,
                          skip=SkipSchedule.constant(skip))
     observed = predict(planted, 16)
-    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 2048,
-                        offset_stop=6, skip=SkipSpace(low=0, high=2))
+    space = SearchSpace(generator=name, reductions=tuple(reductions), seed_start=start,
+                        seed_stop=start + 2048, offset_stop=6, skip=SkipSpace(low=0, high=2))
     device = search([space], observed, backend=opencl, window=10)
     reference = search([space], observed, backend=NumpyBackend(), window=10)
     assert _keys(device) == _keys(reference)
     assert device.identified
+    assert planted in [s.hypothesis for s in device.survivors]
 
 
 @pytest.mark.parametrize("name", PORTED[::3])
 def test_chance_survivors_same(opencl, name):
     """Short windows on random data: a non-trivial set of chance survivors, identical."""
     cls = all_generators()[name]
-    spec = (default_reductions(cls, 10) or ["raw"])[0]
+    reductions = default_reductions(cls, 10) or ["raw"]
     rng = random.Random(name)
-    observed = [rng.randrange(10) for _ in range(3)] if spec != "raw" else [rng.randrange(2)]
+    observed = ([rng.randrange(10) for _ in range(3)] if reductions != ["raw"]
+                else [rng.randrange(2)])
     start = valid_seed(name, 1)
-    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 3000,
-                        offset_stop=3, skip=SkipSpace(low=0, high=1))
+    space = SearchSpace(generator=name, reductions=tuple(reductions), seed_start=start,
+                        seed_stop=start + 3000, offset_stop=3, skip=SkipSpace(low=0, high=1))
     kwargs = dict(window=len(observed), stop_when_certain=False)
     device = search([space], observed, backend=opencl, **kwargs)
     reference = search([space], observed, backend=NumpyBackend(), **kwargs)
     assert _keys(device) == _keys(reference)
-    if spec != "raw":
+    if reductions != ["raw"]:
         assert len(reference.survivors) > 0
 
 
 @pytest.mark.parametrize("name", PORTED[::2])
-def test_first_offset_kernel_same(opencl, name):
-    """The straight-line kernel for offsets [0, 1), with a skip, planted and by chance."""
+def test_one_offset_kernel_same(opencl, name):
+    """The straight-line kernel for a single offset, with a skip, planted and by chance."""
     cls = all_generators()[name]
     spec = (default_reductions(cls, 10) or ["raw"])[0]
     seed = valid_seed(name, 777)
-    planted = Hypothesis(generator=name, seed=seed, reduction=spec, skip=SkipSchedule.constant(1))
+    planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=2,
+                         skip=SkipSchedule.constant(1))
     observed = predict(planted, 6)
     start = max(0, min(seed - 1000, (1 << cls.seed_bits) - 4096))
     space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 4096,
-                        skip=SkipSpace(low=1, high=1))
+                        offset_start=2, offset_stop=3, skip=SkipSpace(low=1, high=1))
     kwargs = dict(window=2, stop_when_certain=False)
     device = search([space], observed, backend=opencl, **kwargs)
     reference = search([space], observed, backend=NumpyBackend(), **kwargs)

@@ -9,6 +9,7 @@ import pytest
 
 from kernels.draws import write_draws
 from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.registry import all_generators
 from kernels.sieve.survivors import survivors_from_npz
 from machine.cli import main
 
@@ -46,6 +47,52 @@ def test_sieve_json_and_survivors_file(capsys, tmp_path, planted):
     assert payload["expected_chance_survivors"] < 1e-50
     stored = survivors_from_npz(survivors_file.read_bytes())
     assert [s.hypothesis for s in stored] == [truth]
+
+
+def test_sieve_finds_discard_before_each_draw(capsys, tmp_path):
+    """A program that throws away two outputs before each draw (``g(); g(); x = g()``): offset
+    2 and skip 2, both in raw outputs, found by `watcher sieve`."""
+    stream = all_generators()["mt19937"](20261204 % 50_000)
+    draws = []
+    for _ in range(30):
+        stream.next_raw()
+        stream.next_raw()
+        draws.append(stream.next_raw() % 1000)
+    path = tmp_path / "draws.json"
+    write_draws(path, draws)
+    code, out, err = run(capsys, "sieve", "--draws", path, "--generators", "mt19937",
+                         "--seeds", "0:50000", "--offsets", "0:4", "--skip", "0:2",
+                         "--reduce", "mod:1000,float_mul:1000", "--backend", "numpy", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"]
+    best = Hypothesis.model_validate(payload["best"][0]["hypothesis"])
+    assert (best.seed, best.reduction, best.offset, best.skip) == (
+        20261204 % 50_000, "mod:1000", 2, SkipSchedule.constant(2))
+    # the statistics count every reduction: 50000 seeds x 2 reductions x 4 offsets x 3 skips
+    assert payload["hypotheses"] == 50_000 * 2 * 4 * 3
+    assert {space["reduction"] for space in payload["spaces"]} == {"mod:1000", "float_mul:1000"}
+
+
+def test_survivor_files_of_draw_offsets_are_converted(tmp_path):
+    """An npz written when offsets counted draws (no observation_model column) reads back as
+    the same hypothesis with its offset in raw outputs."""
+    import io
+
+    import numpy as np
+
+    truth = Hypothesis(generator="java_random", seed=5, reduction="java_nextint:1000", offset=4,
+                       skip=SkipSchedule.constant(1))  # 2 draws of 1 output, each then skip 1
+    columns = {"generator": np.array(["java_random"]), "reduction": np.array(["java_nextint:1000"]),
+               "seed": np.array([5], dtype=np.uint64), "offset": np.array([2], dtype=np.uint64),
+               "skip_then": np.array([1], dtype=np.uint32), "skips": np.array([], dtype=np.uint32),
+               "skips_start": np.array([0, 0], dtype=np.int64),
+               "matched": np.array([12], dtype=np.int64), "compared": np.array([12], dtype=np.int64),
+               "p_value": np.array([1e-30]), "log10_p_value": np.array([-30.0])}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **columns)
+    (stored,) = survivors_from_npz(buffer.getvalue())
+    assert stored.hypothesis == truth
 
 
 def test_sieve_text_output(capsys, planted):
