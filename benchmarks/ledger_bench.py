@@ -34,17 +34,20 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 import ledger.codec
-from ledger import JsonlRecorder, NewEvent, Record, read_ledger
+from ledger import JsonlRecorder, NewEvent, Record, format_ts, read_ledger
 from ledger.codec import ChainState
 from ledger.events import ENVELOPE_KEYS
 
 __all__ = ["main"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 _TYPES: list[tuple[str, Callable[[random.Random, int], dict[str, Any]]]] = [
     ("DrawIngested", lambda r, i: {"draw": r.randrange(1000), "source": "daily", "n": i}),
@@ -69,11 +72,11 @@ def _events(n: int, seed: int = 7) -> Iterator[NewEvent]:
     for i in range(n):
         kind, make = _TYPES[i % len(_TYPES)]
         us = t0 + i * 1000
-        ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(us // 1_000_000))
+        ts = format_ts(_EPOCH + timedelta(microseconds=us))
         yield NewEvent(
             id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             type=kind,
-            ts=f"{ts}.{us % 1_000_000:06d}Z",
+            ts=ts,
             run_id=f"run-{i // 500:05d}",
             causation_id=None if kind == "DrawIngested" else f"cmd-{i // 5:07d}",
             data=make(rng, i),

@@ -22,7 +22,16 @@ from .errors import (
     LedgerLocked,
     LedgerTampered,
 )
-from .events import GENESIS_HASH, ArtifactRef, NewEvent, Record, canonical, format_ts
+from .events import (
+    GENESIS_HASH,
+    TS_FORMAT,
+    ArtifactRef,
+    NewEvent,
+    Record,
+    canonical,
+    format_ts,
+    parse_ts,
+)
 from .jsonl import JsonlRecorder, lock_path_for
 from .reader import LedgerReader, VerifyReport, follow, open_reader, read_ledger, verify_ledger
 from .recorder import InMemoryRecorder, Recorder, RepairReport, Validator
@@ -31,6 +40,8 @@ __all__ = [
     "GENESIS_HASH",
     "canonical",
     "format_ts",
+    "parse_ts",
+    "TS_FORMAT",
     "ArtifactRef",
     "NewEvent",
     "Record",

@@ -20,6 +20,8 @@ __all__ = [
     "ENVELOPE_KEYS",
     "canonical",
     "format_ts",
+    "parse_ts",
+    "TS_FORMAT",
     "ArtifactRef",
     "NewEvent",
     "Record",
@@ -58,6 +60,10 @@ def canonical(obj: Any) -> bytes:
     return orjson.dumps(obj, option=_SORT_KEYS)
 
 
+#: The ledger's timestamp: RFC 3339 UTC with microseconds and ``Z``, as ``strftime`` spells it.
+TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def format_ts(dt: datetime) -> str:
     """Format an aware datetime as the ledger's timestamp: RFC 3339 UTC, microseconds, ``Z``.
 
@@ -66,7 +72,13 @@ def format_ts(dt: datetime) -> str:
     """
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("format_ts needs a timezone-aware datetime")
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(timezone.utc).strftime(TS_FORMAT)
+
+
+def parse_ts(ts: str) -> datetime:
+    """The aware UTC datetime of a ledger timestamp (``ValueError`` if ``ts`` is not one);
+    ``parse_ts(format_ts(dt)) == dt`` for every aware ``dt``."""
+    return datetime.strptime(ts, TS_FORMAT).replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +128,7 @@ class NewEvent(BaseModel):
     def _check_ts(cls, value: str) -> str:
         if not _TS.fullmatch(value):
             raise ValueError("ts must look like 2026-11-25T10:00:00.000000Z (UTC, microseconds)")
-        # The pattern admits month 13; strptime does not.
-        datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+        parse_ts(value)  # the pattern admits month 13; the calendar does not
         return value
 
 

@@ -16,8 +16,10 @@ derived from ids (``selfplay`` seeds).
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
+
+from ledger import format_ts, parse_ts
 
 from .commands import (
     Command,
@@ -108,8 +110,7 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
 def _after(ts: str | None, seconds: float) -> str | None:
     if ts is None or seconds <= 0:
         return None
-    moment = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    return (moment + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_ts(parse_ts(ts) + timedelta(seconds=seconds))
 
 
 def decide(state: State) -> Command | None:

@@ -49,7 +49,6 @@ from .events import (
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .statechart import TRANSITIONS, TRIGGERS, fire
-from .steps import step_for
 from .steps import SCREEN, SELFPLAY, step_for
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
 

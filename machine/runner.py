@@ -31,6 +31,7 @@ from ledger import (
     Record,
     Recorder,
     format_ts,
+    parse_ts,
 )
 
 from .commands import BUILTIN_KINDS, Command
@@ -73,17 +74,12 @@ from .requests import (
 )
 from .state import State
 
-__all__ = ["Runner", "IntakeResult", "utc_now", "parse_ts"]
+__all__ = ["Runner", "IntakeResult", "utc_now"]
 
 
 def utc_now() -> str:
     """The current time in the ledger's format (the runner's default clock)."""
     return format_ts(datetime.now(timezone.utc))
-
-
-def parse_ts(ts: str) -> float:
-    """A ledger timestamp as POSIX seconds."""
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 @dataclass(frozen=True)
@@ -376,7 +372,7 @@ class Runner:
         if ts is None:
             return True
         while True:
-            left = parse_ts(ts) - parse_ts(self.clock())
+            left = (parse_ts(ts) - parse_ts(self.clock())).total_seconds()
             if left <= 0:
                 return True
             if stop is not None:
