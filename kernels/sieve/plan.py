@@ -1,52 +1,181 @@
-"""The default search plan of `watcher identify`: the seeds people actually use, within a budget.
+"""The search plan of `watcher identify`: the likeliest hypotheses per second first, within a
+hard wall-clock budget, resumable.
 
-Tiers, per generator and reduction, cheapest first:
+What the draws look like (:func:`infer_shape`) decides the reductions: raw words when the values
+look like a generator's raw output (15, 24, 31, 32, 48, 52, 64 bits...), else the runtime's own
+"integer below N", ``mod:N``, ``float_mul:N`` with N inferred from the largest draw, and
+``digits:K`` when the draws have K digits.
 
-``small``      seeds 0 .. 2**16 (hand-picked seeds, loop counters, test seeds)
-``around``     milliseconds within a day of a time the user names (``--around``)
-``unix``       Unix time in seconds over the last 30 years
-``full32``     the whole 32-bit seed space, which for generators with at most 32 bits of state
-               whose state is their seed (xorshift32, the 32-bit LCGs, minstd...) is also every
-               state at the window start: a sequence observed long after seeding
-``full32`` replaces ``small`` and ``unix`` where it is scheduled (no hypothesis is counted twice).
+Seed tiers, per generator (``TIER_WEIGHTS`` gives each its share of the generator's prior):
 
-Every space gets a cost estimate from a short measured run on the chosen backend; spaces that do
-not fit the budget are reported as not searched, so the verdict says what it covered.
+``small``    seeds 0 .. 2**16: test seeds, loop counters, ``srand(1)``
+``typed``    2**16 .. 10**7: numbers typed by hand (``random.seed(424242)``, ``srand(100000)``)
+``unix_s``   Unix seconds, newest first from the reference time (the first draw's timestamp,
+             ``--around``, or now) back 30 years: ``srand(time(NULL))``
+``unix_ms``  Unix milliseconds, newest first, a week back (generators with seeds of 41+ bits:
+             ``new Random(System.currentTimeMillis())``)
+``full32``   the rest of the 32-bit seeds (``random_device``, ``/dev/urandom``); for generators
+             whose state is their seed (xorshift32, the 32-bit LCGs) this is every state at the
+             first observed draw, so it also holds sequences observed long after seeding
+
+Within a tier the probability of a seed falls off with its distance from the tier's likeliest
+seed (``1/(distance + scale)``: small seeds before large ones, recent times before old ones);
+``full32`` is uniform. The schedule is greedy: always the chunk with the most prior probability
+per second of measured cost (costs are measured on the chosen backend by the first chunks of
+each generator, and cached between runs). The first chunks of a generator are real search, so
+measuring costs nothing extra. Everything, device compiles included, counts against the
+budget; a stopped search leaves a state file that ``--continue`` resumes.
+
+The statistics stay honest whatever was covered: every survivor's p-value is corrected for the
+size of the whole plan (every tier of every generator), covered or not, so a search resumed
+any number of times keeps the same correction.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
-
+from kernels.observation import Hypothesis, predict
 from kernels.prng import PRNG
 from kernels.reductions import native_below, parse_reduction
-from kernels.registry import all_generators
-from kernels.sieve.engine import Backend, SearchSpace, SkipSpace
+from kernels.registry import all_generators, get_generator
+from kernels.sieve.backward import seed_is_state
+from kernels.sieve.engine import (Backend, SearchSpace, SkipSpace, SpaceReport, Survivor,
+                                  SurvivorCapExceeded, hypothesis_count, observation_hash,
+                                  per_draw_match_probability, search)
+from kernels.statistics import log_binomial_tail, minimum_window
 
-__all__ = ["PlannedSpace", "Plan", "default_plan", "infer_alphabet", "default_reductions"]
+__all__ = [
+    "DrawShape", "infer_shape", "infer_alphabet", "default_reductions", "PlanItem", "Plan",
+    "build_plan", "PlanRun", "run_plan", "Coverage", "CostCache", "equivalent_generators",
+    "TIERS", "TIER_WEIGHTS", "NotEnoughDraws", "state_path_for",
+]
 
-SMALL_SEEDS = 1 << 16
+SMALL_TOP = 1 << 16
+TYPED_TOP = 10**7
 THIRTY_YEARS = 30 * 365 * 86400 + 7 * 86400  # leap days included
-DAY_MS = 86_400_000
+MS_SPAN = 7 * 86_400_000
+
+TIERS = ("small", "typed", "unix_s", "unix_ms", "full32")
+#: each tier's share of a generator's prior (renormalised over the tiers that apply). Small
+#: integers (test seeds and typed numbers) and the clock are how programs seed; a third of the
+#: small-integer share goes past 2**16 (``ln(10**7) / ln(2**16)`` of a log-uniform choice).
+#: Seeds from an entropy source (``full32``) are common in careful code, where nothing but the
+#: full space helps.
+TIER_WEIGHTS = {"small": 0.275, "typed": 0.125, "unix_s": 0.30, "unix_ms": 0.10, "full32": 0.15}
+#: ``full32`` share for generators with seeds wider than 32 bits: a 32-bit entropy seed is then
+#: only one of several ways to seed them from entropy
+WIDE_SEED_FULL32 = 0.05
+#: extra ``full32`` share for generators whose state is their seed: there it also covers
+#: sequences observed long after seeding (any position), which no other tier reaches
+LATE_OBSERVATION = 0.25
+#: density scale (in seeds) of ``1/(distance + scale)`` per tier: ten seconds, ten milliseconds
+#: in ten thousand; one for integers
+DENSITY_SCALE = {"small": 1.0, "typed": 1.0, "unix_s": 10.0, "unix_ms": 10_000.0}
+#: seconds after the reference time still searched: clocks disagree, and a draw's timestamp may
+#: be written a little before the program seeds
+FORWARD_SLACK_S = 120
+#: with ``--around`` the time is only approximate: search a day on both sides of it
+AROUND_SPAN_S = 86_400
+#: the p-value below which a survivor ends the search: nothing left could change the verdict
+CERTAINTY_LOG10 = -12.0
+#: one chunk's target duration: short enough to stop near the deadline, long enough to hide
+#: launch overheads
+CHUNK_SECONDS = 1.0
+#: what every chunk costs beyond its seeds (a search call, device launches, the scalar checks)
+CHUNK_OVERHEAD_SECONDS = 0.01
+#: cost guess for a generator measured neither now nor before (seconds per seed per reduction)
+DEFAULT_SECONDS_PER_SEED = 2e-7
+#: the time a first chunk of a generator may spend compiling device programs, when no earlier
+#: run measured it
+DEFAULT_FIRST_CHUNK_SECONDS = 3.0
+
+
+class NotEnoughDraws(ValueError):
+    """Too few draws for any search of this size to single out a hypothesis."""
+
+
+# ---- what the draws look like -------------------------------------------------------------------
+
+
+def _catalog_widths() -> tuple[int, ...]:
+    return tuple(sorted({cls.output_bits for cls in all_generators().values()}))
 
 
 @dataclass(frozen=True)
-class PlannedSpace:
-    space: SearchSpace
-    tier: str
-    estimated_seconds: float
+class DrawShape:
+    """What the observed draws can be: raw words of some widths, bounded integers below
+    ``alphabet`` (``None`` when no bounded reduction reaches the values), K-digit numbers."""
+
+    count: int
+    largest: int
+    alphabet: int | None
+    digits: int | None
+    raw_widths: tuple[int, ...]
+
+    def reductions(self, generator: type[PRNG]) -> list[str]:
+        """The reductions to search for ``generator``, likeliest first (raw first when the
+        values look raw)."""
+        specs: list[str] = []
+        bits = generator.output_bits
+        if bits in self.raw_widths:
+            specs.append("raw")
+        if bits == 32 and 31 in self.raw_widths:
+            # the 32-bit word shifted right by one: PHP mt_rand(), Java next(31)
+            specs.append(f"java_nextint:{1 << 31}")
+        if self.alphabet is not None:
+            specs.extend(default_reductions(generator, self.alphabet))
+            if self.digits is not None and self.digits >= 2:
+                specs.append(f"digits:{self.digits}")
+        usable = []
+        for spec in dict.fromkeys(specs):
+            try:
+                parse_reduction(spec).check_generator(generator)
+            except ValueError:
+                continue
+            usable.append(spec)
+        return usable
+
+    def describe(self) -> str:
+        parts = []
+        if self.raw_widths:
+            parts.append("raw words of " + "/".join(map(str, self.raw_widths)) + " bits")
+        if self.alphabet is not None:
+            parts.append(f"integers below {self.alphabet:,}")
+        if self.digits is not None and self.digits >= 2:
+            parts.append(f"{self.digits}-digit numbers made digit by digit")
+        return "; ".join(parts) or "nothing a catalog reduction makes"
 
 
-@dataclass(frozen=True)
-class Plan:
-    scheduled: list[PlannedSpace]
-    skipped: list[PlannedSpace]
+def _raw_width_plausible(largest: int, count: int, width: int) -> bool:
+    """Raw ``width``-bit words: every value below ``2**width``, and the largest not so far below
+    it that ``count`` uniform words would almost never stay that small (2**-20)."""
+    if largest >= 1 << width:
+        return False
+    shortfall = max(1, math.ceil(20 / max(count, 1)))
+    return largest >= 1 << max(width - shortfall, 0)
 
-    @property
-    def estimated_seconds(self) -> float:
-        return sum(p.estimated_seconds for p in self.scheduled)
+
+def infer_shape(draws: list[int]) -> DrawShape:
+    if not draws:
+        raise ValueError("no observed draws")
+    largest = max(draws)
+    widths = [w for w in _catalog_widths() if _raw_width_plausible(largest, len(draws), w)]
+    if 32 in _catalog_widths() and _raw_width_plausible(largest, len(draws), 31):
+        widths.append(31)  # 32-bit words shifted right by one
+    alphabet: int | None = infer_alphabet(draws)
+    if alphabet is not None and alphabet > 1 << 32:
+        alphabet = None
+    digits = len(str(largest)) if alphabet is not None and largest >= 10 else None
+    return DrawShape(count=len(draws), largest=largest, alphabet=alphabet, digits=digits,
+                     raw_widths=tuple(sorted(set(widths))))
 
 
 def infer_alphabet(draws: list[int]) -> int:
@@ -58,9 +187,14 @@ def infer_alphabet(draws: list[int]) -> int:
 
 
 def default_reductions(generator: type[PRNG], alphabet: int) -> list[str]:
-    """The runtime's own bounded integer, plain modulo, and floor(u * N), where they apply."""
+    """The runtime's own bounded integer, plain modulo, and floor(u * N), where they apply.
+    ``mod:N`` is left out where the runtime's own is ``c_rand_mod:N``: the same draws."""
+    native = native_below(generator, alphabet).spec
+    candidates = [native, f"mod:{alphabet}", f"float_mul:{alphabet}"]
+    if native.startswith("c_rand_mod:"):
+        candidates.remove(f"mod:{alphabet}")
     specs = []
-    for spec in (native_below(generator, alphabet).spec, f"mod:{alphabet}", f"float_mul:{alphabet}"):
+    for spec in candidates:
         try:
             parse_reduction(spec).check_generator(generator)
         except ValueError:
@@ -70,98 +204,611 @@ def default_reductions(generator: type[PRNG], alphabet: int) -> list[str]:
     return specs
 
 
-def _seed_ranges(generator: type[PRNG], now_unix: int, around_ms: int | None,
-                 full: bool) -> list[tuple[str, int, int]]:
+# ---- seed sets -----------------------------------------------------------------------------------
+
+Ranges = list[tuple[int, int]]
+
+
+def _normalise(ranges: Iterable[tuple[int, int]]) -> Ranges:
+    merged: Ranges = []
+    for low, high in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _subtract(ranges: Ranges, remove: Ranges) -> Ranges:
+    out: Ranges = []
+    remove = _normalise(remove)
+    for low, high in _normalise(ranges):
+        cursor = low
+        for r_low, r_high in remove:
+            if r_high <= cursor or r_low >= high:
+                continue
+            if r_low > cursor:
+                out.append((cursor, r_low))
+            cursor = max(cursor, r_high)
+        if cursor < high:
+            out.append((cursor, high))
+    return out
+
+
+def _size(ranges: Ranges) -> int:
+    return sum(high - low for low, high in ranges)
+
+
+def _trim_refused(generator: type[PRNG], ranges: Ranges) -> Ranges:
+    """Drop the few seeds at range ends that the generator refuses (0 for xorshift...)."""
+    out = []
+    for low, high in ranges:
+        while low < high:
+            try:
+                generator.check_seed(low)
+                break
+            except ValueError:
+                low += 1
+        while high > low:
+            try:
+                generator.check_seed(high - 1)
+                break
+            except ValueError:
+                high -= 1
+        if low < high:
+            out.append((low, high))
+    return out
+
+
+# ---- the plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanItem:
+    """One generator's seed tier: ranges searched outward from ``origin`` (the likeliest seed),
+    every reduction of the shape at once."""
+
+    generator: str
+    tier: str
+    reductions: tuple[str, ...]
+    ranges: Ranges
+    origin: int
+    #: density ``1/(|seed - origin| + scale)``; ``None``: uniform
+    scale: float | None
+    #: this item's share of the plan's prior probability
+    prior: float
+    offsets: range
+    skip: SkipSpace
+    hypotheses: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.generator}/{self.tier}"
+
+    @property
+    def seeds(self) -> int:
+        return _size(self.ranges)
+
+    def _integral(self, low: int, high: int) -> float:
+        if self.scale is None:
+            return float(high - low)
+        o, s = self.origin, self.scale
+        if high <= o:
+            return math.log((o - low + s) / (o - high + s))
+        if low >= o:
+            return math.log((high - o + s) / (low - o + s))
+        return self._integral(low, o) + self._integral(o, high)
+
+    def mass(self, ranges: Ranges) -> float:
+        """Prior probability of the seeds in ``ranges`` (a subset of the item's)."""
+        total = sum(self._integral(a, b) for a, b in self.ranges)
+        if total <= 0:
+            return 0.0
+        return self.prior * sum(self._integral(a, b) for a, b in ranges) / total
+
+    def spaces(self, ranges: Ranges) -> list[SearchSpace]:
+        """One space per seed range, every reduction read from the same seeding of a seed."""
+        return [SearchSpace(generator=self.generator, reductions=self.reductions, seed_start=low,
+                            seed_stop=high, offset_start=self.offsets.start,
+                            offset_stop=self.offsets.stop, skip=self.skip)
+                for low, high in ranges]
+
+
+@dataclass
+class Plan:
+    """Every item the plan could search, and what it needs to be resumed."""
+
+    items: list[PlanItem]
+    shape: DrawShape
+    reference_s: int
+    reference_source: str
+    window: int
+    #: generators left out because no reduction of the shape applies to them
+    inapplicable: list[str]
+    parameters: dict[str, Any]
+
+    @property
+    def hypotheses(self) -> int:
+        return sum(item.hypotheses for item in self.items)
+
+
+def _tier_ranges(generator: type[PRNG], reference_s: int, forward_s: int) -> dict[str, tuple[Ranges, int]]:
+    """Seed ranges and origin of each tier that applies to ``generator``."""
     top = 1 << generator.seed_bits
-    ranges = []
-    if full and generator.seed_bits >= 32:
-        ranges.append(("full32", 0, 1 << 32))
-    else:
-        ranges.append(("small", 0, min(SMALL_SEEDS, top)))
-        start = max(now_unix - THIRTY_YEARS, SMALL_SEEDS)
-        if start < min(now_unix, top):
-            ranges.append(("unix", start, min(now_unix + 1, top)))
-    if around_ms is not None and around_ms + DAY_MS < top:
-        low = max(around_ms - DAY_MS, 1 << 32 if full else SMALL_SEEDS)
-        ranges.append(("around", low, around_ms + DAY_MS))
-    return [(tier, a, b) for tier, a, b in ranges if a < b]
+    tiers: dict[str, tuple[Ranges, int]] = {}
+    tiers["small"] = ([(0, min(SMALL_TOP, top))], 0)
+    if top > SMALL_TOP:
+        tiers["typed"] = ([(SMALL_TOP, min(TYPED_TOP, top))], 0)
+    low_s = max(reference_s - THIRTY_YEARS, TYPED_TOP)
+    high_s = min(reference_s + forward_s + 1, top)
+    if low_s < high_s:
+        tiers["unix_s"] = ([(low_s, high_s)], min(reference_s, high_s - 1))
+    reference_ms = reference_s * 1000
+    forward_ms = forward_s * 1000
+    if top > reference_ms + forward_ms:
+        tiers["unix_ms"] = ([(reference_ms - MS_SPAN, reference_ms + forward_ms + 1)], reference_ms)
+    full_top = min(top, 1 << 32)
+    taken = [r for name in ("small", "typed", "unix_s") for r in tiers.get(name, ([], 0))[0]]
+    rest = _subtract([(0, full_top)], taken)
+    if rest:
+        tiers["full32"] = (rest, 0)
+    return tiers
 
 
-def _usable_seed_range(generator: type[PRNG], start: int, stop: int) -> tuple[int, int]:
-    """Trim the few seeds at the range ends that a generator refuses (e.g. 0 for xorshift)."""
-    while start < stop:
-        try:
-            generator.check_seed(start)
-            break
-        except ValueError:
-            start += 1
-    return start, stop
+def _tier_weights(generator: type[PRNG], tiers: Iterable[str]) -> dict[str, float]:
+    weights = {}
+    for tier in tiers:
+        weight = TIER_WEIGHTS[tier]
+        if tier == "full32":
+            weight = TIER_WEIGHTS[tier] if generator.seed_bits <= 32 else WIDE_SEED_FULL32
+            if seed_is_state(generator):
+                weight += LATE_OBSERVATION
+        weights[tier] = weight
+    total = sum(weights.values())
+    return {tier: weight / total for tier, weight in weights.items()}
 
 
-def _measure(backend: Backend, space: SearchSpace, observed: list[int],
-             largest_sample: int = 1 << 20, enough_seconds: float = 0.05) -> float:
-    """Seconds per seed of ``space`` on ``backend``: timed probes of growing size, until one
-    takes long enough to be meaningful (launch overheads otherwise dominate)."""
-    from kernels.registry import get_generator
+def build_plan(observed: list[int], *, reference_s: int, reference_source: str = "now",
+               forward_s: int = FORWARD_SLACK_S, generators: list[str] | None = None,
+               include_legacy: bool = False, reductions: list[str] | None = None,
+               offsets: range = range(0, 8), skip: SkipSpace = SkipSpace(low=0, high=1),
+               window: int | None = None, alpha: float = 0.01) -> Plan:
+    """Every (generator, tier) item for ``observed``, with its prior mass and hypothesis count.
 
-    generator = get_generator(space.generator)
-    reduction = parse_reduction(space.reduction)
-    skips = range(space.skip.low, space.skip.high + 1)
-    probe = observed[:4]
-    start = space.seed_start
-    backend.probe(generator, reduction, range(start, start + 64), space.offsets, skips, False,
-                  probe)  # compiles device programs
-    sample = 1 << 10
-    while True:
-        seeds = range(start, start + sample)
-        # the second of two runs: pocl compiles a work-group function per launch shape on first use
-        for _ in range(2):
-            began = time.perf_counter()
-            backend.probe(generator, reduction, seeds, space.offsets, skips, False, probe)
-            elapsed = time.perf_counter() - began
-        if elapsed >= enough_seconds or sample >= largest_sample:
-            return max(elapsed, 1e-9) / sample
-        sample *= 4
-
-
-def default_plan(observed: list[int], backend: Backend, *, now_unix: int,
-                 around_ms: int | None = None, budget_seconds: float = 180.0,
-                 offsets: int = 8, skips: SkipSpace = SkipSpace(low=0, high=1),
-                 generators: list[str] | None = None, include_legacy: bool = False,
-                 alphabet: int | None = None) -> Plan:
-    """Spaces to search for ``observed``, cheapest first, within ``budget_seconds``."""
-    began = time.perf_counter()
-    alphabet = alphabet or infer_alphabet(observed)
+    Nothing runs here: :func:`run_plan` orders and searches the items. ``reductions`` overrides
+    the inferred ones (for every generator they apply to). Raises :class:`NotEnoughDraws` when
+    ``observed`` is too short for a search of the plan's size to identify anything.
+    """
+    shape = infer_shape(observed)
+    window = min(window or 64, len(observed))
     registry = all_generators()
     names = generators or [n for n, c in registry.items() if include_legacy or not c.legacy]
-    candidates: list[PlannedSpace] = []
+    prior_total = sum(registry[n].prior for n in names)
+    items: list[PlanItem] = []
+    inapplicable = []
     for name in names:
-        generator = registry[name]
-        reductions = default_reductions(generator, alphabet)
-        if not reductions:
-            continue
-        # one measurement per generator (its own bounded integer): seeding dominates the cost
-        low, _ = _usable_seed_range(generator, 0, 1 << 16)
-        template = SearchSpace(generator=name, reduction=reductions[0], seed_start=low,
-                               seed_stop=low + 1, offset_stop=offsets, skip=skips)
-        per_seed = _measure(backend, template, observed)
-        full = generator.seed_bits >= 32 and per_seed * (1 << 32) * len(reductions) <= budget_seconds / 3
-        for spec in reductions:
-            for tier, start, stop in _seed_ranges(generator, now_unix, around_ms, full):
-                start, stop = _usable_seed_range(generator, start, stop)
-                if start >= stop:
+        generator = get_generator(name)
+        if reductions is not None:
+            specs = []
+            for spec in reductions:
+                try:
+                    parse_reduction(spec).check_generator(generator)
+                except ValueError:
                     continue
-                space = SearchSpace(generator=name, reduction=spec, seed_start=start,
-                                    seed_stop=stop, offset_stop=offsets, skip=skips)
-                candidates.append(PlannedSpace(space, tier, per_seed * (stop - start)))
-    budget_seconds -= time.perf_counter() - began  # planning is part of the budget
-    order = {"small": 0, "around": 1, "unix": 2, "full32": 3}
-    candidates.sort(key=lambda p: (order[p.tier], p.estimated_seconds))
-    scheduled, skipped, spent = [], [], 0.0
-    for planned in candidates:
-        if spent + planned.estimated_seconds <= budget_seconds:
-            scheduled.append(planned)
-            spent += planned.estimated_seconds
+                specs.append(parse_reduction(spec).spec)
         else:
-            skipped.append(planned)
-    return Plan(scheduled, skipped)
+            specs = shape.reductions(generator)
+        specs = [s for s in specs if shape.largest < parse_reduction(s).alphabet_for(generator)]
+        if not specs:
+            inapplicable.append(name)
+            continue
+        tiers = _tier_ranges(generator, reference_s, forward_s)
+        weights = _tier_weights(generator, tiers)
+        late = seed_is_state(generator)
+        for tier, (ranges, origin) in tiers.items():
+            ranges = _trim_refused(generator, ranges)
+            if not ranges:
+                continue
+            # every state is a full32 seed there: other offsets add nothing but time
+            tier_offsets = range(0, 1) if tier == "full32" and late else offsets
+            item = PlanItem(generator=name, tier=tier, reductions=tuple(specs), ranges=ranges,
+                            origin=origin, scale=DENSITY_SCALE.get(tier),
+                            prior=generator.prior / prior_total * weights[tier],
+                            offsets=tier_offsets, skip=skip)
+            item.hypotheses = sum(hypothesis_count(space, window) for space in item.spaces(ranges))
+            items.append(item)
+    if not items:
+        raise ValueError(f"no generator has a reduction that makes these draws "
+                         f"(largest {shape.largest:,}: {shape.describe()})")
+    plan = Plan(items=items, shape=shape, reference_s=reference_s,
+                reference_source=reference_source, window=window, inapplicable=inapplicable,
+                parameters={"reference_s": reference_s, "reference_source": reference_source,
+                            "forward_s": forward_s, "generators": names,
+                            "reductions": reductions, "offsets": [offsets.start, offsets.stop],
+                            "skip": str(skip), "window": window})
+    _check_enough_draws(plan, observed, alpha)
+    return plan
+
+
+def _check_enough_draws(plan: Plan, observed: list[int], alpha: float) -> None:
+    """The fewest draws that could make a survivor significant in a search of the plan's size,
+    for the plan's most permissive reduction (largest ``q``)."""
+    def q_of(item: PlanItem, spec: str) -> float:
+        return per_draw_match_probability(get_generator(item.generator), parse_reduction(spec))
+
+    q = min(max(q_of(item, spec) for item in plan.items for spec in item.reductions), 0.5)
+    q_best = min(q_of(item, spec) for item in plan.items for spec in item.reductions)
+    needed = minimum_window(plan.hypotheses, q_best, alpha)
+    if len(observed) < needed:
+        typical = minimum_window(plan.hypotheses, q, alpha)
+        raise NotEnoughDraws(
+            f"{len(observed)} draw{'s' if len(observed) != 1 else ''} cannot single out one of "
+            f"the {plan.hypotheses:.3g} hypotheses this search holds: at least {needed} draws are "
+            f"needed ({typical} for every reduction it tries; more make the verdict surer)")
+
+
+# ---- costs ---------------------------------------------------------------------------------------
+
+
+class CostCache:
+    """Measured seconds per seed (and first-chunk overheads: device compiles) per backend and
+    generator, kept between runs in a JSON file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, float]] = {}
+        if path is not None and path.exists():
+            try:
+                self.entries = json.loads(path.read_text())
+            except (OSError, ValueError):
+                self.entries = {}
+
+    @staticmethod
+    def default_path() -> Path:
+        root = os.environ.get("WATCHER_CACHE_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "prng-watcher")
+        return Path(root) / "seed-costs.json"
+
+    @staticmethod
+    def key(backend: Backend, item: PlanItem) -> str:
+        device = getattr(backend, "description", backend.name)
+        return "|".join([backend.name, device, item.generator, ",".join(item.reductions),
+                         f"{item.offsets.start}:{item.offsets.stop}", str(item.skip)])
+
+    def get(self, key: str) -> dict[str, float] | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, seconds_per_seed: float, first_chunk_extra: float | None) -> None:
+        entry = self.entries.setdefault(key, {})
+        entry["seconds_per_seed"] = seconds_per_seed
+        if first_chunk_extra is not None:
+            entry["first_chunk_extra"] = first_chunk_extra
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+            tmp.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next run a measurement
+
+
+# ---- running the plan ----------------------------------------------------------------------------
+
+
+@dataclass
+class _ItemCursor:
+    """What of an item is left, split at its origin: below it (searched downwards) and above
+    it (upwards)."""
+
+    item: PlanItem
+    below: Ranges
+    above: Ranges
+    covered: Ranges = field(default_factory=list)
+
+    @classmethod
+    def start(cls, item: PlanItem, covered: Ranges) -> "_ItemCursor":
+        left = _subtract(item.ranges, covered)
+        below = [(a, min(b, item.origin)) for a, b in left if a < item.origin]
+        above = [(max(a, item.origin), b) for a, b in left if b > item.origin]
+        return cls(item, sorted(below, reverse=True), above,
+                   _subtract(item.ranges, _subtract(item.ranges, covered)))
+
+    @property
+    def done(self) -> bool:
+        return not self.below and not self.above
+
+    def _nearest(self) -> str | None:
+        if not self.below and not self.above:
+            return None
+        if not self.above:
+            return "below"
+        if not self.below:
+            return "above"
+        below_gap = self.item.origin - self.below[0][1]
+        above_gap = self.above[0][0] - self.item.origin
+        return "below" if below_gap < above_gap else "above"
+
+    def peek(self, seeds: int) -> Ranges:
+        """The next ``seeds`` seeds (fewer at the end), nearest the origin first."""
+        side = self._nearest()
+        if side is None:
+            return []
+        taken: Ranges = []
+        want = seeds
+        if side == "below":
+            for low, high in self.below:
+                take = min(want, high - low)
+                taken.append((high - take, high))
+                want -= take
+                if not want:
+                    break
+        else:
+            for low, high in self.above:
+                take = min(want, high - low)
+                taken.append((low, low + take))
+                want -= take
+                if not want:
+                    break
+        return taken
+
+    def consume(self, ranges: Ranges) -> None:
+        self.below = sorted(_subtract(self.below, ranges), reverse=True)
+        self.above = _subtract(self.above, ranges)
+        self.covered = _normalise(self.covered + ranges)
+
+
+@dataclass
+class Coverage:
+    """How much of one item was searched."""
+
+    generator: str
+    tier: str
+    seeds: int
+    covered_seeds: int
+    prior: float
+    covered_prior: float
+
+
+@dataclass
+class PlanRun:
+    """What :func:`run_plan` found and covered."""
+
+    plan: Plan
+    survivors: list[Survivor]
+    near_miss: Survivor | None
+    reports: list[SpaceReport]
+    covered: dict[str, Ranges]
+    coverage: list[Coverage]
+    elapsed: float
+    stopped_by_budget: bool
+    stopped_early: bool
+    complete: bool
+    alpha: float
+    errors: list[str]
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.survivors) and self.survivors[0].p_value < self.alpha
+
+    @property
+    def hypotheses_searched(self) -> int:
+        return sum(r.hypotheses for r in self.reports)
+
+    @property
+    def expected_chance_survivors(self) -> float:
+        return sum(r.expected_chance_survivors for r in self.reports)
+
+    @property
+    def covered_prior(self) -> float:
+        """The probability, by the catalog's priors, that the covered part held the answer
+        (given that the answer is somewhere in the plan)."""
+        total = sum(c.prior for c in self.coverage)
+        return sum(c.covered_prior for c in self.coverage) / total if total else 0.0
+
+
+@dataclass
+class _GeneratorCost:
+    """Seconds per seed of one generator (all its reductions) on the backend, and what its first
+    chunk costs beyond that (device compiles). Until two chunks have run, a cached or default
+    guess stands in: the first chunk's time is mostly compiling and says little about the rate."""
+
+    per_seed: float
+    first_extra: float
+    measured: bool = False
+    chunks: int = 0
+    first_chunk: tuple[int, float] | None = None
+
+    @classmethod
+    def known(cls, entry: dict[str, float] | None, reductions: int) -> "_GeneratorCost":
+        if entry:
+            return cls(entry["seconds_per_seed"],
+                       entry.get("first_chunk_extra", DEFAULT_FIRST_CHUNK_SECONDS))
+        return cls(DEFAULT_SECONDS_PER_SEED * reductions, DEFAULT_FIRST_CHUNK_SECONDS)
+
+    def seconds(self, seeds: int) -> float:
+        return (CHUNK_OVERHEAD_SECONDS + seeds * self.per_seed
+                + (self.first_extra if self.chunks == 0 else 0.0))
+
+    def record(self, seeds: int, elapsed: float, minimum: int) -> None:
+        """Learn from a chunk's time; chunks under ``minimum`` seeds (range ends) are mostly
+        launch overhead and say nothing about the rate."""
+        self.chunks += 1
+        if self.chunks == 1:
+            self.first_chunk = (seeds, elapsed)
+            return
+        if seeds < minimum:
+            return
+        rate = max(elapsed - CHUNK_OVERHEAD_SECONDS, 0.0) / seeds
+        self.per_seed = rate if not self.measured else 0.5 * self.per_seed + 0.5 * rate
+        if not self.measured and self.first_chunk is not None:
+            first_seeds, first_elapsed = self.first_chunk
+            self.first_extra = max(0.0, first_elapsed - first_seeds * rate)
+        self.measured = True
+
+
+def _min_chunk(backend: Backend) -> int:
+    # pocl builds a second work-group function for launches of 2**16+ items: launch that size
+    # from the start so the first chunk compiles the one the rest use
+    return 1 << 12 if backend.name == "numpy" else 1 << 16
+
+
+def _power_of_two_at_most(value: float) -> int:
+    return 1 << max(0, int(math.floor(math.log2(max(value, 1.0)))))
+
+
+def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: float,
+             alpha: float = 0.01, covered: dict[str, Ranges] | None = None,
+             cost_cache: CostCache | None = None, max_candidates: int = 100_000,
+             previous: list[Survivor] | None = None,
+             progress: Callable[[float, float, str], None] | None = None,
+             clock: Callable[[], float] = time.monotonic) -> PlanRun:
+    """Search ``plan`` greedily by prior probability per second until it is done, a survivor is
+    beyond doubt, or ``clock()`` reaches ``deadline``.
+
+    ``covered`` (item key -> seed ranges) is what earlier runs searched (``--continue``);
+    ``previous`` their survivors. ``progress(covered_prior, elapsed, what)`` is called after
+    every chunk.
+    """
+    began = clock()
+    covered = {k: _normalise(v) for k, v in (covered or {}).items()}
+    cursors = [_ItemCursor.start(item, covered.get(item.key, [])) for item in plan.items]
+    log_total = math.log(max(plan.hypotheses, 1))
+    cache = cost_cache or CostCache(None)
+    engine_chunk = getattr(backend, "preferred_chunk", 1 << 16)
+    minimum = _min_chunk(backend)
+    costs: dict[str, _GeneratorCost] = {}
+    for cursor in cursors:
+        if cursor.item.generator not in costs:
+            costs[cursor.item.generator] = _GeneratorCost.known(
+                cache.get(CostCache.key(backend, cursor.item)), len(cursor.item.reductions))
+    survivors: dict[tuple[str, int, str, int, str], Survivor] = {}
+    for survivor in previous or []:
+        h = survivor.hypothesis
+        survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip))] = survivor
+    reports: list[SpaceReport] = []
+    near_miss: Survivor | None = None
+    errors: list[str] = []
+    stopped_by_budget = stopped_early = False
+
+    while True:
+        remaining = deadline - clock()
+        best = None
+        for cursor in cursors:
+            if cursor.done:
+                continue
+            cost = costs[cursor.item.generator]
+            seeds = max(minimum, min(_power_of_two_at_most(CHUNK_SECONDS / cost.per_seed), 1 << 24))
+            # never start what cannot finish before the deadline
+            while seeds > minimum and cost.seconds(seeds) > 0.8 * remaining:
+                seeds //= 2
+            if cost.seconds(seeds) > 0.8 * remaining:
+                continue
+            ranges = cursor.peek(seeds)
+            if not ranges:
+                continue
+            ratio = cursor.item.mass(ranges) / max(cost.seconds(_size(ranges)), 1e-9)
+            if best is None or ratio > best[0]:
+                best = (ratio, cursor, ranges)
+        if best is None:
+            stopped_by_budget = any(not c.done for c in cursors)
+            break
+        _, cursor, ranges = best
+        item = cursor.item
+        started = clock()
+        try:
+            result = search(item.spaces(ranges), observed, window=plan.window, alpha=alpha,
+                            backend=backend, chunk_size=engine_chunk,
+                            max_candidates=max_candidates, stop_when_certain=False)
+        except SurvivorCapExceeded as error:
+            errors.append(str(error))
+            cursor.consume(ranges)  # searched, but too many chance candidates to say anything
+            covered[item.key] = cursor.covered
+            continue
+        costs[item.generator].record(_size(ranges), clock() - started, minimum)
+        cursor.consume(ranges)
+        covered[item.key] = cursor.covered
+        reports.extend(result.reports)
+        for found in result.survivors:
+            q = per_draw_match_probability(get_generator(found.hypothesis.generator),
+                                           parse_reduction(found.hypothesis.reduction))
+            log_p = min(0.0, log_total + log_binomial_tail(found.compared, found.matched, q))
+            h = found.hypothesis
+            survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip))] = Survivor(
+                hypothesis=h, matched=found.matched, compared=found.compared,
+                p_value=math.exp(log_p), log10_p_value=log_p / math.log(10))
+        if result.near_miss is not None and (near_miss is None
+                                             or result.near_miss.matched > near_miss.matched):
+            miss = result.near_miss
+            q = per_draw_match_probability(get_generator(miss.hypothesis.generator),
+                                           parse_reduction(miss.hypothesis.reduction))
+            log_p = min(0.0, log_total + log_binomial_tail(miss.compared, miss.matched, q))
+            near_miss = miss.model_copy(update={"p_value": math.exp(log_p),
+                                                "log10_p_value": log_p / math.log(10)})
+        if progress is not None:
+            progress(_covered_prior(cursors), clock() - began, f"{item.key} {_size(ranges):,} seeds")
+        if any(s.log10_p_value < CERTAINTY_LOG10 for s in survivors.values()):
+            stopped_early = any(not c.done for c in cursors)
+            break
+
+    for cursor in cursors:
+        cost = costs[cursor.item.generator]
+        if cost.measured:
+            cache.put(CostCache.key(backend, cursor.item), cost.per_seed, cost.first_extra)
+    cache.save()
+    ordered = sorted(survivors.values(),
+                     key=lambda s: (s.log10_p_value, -get_generator(s.hypothesis.generator).prior,
+                                    s.hypothesis.generator, s.hypothesis.seed))
+    coverage = [Coverage(generator=c.item.generator, tier=c.item.tier, seeds=c.item.seeds,
+                         covered_seeds=_size(c.covered), prior=c.item.prior,
+                         covered_prior=c.item.mass(c.covered)) for c in cursors]
+    return PlanRun(plan=plan, survivors=ordered, near_miss=near_miss, reports=reports,
+                   covered=covered, coverage=coverage, elapsed=clock() - began,
+                   stopped_by_budget=stopped_by_budget and not stopped_early,
+                   stopped_early=stopped_early, complete=all(c.done for c in cursors),
+                   alpha=alpha, errors=errors)
+
+
+def _covered_prior(cursors: list[_ItemCursor]) -> float:
+    total = sum(c.item.prior for c in cursors)
+    return sum(c.item.mass(c.covered) for c in cursors) / total if total else 0.0
+
+
+# ---- equivalent entries --------------------------------------------------------------------------
+
+
+def equivalent_generators(found: Hypothesis, observed: list[int], extra: int = 32) -> list[str]:
+    """Other catalog generators that, with the same seed, reduction, offset and skip, give the
+    same draws (the observed ones and ``extra`` more): e.g. PHP 7.1+ ``mt_rand`` and
+    ``std::mt19937`` for ``% 1000``. Their names belong beside the one the search met first."""
+    expected = predict(found, len(observed) + extra)
+    names = []
+    for name, cls in all_generators().items():
+        if name == found.generator:
+            continue
+        try:
+            twin = found.model_copy(update={"generator": name})
+            twin = Hypothesis.model_validate(twin.model_dump())
+            if predict(twin, len(observed) + extra) == expected:
+                names.append(name)
+        except (ValueError, ArithmeticError):
+            continue
+    return names
+
+
+# ---- resumable state -----------------------------------------------------------------------------
+
+
+def state_path_for(draws_path: Path) -> Path:
+    """``draws.json`` -> ``draws.identify-state.json``, beside the draws."""
+    return draws_path.with_name(f"{draws_path.stem}.identify-state.json")
+
+
+def plan_fingerprint(observed: list[int], parameters: dict[str, Any]) -> str:
+    """What a state file belongs to: the draws and the plan's parameters."""
+    key = json.dumps({"observed": observation_hash(observed, len(observed)),
+                      "parameters": parameters}, sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
