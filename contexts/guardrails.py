@@ -208,6 +208,7 @@ class Interpretation:
 
 def _answer_parts(verdict: Any) -> tuple[str | None, list[tuple[str, float]], list[str], bool]:
     """(stated decision, proposals, extra reasons, proposals are absolute values)."""
+    props: list[tuple[str, float]]
     if isinstance(verdict, StepVerdict):
         props = [(p.name, p.factor) for p in verdict.suggested_params]
         extra = [f"retry reason: {verdict.retry_reason}"] if verdict.retry_reason else []

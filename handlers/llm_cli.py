@@ -39,7 +39,7 @@ def _check(args: argparse.Namespace) -> int:
     finally:
         service.stop()
     gen = answer.generation
-    report = {
+    report: dict[str, Any] = {
         "model": str(info.path),
         "model_sha256": info.sha256,
         "load_s": round(info.load_s, 3),

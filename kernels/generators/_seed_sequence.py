@@ -127,7 +127,7 @@ def _pool_many(seeds: np.ndarray) -> list[np.ndarray]:
         return value ^ (value >> _SHIFT)
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = _L * x - _R * y
+        result: np.ndarray = _L * x - _R * y
         return result ^ (result >> _SHIFT)
 
     mixer = [hashmix(entropy[i] if i < len(entropy) else zero) for i in range(POOL_SIZE)]

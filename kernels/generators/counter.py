@@ -249,6 +249,12 @@ class _SFC(PRNG):
     BARREL_SHIFT: int
     RSHIFT: int
     LSHIFT: int
+    _MASK: int  # set per subclass from BITS
+    _INV_B: int
+    a: int
+    b: int
+    c: int
+    counter: int
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

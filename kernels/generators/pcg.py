@@ -124,6 +124,8 @@ class _NumpyPCG128(PRNG):
 
     #: LCG multiplier of the state update
     MULTIPLIER: int
+    #: its inverse modulo 2**128 (set per subclass)
+    INVERSE: int
     #: numpy seeds both PCG64 and PCG64DXSM with pcg64_set_seed, i.e. pcg_setseq_128_srandom_r
     #: with the *default* 128-bit multiplier, whatever multiplier the stream then uses
     SEED_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645

@@ -16,7 +16,7 @@ live in :mod:`kernels.generators._bits`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,6 +32,11 @@ from kernels.prng import PRNG
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
     from kernels.sieve.vector import LaneStreams
+
+    # GF2Jump is mixed into PRNG subclasses and uses their interface.
+    _GF2JumpBase = PRNG
+else:
+    _GF2JumpBase = object
 
 __all__ = [
     "Xorshift32",
@@ -106,7 +111,7 @@ def gf2_xpow_mod(n: int, poly: int) -> int:
     return result
 
 
-class GF2Jump:
+class GF2Jump(_GF2JumpBase):
     """Mixin for full-period GF(2)-linear generators: ``jump(n)`` in ``linear_bits`` steps.
 
     The linear state is ``get_state()`` unless a class says otherwise; its characteristic
@@ -116,6 +121,8 @@ class GF2Jump:
 
     #: width of the GF(2)-linear part of the state (the polynomial's degree)
     linear_bits: int
+    #: the characteristic polynomial, cached per class
+    _charpoly: int
 
     def _linear_words(self) -> tuple[int, ...]:
         return tuple(self.get_state())
@@ -158,7 +165,7 @@ class GF2Jump:
 
 def _nonzero_seed(cls: type[PRNG], seed: int,
                   why: str = "the all-zero state is a fixed point") -> int:
-    seed = PRNG.check_seed.__func__(cls, seed)  # the base range check, then ours
+    seed = cast(Any, PRNG.check_seed).__func__(cls, seed)  # the base range check, then ours
     if seed == 0:
         raise ValueError(f"{cls.name}: seed 0 is not allowed: {why} ({cls.seed_space})")
     return seed
@@ -620,6 +627,7 @@ class V8MathRandom(PRNG):
     vouched_by = "Node.js 20 (V8 11.3) Math.random with --random-seed"
 
     CACHE_SIZE = 64
+    _charpoly: int  # cached by characteristic_polynomial
 
     @classmethod
     def check_seed(cls, seed: int) -> int:

@@ -244,6 +244,7 @@ def _coverage_cells(run: PlanRun) -> list[dict[str, Any]]:
 def _print_coverage(run: PlanRun) -> None:
     """The tier x generator table: share of each tier's seeds searched."""
     rows: dict[str, dict[str, Coverage]] = {}
+    cell: Coverage | None
     for cell in run.coverage:
         rows.setdefault(cell.generator, {})[cell.tier] = cell
     print(f"coverage: share of each tier's seeds searched; by the catalog's priors the covered "
@@ -406,11 +407,11 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                   f"{survivor.compared}  corrected p = 10^{survivor.log10_p_value:.1f}"
                   + (f"  (same draws: {', '.join(twins)})" if twins else ""))
     if run.identified:
-        best = run.survivors[0]
+        top = run.survivors[0]
         twins = equivalents.get(0) or []
-        names_shown = " = ".join([best.hypothesis.generator, *twins])
-        print(f"IDENTIFIED: {best.hypothesis.describe()} (corrected p = "
-              f"10^{best.log10_p_value:.1f} < alpha {args.alpha})")
+        names_shown = " = ".join([top.hypothesis.generator, *twins])
+        print(f"IDENTIFIED: {top.hypothesis.describe()} (corrected p = "
+              f"10^{top.log10_p_value:.1f} < alpha {args.alpha})")
         if twins:
             print(f"  equivalent catalog entries, identical draws for this seed and reduction: "
                   f"{names_shown}")
@@ -421,8 +422,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             print(f"  best candidate: {odds.hypothesis.describe()}, matched {odds.matched} of "
                   f"{odds.compared} leading draws; chance alone explains that with p = "
                   f"{odds.p_value:.3g}")
-    for error in run.errors:
-        print(f"  warning: {error}")
+    for warning in run.errors:
+        print(f"  warning: {warning}")
     if run.stopped_early:
         print("(stopped early: the best hypothesis is beyond doubt)")
     elif run.stopped_by_budget:

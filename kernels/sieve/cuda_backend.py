@@ -6,7 +6,7 @@ backend.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class CudaBackend:
 
         self._cp = cupy
         self.max_hits = max_hits
-        self._modules: dict[str, object] = {}
+        self._modules: dict[str, Any] = {}  # source -> cupy.RawModule
         self._fallback = NumpyBackend()
         props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
         self.description = f"{props['name'].decode()} ({props['multiProcessorCount']} SMs)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ def survivors_to_npz(survivors: list[Survivor]) -> bytes:
     for row, survivor in enumerate(survivors):
         flat.extend(survivor.hypothesis.skip.skips)
         skips_start[row + 1] = len(flat)
-    columns = {
+    columns: dict[str, Any] = {
         "generator": np.array([s.hypothesis.generator for s in survivors], dtype=np.str_),
         "reduction": np.array([s.hypothesis.reduction for s in survivors], dtype=np.str_),
         "seed": np.array([s.hypothesis.seed for s in survivors], dtype=np.uint64),

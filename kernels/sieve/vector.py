@@ -169,11 +169,11 @@ def draw_lanes(reduction: Reduction, streams: LaneStreams) -> np.ndarray:
         return _rejecting(streams, streams.take_u32, accept_lemire)
     if kind == "lemire64":
         bound = args[0]
-        threshold = (1 << 64) % bound
+        threshold = _U64((1 << 64) % bound)
 
         def accept_lemire64(words: np.ndarray):
             high, low = _mul_64x32(words, bound)
-            return low >= _U64(threshold), high
+            return low >= threshold, high
 
         return _rejecting(streams, streams.take, accept_lemire64)
     if kind == "php_range":
@@ -184,10 +184,10 @@ def draw_lanes(reduction: Reduction, streams: LaneStreams) -> np.ndarray:
         size = span + 1
         if size & (size - 1) == 0:
             return (streams.take_u32() & _U64(span)) + _U64(low)
-        limit = _U64(0xFFFFFFFF - (0xFFFFFFFF % size) - 1)
+        limit = 0xFFFFFFFF - (0xFFFFFFFF % size) - 1
 
         def accept_php(words: np.ndarray):
-            return words <= limit, words % _U64(size) + _U64(low)
+            return words <= _U64(limit), words % _U64(size) + _U64(low)
 
         return _rejecting(streams, streams.take_u32, accept_php)
     if kind == "php_legacy_range":
