@@ -361,3 +361,131 @@ def supported_reductions(generator: type[PRNG]) -> list[str]:
             continue
         kinds.append(kind)
     return kinds
+
+
+# ---- word reductions: whole raw words per draw, no rejection, integers or doubles ---------------
+#
+# What runtimes print besides bounded integers. Each reads a fixed number of raw words and keeps
+# a fixed set of their bits, so a draw reveals those bits exactly (state recovery reads them
+# back). They live beside the table above, not in it, because the sieve's vectorised kernels do
+# not implement them.
+
+_TWO_POW_32 = 4294967296.0
+_TWO_POW_53 = 9007199254740992.0
+
+
+@dataclass(frozen=True)
+class WordReduction:
+    """A parsed word-reduction spec (``shr:K``, ``signed32``, ``res53``, ``java_double``,
+    ``u32_double``, ``u53_double``); :meth:`draw` pulls one draw (an ``int`` or a ``float``)."""
+
+    spec: str
+    kind: str
+    args: tuple[int, ...]
+    #: raw outputs consumed by one draw
+    words: int
+    #: whether draws are doubles in [0, 1)
+    is_float: bool
+    _draw: Callable[[PRNG], int | float]
+
+    def draw(self, stream: PRNG) -> int | float:
+        return self._draw(stream)
+
+    def check_generator(self, generator: type[PRNG]) -> None:
+        """``ValueError`` if this reduction makes no sense for ``generator``."""
+        bits = generator.output_bits
+        if self.kind == "shr":
+            if not 1 <= self.args[0] < bits:
+                raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: "
+                                 f"K must be 1..{bits - 1} for {bits}-bit outputs")
+            return
+        wanted = 64 if self.kind == "u53_double" else 32
+        if bits != wanted:
+            raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: it reads "
+                             f"{wanted}-bit raw outputs and {generator.name} outputs {bits} bits")
+
+    def value_bits(self, generator: type[PRNG]) -> int:
+        """Bits of one draw: ``log2`` of the number of values it can take."""
+        if self.kind == "shr":
+            return generator.output_bits - self.args[0]
+        return 53 if self.kind in ("res53", "java_double", "u53_double") else 32
+
+    def __str__(self) -> str:
+        return self.spec
+
+
+def _signed32(stream: PRNG) -> int:
+    # Java's nextInt() is next(32) read as an int; C's (int32_t) of a 32-bit word
+    raw = stream.next_raw()
+    return raw - (1 << 32) if raw >> 31 else raw
+
+
+def _res53(stream: PRNG) -> float:
+    # CPython random.random(), numpy RandomState.random_sample(): genrand_res53
+    a = stream.next_raw() >> 5
+    b = stream.next_raw() >> 6
+    return (a * 67108864.0 + b) / _TWO_POW_53
+
+
+def _java_double(stream: PRNG) -> float:
+    # java.util.Random.nextDouble(): ((long) next(26) << 27) + next(27), times 2**-53
+    high = stream.next_raw() >> 6
+    low = stream.next_raw() >> 5
+    return ((high << 27) + low) / _TWO_POW_53
+
+
+def _u32_double(stream: PRNG) -> float:
+    return stream.next_raw() / _TWO_POW_32
+
+
+def _u53_double(stream: PRNG) -> float:
+    # numpy Generator.random() on a 64-bit bit generator, Vigna's to_double: (x >> 11) * 2**-53
+    return (stream.next_raw() >> 11) / _TWO_POW_53
+
+
+#: kind -> (raw words per draw, is a double, draw function); ``shr`` takes its K apart
+_WORD_KINDS: dict[str, tuple[int, bool, Callable[[PRNG], int | float]]] = {
+    "signed32": (1, False, _signed32),
+    "res53": (2, True, _res53),
+    "java_double": (2, True, _java_double),
+    "u32_double": (1, True, _u32_double),
+    "u53_double": (1, True, _u53_double),
+}
+
+WORD_REDUCTION_KINDS: tuple[str, ...] = ("shr", *_WORD_KINDS)
+__all__ += ["WordReduction", "WORD_REDUCTION_KINDS", "parse_word_reduction"]
+
+
+@cache
+def parse_word_reduction(spec: str) -> WordReduction:
+    """Parse a word-reduction spec:
+
+    ``shr:K``        ``raw >> K`` (PHP's ``mt_rand()`` is ``shr:1`` of ``php_mt_rand``)
+    ``signed32``     a 32-bit raw word as a signed int (Java's ``nextInt()``, C ``int32_t``)
+    ``res53``        CPython/numpy ``random()``: two words, ``(a >> 5) * 2**26 + (b >> 6)``, / 2**53
+    ``java_double``  Java ``nextDouble()``: two words, ``(a >> 6) * 2**27 + (b >> 5)``, / 2**53
+    ``u32_double``   one 32-bit word / 2**32
+    ``u53_double``   one 64-bit word ``>> 11``, / 2**53
+
+    ``ValueError`` on a bad spec.
+    """
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError("empty reduction spec")
+    spec = spec.strip()
+    kind, *raw_args = spec.split(":")
+    if kind == "shr":
+        if len(raw_args) != 1:
+            raise ValueError(f"reduction {spec!r}: expected shr:K")
+        try:
+            shift = int(raw_args[0])
+        except ValueError:
+            raise ValueError(f"reduction {spec!r}: K must be an integer") from None
+        if not 1 <= shift <= 63:
+            raise ValueError(f"reduction {spec!r}: K must be 1..63")
+        return WordReduction(spec, "shr", (shift,), 1, False, lambda stream: stream.next_raw() >> shift)
+    if kind not in _WORD_KINDS:
+        raise ValueError(f"unknown word reduction {kind!r}; known: {', '.join(WORD_REDUCTION_KINDS)}")
+    if raw_args:
+        raise ValueError(f"reduction {kind!r} takes no arguments")
+    words, is_float, draw = _WORD_KINDS[kind]
+    return WordReduction(spec, kind, (), words, is_float, draw)

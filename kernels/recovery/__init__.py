@@ -1,0 +1,80 @@
+"""State recovery: from observed draws to a generator's internal state, its seed where the
+seeding can be inverted, and what comes next, with a p-value for "chance did this".
+
+Two routes, by the algebra of the generator:
+
+* GF(2)-linear generators (the MT19937 family, xorshift, xorwow, tinymt32, WELL512a, Tausworthe,
+  the linear bit of the ``+`` scramblers, V8): the bits a reduction keeps exactly are linear
+  equations in the state (:mod:`~kernels.recovery.linear_recovery`);
+* generators that hide the low bits of their state: 48-bit LCGs (``java.util.Random``,
+  ``lrand48``) and glibc ``random()`` (:mod:`~kernels.recovery.truncated`).
+
+:func:`recover` picks the route; :func:`minimum_draws` says how many draws of a shape a
+generator needs; :func:`recover_any` tries several generators and reductions and judges the best
+with the union bound over everything it tried.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from kernels.recovery.linear import LINEAR_GENERATORS
+from kernels.recovery.linear_recovery import linear_plan, recover_linear
+from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
+                                     Recovery, corrected_p_value)
+from kernels.recovery.truncated import (TRUNCATED_GENERATORS, recover_truncated,
+                                        truncated_minimum_draws)
+
+__all__ = ["Recovery", "recover", "recover_any", "minimum_draws", "recoverable_generators",
+           "IDENTIFIED", "REJECTED", "TOO_SHORT", "UNDETERMINED", "DEFAULT_ALPHA",
+           "corrected_p_value"]
+
+
+def recoverable_generators() -> tuple[str, ...]:
+    """Every generator some reduction lets us recover."""
+    return (*LINEAR_GENERATORS, *TRUNCATED_GENERATORS)
+
+
+def minimum_draws(generator: str, reduction: str) -> int | None:
+    """Draws of ``reduction`` that recovering ``generator`` needs (to solve and to check), or
+    ``None`` when it cannot be recovered from that shape. ``ValueError`` on an unknown name or
+    a reduction that does not apply to the generator."""
+    if generator in TRUNCATED_GENERATORS:
+        return truncated_minimum_draws(generator, reduction)
+    plan = linear_plan(generator, reduction)
+    return None if plan is None else plan.minimum_draws
+
+
+def recover(values: Sequence[int | float], generator: str, reduction: str, *, predict: int = 0,
+            alpha: float = DEFAULT_ALPHA) -> Recovery:
+    """Recover ``generator`` from ``values`` read through ``reduction`` (one hypothesis).
+    ``ValueError`` when that pair has no recovery (see :func:`minimum_draws`)."""
+    if generator in TRUNCATED_GENERATORS:
+        return recover_truncated(values, generator, reduction, predict=predict, alpha=alpha)
+    return recover_linear(values, generator, reduction, predict=predict, alpha=alpha)
+
+
+def recover_any(values: Sequence[int | float], pairs: Iterable[tuple[str, str]], *,
+                predict: int = 0, alpha: float = DEFAULT_ALPHA) -> tuple[Recovery | None,
+                                                                        list[Recovery]]:
+    """Try every ``(generator, reduction)`` pair that applies; return the identified recovery
+    (judged against the trials of *all* pairs: the union bound over the whole search) or
+    ``None``, and every attempt. Pairs with no recovery route are skipped."""
+    attempts: list[Recovery] = []
+    for generator, reduction in pairs:
+        try:
+            if minimum_draws(generator, reduction) is None:
+                continue
+            attempts.append(recover(values, generator, reduction, predict=predict, alpha=alpha))
+        except ValueError:
+            continue
+    total = sum(max(1, a.trials) for a in attempts)
+    best = None
+    for attempt in attempts:
+        if attempt.verdict == IDENTIFIED:
+            judged = attempt.with_trials(total, alpha)
+            if best is None or judged.p_value < best.p_value:
+                best = judged
+    if best is not None and best.verdict != IDENTIFIED:
+        best = None
+    return best, attempts

@@ -1,0 +1,261 @@
+"""GF(2)-linear models of catalog generators: each output bit as an equation in the state.
+
+A model names the unknowns (the generator's state at the first observed output, as bits), and
+for any output position ``t`` and bit ``b`` gives the packed row of coefficients and the
+constant term of ``bit b of raw output t = row . state + constant``. Models never restate a
+generator's algorithm: they run the catalog class itself, on one basis state per unknown at
+once, and read the coefficients off the outputs, so the catalog stays the one definition of
+each generator.
+
+* :class:`MersenneTwisterModel` steps all 19,968 basis states of MT19937 (or MT19937-64) as the
+  columns of the catalog's vectorised twist (``_twist_many``/``_temper_many``). The unknowns are
+  the 624 (312) untempered words ``y[0..N-1]`` of which the first observed output is the tempered
+  ``y[0]``: any ``N`` consecutive words continue the stream with the catalog's in-place twist,
+  wherever the window starts.
+* :class:`BasisModel` runs the scalar catalog stream from each basis state (small states:
+  xorshift, xorwow, tinymt32, WELL512a, Tausworthe, xoroshiro/xoshiro ``+``, V8).
+
+Only the output bits a model lists in ``linear_bits`` are affine in the state (all of them for
+MT19937, xorshift, WELL and Tausworthe; bit 0 for generators whose output adds two words or
+multiplies: ``a + b`` and ``a * odd`` keep bit 0 linear). The tests check that claim on random
+states for every model.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cache
+from typing import Callable, Sequence
+
+import numpy as np
+
+from kernels.prng import PRNG
+from kernels.recovery.gf2 import words_for
+from kernels.registry import get_generator
+
+__all__ = ["LinearModel", "MersenneTwisterModel", "BasisModel", "linear_model", "LINEAR_GENERATORS"]
+
+
+def _pack_lanes(bits: np.ndarray, width: int) -> np.ndarray:
+    """``(rows, lanes)`` 0/1 -> ``(rows, width)`` uint64 rows, lane ``j`` at bit ``j``."""
+    rows, lanes = bits.shape
+    packed = np.packbits(bits, axis=1, bitorder="little")
+    out = np.zeros((rows, width * 8), dtype=np.uint8)
+    out[:, :packed.shape[1]] = packed
+    return out.view(np.uint64)
+
+
+class LinearModel(ABC):
+    """Raw output bits of one generator as affine functions of its state at the window start."""
+
+    generator: type[PRNG]
+    #: number of unknown state bits
+    unknowns: int
+    #: mask of the raw output bits that are affine in the state
+    linear_bits: int
+    #: bits of state that actually reach the outputs (the rank a full recovery reaches)
+    effective_bits: int
+    #: discrete parts of the state tried one by one (V8's cache position); ``(None,)`` if none
+    alignments: tuple[int | None, ...] = (None,)
+
+    @abstractmethod
+    def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
+                  ) -> np.ndarray:
+        """Packed rows for ``(output position, bit)`` pairs, sorted by position: coefficients in
+        bits ``0..unknowns-1``, the constant term at bit ``unknowns``."""
+
+    @abstractmethod
+    def state_tuple(self, bits: np.ndarray, alignment: int | None = None) -> tuple[int, ...]:
+        """The catalog ``set_state`` tuple for a solution (0/1 vector of ``unknowns``)."""
+
+    def stream(self, bits: np.ndarray, alignment: int | None = None) -> PRNG:
+        """A catalog stream whose next raw output is the first observed one."""
+        return self.generator.from_state(self.state_tuple(bits, alignment))
+
+    @property
+    def width(self) -> int:
+        return words_for(self.unknowns + 1)
+
+
+# ---- MT19937 and MT19937-64 --------------------------------------------------------------------
+
+
+class MersenneTwisterModel(LinearModel):
+    """Every member of the MT19937 family: one recurrence, whatever the seeding."""
+
+    def __init__(self, generator: type[PRNG]) -> None:
+        self.generator = generator
+        self.word_bits = int(getattr(generator, "W"))
+        self.words = int(getattr(generator, "N"))
+        self.unknowns = self.word_bits * self.words
+        self.linear_bits = (1 << self.word_bits) - 1
+        self.effective_bits = int(generator.state_bits)
+
+    def _basis(self) -> np.ndarray:
+        dtype = np.uint64 if self.word_bits == 64 else np.uint32
+        mt = np.zeros((self.words, self.unknowns), dtype=dtype)
+        lanes = np.arange(self.unknowns)
+        mt[lanes // self.word_bits, lanes] = (np.ones(self.unknowns, dtype=dtype)
+                                              << (lanes % self.word_bits).astype(dtype))
+        return mt
+
+    def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
+                  ) -> np.ndarray:
+        gen = self.generator
+        out = np.zeros((len(wanted), self.width), dtype=np.uint64)
+        if not wanted:
+            return out
+        positions = np.array([t for t, _ in wanted])
+        if np.any(np.diff(positions) < 0):
+            raise ValueError("wanted bits must be sorted by output position")
+        bits = np.array([b for _, b in wanted])
+        mt = self._basis()
+        block = 0
+        start = 0
+        dtype = mt.dtype.type
+        while start < len(wanted):
+            if block:
+                getattr(gen, "_twist_many")(mt)
+            base = block * self.words
+            stop = int(np.searchsorted(positions, base + self.words))
+            if stop > start:
+                local, where = np.unique(positions[start:stop] - base, return_inverse=True)
+                tempered = getattr(gen, "_temper_many")(mt[local])
+                for row in range(start, stop):
+                    lane_bits = (tempered[where[row - start]] >> dtype(bits[row])) & dtype(1)
+                    out[row] = _pack_lanes(lane_bits[None, :].astype(np.uint8), self.width)[0]
+            start = stop
+            block += 1
+        return out
+
+    def state_tuple(self, bits: np.ndarray, alignment: int | None = None) -> tuple[int, ...]:
+        weights = [1 << b for b in range(self.word_bits)]
+        grid = np.asarray(bits[:self.unknowns], dtype=np.uint8).reshape(self.words, self.word_bits)
+        words = [sum(w for w, bit in zip(weights, row) if bit) for row in grid.tolist()]
+        return (*words, 0)
+
+
+# ---- small states, simulated one basis state at a time -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a generator's ``set_state`` tuple holds its linear words."""
+
+    words: int
+    word_bits: int
+    #: builds the state tuple from the linear words and the alignment
+    assemble: Callable[[tuple[int, ...], int | None], tuple[int, ...]]
+    linear_bits: int
+    effective_bits: int
+    alignments: tuple[int | None, ...] = (None,)
+
+
+class BasisModel(LinearModel):
+    """Any generator whose state tuple is (mostly) linear words: the coefficient of unknown ``j``
+    in output ``t`` is read from the stream started at basis state ``e_j`` (xor the stream from
+    the zero state, which gives the constant terms of affine outputs)."""
+
+    def __init__(self, generator: type[PRNG], layout: _Layout) -> None:
+        self.generator = generator
+        self.layout = layout
+        self.unknowns = layout.words * layout.word_bits
+        self.linear_bits = layout.linear_bits
+        self.effective_bits = layout.effective_bits
+        self.alignments = layout.alignments
+        self._outputs: dict[tuple[int | None, int], np.ndarray] = {}
+
+    def _words_of(self, bits: np.ndarray) -> tuple[int, ...]:
+        wb = self.layout.word_bits
+        return tuple(sum(int(bits[i * wb + b]) << b for b in range(wb))
+                     for i in range(self.layout.words))
+
+    def _raw_outputs(self, count: int, alignment: int | None) -> np.ndarray:
+        """``(unknowns + 1, count)`` raw outputs (object ints): row ``j`` from basis state ``e_j``,
+        the last row from the zero state."""
+        key = (alignment, count)
+        held = self._outputs.get(key)
+        if held is not None:
+            return held
+        wb = self.layout.word_bits
+        rows = []
+        for j in range(self.unknowns + 1):
+            words = [0] * self.layout.words
+            if j < self.unknowns:
+                words[j // wb] = 1 << (j % wb)
+            stream = self.generator.from_state(self.layout.assemble(tuple(words), alignment))
+            rows.append([stream.next_raw() for _ in range(count)])
+        table = np.array(rows, dtype=object)
+        self._outputs = {key: table}
+        return table
+
+    def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
+                  ) -> np.ndarray:
+        out = np.zeros((len(wanted), self.width), dtype=np.uint64)
+        if not wanted:
+            return out
+        count = max(t for t, _ in wanted) + 1
+        table = self._raw_outputs(count, alignment)
+        zero = table[-1]
+        for row, (t, b) in enumerate(wanted):
+            constant = (int(zero[t]) >> b) & 1
+            coefficients = np.array([((int(v) >> b) & 1) ^ constant for v in table[:-1, t]],
+                                    dtype=np.uint8)
+            coefficients = np.append(coefficients, np.uint8(constant))
+            out[row] = _pack_lanes(coefficients[None, :], self.width)[0]
+        return out
+
+    def state_tuple(self, bits: np.ndarray, alignment: int | None = None) -> tuple[int, ...]:
+        return self.layout.assemble(self._words_of(bits), alignment)
+
+
+def _plain(words: tuple[int, ...], _alignment: int | None) -> tuple[int, ...]:
+    return words
+
+
+def _well_at_index_zero(words: tuple[int, ...], _alignment: int | None) -> tuple[int, ...]:
+    return (0, *words)
+
+
+def _v8_at_cache_position(words: tuple[int, ...], alignment: int | None) -> tuple[int, ...]:
+    return (*words, alignment or 0)
+
+
+_ALL32 = 0xFFFFFFFF
+_ALL64 = 0xFFFFFFFFFFFFFFFF
+
+#: generator name -> how its state tuple holds the linear words (MT19937 members separately)
+_LAYOUTS: dict[str, _Layout] = {
+    "xorshift32": _Layout(1, 32, _plain, _ALL32, 32),
+    "xorshift64": _Layout(1, 64, _plain, _ALL64, 64),
+    "xorshift64star": _Layout(1, 64, _plain, 1, 64),
+    "xorshift128": _Layout(4, 32, _plain, _ALL32, 128),
+    # the Weyl counter d enters the output by addition: bit 0 of v + d is v0 ^ d0
+    "xorwow": _Layout(6, 32, _plain, 1, 161),
+    "xorshift128plus": _Layout(2, 64, _plain, 1, 128),
+    "xoroshiro128plus": _Layout(2, 64, _plain, 1, 128),
+    "xoshiro256plus": _Layout(4, 64, _plain, 1, 256),
+    "v8_math_random": _Layout(2, 64, _v8_at_cache_position, (1 << 52) - 1, 128,
+                              tuple(range(64))),
+    "tinymt32": _Layout(4, 32, _plain, 1, 127),
+    "well512a": _Layout(16, 32, _well_at_index_zero, _ALL32, 512),
+    "taus88": _Layout(3, 32, _plain, _ALL32, 88),
+    "lfsr113": _Layout(4, 32, _plain, _ALL32, 113),
+}
+
+#: every generator with a linear model
+LINEAR_GENERATORS: tuple[str, ...] = (
+    "mt19937", "mt19937_64", "cpython_random", "numpy_random_state", "php_mt_rand",
+    "php_mt_rand_legacy", "ruby_random", *_LAYOUTS)
+
+
+@cache
+def linear_model(name: str) -> LinearModel | None:
+    """The linear model of generator ``name``, or ``None`` when it has none."""
+    if name not in LINEAR_GENERATORS:
+        return None
+    generator = get_generator(name)
+    if name in _LAYOUTS:
+        return BasisModel(generator, _LAYOUTS[name])
+    return MersenneTwisterModel(generator)

@@ -1,0 +1,278 @@
+"""Recover a GF(2)-linear generator's state from the bits its draws reveal, check it on the
+bits and draws the solver did not use, walk back to the seed, predict.
+
+Draws are split in two: the first ``solving`` draws give equations (their exactly known bits
+that are linear in the state, :mod:`kernels.recovery.observe`), the rest are only replayed. The
+system is solved once per discrete alignment of the model (V8's cache position); free unknowns
+that change what the draws or the predictions are (the null space seen through the stream) are
+enumerated when few, completed from whole raw words for the Weyl counter of xorwow, and
+otherwise leave the recovery undetermined.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from kernels.prng import PRNG
+from kernels.recovery.gf2 import GF2Solution, solve
+from kernels.recovery.linear import LinearModel, linear_model
+from kernels.recovery.observe import Shape, shape_of
+from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
+                                     Recovery, corrected_p_value)
+from kernels.recovery.seeds import DEFAULT_MAX_POSITION, INIT_GENRAND_GENERATORS, init_genrand_seed
+
+__all__ = ["recover_linear", "linear_plan", "LinearPlan", "MARGIN_BITS", "CHECK_BITS"]
+
+#: equations beyond the state's effective bits, so that a short system is rarely rank-deficient
+MARGIN_BITS = 64
+#: bits the draws held out for checking must carry at least (before the trials correction)
+CHECK_BITS = 40
+#: enumerate the null space when at most this many free directions change the draws
+MAX_ENUMERATED = 10
+
+
+class LinearPlan:
+    """How many draws of one shape a recovery of one generator solves from and checks on."""
+
+    def __init__(self, model: LinearModel, shape: Shape) -> None:
+        self.model = model
+        self.shape = shape
+        self.linear_kept = [(word, first + bit) for word, (first, count) in enumerate(shape.kept)
+                            for bit in range(count) if (model.linear_bits >> (first + bit)) & 1]
+        self.bits_per_draw = len(self.linear_kept)
+        if self.bits_per_draw:
+            self.solving = math.ceil((model.effective_bits + MARGIN_BITS) / self.bits_per_draw)
+        else:
+            self.solving = 0
+        self.checking = max(2, math.ceil(CHECK_BITS / shape.draw_bits))
+
+    @property
+    def minimum_draws(self) -> int:
+        return self.solving + self.checking
+
+    @property
+    def lower_bound(self) -> int:
+        """Draws below which no method can pin the state: effective bits over bits per draw."""
+        return math.ceil(self.model.effective_bits / self.bits_per_draw)
+
+
+def linear_plan(generator: str, reduction: str) -> LinearPlan | None:
+    """The plan for ``generator`` observed through ``reduction``, or ``None`` if its draws give
+    no linear equation."""
+    model = linear_model(generator)
+    if model is None:
+        return None
+    shape = shape_of(reduction, model.generator)
+    if shape is None:
+        return None
+    plan = LinearPlan(model, shape)
+    return plan if plan.bits_per_draw else None
+
+
+def _equations(plan: LinearPlan, numbers: Sequence[int], alignment: int | None) -> np.ndarray:
+    shape, model = plan.shape, plan.model
+    wanted, observed = [], []
+    for index, number in enumerate(numbers):
+        for word, bit in plan.linear_kept:
+            first, _ = shape.kept[word]
+            wanted.append((index * shape.words + word, bit))
+            observed.append((number >> (shape.value_shift[word] + bit - first)) & 1)
+    rows = model.equations(wanted, alignment)
+    rhs_word, rhs_bit = model.unknowns // 64, np.uint64(model.unknowns % 64)
+    rows[:, rhs_word] ^= np.array(observed, dtype=np.uint64) << rhs_bit
+    return rows
+
+
+def _raw_span(stream: PRNG, count: int) -> list[int]:
+    return [stream.next_raw() for _ in range(count)]
+
+
+def _complete_weyl(model: LinearModel, bits: np.ndarray, alignment: int | None,
+                   shape: Shape, numbers: Sequence[int]) -> np.ndarray | None:
+    """xorwow: the linear bits fix the xorshift words and bit 0 of the Weyl counter ``d``; a
+    whole raw word ``v + d`` then gives ``d`` by subtraction."""
+    if shape.kept[0] != (0, 32):
+        return None
+    trial = bits.copy()
+    trial[160:192] = 0
+    without_d = model.stream(trial, alignment).next_raw()  # v_1 + 0 + WEYL
+    d = (numbers[0] - without_d) & 0xFFFFFFFF
+    trial[160:192] = [(d >> b) & 1 for b in range(32)]
+    return trial
+
+
+#: generator -> how to fill free unknowns that no linear bit reaches
+_COMPLETIONS: dict[str, Callable[[LinearModel, np.ndarray, int | None, Shape, Sequence[int]],
+                                 np.ndarray | None]] = {"xorwow": _complete_weyl}
+
+
+def _changed_outputs(model: LinearModel, base: np.ndarray, vector: np.ndarray,
+                     alignment: int | None, span: int) -> np.ndarray:
+    """Raw output positions (of the first ``span``) where ``base`` and ``base ^ vector`` differ."""
+    one = _raw_span(model.stream(base, alignment), span)
+    two = _raw_span(model.stream(base ^ vector, alignment), span)
+    return np.flatnonzero(np.array([a != b for a, b in zip(one, two)], dtype=bool))
+
+
+def _candidates(plan: LinearPlan, solution: GF2Solution, alignment: int | None,
+                numbers: Sequence[int], solving: int, span: int
+                ) -> tuple[list[np.ndarray], set[int], str | None]:
+    """The solutions worth replaying: one per distinct stream past the solving draws.
+
+    Returns the candidates, the solving draws a free unknown can change (left out of the
+    checks: MT19937's first word keeps 31 bits no later output reads), and a reason when the
+    candidates cannot be listed (then the list is empty)."""
+    model, words = plan.model, plan.shape.words
+    base = solution.particular
+    if solution.nullity == 0:
+        return [base], set(), None
+    completion = _COMPLETIONS.get(model.generator.name)
+    if len(solution.null_basis) != solution.nullity:
+        return [], set(), f"{solution.nullity} state bits stay free"
+    uncertain: set[int] = set()
+    visible = []
+    for vector in solution.null_basis:
+        changed = _changed_outputs(model, base, vector, alignment, span)
+        if changed.size and changed.max() >= solving * words:
+            visible.append(vector)
+        uncertain.update(int(t) // words for t in changed)
+    if not visible:
+        return [base], uncertain, None
+    if completion is not None:
+        completed = completion(model, base, alignment, plan.shape, numbers)
+        if completed is None:
+            return [], set(), "this shape does not reveal the non-linear part of the state"
+        return [completed], set(), None
+    if len(visible) > MAX_ENUMERATED:
+        return [], set(), f"{len(visible)} free state bits change the later draws"
+    found = []
+    for mask in range(1 << len(visible)):
+        vector = base.copy()
+        for i, z in enumerate(visible):
+            if (mask >> i) & 1:
+                vector ^= z
+        found.append(vector)
+    return found, set(), None
+
+
+def recover_linear(values: Sequence[int | float], generator: str, reduction: str, *,
+                   predict: int = 0, alpha: float = DEFAULT_ALPHA,
+                   max_position: int = DEFAULT_MAX_POSITION) -> Recovery:
+    """Recover ``generator``'s state from ``values`` observed through ``reduction``.
+
+    ``ValueError`` if the generator has no linear model or the reduction reveals no linear bit
+    (see :func:`linear_plan`). The result's ``state`` is the catalog state at the first draw;
+    ``seed``/``position`` are filled for ``init_genrand`` seedings found within
+    ``max_position`` outputs of the first draw. When the planned solving draws leave state bits
+    free that later draws depend on, more of the draws are used for solving, as long as enough
+    are left to check.
+    """
+    started = time.perf_counter()
+    plan = linear_plan(generator, reduction)
+    if plan is None:
+        raise ValueError(f"no linear state recovery of {generator} from {reduction} draws")
+    model, shape = plan.model, plan.shape
+    fields = Recovery(generator=generator, reduction=reduction, verdict=REJECTED, message="",
+                      minimum_draws=plan.minimum_draws)
+
+    def finish(**more: Any) -> Recovery:
+        return replace(fields, **more, seconds=time.perf_counter() - started)
+
+    if len(values) < plan.minimum_draws:
+        return finish(verdict=TOO_SHORT, message=(
+            f"{len(values)} draws; recovering {generator} from {reduction} draws needs at least "
+            f"{plan.minimum_draws} ({plan.solving} to solve, {plan.checking} to check)"))
+    try:
+        numbers = [shape.integer_form(v) for v in values]
+    except ValueError as error:
+        return finish(verdict=REJECTED, message=f"not {reduction} draws: {error}")
+    span = (len(values) + predict) * shape.words
+    trials = 0
+    solving = plan.solving
+    reason = "the equations contradict each other: no state of this generator fits"
+    verdict = REJECTED
+    while True:
+        undetermined = False
+        for alignment in model.alignments:
+            solution = solve(_equations(plan, numbers[:solving], alignment), model.unknowns)
+            if solution is None:
+                trials += 1
+                continue
+            fields = replace(fields, rank=solution.rank, nullity=solution.nullity)
+            candidates, uncertain, why = _candidates(plan, solution, alignment, numbers, solving,
+                                                     span)
+            if why is not None:
+                undetermined = True
+                reason, verdict = f"{why} after {solving} solving draws", UNDETERMINED
+                continue
+            trials += len(candidates)
+            for bits in candidates:
+                checked = _check(plan, bits, alignment, solving, numbers, uncertain)
+                if checked is None:
+                    if verdict != UNDETERMINED:
+                        reason = "a state fits the solving bits but not the other draws"
+                    continue
+                return _identified(plan, bits, alignment, values, solving, checked, trials,
+                                   predict, alpha, max_position, fields, started)
+        room = len(values) - plan.checking
+        if not undetermined or solving >= room:
+            break
+        solving = min(room, max(solving + 1, int(solving * 1.4)))
+    return finish(verdict=verdict, message=reason, trials=trials, solving_draws=solving)
+
+
+def _identified(plan: LinearPlan, bits: np.ndarray, alignment: int | None,
+                values: Sequence[int | float], solving: int, checked: tuple[float, int],
+                trials: int, predict: int, alpha: float, max_position: int,
+                fields: Recovery, started: float) -> Recovery:
+    model, shape = plan.model, plan.shape
+    bits_checked, left_out = checked
+    stream = model.stream(bits, alignment)
+    state = stream.get_state()
+    for _ in values:
+        shape.reduction.draw(stream)
+    predictions = tuple(shape.reduction.draw(stream) for _ in range(predict))
+    p_value = corrected_p_value(bits_checked, trials)
+    identified = p_value < alpha
+    seed = position = None
+    name = model.generator.name
+    if identified and name in INIT_GENRAND_GENERATORS:
+        found = init_genrand_seed(model.generator, state, max_position)
+        if found is not None:
+            seed, position = found
+    if identified:
+        message = (f"state recovered from {solving} draws and confirmed by "
+                   f"{bits_checked:.0f} bits the solver did not use")
+    else:
+        message = f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})"
+    return replace(fields, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
+                   state=state, seed=seed, position=position, solving_draws=solving,
+                   checked_draws=len(values) - solving, bits_checked=bits_checked, trials=trials,
+                   p_value=p_value, predictions=predictions, extra={"left_out_draws": left_out},
+                   seconds=time.perf_counter() - started)
+
+
+def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, solving: int,
+           numbers: Sequence[int], uncertain: set[int]) -> tuple[float, int] | None:
+    """Replay every draw from the candidate state: ``(bits checked, draws left out)``, or
+    ``None`` if a draw comes out wrong. A solving draw checks only the bits the solver did not
+    use; a held-out draw checks all of its bits; draws a free unknown can change are left out."""
+    shape, model = plan.shape, plan.model
+    stream = model.stream(bits, alignment)
+    checked = 0.0
+    for index, want in enumerate(numbers):
+        got = shape.integer_form(shape.reduction.draw(stream))
+        if index in uncertain:
+            continue
+        if got != want:
+            return None
+        if index < solving:
+            checked += max(0.0, shape.draw_bits - plan.bits_per_draw)
+        else:
+            checked += shape.draw_bits
+    return checked, len(uncertain)

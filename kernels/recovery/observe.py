@@ -1,0 +1,144 @@
+"""What one draw tells about the raw words behind it: the bits a reduction keeps exactly.
+
+``mod:N`` keeps the low ``v`` bits of the raw word when ``2**v`` divides ``N`` (``x mod N mod 2**v
+= x mod 2**v``): three bits of every ``% 1000`` draw. ``shr:K`` keeps the bits above ``K``, a
+double built from words keeps the bits the construction copies, a power-of-two bounded integer
+keeps its top (``randbelow``) or low (mask) bits. Everything else a draw says is not a bit of a
+raw word, but it still has to come out right when the recovered state replays the draw; that is
+what the statistics count on top of the solving bits.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from kernels.prng import PRNG
+from kernels.reductions import Reduction, WordReduction, parse_reduction, parse_word_reduction
+
+__all__ = ["Shape", "shape_of", "parse_any_reduction", "AnyReduction"]
+
+AnyReduction = Reduction | WordReduction
+
+
+def parse_any_reduction(spec: str) -> AnyReduction:
+    """A reduction spec of either table (``mod:1000``, ``res53``...); ``ValueError`` if neither."""
+    try:
+        return parse_reduction(spec)
+    except ValueError as first:
+        try:
+            return parse_word_reduction(spec)
+        except ValueError:
+            raise first from None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One reduction on one generator, seen as known bits of raw words."""
+
+    reduction: AnyReduction
+    generator: type[PRNG]
+    #: raw outputs per draw
+    words: int
+    #: per raw word of a draw: ``(first bit kept, number of bits kept)``; the kept bits of word
+    #: ``i`` are ``(value >> value_shift[i]) & mask``
+    kept: tuple[tuple[int, int], ...]
+    #: where each word's kept bits sit in the draw's integer form
+    value_shift: tuple[int, ...]
+    #: bits of information in one draw (``log2`` of the values it can take)
+    draw_bits: float
+    is_float: bool
+    #: what the integer form of a draw is offset by (``php_range:A:B`` draws start at ``A``)
+    offset: int = 0
+
+    @property
+    def kept_bits(self) -> int:
+        return sum(count for _, count in self.kept)
+
+    def integer_form(self, value: int | float) -> int:
+        """The draw as the integer the kept bits are read from; ``ValueError`` if this reduction
+        cannot have produced ``value``."""
+        if self.is_float:
+            if not isinstance(value, float) or not 0.0 <= value < 1.0:
+                raise ValueError(f"{value!r} is not a double in [0, 1)")
+            scale = 1 << (53 if self.draw_bits == 53 else int(self.draw_bits))
+            scaled = value * scale
+            if scaled != math.floor(scaled):
+                raise ValueError(f"{value!r} is not a multiple of 2**-{int(math.log2(scale))}")
+            return int(scaled)
+        if isinstance(value, float):
+            if value != math.floor(value):
+                raise ValueError(f"{value!r} is not an integer")
+            value = int(value)
+        if self.reduction.kind == "signed32":
+            if not -(1 << 31) <= value < (1 << 31):
+                raise ValueError(f"{value} is outside the signed 32-bit range")
+            return value & 0xFFFFFFFF
+        value -= self.offset
+        if not 0 <= value < (1 << math.ceil(self.draw_bits)) or (
+                isinstance(self.reduction, Reduction) and value >= self.reduction.alphabet_for(
+                    self.generator)):
+            raise ValueError(f"{value + self.offset} is outside the range of {self.reduction.spec}")
+        return value
+
+    def known_bits(self, values: Sequence[int | float]) -> list[tuple[int, int, int]]:
+        """``(raw output index, bit, value)`` for every bit the draws fix, draw ``i`` starting at
+        raw output ``i * words``."""
+        known = []
+        for index, value in enumerate(values):
+            number = self.integer_form(value)
+            for word, ((first, count), shift) in enumerate(zip(self.kept, self.value_shift)):
+                field = (number >> shift) & ((1 << count) - 1)
+                for bit in range(count):
+                    known.append((index * self.words + word, first + bit, (field >> bit) & 1))
+        return known
+
+
+def _trailing_zeros(n: int) -> int:
+    return (n & -n).bit_length() - 1
+
+
+def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
+    """The known bits of ``spec`` on ``generator``; ``None`` when a draw fixes no bit of a raw
+    word exactly (odd moduli, rejection loops that hide which words were used). ``ValueError``
+    if the spec does not parse or does not apply to the generator."""
+    reduction = parse_any_reduction(spec)
+    reduction.check_generator(generator)
+    width = generator.output_bits
+    if isinstance(reduction, WordReduction):
+        kind = reduction.kind
+        bits = reduction.value_bits(generator)
+        if kind == "shr":
+            shift = reduction.args[0]
+            return Shape(reduction, generator, 1, ((shift, width - shift),), (0,), bits, False)
+        if kind in ("signed32", "u32_double"):
+            return Shape(reduction, generator, 1, ((0, 32),), (0,), bits, kind == "u32_double")
+        if kind == "res53":  # a >> 5 above b >> 6
+            return Shape(reduction, generator, 2, ((5, 27), (6, 26)), (26, 0), 53, True)
+        if kind == "java_double":  # a >> 6 above b >> 5
+            return Shape(reduction, generator, 2, ((6, 26), (5, 27)), (27, 0), 53, True)
+        if kind == "u53_double":
+            return Shape(reduction, generator, 1, ((11, 53),), (0,), 53, True)
+        return None
+    kind, args = reduction.kind, reduction.args
+    if kind == "raw":
+        return Shape(reduction, generator, 1, ((0, width),), (0,), width, False)
+    if kind in ("mod", "c_rand_mod"):
+        low = min(_trailing_zeros(args[0]), width)
+        if low == 0:
+            return None
+        return Shape(reduction, generator, 1, ((0, low),), (0,), math.log2(args[0]), False)
+    power_of_two = reduction.alphabet is not None and reduction.alphabet & (reduction.alphabet - 1) == 0
+    if not power_of_two or width != 32:
+        return None
+    assert reduction.alphabet is not None
+    k = reduction.alphabet.bit_length() - 1
+    # with a power-of-two bound these never reject: the value is a bit field of one word
+    if kind == "python_randbelow":
+        return Shape(reduction, generator, 1, ((32 - k, k),), (0,), k, False)
+    if kind == "masked":
+        return Shape(reduction, generator, 1, ((0, k),), (0,), k, False)
+    if kind == "php_range":
+        return Shape(reduction, generator, 1, ((0, k),), (0,), k, False, offset=args[0])
+    return None

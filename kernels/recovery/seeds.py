@@ -1,0 +1,66 @@
+"""From a recovered state back to the seed, where the seeding is invertible.
+
+MT19937's ``init_genrand`` fills word ``i`` with ``F * (w ^ (w >> (W - 2))) + i`` of word
+``i - 1``: each word gives the previous one back, and the index ``i`` itself shows where the
+seeded block sits. Untwisting the recovered block backwards yields every earlier untempered word
+(the catalog's ``_untwist``); the seeded block is the run of words that obey the seeding
+recurrence, its word 0 is the seed, and its distance from the first draw is the position.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kernels.prng import PRNG
+
+__all__ = ["INIT_GENRAND_GENERATORS", "init_genrand_seed", "DEFAULT_MAX_POSITION"]
+
+#: MT19937 members seeded by ``init_genrand`` for every seed in their catalog seed space
+#: (ruby_random: for one-word seeds, which is what ``Random.new`` without a seed never uses,
+#: but ``Random.new(n)`` with ``n < 2**32`` does)
+INIT_GENRAND_GENERATORS = ("mt19937", "mt19937_64", "numpy_random_state", "php_mt_rand",
+                           "php_mt_rand_legacy", "ruby_random")
+
+#: how far back from the first draw the walk looks for the seeded block, in raw outputs
+DEFAULT_MAX_POSITION = 100_000
+
+
+def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
+                      max_position: int = DEFAULT_MAX_POSITION) -> tuple[int, int] | None:
+    """``(seed, position)`` such that ``generator(seed)`` after ``position`` raw outputs is at
+    ``state`` (an index-0 MT state: the first draw is ``temper(state[0])``); ``None`` when no
+    ``init_genrand`` seed lies within ``max_position`` outputs."""
+    n, width = int(getattr(generator, "N")), int(getattr(generator, "W"))
+    multiplier = int(getattr(generator, "F"))
+    untwist = getattr(generator, "_untwist")
+    if len(state) != n + 1 or state[-1] != 0:
+        raise ValueError("expected an MT state at index 0")
+    mask = (1 << width) - 1
+    blocks = max_position // n + 2
+    chain = [list(state[:n])]
+    for _ in range(blocks):
+        chain.insert(0, untwist(chain[0]))
+    words = np.array([w for block in chain for w in block], dtype=np.uint64)
+    start = blocks * n  # index of the first draw's word in ``words``
+    shift = np.uint64(width - 2)
+    follows = words[:-1] ^ (words[:-1] >> shift)
+    increments = words[1:] - np.uint64(multiplier) * follows  # wraps mod 2**64
+    if width == 32:
+        increments &= np.uint64(mask)
+    # inside a seeded block starting at q, increments[a] = a + 1 - q: a + 1 - increments is q
+    anchor = np.arange(1, len(increments) + 1, dtype=np.uint64) - increments
+    steady = (anchor[1:-2] == anchor[2:-1]) & (anchor[2:-1] == anchor[3:]) & (anchor[1:-2] == anchor[:-3])
+    inverse = pow(multiplier, -1, 1 << width)
+    for a in np.flatnonzero(steady):
+        q = int(anchor[a + 1])
+        if not 0 <= q <= start - n:
+            continue
+        mixed = ((int(words[q + 1]) - 1) * inverse) & mask
+        seed = mixed ^ (mixed >> (width - 2))
+        if seed >> int(generator.seed_bits):
+            continue
+        seeded = getattr(generator, "_init_genrand")(seed)
+        if seeded[1:] != [int(w) for w in words[q + 1:q + n]]:
+            continue
+        return seed, start - (q + n)
+    return None

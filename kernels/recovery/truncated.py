@@ -1,0 +1,356 @@
+"""State recovery for generators that hide the low bits of their state: 48-bit LCGs whose
+outputs are the top bits (``java.util.Random``, ``lrand48``) and glibc's additive lagged
+Fibonacci ``random()``.
+
+48-bit LCG modulo ``2**48``: the low ``L`` bits of every state depend only on the low ``L``
+bits of the first one. A draw ``(s >> 17) mod N`` with ``2**v`` dividing ``N`` fixes bits
+``17..17+v-1`` of its state, so the low ``17 + v`` bits of the first state are found among
+``2**(17+v)`` candidates by their agreement with the first draws' low bits (vectorised); the
+first draw's value then leaves ``2**31 / N`` candidates for the remaining bits, which the second
+and later draws sift. Whole 32-bit outputs (Java's ``nextInt()``) leave 16 hidden bits,
+``nextDouble()`` 22.
+
+glibc ``random()`` TYPE_3: ``r[i] = r[i-3] + r[i-31] mod 2**32`` and ``rand() = r[i] >> 1``. The
+dropped low bits follow the same recurrence over GF(2), and each output shows the carry out of
+them: ``(o[i] - o[i-3] - o[i-31]) mod 2**31`` is ``b[i-3] AND b[i-31]``. A carry of 1 gives two
+linear equations in the 31 initial low bits; the solutions left are sifted by the carries of 0.
+
+Statistics: a wrong state of the ``2**48`` (LCG) or a wrong low-bit assignment of the ``2**31``
+(glibc) matches each draw with probability ``2**-bits``; the union bound over the whole space
+gives ``p = space * 2**-(bits of all draws)``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from kernels.prng import PRNG
+from kernels.recovery.gf2 import pack_bits, solve
+from kernels.recovery.observe import Shape, parse_any_reduction
+from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
+                                     Recovery, corrected_p_value)
+from kernels.reductions import Reduction, WordReduction
+from kernels.registry import get_generator
+
+__all__ = ["TRUNCATED_GENERATORS", "recover_truncated", "truncated_minimum_draws"]
+
+_MASK48 = (1 << 48) - 1
+#: candidates one vectorised pass may hold (memory: 8 bytes each, a few arrays)
+_CHUNK = 1 << 22
+#: the most candidates a recovery enumerates before it declines (about a minute of numpy)
+_MAX_CANDIDATES = 1 << 31
+
+TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
+
+
+def _affine_steps(multiplier: int, increment: int, count: int) -> list[tuple[int, int]]:
+    """``(A_t, C_t)`` with ``s_t = A_t * s_0 + C_t mod 2**48`` for ``t = 0..count-1``."""
+    steps, a, c = [], 1, 0
+    for _ in range(count):
+        steps.append((a, c))
+        a, c = (a * multiplier) & _MASK48, (c * multiplier + increment) & _MASK48
+    return steps
+
+
+def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
+    """How a draw reads the LCG state: ``("top", shift, N)`` for ``(s >> shift) mod N`` (N = 0:
+    the whole ``s >> shift``), ``("java_double", 0, 0)`` for ``nextDouble()``; ``None`` if
+    unsupported."""
+    reduction = parse_any_reduction(spec)
+    kind = reduction.kind
+    if name == "java_random":
+        if kind in ("raw", "signed32") or (isinstance(reduction, WordReduction) and kind == "u32_double"):
+            return ("top", 16, 0)
+        if kind == "java_nextint":
+            bound = reduction.args[0]
+            if bound & (bound - 1) == 0:
+                return None  # nextInt(2**k) keeps the top k bits: a lattice problem, not this one
+            return ("top", 17, bound)
+        if kind == "mod":  # next(32) % N on the unsigned word
+            return ("top", 16, reduction.args[0])
+        if kind == "java_double":
+            return ("java_double", 0, 0)
+        return None
+    if name == "drand48":
+        if kind == "raw":
+            return ("top", 17, 0)
+        if kind in ("mod", "c_rand_mod"):
+            return ("top", 17, reduction.args[0])
+    return None
+
+
+def _draw_bits(spec: str, generator: type[PRNG]) -> float:
+    reduction = parse_any_reduction(spec)
+    if isinstance(reduction, WordReduction):
+        return float(reduction.value_bits(generator))
+    return math.log2(reduction.alphabet_for(generator))
+
+
+def truncated_minimum_draws(name: str, spec: str) -> int | None:
+    """Draws a truncated-state recovery of ``name`` from ``spec`` needs (solving and checking:
+    the state's bits plus 40 bits of evidence, in whole draws)."""
+    generator = get_generator(name)
+    if name == "glibc_random":
+        # the 31 words' 992 bits and 40 more, 31 bits a draw
+        return math.ceil((31 * 32 + 40) / 31) if parse_any_reduction(spec).kind == "raw" else None
+    if _lcg_view(name, spec) is None:
+        return None
+    return math.ceil((48 + 40) / _draw_bits(spec, generator))
+
+
+def _as_ints(values: Sequence[int | float], spec: str, generator: type[PRNG]) -> list[int]:
+    reduction = parse_any_reduction(spec)
+    if isinstance(reduction, WordReduction) and reduction.kind in ("java_double", "u32_double"):
+        scale = 1 << (53 if reduction.kind == "java_double" else 32)
+        out = []
+        for v in values:
+            if not isinstance(v, float) or not 0 <= v < 1 or v * scale != math.floor(v * scale):
+                raise ValueError(f"{v!r} is not a {reduction.kind} value")
+            out.append(int(v * scale))
+        return out
+    ints = []
+    for v in values:
+        if isinstance(v, float):
+            if v != math.floor(v):
+                raise ValueError(f"{v!r} is not an integer")
+            v = int(v)
+        if reduction.kind == "signed32":
+            if not -(1 << 31) <= v < 1 << 31:
+                raise ValueError(f"{v} is outside the signed 32-bit range")
+            v &= 0xFFFFFFFF
+        elif isinstance(reduction, Reduction) and not 0 <= v < reduction.alphabet_for(generator):
+            raise ValueError(f"{v} is outside the range of {spec}")
+        ints.append(int(v))
+    return ints
+
+
+def _sift(candidates: np.ndarray, steps: list[tuple[int, int]], draws: Sequence[int],
+          shift: int, bound: int, low_bits: int | None) -> np.ndarray:
+    """Keep the first states (``uint64``, only their low ``low_bits`` meaningful when given)
+    whose draws ``t = 0..`` agree with ``draws``; with ``low_bits`` only the draw bits those
+    state bits fix are compared."""
+    mask = np.uint64(_MASK48 if low_bits is None else (1 << low_bits) - 1)
+    for (a, c), want in zip(steps, draws):
+        if not candidates.size:
+            break
+        state = (candidates * np.uint64(a) + np.uint64(c)) & mask
+        top = state >> np.uint64(shift)
+        if low_bits is not None:
+            seen = low_bits - shift
+            keep = (top & np.uint64((1 << seen) - 1)) == np.uint64(want & ((1 << seen) - 1))
+        elif bound:
+            keep = top % np.uint64(bound) == np.uint64(want)
+        else:
+            keep = top == np.uint64(want)
+        candidates = candidates[keep]
+    return candidates
+
+
+def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
+                      multiplier: int, increment: int) -> np.ndarray | None:
+    """Every state ``s_1`` (the state the first draw is read from) consistent with the draws
+    (``None`` when the enumeration would exceed the budget)."""
+    kind, shift, bound = view
+    steps = _affine_steps(multiplier, increment, len(draws) * (2 if kind == "java_double" else 1))
+    if kind == "java_double":
+        # nextDouble: (s_1 >> 22) << 27 | (s_2 >> 21)
+        high = np.uint64(draws[0] >> 27)
+        lows = np.arange(1 << 22, dtype=np.uint64)
+        states = (high << np.uint64(22)) | lows
+        a, c = steps[1]
+        second = ((states * np.uint64(a) + np.uint64(c)) & np.uint64(_MASK48)) >> np.uint64(21)
+        states = states[second == np.uint64(draws[0] & ((1 << 27) - 1))]
+        for index in range(1, len(draws)):
+            a1, c1 = steps[2 * index]
+            a2, c2 = steps[2 * index + 1]
+            first = ((states * np.uint64(a1) + np.uint64(c1)) & np.uint64(_MASK48)) >> np.uint64(22)
+            second = ((states * np.uint64(a2) + np.uint64(c2)) & np.uint64(_MASK48)) >> np.uint64(21)
+            want = draws[index]
+            states = states[(first == np.uint64(want >> 27))
+                            & (second == np.uint64(want & ((1 << 27) - 1)))]
+        return states
+    if bound == 0:  # whole s >> shift: the hidden low bits only
+        states = (np.uint64(draws[0]) << np.uint64(shift)) | np.arange(1 << shift, dtype=np.uint64)
+        return _sift(states, steps[1:], draws[1:], shift, 0, None)
+    low = (bound & -bound).bit_length() - 1  # 2**low divides the bound
+    width = 48 - shift  # bits of s >> shift
+    highs = math.ceil((1 << width) / bound)
+    low_space = 1 << (shift + low)
+    if low == 0:
+        if (1 << shift) * highs > _MAX_CANDIDATES:
+            return None
+        lows = np.arange(1 << shift, dtype=np.uint64)
+    else:
+        if highs > _MAX_CANDIDATES or low_space > _MAX_CANDIDATES:
+            return None
+        # the low shift+low bits from the low bits of the first draws (a few suffice; fewer
+        # draws also mean fewer chances that a rejected nextInt draw breaks the alignment)
+        lows = np.arange(low_space, dtype=np.uint64)
+        lows = _sift(lows, steps, [d % (1 << low) for d in draws[:12]], shift,
+                     0, shift + low) & np.uint64((1 << shift) - 1)
+        lows = np.unique(lows)
+    found = []
+    for low_part in lows:
+        for start in range(0, highs, _CHUNK):
+            k = np.arange(start, min(highs, start + _CHUNK), dtype=np.uint64)
+            tops = np.uint64(draws[0]) + np.uint64(bound) * k
+            tops = tops[tops < np.uint64(1 << width)]
+            states = (tops << np.uint64(shift)) | low_part
+            found.append(_sift(states, steps[1:], draws[1:], shift, bound, None))
+    return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+
+
+def recover_truncated(values: Sequence[int | float], generator: str, reduction: str, *,
+                      predict: int = 0, alpha: float = DEFAULT_ALPHA) -> Recovery:
+    """Recover ``java_random``/``drand48`` (48-bit LCG) or ``glibc_random`` from ``values``.
+
+    ``ValueError`` if this generator and reduction have no truncated-state recovery. Draws are
+    assumed consecutive; a ``java_nextint`` draw that its rejection loop redrew (probability
+    below 0.03% per draw for bounds up to 1000... see the module text) in the first dozen draws
+    makes the recovery fail rather than answer wrongly.
+    """
+    started = time.perf_counter()
+    cls = get_generator(generator)
+    minimum = truncated_minimum_draws(generator, reduction)
+    if minimum is None:
+        raise ValueError(f"no truncated-state recovery of {generator} from {reduction} draws")
+    base = Recovery(generator=generator, reduction=reduction, verdict=REJECTED, message="",
+                    minimum_draws=minimum)
+    if len(values) < minimum:
+        return replace(base, verdict=TOO_SHORT, seconds=time.perf_counter() - started, message=(
+            f"{len(values)} draws; recovering {generator} from {reduction} draws needs at least "
+            f"{minimum}"))
+    try:
+        draws = _as_ints(values, reduction, cls)
+    except ValueError as error:
+        return replace(base, message=f"not {reduction} draws: {error}",
+                       seconds=time.perf_counter() - started)
+    if generator == "glibc_random":
+        return _recover_glibc(base, cls, draws, reduction, predict, alpha, started)
+    view = _lcg_view(generator, reduction)
+    assert view is not None
+    multiplier, increment = int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT"))
+    states = _lcg_first_states(view, draws, multiplier, increment)
+    if states is None:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       message=f"{reduction} hides too much of the state for an exhaustive search")
+    return _judge(base, cls, [int(s) for s in states], values, reduction, predict, alpha,
+                  space_bits=48, started=started, state_of=lambda s1: _lcg_back(s1, multiplier,
+                                                                               increment))
+
+
+def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:
+    """The catalog state before the step that produced ``first``."""
+    inverse = pow(multiplier, -1, 1 << 48)
+    return (((first - increment) * inverse) & _MASK48,)
+
+
+def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Sequence[int | float],
+           reduction: str, predict: int, alpha: float, space_bits: int, started: float,
+           state_of: object) -> Recovery:
+    assert callable(state_of)
+    parsed = parse_any_reduction(reduction)
+    bits = _draw_bits(reduction, cls) * len(values)
+    p_value = corrected_p_value(bits, 1 << space_bits)
+    matching = []
+    for first in candidates:
+        state = state_of(first)
+        stream = cls.from_state(state)
+        if all(parsed.draw(stream) == v for v in values):
+            matching.append((state, stream))
+    if not matching:
+        return replace(base, seconds=time.perf_counter() - started, trials=1 << space_bits,
+                       message="no state of this generator reproduces the draws")
+    predictions = [tuple(parsed.draw(stream) for _ in range(predict)) for _, stream in matching]
+    if len(set(predictions)) > 1:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       trials=1 << space_bits,
+                       message=f"{len(matching)} states reproduce the draws and predict differently")
+    state = matching[0][0]
+    identified = p_value < alpha
+    message = (f"state recovered by exhaustive search of the states the draws allow; "
+               f"{bits:.0f} bits of draws against a {space_bits}-bit state space") if identified else (
+               f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})")
+    extra: dict[str, object] = {}
+    if cls.name == "java_random":
+        # new Random(seed) stores seed ^ MULTIPLIER: this seed starts exactly at the first draw
+        # (the real seed and position stay unknown: every 48-bit state is some seed's start)
+        extra["equivalent_seed"] = state[0] ^ int(getattr(cls, "MULTIPLIER"))
+    return replace(base, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
+                   state=state, solving_draws=len(values), checked_draws=len(values),
+                   bits_checked=bits, trials=1 << space_bits, p_value=p_value,
+                   predictions=predictions[0], seconds=time.perf_counter() - started, extra=extra)
+
+
+def _recover_glibc(base: Recovery, cls: type[PRNG], draws: list[int], reduction: str,
+                   predict: int, alpha: float, started: float) -> Recovery:
+    degree, separation = int(getattr(cls, "DEGREE")), int(getattr(cls, "SEPARATION"))
+    n = len(draws)
+    top = (1 << 31) - 1
+    carries = []
+    for i in range(degree, n):
+        carry = (draws[i] - draws[i - separation] - draws[i - degree]) & top
+        if carry > 1:
+            return replace(base, seconds=time.perf_counter() - started, trials=1 << degree,
+                           message=f"draw {i} breaks glibc's recurrence: not glibc random()")
+        carries.append(carry)
+    # low bits b[i] as GF(2) combinations of b[0..30]
+    combos = [1 << i for i in range(degree)]
+    for i in range(degree, n):
+        combos.append(combos[i - degree] ^ combos[i - separation])
+    equations, rhs = [], []
+    for i, carry in zip(range(degree, n), carries):
+        if carry:
+            for j in (i - degree, i - separation):
+                equations.append(combos[j])
+                rhs.append(1)
+    candidates: list[int] = []
+    if equations:
+        rows = np.array([[(e >> k) & 1 for k in range(degree)] + [r]
+                         for e, r in zip(equations, rhs)], dtype=np.uint8)
+        solution = solve(pack_bits(rows), degree, max_null=20)
+        if solution is None or len(solution.null_basis) != solution.nullity:
+            return replace(base, verdict=REJECTED if solution is None else UNDETERMINED,
+                           seconds=time.perf_counter() - started, trials=1 << degree,
+                           message="the carries contradict each other" if solution is None
+                           else "too few carries to fix the dropped low bits; give more draws")
+        weights = 1 << np.arange(degree, dtype=np.int64)
+        particular = int(np.dot(solution.particular.astype(np.int64), weights))
+        basis = [int(np.dot(z.astype(np.int64), weights)) for z in solution.null_basis]
+        for mask in range(1 << len(basis)):
+            low = particular
+            for k, z in enumerate(basis):
+                if (mask >> k) & 1:
+                    low ^= z
+            candidates.append(low)
+    else:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       message="no carry seen yet; give more draws")
+
+    def parity(x: int) -> int:
+        return bin(x).count("1") & 1
+
+    survivors = []
+    for low in candidates:
+        bits = [parity(c & low) for c in combos]
+        if all(carry == (bits[i - degree] & bits[i - separation])
+               for i, carry in zip(range(degree, n), carries)):
+            survivors.append(bits)
+    # the state at the first draw: r[-31..-1] would be needed; take the last 31 words and step
+    # back, which the catalog's glibc stream does exactly
+    states = []
+    for bits in survivors:
+        ring = tuple(((draws[i] << 1) | bits[i]) for i in range(n - degree, n))
+        stream = cls.from_state(ring)
+        for _ in range(n):
+            stream.step_back()
+        states.append(stream.get_state())
+    # the space: 31 whole words (the first 31 draws fix their top bits, the low bits are the
+    # unknowns), so a wrong state matches with probability 2**(31*32 - bits of the draws)
+    return _judge(base, cls, list(range(len(states))), [*draws], reduction, predict, alpha,
+                  space_bits=degree * 32, started=started, state_of=lambda k: states[k])
