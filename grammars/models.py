@@ -6,11 +6,11 @@ deliberately small dialect so that the grammar admits *exactly* the canonical JS
 model's instances (``model_dump_json()``), no more and no less:
 
 - every field is always present, in declaration order, with no whitespace (as pydantic dumps);
-- free text is :func:`Text`: no ``"``, no ``\\``, no control characters, so no escapes exist
-  and the grammar's character count equals the model's ``max_length``;
-- numbers are :func:`Decimal`: integer bounds and at most a few decimal places (the model
-  rounds, the grammar admits no more digits), so a bound in the schema is a bound in the
-  grammar;
+- free text is ``Annotated[str, Text(...)]``: no ``"``, no ``\\``, no control characters, so
+  no escapes exist and the grammar's character count equals the model's ``max_length``;
+- numbers are ``Annotated[float, *Decimal(...)]``: integer bounds and at most a few decimal
+  places (the model rounds, the grammar admits no more digits), so a bound in the schema is a
+  bound in the grammar;
 - choices are ``Literal`` enums; optional parts are ``X | None``; lists are bounded tuples;
 - cross-field rules ("a retry carries its reason") are expressed as discriminated unions, which
   the grammar expresses as alternatives, never as validators the grammar cannot see.
@@ -39,6 +39,9 @@ __all__ = [
     "Text",
     "Decimal",
     "Confidence",
+    "Factor",
+    "Reasoning",
+    "Remarks",
     "VerdictModel",
     "ParamName",
     "ParamProposal",
@@ -67,12 +70,10 @@ TEXT_PATTERN = r"^[^\"\\\x00-\x1f\x7f\ud800-\udfff]*\Z"
 DECIMAL_PLACES_KEY = "x-decimal-places"
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:
-    """A bounded single-line text field (see :data:`TEXT_PATTERN`)."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN),
-    ]
+def Text(max_length: int, min_length: int = 0) -> StringConstraints:
+    """The constraints of a bounded single-line text field (see :data:`TEXT_PATTERN`), for
+    ``Annotated[str, Text(...)]``."""
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN)
 
 
 def _rounder(places: int) -> Callable[[float], float]:
@@ -83,8 +84,9 @@ def _rounder(places: int) -> Callable[[float], float]:
     return round_to
 
 
-def Decimal(low: int, high: int, places: int) -> Any:
-    """A number in ``[low, high]`` (integer bounds) with at most ``places`` decimals.
+def Decimal(low: int, high: int, places: int) -> tuple[Any, AfterValidator]:
+    """The metadata of a number in ``[low, high]`` (integer bounds) with at most ``places``
+    decimals, for ``Annotated[float, *Decimal(...)]``.
 
     Integer bounds keep the grammar exact (a decimal bound like 0.1 cannot be expressed as a
     digit pattern that a rounded float never escapes); finer bounds are the guardrails' job,
@@ -92,15 +94,20 @@ def Decimal(low: int, high: int, places: int) -> Any:
     """
     if not (0 <= low < high) or not (1 <= places <= 4):
         raise ValueError("Decimal needs 0 <= low < high and 1..4 places")
-    return Annotated[
-        float,
+    return (
         Field(ge=low, le=high, json_schema_extra={DECIMAL_PLACES_KEY: places}),
         AfterValidator(_rounder(places)),
-    ]
+    )
 
 
 #: How sure the model says it is, 0 to 1 in hundredths.
-Confidence = Decimal(0, 1, 2)
+Confidence = Annotated[float, *Decimal(0, 1, 2)]
+#: A multiplier of a parameter, 0 to 10 in hundredths.
+Factor = Annotated[float, *Decimal(0, 10, 2)]
+#: The model's one-line justification.
+Reasoning = Annotated[str, Text(160, 1)]
+#: Up to three short remarks (warnings, concerns).
+Remarks = Annotated[tuple[Annotated[str, Text(80, 1)], ...], Field(max_length=3)]
 
 
 class VerdictModel(BaseModel):
@@ -137,36 +144,36 @@ class ParamProposal(VerdictModel):
     """Multiply parameter ``name`` by ``factor`` on the retry (clamped by the guardrails)."""
 
     name: ParamName
-    factor: Decimal(0, 10, 2)  # type: ignore[valid-type]
+    factor: Factor
 
 
 class ProceedVerdict(VerdictModel):
     """The step's result is good enough to go on."""
 
     decision: Literal["proceed"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
-    warnings: Annotated[tuple[Text(80, 1), ...], Field(max_length=3)]  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
+    warnings: Remarks
 
 
 class RetryVerdict(VerdictModel):
     """Run the step again, with a reason and at most three bounded parameter changes."""
 
     decision: Literal["retry"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
-    retry_reason: Text(80, 1)  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
+    retry_reason: Annotated[str, Text(80, 1)]
     suggested_params: Annotated[tuple[ParamProposal, ...], Field(max_length=3)]
-    warnings: Annotated[tuple[Text(80, 1), ...], Field(max_length=3)]  # type: ignore[valid-type]
+    warnings: Remarks
 
 
 class EscalateVerdict(VerdictModel):
     """Stop and ask a human."""
 
     decision: Literal["escalate"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
-    warnings: Annotated[tuple[Text(80, 1), ...], Field(max_length=3)]  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
+    warnings: Remarks
 
 
 class StepVerdict(RootModel[Annotated[Union[ProceedVerdict, RetryVerdict, EscalateVerdict],
@@ -220,9 +227,9 @@ class RequestValidationVerdict(VerdictModel):
     """
 
     decision: Literal["proceed", "escalate"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
-    concerns: Annotated[tuple[Text(80, 1), ...], Field(max_length=3)]  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
+    concerns: Remarks
 
 
 # --- Chapter 13 ---------------------------------------------------------------------------
@@ -242,7 +249,7 @@ class Chapter13ParamProposal(VerdictModel):
     """Set parameter ``name`` to ``value`` (clamped to its declared bounds, recorded)."""
 
     name: Chapter13ParamName
-    value: Decimal(0, 1000, 3)  # type: ignore[valid-type]
+    value: Annotated[float, *Decimal(0, 1000, 3)]
 
 
 class Chapter13Proposal(VerdictModel):
@@ -259,8 +266,8 @@ class Chapter13Proposal(VerdictModel):
     recommended_action: Literal["hold", "retrain", "explore", "rollback", "escalate"]
     risk_level: Literal["low", "medium", "high"]
     retrain_scope: Literal["none", "steps_3_5_6", "full"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
     parameter_proposals: Annotated[tuple[Chapter13ParamProposal, ...], Field(max_length=3)]
 
 
@@ -272,10 +279,10 @@ class SelfplayEvaluation(VerdictModel):
     is forwarded to Chapter 13, which validates it on draws that arrive later."""
 
     decision: Literal["proceed", "retry", "escalate"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
     forward_to_chapter13: bool
-    concerns: Annotated[tuple[Text(80, 1), ...], Field(max_length=3)]  # type: ignore[valid-type]
+    concerns: Remarks
 
 
 # --- sieve analysis -----------------------------------------------------------------------
@@ -290,8 +297,8 @@ class SieveAnalysis(VerdictModel):
         "none", "lcg", "mersenne_twister", "xorshift", "xoshiro", "pcg", "philox", "other"
     ]
     next_search: Literal["stop", "widen_seeds", "widen_offsets", "widen_skips", "rescore"]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
 
 
 # --- strategy advisor ---------------------------------------------------------------------
@@ -301,7 +308,7 @@ class StrategyAction(VerdictModel):
     """One advised change: multiply ``name`` by ``factor`` (clamped, recorded)."""
 
     name: ParamName
-    factor: Decimal(0, 10, 2)  # type: ignore[valid-type]
+    factor: Factor
 
 
 class StrategyAdvice(VerdictModel):
@@ -310,8 +317,8 @@ class StrategyAdvice(VerdictModel):
     focus: Literal["window", "sieve", "scoring", "models", "prediction", "data"]
     priority: Literal["low", "medium", "high"]
     actions: Annotated[tuple[StrategyAction, ...], Field(max_length=3)]
-    confidence: Confidence  # type: ignore[valid-type]
-    reasoning: Text(160, 1)  # type: ignore[valid-type]
+    confidence: Confidence
+    reasoning: Reasoning
 
 
 #: grammar name -> its model. ``tests/grammars`` checks this equals the set of ``*.gbnf``
