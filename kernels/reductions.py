@@ -377,7 +377,8 @@ _TWO_POW_53 = 9007199254740992.0
 @dataclass(frozen=True)
 class WordReduction:
     """A parsed word-reduction spec (``shr:K``, ``signed32``, ``res53``, ``java_double``,
-    ``u32_double``, ``u53_double``); :meth:`draw` pulls one draw (an ``int`` or a ``float``)."""
+    ``u32_double``, ``u53_double``, ``v8_double``); :meth:`draw` pulls one draw (an ``int`` or a
+    ``float``)."""
 
     spec: str
     kind: str
@@ -399,7 +400,7 @@ class WordReduction:
                 raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: "
                                  f"K must be 1..{bits - 1} for {bits}-bit outputs")
             return
-        wanted = 64 if self.kind == "u53_double" else 32
+        wanted = {"u53_double": 64, "v8_double": 52}.get(self.kind, 32)
         if bits != wanted:
             raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: it reads "
                              f"{wanted}-bit raw outputs and {generator.name} outputs {bits} bits")
@@ -408,7 +409,7 @@ class WordReduction:
         """Bits of one draw: ``log2`` of the number of values it can take."""
         if self.kind == "shr":
             return generator.output_bits - self.args[0]
-        return 53 if self.kind in ("res53", "java_double", "u53_double") else 32
+        return {"res53": 53, "java_double": 53, "u53_double": 53, "v8_double": 52}.get(self.kind, 32)
 
     def __str__(self) -> str:
         return self.spec
@@ -438,6 +439,11 @@ def _u32_double(stream: PRNG) -> float:
     return stream.next_raw() / _TWO_POW_32
 
 
+def _v8_double(stream: PRNG) -> float:
+    # V8's Math.random(): the 52 mantissa bits of state0 (v8_math_random's raw word) / 2**52
+    return stream.next_raw() / 4503599627370496.0
+
+
 def _u53_double(stream: PRNG) -> float:
     # numpy Generator.random() on a 64-bit bit generator, Vigna's to_double: (x >> 11) * 2**-53
     return (stream.next_raw() >> 11) / _TWO_POW_53
@@ -450,6 +456,7 @@ _WORD_KINDS: dict[str, tuple[int, bool, Callable[[PRNG], int | float]]] = {
     "java_double": (2, True, _java_double),
     "u32_double": (1, True, _u32_double),
     "u53_double": (1, True, _u53_double),
+    "v8_double": (1, True, _v8_double),
 }
 
 WORD_REDUCTION_KINDS: tuple[str, ...] = ("shr", *_WORD_KINDS)
@@ -466,6 +473,7 @@ def parse_word_reduction(spec: str) -> WordReduction:
     ``java_double``  Java ``nextDouble()``: two words, ``(a >> 6) * 2**27 + (b >> 5)``, / 2**53
     ``u32_double``   one 32-bit word / 2**32
     ``u53_double``   one 64-bit word ``>> 11``, / 2**53
+    ``v8_double``    V8 ``Math.random()``: one 52-bit ``v8_math_random`` word / 2**52
 
     ``ValueError`` on a bad spec.
     """

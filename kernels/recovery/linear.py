@@ -58,6 +58,8 @@ class LinearModel(ABC):
     effective_bits: int
     #: discrete parts of the state tried one by one (V8's cache position); ``(None,)`` if none
     alignments: tuple[int | None, ...] = (None,)
+    #: name of the state recurrence (generators sharing one share their equations' structure)
+    recurrence: str
 
     @abstractmethod
     def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
@@ -82,51 +84,91 @@ class LinearModel(ABC):
 
 
 class MersenneTwisterModel(LinearModel):
-    """Every member of the MT19937 family: one recurrence, whatever the seeding."""
+    """Every member of the MT19937 family: one recurrence, whatever the seeding.
+
+    The unknowns are the untempered words ``y[0..N-1]``, the first observed output being
+    ``temper(y[0])``. Later words follow ``y[k+N] = y[k+M] ^ L1(y[k]) ^ L2(y[k+1])`` (the twist,
+    in place, is exactly this recurrence wherever the window starts). ``L1``, ``L2`` and the
+    tempering are read off the catalog class (its ``_twist`` and ``_temper`` on basis words), so
+    PHP's legacy twist and MT19937-64 come with their own matrices. Words are carried bit-sliced:
+    word ``k`` is ``W`` packed rows, row ``b`` the coefficients of its bit ``b``, so a twist step
+    is a few row XORs and the tempered bits are rows already.
+    """
 
     def __init__(self, generator: type[PRNG]) -> None:
         self.generator = generator
         self.word_bits = int(getattr(generator, "W"))
         self.words = int(getattr(generator, "N"))
+        self.middle = int(getattr(generator, "M"))
         self.unknowns = self.word_bits * self.words
         self.linear_bits = (1 << self.word_bits) - 1
         self.effective_bits = int(generator.state_bits)
+        if getattr(generator, "LEGACY_PHP_TWIST"):
+            self.recurrence = "mt19937_php_legacy"
+        else:
+            self.recurrence = "mt19937_64" if self.word_bits == 64 else "mt19937"
+        self._twist_terms, self._temper_terms = self._read_matrices()
 
-    def _basis(self) -> np.ndarray:
-        dtype = np.uint64 if self.word_bits == 64 else np.uint32
-        mt = np.zeros((self.words, self.unknowns), dtype=dtype)
-        lanes = np.arange(self.unknowns)
-        mt[lanes // self.word_bits, lanes] = (np.ones(self.unknowns, dtype=dtype)
-                                              << (lanes % self.word_bits).astype(dtype))
-        return mt
+    def _read_matrices(self) -> tuple[list[list[tuple[int, int]]], list[list[int]]]:
+        """Per output bit ``b``: the ``(word offset, bit)`` terms of ``y[k+N]`` bit ``b`` (offset
+        0: ``y[k]``, 1: ``y[k+1]``, ``M``: ``y[k+M]``), and the ``y`` bits of tempered bit ``b``."""
+        gen, n, m, w = self.generator, self.words, self.middle, self.word_bits
+        twist, temper = getattr(gen, "_twist"), getattr(gen, "_temper")
+        terms: list[list[tuple[int, int]]] = [[] for _ in range(w)]
+        for offset in (0, 1, m):
+            for bit in range(w):
+                block = [0] * n
+                block[offset] = 1 << bit
+                twist(block)
+                for b in range(w):
+                    if (block[0] >> b) & 1:
+                        terms[b].append((offset, bit))
+        tempering: list[list[int]] = [[] for _ in range(w)]
+        for bit in range(w):
+            out = temper(1 << bit)
+            for b in range(w):
+                if (out >> b) & 1:
+                    tempering[b].append(bit)
+        return terms, tempering
 
     def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
                   ) -> np.ndarray:
-        gen = self.generator
-        out = np.zeros((len(wanted), self.width), dtype=np.uint64)
+        n, w, width = self.words, self.word_bits, self.width
+        out = np.zeros((len(wanted), width), dtype=np.uint64)
         if not wanted:
             return out
         positions = np.array([t for t, _ in wanted])
         if np.any(np.diff(positions) < 0):
             raise ValueError("wanted bits must be sorted by output position")
-        bits = np.array([b for _, b in wanted])
-        mt = self._basis()
-        block = 0
-        start = 0
-        dtype = mt.dtype.type
-        while start < len(wanted):
-            if block:
-                getattr(gen, "_twist_many")(mt)
-            base = block * self.words
-            stop = int(np.searchsorted(positions, base + self.words))
-            if stop > start:
-                local, where = np.unique(positions[start:stop] - base, return_inverse=True)
-                tempered = getattr(gen, "_temper_many")(mt[local])
-                for row in range(start, stop):
-                    lane_bits = (tempered[where[row - start]] >> dtype(bits[row])) & dtype(1)
-                    out[row] = _pack_lanes(lane_bits[None, :].astype(np.uint8), self.width)[0]
-            start = stop
-            block += 1
+        last = int(positions[-1])
+        # a ring of the most recent 2N words, bit-sliced: (2N, W, width)
+        ring_size = 2 * n
+        ring = np.zeros((ring_size, w, width), dtype=np.uint64)
+        unknown = np.arange(self.unknowns)
+        ring[unknown // w, unknown % w, unknown // 64] = np.uint64(1) << (unknown % 64).astype(np.uint64)
+        step = n - self.middle  # words of one batch depend only on words before it
+        made = n
+        row = 0
+        for batch_start in range(0, last + 1, step):
+            batch_end = min(batch_start + step, last + 1)
+            while made < batch_end:  # extend the ring up to the batch
+                hi = min(made + step, batch_end)
+                k = np.arange(made - n, hi - n)
+                new = np.zeros((len(k), w, width), dtype=np.uint64)
+                for b, terms in enumerate(self._twist_terms):
+                    for offset, bit in terms:
+                        new[:, b] ^= ring[(k + offset) % ring_size, bit]
+                ring[np.arange(made, hi) % ring_size] = new
+                made = hi
+            stop = int(np.searchsorted(positions, batch_end))
+            for index in range(row, stop):
+                t, b = int(positions[index]), wanted[index][1]
+                source = ring[t % ring_size]
+                acc = source[self._temper_terms[b][0]].copy()
+                for bit in self._temper_terms[b][1:]:
+                    acc ^= source[bit]
+                out[index] = acc
+            row = stop
         return out
 
     def state_tuple(self, bits: np.ndarray, alignment: int | None = None) -> tuple[int, ...]:
@@ -164,6 +206,7 @@ class BasisModel(LinearModel):
         self.linear_bits = layout.linear_bits
         self.effective_bits = layout.effective_bits
         self.alignments = layout.alignments
+        self.recurrence = generator.name
         self._outputs: dict[tuple[int | None, int], np.ndarray] = {}
 
     def _words_of(self, bits: np.ndarray) -> tuple[int, ...]:

@@ -35,6 +35,18 @@ CHECK_BITS = 40
 #: enumerate the null space when at most this many free directions change the draws
 MAX_ENUMERATED = 10
 
+#: solving draws after which the MT19937 recurrence is pinned, where the bits kept per word are
+#: fewer than 32: rank grows more slowly than the equation count near the end (the unobserved
+#: bits of a word are learnt only from words one or two blocks later). Measured by bisection
+#: over the solving draws of random streams (``python benchmarks/state_bench.py --measure``),
+#: plus 1% for variation between streams; a recovery that finds the state still loose uses more
+#: of the draws anyway. Key: (recurrence, raw words per draw, bits kept per word).
+MEASURED_SOLVING: dict[tuple[str, int, tuple[tuple[int, int], ...]], int] = {
+    ("mt19937", 1, ((1, 31),)): 1261,          # shr:1 (PHP mt_rand()): 1248 measured
+    ("mt19937", 2, ((5, 27), (6, 26))): 635,   # res53 (random()): 628 measured
+    ("mt19937", 1, ((0, 3),)): 6950,           # mod:N, 8 | N: 6881 measured
+}
+
 
 class LinearPlan:
     """How many draws of one shape a recovery of one generator solves from and checks on."""
@@ -49,6 +61,9 @@ class LinearPlan:
             self.solving = math.ceil((model.effective_bits + MARGIN_BITS) / self.bits_per_draw)
         else:
             self.solving = 0
+        measured = MEASURED_SOLVING.get((model.recurrence, shape.words, shape.kept))
+        if measured is not None:
+            self.solving = max(self.solving, measured)
         self.checking = max(2, math.ceil(CHECK_BITS / shape.draw_bits))
 
     @property

@@ -62,7 +62,7 @@ class Shape:
         if self.is_float:
             if not isinstance(value, float) or not 0.0 <= value < 1.0:
                 raise ValueError(f"{value!r} is not a double in [0, 1)")
-            scale = 1 << (53 if self.draw_bits == 53 else int(self.draw_bits))
+            scale = 1 << int(self.draw_bits)
             scaled = value * scale
             if scaled != math.floor(scaled):
                 raise ValueError(f"{value!r} is not a multiple of 2**-{int(math.log2(scale))}")
@@ -120,6 +120,8 @@ def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
             return Shape(reduction, generator, 2, ((6, 26), (5, 27)), (27, 0), 53, True)
         if kind == "u53_double":
             return Shape(reduction, generator, 1, ((11, 53),), (0,), 53, True)
+        if kind == "v8_double":
+            return Shape(reduction, generator, 1, ((0, 52),), (0,), 52, True)
         return None
     kind, args = reduction.kind, reduction.args
     if kind == "raw":
