@@ -30,9 +30,12 @@ import numpy as np
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports this module
     from kernels.sieve.vector import LaneStreams
 
-__all__ = ["PRNG", "NotInvertible", "TWO_POW_53"]
+__all__ = ["PRNG", "NotInvertible", "TWO_POW_53", "FAMILIES"]
 
 TWO_POW_53 = float(1 << 53)
+
+#: the catalog's families: every generator's ``family`` is one of these
+FAMILIES: tuple[str, ...] = ("lcg", "mersenne_twister", "xorshift", "pcg_counter", "other", "legacy")
 
 
 class NotInvertible(NotImplementedError):
@@ -49,8 +52,7 @@ class PRNG(ABC):
 
     #: registry key, e.g. ``"java_random"``; unique across the catalog
     name: ClassVar[str]
-    #: catalog family: ``"lcg"``, ``"mersenne_twister"``, ``"xorshift"``, ``"pcg_counter"``,
-    #: ``"other"`` or ``"legacy"``
+    #: catalog family, one of :data:`FAMILIES`
     family: ClassVar[str]
     #: the real-world seeding convention reproduced, e.g. ``"new java.util.Random(seed)"``
     seeding: ClassVar[str]
@@ -113,6 +115,12 @@ class PRNG(ABC):
         """Advance ``n`` raw outputs. Subclasses with closed-form jump-ahead override this."""
         for _ in range(n):
             self.next_raw()
+
+    @classmethod
+    def has_fast_jump(cls) -> bool:
+        """Whether :meth:`jump` is the class's own closed form (any ``n``, ``2**100`` included,
+        in about ``log n`` or state-size steps) rather than the default one output at a time."""
+        return _defining_class(cls, "jump") is not PRNG
 
     # ---- runtime conventions used by reductions ---------------------------------------------
 

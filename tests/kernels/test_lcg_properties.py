@@ -1,9 +1,9 @@
 """Properties of the LCG family (``kernels/generators/lcg.py`` and ``lcg_friends.py``), and the
-published known answers pinned one by one."""
+published known answers pinned one by one. The interface properties every generator shares are in
+``test_prng_contract.py``."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,12 +16,9 @@ from kernels.generators.lcg import (AnsiCRand, BorlandRand, DelphiRandom, Drand4
 from kernels.generators.lcg_friends import (DotnetRandom, GlibcRandom, KnuthB, Ranlux24Base,
                                             Ranlux48Base)
 from kernels.observation import Hypothesis, predict
-from kernels.prng import NotInvertible
+from kernels.registry import all_generators
 
 FAMILY = lcg.GENERATORS + lcg_friends.GENERATORS
-INVERTIBLE = [cls for cls in FAMILY if cls.invertible]
-ids = lambda cls: cls.name  # noqa: E731
-
 FAST = settings(max_examples=25, deadline=None)
 
 
@@ -31,53 +28,13 @@ def seeds_for(cls):
 
 
 def test_family_metadata():
-    names = [cls.name for cls in FAMILY]
-    assert len(set(names)) == len(names) == 17
-    for cls in FAMILY:
-        assert cls.family == "lcg"
-        for attr in ("name", "seeding", "state_bits", "output_bits", "seed_bits", "seed_space",
-                     "native_below", "vouched_by"):
-            assert getattr(cls, attr), f"{cls.name}.{attr}"
+    assert set(FAMILY) == {cls for cls in all_generators().values() if cls.family == "lcg"}
     # every generator that is an LCG steps back; the lagged friends say they cannot
     assert {cls.name for cls in FAMILY if not cls.invertible} == {
         "ranlux24_base", "ranlux48_base", "knuth_b", "dotnet_random"}
 
 
-# ---- properties ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("cls", INVERTIBLE, ids=ids)
-@FAST
-@given(data=st.data(), steps=st.integers(min_value=0, max_value=60))
-def test_step_back_undoes_next_raw(cls, data, steps):
-    stream = cls(data.draw(seeds_for(cls)))
-    start = stream.get_state()
-    ahead = stream.outputs(steps + 1)
-    for _ in range(steps + 1):
-        stream.step_back()
-    assert stream.get_state() == start
-    assert stream.outputs(steps + 1) == ahead
-    stream.step_back()
-    assert stream.next_raw() == ahead[-1]
-
-
-@pytest.mark.parametrize("cls", [cls for cls in FAMILY if not cls.invertible], ids=ids)
-def test_non_invertible_say_so(cls):
-    with pytest.raises(NotInvertible):
-        cls(1).step_back()
-
-
-@pytest.mark.parametrize("cls", FAMILY, ids=ids)
-@FAST
-@given(data=st.data(), n=st.integers(min_value=0, max_value=300))
-def test_jump_equals_repeated_next_raw(cls, data, n):
-    seed = data.draw(seeds_for(cls))
-    jumped, walked = cls(seed), cls(seed)
-    jumped.jump(n)
-    for _ in range(n):
-        walked.next_raw()
-    assert jumped.get_state() == walked.get_state()
-    assert jumped.outputs(3) == walked.outputs(3)
+# ---- jumps particular to the family -----------------------------------------------------------
 
 
 @settings(max_examples=10, deadline=None)
@@ -117,47 +74,9 @@ def test_closed_form_jump_over_a_whole_period(name, data):
     assert stream.get_state() == before
 
 
-@pytest.mark.parametrize("cls", FAMILY, ids=ids)
-@FAST
-@given(data=st.data(), before=st.integers(min_value=0, max_value=40),
-       after=st.integers(min_value=1, max_value=40))
-def test_get_state_set_state_round_trip(cls, data, before, after):
-    stream = cls(data.draw(seeds_for(cls)))
-    stream.jump(before)
-    state = stream.get_state()
-    expected = stream.outputs(after)
-    other = cls(data.draw(seeds_for(cls)))
-    other.set_state(state)
-    assert other.outputs(after) == expected
-    stream.set_state(state)
-    assert stream.get_state() == state
-    assert stream.outputs(after) == expected
-
-
-@pytest.mark.parametrize("cls", FAMILY, ids=ids)
-def test_check_seed_rejects_out_of_range(cls):
-    for bad in (-1, 1 << cls.seed_bits, True, 1.5, "7"):
-        with pytest.raises(ValueError):
-            cls(bad)
-    top = (1 << cls.seed_bits) - 1
-    assert cls.check_seed(top) == top
-
-
 def test_randu_rejects_its_fixed_point():
     with pytest.raises(ValueError):
         Randu(0)
-
-
-@pytest.mark.parametrize("cls", FAMILY, ids=ids)
-@settings(max_examples=5, deadline=None)
-@given(data=st.data())
-def test_raw_many_agrees_with_scalar(cls, data):
-    seeds = data.draw(st.lists(seeds_for(cls), min_size=1, max_size=6))
-    rows = cls.raw_many(np.array(seeds, dtype=np.uint64), 40)
-    assert rows.dtype == (np.uint64 if cls.output_bits > 32 else np.uint32)
-    for row, seed in zip(rows, seeds):
-        assert row.tolist() == cls(seed).outputs(40)
-    assert all(int(v) < 1 << cls.output_bits for v in rows.ravel())
 
 
 @FAST
