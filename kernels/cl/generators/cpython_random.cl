@@ -26,27 +26,10 @@
  *   stack) and exact for any stream length (below 2**32 - 4 outputs), at about 1900 + 624
  *   (blocks + 1) steps per 4 outputs.
  *
- * On pocl's CPU devices, seeding calls barrier() every 3 steps: the code between two barriers is
- * one loop over the work items of the group, which pocl's vectorizer turns into SIMD across seeds
- * (B, the same for all, folds into constants); about 20 times faster than the plain loops. A
- * barrier must be reached by every work item of the group or by none: the sieve and draw_stream
- * kernels seed every item whose gid < lanes and return early only past lanes, in the last group
- * (global size = lanes rounded up to the group size), so all groups but the last take the
- * barriers and the last one plain loops. A launch with whole groups past lanes would break this.
- * Elsewhere (CUDA, other OpenCL devices) the SYNC macro is empty and only the loops are
- * compiled. */
-#if !defined(__CUDACC__) && !defined(__CUDACC_RTC__) && defined(POCL_DEVICE_ADDRESS_BITS) && \
-    (defined(__x86_64__) || defined(__aarch64__))
-#define cpython_random_VECTOR_SEEDING 1
-#define cpython_random_SYNC() barrier(CLK_LOCAL_MEM_FENCE)
-#else
-#define cpython_random_SYNC()
-#endif
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define cpython_random_NOINLINE __device__ static __noinline__
-#else
-#define cpython_random_NOINLINE static __attribute__((noinline))
-#endif
+ * On pocl's CPU devices, seeding is unrolled with a barrier every 3 steps (see _mt19937.h):
+ * SIMD across seeds (B, the same for all, folds into constants), about 20 times faster than the
+ * plain loops. */
+#include "_mt19937.h"
 
 typedef struct {
     uint k;               /* index of the next output */
@@ -62,87 +45,36 @@ typedef struct {
 #define cpython_random_B4 0x2AE75DB7u
 #define cpython_random_B401 0x12444C26u
 
-typedef struct { uint w0, w1, w2, w3; } cpython_random_quad;
-
-DEVICE uint cpython_random_init_step(uint prev, uint i) {
-    return 1812433253u * (prev ^ (prev >> 30)) + i;
-}
-
-DEVICE uint cpython_random_mix(uint prev, uint mul) {
-    return (prev ^ (prev >> 30)) * mul;
-}
-
-DEVICE uint cpython_random_tw(uint a, uint b, uint far) {
-    uint y = (a & 0x80000000u) | (b & 0x7FFFFFFFu);
-    return far ^ (y >> 1) ^ ((0u - (y & 1u)) & 0x9908B0DFu);
-}
-
-DEVICE uint cpython_random_temper(uint y) {
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9D2C5680u;
-    y ^= (y << 15) & 0xEFC60000u;
-    return y ^ (y >> 18);
-}
-
 /* outputs k .. k + 3 from scratch: init_by_array into a table, as the reference does, then its
- * in-place twist, word by word, block after block */
-cpython_random_NOINLINE cpython_random_quad cpython_random_table(uint low, uint high, uint k) {
+ * in-place twist */
+mt_NOINLINE mt_quad cpython_random_table(uint low, uint high, uint k) {
     uint mt[624];
-    uint x = 19650218u;
-    mt[0] = x;
-    for (uint i = 1; i < 624u; i++) {
-        x = cpython_random_init_step(x, i);
-        mt[i] = x;
-    }
-    uint wodd = high ? high + 1u : low;
-    uint i = 1u;
-    for (uint s = 0; s < 624u; s++) {
-        mt[i] = (mt[i] ^ cpython_random_mix(mt[i - 1u], 1664525u)) + ((s & 1u) ? wodd : low);
-        if (++i == 624u) { mt[0] = mt[623]; i = 1u; }
-    }
-    for (uint s = 0; s < 623u; s++) {
-        mt[i] = (mt[i] ^ cpython_random_mix(mt[i - 1u], 1566083941u)) - i;
-        if (++i == 624u) { mt[0] = mt[623]; i = 1u; }
-    }
-    mt[0] = 0x80000000u;
-    uint out[4];
-    uint far = 397u;
-    i = 0u;
-    for (uint j = 0; j < k + 4u; j++) {
-        uint next = i == 623u ? 0u : i + 1u;
-        uint v = cpython_random_tw(mt[i], mt[next], mt[far]);
-        mt[i] = v;
-        if (j >= k) out[j - k] = cpython_random_temper(v);
-        i = next;
-        far = far == 623u ? 0u : far + 1u;
-    }
-    cpython_random_quad q;
-    q.w0 = out[0]; q.w1 = out[1]; q.w2 = out[2]; q.w3 = out[3];
-    return q;
+    mt_init_by_array(mt, low, high ? high + 1u : low);
+    return mt_twist_quad(mt, k);
 }
 
 DEVICE void cpython_random_finish(cpython_random_state *st, uint f1, uint f2, uint f3, uint f4,
                                   uint f397, uint f398, uint f399, uint f400) {
-    st->o0 = cpython_random_temper(cpython_random_tw(0x80000000u, f1, f397));
-    st->o1 = cpython_random_temper(cpython_random_tw(f1, f2, f398));
-    st->o2 = cpython_random_temper(cpython_random_tw(f2, f3, f399));
-    st->o3 = cpython_random_temper(cpython_random_tw(f3, f4, f400));
+    st->o0 = mt_temper(mt_tw(0x80000000u, f1, f397));
+    st->o1 = mt_temper(mt_tw(f1, f2, f398));
+    st->o2 = mt_temper(mt_tw(f2, f3, f399));
+    st->o3 = mt_temper(mt_tw(f3, f4, f400));
 }
 
-#ifdef cpython_random_VECTOR_SEEDING
+#ifdef mt_VECTOR_SEEDING
 /* pass 1, step s: the B chain folds into constants once unrolled */
 #define cpython_random_P1(s) \
-    b = cpython_random_init_step(b, (s) + 1u); \
-    x = (b ^ cpython_random_mix(x, 1664525u)) + (((s) & 1u) ? wodd : low);
+    b = mt_init_step(b, (s) + 1u); \
+    x = (b ^ mt_mix(x, 1664525u)) + (((s) & 1u) ? wodd : low);
 /* pass 2, step s: C[s+1] again, then D[s] */
 #define cpython_random_P2(s) \
-    b = cpython_random_init_step(b, (s) + 2u); \
-    c = (b ^ cpython_random_mix(c, 1664525u)) + (((s) & 1u) ? low : wodd); \
-    d = (c ^ cpython_random_mix(d, 1566083941u)) - ((s) + 2u);
+    b = mt_init_step(b, (s) + 2u); \
+    c = (b ^ mt_mix(c, 1664525u)) + (((s) & 1u) ? low : wodd); \
+    d = (c ^ mt_mix(d, 1566083941u)) - ((s) + 2u);
 /* groups of steps, a barrier after every 3 */
 #define cpython_random_A3(s) \
     cpython_random_P1(s) cpython_random_P1((s) + 1u) cpython_random_P1((s) + 2u) \
-    cpython_random_SYNC();
+    mt_SYNC();
 #define cpython_random_A9(s) \
     cpython_random_A3(s) cpython_random_A3((s) + 3u) cpython_random_A3((s) + 6u)
 #define cpython_random_A27(s) \
@@ -151,7 +83,7 @@ DEVICE void cpython_random_finish(cpython_random_state *st, uint f1, uint f2, ui
     cpython_random_A27(s) cpython_random_A27((s) + 27u) cpython_random_A27((s) + 54u)
 #define cpython_random_B3(s) \
     cpython_random_P2(s) cpython_random_P2((s) + 1u) cpython_random_P2((s) + 2u) \
-    cpython_random_SYNC();
+    mt_SYNC();
 #define cpython_random_B9(s) \
     cpython_random_B3(s) cpython_random_B3((s) + 3u) cpython_random_B3((s) + 6u)
 #define cpython_random_B27(s) \
@@ -165,14 +97,14 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     /* the key words pass through a volatile once, in a region of their own: values computed
      * before the guard's branch would otherwise stay visible to LLVM's load PRE in every region
      * that reads them, and none of those regions would vectorize */
-    cpython_random_SYNC();
+    mt_SYNC();
     volatile uint key_low = low_in, key_odd = wodd_in;
     uint low = key_low, wodd = key_odd;
-    cpython_random_SYNC();
+    mt_SYNC();
     uint b = 19650218u, x = 19650218u;
     cpython_random_P1(0u)
     uint c0 = x;                                                 /* C[0] */
-    cpython_random_P1(1u) cpython_random_P1(2u) cpython_random_SYNC();
+    cpython_random_P1(1u) cpython_random_P1(2u) mt_SYNC();
     cpython_random_A81(3u) cpython_random_A81(84u)               /* 3 .. 164 */
     cpython_random_A81(165u) cpython_random_A81(246u)            /* .. 326 */
     cpython_random_A81(327u) cpython_random_A81(408u)            /* .. 488 */
@@ -180,25 +112,25 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     cpython_random_A9(597u) cpython_random_A9(606u)              /* .. 614 */
     cpython_random_A3(615u) cpython_random_A3(618u)              /* .. 620 */
     cpython_random_P1(621u) cpython_random_P1(622u)
-    x = (c0 ^ cpython_random_mix(x, 1664525u)) + wodd;           /* C[623] */
+    x = (c0 ^ mt_mix(x, 1664525u)) + wodd;           /* C[623] */
     uint c623 = x;
-    cpython_random_SYNC();
+    mt_SYNC();
     uint c = c0, d = c623;
-    b = cpython_random_init_step(19650218u, 1u);
+    b = mt_init_step(19650218u, 1u);
     cpython_random_P2(0u)
     uint f2 = d;
     cpython_random_P2(1u)
     uint f3 = d;
     cpython_random_P2(2u)
     uint f4 = d, c3 = c;
-    cpython_random_SYNC();
+    mt_SYNC();
     cpython_random_B81(3u) cpython_random_B81(84u)               /* 3 .. 164 */
     cpython_random_B81(165u) cpython_random_B81(246u)            /* .. 326 */
     cpython_random_B27(327u) cpython_random_B27(354u)            /* .. 380 */
     cpython_random_B9(381u) cpython_random_B3(390u)              /* .. 392 */
     cpython_random_P2(393u) cpython_random_P2(394u) cpython_random_P2(395u)
     uint f397 = d;
-    cpython_random_SYNC();
+    mt_SYNC();
     cpython_random_P2(396u)
     uint f398 = d;
     cpython_random_P2(397u)
@@ -207,16 +139,16 @@ DEVICE void cpython_random_walk_in(cpython_random_state *st, uint low_in, uint w
     uint f400 = d;
     cpython_random_P2(399u)
     uint f401 = d, c400 = c;
-    cpython_random_SYNC();
+    mt_SYNC();
     cpython_random_B81(400u) cpython_random_B81(481u)            /* 400 .. 561 */
     cpython_random_B27(562u) cpython_random_B27(589u)            /* .. 615 */
     cpython_random_B3(616u) cpython_random_B3(619u)              /* .. 621 */
-    d = (c623 ^ cpython_random_mix(d, 1566083941u)) - 1u;        /* D[622] = F[1] */
-    uint o0 = cpython_random_temper(cpython_random_tw(0x80000000u, d, f397));
-    uint o1 = cpython_random_temper(cpython_random_tw(d, f2, f398));
-    uint o2 = cpython_random_temper(cpython_random_tw(f2, f3, f399));
-    uint o3 = cpython_random_temper(cpython_random_tw(f3, f4, f400));
-    cpython_random_SYNC();
+    d = (c623 ^ mt_mix(d, 1566083941u)) - 1u;        /* D[622] = F[1] */
+    uint o0 = mt_temper(mt_tw(0x80000000u, d, f397));
+    uint o1 = mt_temper(mt_tw(d, f2, f398));
+    uint o2 = mt_temper(mt_tw(f2, f3, f399));
+    uint o3 = mt_temper(mt_tw(f3, f4, f400));
+    mt_SYNC();
     st->o0 = o0; st->o1 = o1; st->o2 = o2; st->o3 = o3;
     st->cn = c3; st->fn = f4;
     st->cf = c400; st->ff = f401;
@@ -227,7 +159,7 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
     uint low = (uint)(seed & 0xFFFFFFFFUL);
     uint high = (uint)(seed >> 32);
     uint wodd = high ? high + 1u : low;
-#ifdef cpython_random_VECTOR_SEEDING
+#ifdef mt_VECTOR_SEEDING
     /* the barriers are legal where every item of the group is seeded: all groups but the last */
     if (get_group_id(0) + 1u < get_num_groups(0)) {
         cpython_random_walk_in(st, low, wodd);
@@ -236,19 +168,19 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
     {
         uint b = 19650218u, x = 19650218u, c0 = 0u;
         for (uint s = 0; s < 623u; s++) {
-            b = cpython_random_init_step(b, s + 1u);
-            x = (b ^ cpython_random_mix(x, 1664525u)) + ((s & 1u) ? wodd : low);
+            b = mt_init_step(b, s + 1u);
+            x = (b ^ mt_mix(x, 1664525u)) + ((s & 1u) ? wodd : low);
             if (s == 0u) c0 = x;
         }
-        uint c623 = (c0 ^ cpython_random_mix(x, 1664525u)) + wodd;
+        uint c623 = (c0 ^ mt_mix(x, 1664525u)) + wodd;
         uint c = c0, d = c623;
         uint f2 = 0u, f3 = 0u, f4 = 0u, f397 = 0u, f398 = 0u, f399 = 0u, f400 = 0u;
         uint c3 = 0u, c400 = 0u, f401 = 0u;
-        b = cpython_random_init_step(19650218u, 1u);
+        b = mt_init_step(19650218u, 1u);
         for (uint s = 0; s < 622u; s++) {
-            b = cpython_random_init_step(b, s + 2u);
-            c = (b ^ cpython_random_mix(c, 1664525u)) + ((s & 1u) ? low : wodd);
-            d = (c ^ cpython_random_mix(d, 1566083941u)) - (s + 2u);
+            b = mt_init_step(b, s + 2u);
+            c = (b ^ mt_mix(c, 1664525u)) + ((s & 1u) ? low : wodd);
+            d = (c ^ mt_mix(d, 1566083941u)) - (s + 2u);
             if (s == 0u) f2 = d;
             if (s == 1u) f3 = d;
             if (s == 2u) { f4 = d; c3 = c; }
@@ -258,7 +190,7 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
             if (s == 398u) f400 = d;
             if (s == 399u) { f401 = d; c400 = c; }
         }
-        d = (c623 ^ cpython_random_mix(d, 1566083941u)) - 1u;
+        d = (c623 ^ mt_mix(d, 1566083941u)) - 1u;
         cpython_random_finish(st, d, f2, f3, f4, f397, f398, f399, f400);
         st->cn = c3; st->fn = f4;
         st->cf = c400; st->ff = f401;
@@ -272,26 +204,26 @@ DEVICE void cpython_random_seed(cpython_random_state *st, ulong seed) {
 
 /* output k >= 4: from the walkers below 227 (which then move on to k + 1), else from the table,
  * 4 outputs at a time */
-cpython_random_NOINLINE uint cpython_random_later(cpython_random_state *st, uint k) {
+mt_NOINLINE uint cpython_random_later(cpython_random_state *st, uint k) {
     uint low = st->low, wodd = st->high ? st->high + 1u : low;
     if (k < 227u) {
         /* F[k+1] = D[k-1] from C[k], itself from C[k-1] and B[k+1] */
-        uint bn = cpython_random_init_step(st->bn, k + 1u);
-        uint cn = (bn ^ cpython_random_mix(st->cn, 1664525u)) + ((k & 1u) ? wodd : low);
-        uint fn = (cn ^ cpython_random_mix(st->fn, 1566083941u)) - (k + 1u);
-        uint v = cpython_random_tw(st->fn, fn, st->ff);
+        uint bn = mt_init_step(st->bn, k + 1u);
+        uint cn = (bn ^ mt_mix(st->cn, 1664525u)) + ((k & 1u) ? wodd : low);
+        uint fn = (cn ^ mt_mix(st->fn, 1566083941u)) - (k + 1u);
+        uint v = mt_tw(st->fn, fn, st->ff);
         st->bn = bn; st->cn = cn; st->fn = fn;
         if (k < 226u) {  /* F[k+398] = D[k+396] likewise */
-            uint bf = cpython_random_init_step(st->bf, k + 398u);
-            uint cf = (bf ^ cpython_random_mix(st->cf, 1664525u)) + ((k & 1u) ? low : wodd);
-            st->ff = (cf ^ cpython_random_mix(st->ff, 1566083941u)) - (k + 398u);
+            uint bf = mt_init_step(st->bf, k + 398u);
+            uint cf = (bf ^ mt_mix(st->cf, 1664525u)) + ((k & 1u) ? low : wodd);
+            st->ff = (cf ^ mt_mix(st->ff, 1566083941u)) - (k + 398u);
             st->bf = bf; st->cf = cf;
         }
-        return cpython_random_temper(v);
+        return mt_temper(v);
     }
     uint held = k - st->tk;  /* tk is set at k = 227, the first rebuild */
     if (k != 227u && held < 3u) return held == 0u ? st->q1 : held == 1u ? st->q2 : st->q3;
-    cpython_random_quad q = cpython_random_table(low, st->high, k);
+    mt_quad q = cpython_random_table(low, st->high, k);
     st->tk = k + 1u;
     st->q1 = q.w1; st->q2 = q.w2; st->q3 = q.w3;
     return q.w0;

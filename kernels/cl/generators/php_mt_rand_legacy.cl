@@ -4,7 +4,7 @@
  * The bug: the matrix term is keyed on the low bit of the *current* word (a below), not
  * of the mixed word y. Doubles: the stream's default.
  * The lazy seeding and twisting are shared: see _mt_init_genrand.h. */
-#define MTG_TWIST_KEY(a, y) (a)
+#define MT_TWIST_KEY(a, y) (a)
 #include "_mt_init_genrand.h"
 
 #define php_mt_rand_legacy_state mtg_state
