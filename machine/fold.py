@@ -481,8 +481,6 @@ def _(e: PredictionIssued, s: State, fact: Fact) -> None:
         raise _fail(fact, "a prediction is issued by a running step")
     if attempt.unit != step_for("prediction").unit:
         raise _fail(fact, f"issued by unit {attempt.unit}, not the prediction step")
-    if e.target_index < s.draws:
-        raise _fail(fact, f"predicts position {e.target_index}, already among {s.draws} draws")
 
 
 @apply.register
