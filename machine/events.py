@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Mapping, Union
+from typing import Annotated, Any, ClassVar, Literal, Mapping, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -520,7 +520,7 @@ EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyEvent)
 #: type name -> payload model at its current version (``VERSION``).
 EVENT_MODELS: Mapping[str, type[EventModel]] = {
     model.model_fields["type"].default: model
-    for model in AnyEvent.__origin__.__args__  # type: ignore[attr-defined]
+    for model in get_args(get_args(AnyEvent)[0])  # Annotated[Union[models], discriminator]
 }
 
 

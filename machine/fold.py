@@ -230,7 +230,8 @@ def _(e: LedgerRepaired, s: State, fact: Fact) -> None:
 # --- runs -------------------------------------------------------------------------------
 
 
-def _queued(s: State, fact: Fact, request_id: str, run_id: str, dry: bool) -> RequestInfo:
+def _queued(s: State, fact: Fact, request_id: str, run_id: str, dry: bool,
+            plan_kind: str) -> RequestInfo:
     request = _request(s, fact, request_id)
     if request.status != "queued" or request_id not in s.queue:
         raise _fail(fact, f"request {request_id} is {request.status}, not queued")
@@ -238,14 +239,14 @@ def _queued(s: State, fact: Fact, request_id: str, run_id: str, dry: bool) -> Re
         raise _fail(fact, f"request {request_id} is {'' if request.dry_run else 'not '}a dry run")
     if run_id != run_id_for(request_id):
         raise _fail(fact, f"run id {run_id} does not belong to request {request_id}")
-    if request.kind != fact.event.plan.kind:  # type: ignore[attr-defined]
+    if request.kind != plan_kind:
         raise _fail(fact, f"plan kind differs from the request's ({request.kind})")
     return request
 
 
 @apply.register
 def _(e: DispatchPlanned, s: State, fact: Fact) -> None:
-    request = _queued(s, fact, e.request_id, e.run_id, dry=True)
+    request = _queued(s, fact, e.request_id, e.run_id, dry=True, plan_kind=e.plan.kind)
     s.queue.remove(e.request_id)
     request.status = "planned"
     request.run_id = e.run_id
@@ -253,7 +254,7 @@ def _(e: DispatchPlanned, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: DispatchStarted, s: State, fact: Fact) -> None:
-    request = _queued(s, fact, e.request_id, e.run_id, dry=False)
+    request = _queued(s, fact, e.request_id, e.run_id, dry=False, plan_kind=e.plan.kind)
     if fact.meta.run_id != e.run_id:
         raise _fail(fact, "envelope run_id differs from the run started")
     if e.run_id in s.runs:

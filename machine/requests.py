@@ -80,6 +80,9 @@ _Scalar = Union[bool, int, float, str]
 class RequestError(ValueError):
     """A request that cannot run; the message is the one-line reason that gets recorded."""
 
+    #: the request file's JSON object, when it was one (set by ``parse_request_bytes``)
+    payload: dict[str, Any] | None = None
+
 
 class _Request(BaseModel):
     # strict: "5" is not an episode count and true is not a step number.
@@ -239,7 +242,7 @@ def parse_request_bytes(raw: bytes) -> tuple[dict[str, Any] | None, Any]:
     try:
         return payload, parse_request(value)
     except RequestError as error:
-        error.payload = payload  # type: ignore[attr-defined]
+        error.payload = payload
         raise
 
 

@@ -172,7 +172,11 @@ def _judged(s: State, fact: Fact) -> None:
     run = s.run
     ev = s.evaluation()
     assert run is not None and ev is not None
-    outcome = "validated" if run.cursor < 0 else (run.attempt.outcome or "failed")  # type: ignore[union-attr]
+    if run.cursor < 0:
+        outcome = "validated"  # the request's own screening verdict
+    else:
+        assert run.attempt is not None
+        outcome = run.attempt.outcome or "failed"
     run.history.append((ev.unit, ev.attempt, outcome, ev.final or "?"))
 
 

@@ -8,12 +8,12 @@ never looser" is enforced by the machine itself, not left to handlers.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Mapping, cast
 
 from .events import DECISION_RANK, Gate
 from .policies import Policies, Threshold
 from .state import Attempt, Run
-from .steps import SELFPLAY
+from .steps import SELFPLAY, UnitKey
 
 __all__ = [
     "stricter",
@@ -65,11 +65,11 @@ def bound_adjustments(adjustments: Mapping[str, float], policies: Policies) -> d
 def _threshold_gate(bound: Threshold, metrics: Mapping[str, object]) -> Gate | None:
     value = metrics.get(bound.metric)
     name = f"policy:{bound.metric}"
-    if value is None or isinstance(value, (bool, str)):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
         if bound.required:
             return Gate(name=name, passed=False, hard=bound.hard, detail="metric not reported")
         return None
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     low_ok = bound.min is None or number >= bound.min
     high_ok = bound.max is None or number <= bound.max
     detail = f"{bound.metric}={number:g} (min {bound.min}, max {bound.max})"
@@ -80,7 +80,8 @@ def _threshold_gate(bound: Threshold, metrics: Mapping[str, object]) -> Gate | N
 def threshold_gates(unit: str, metrics: Mapping[str, object], policies: Policies) -> list[Gate]:
     """The policy's metric bounds for ``unit``, as gates."""
     gates = []
-    for bound in policies.thresholds.get(unit, ()):  # type: ignore[call-overload]
+    # A unit without bounds (the request's screening among them) gets no threshold gates.
+    for bound in policies.thresholds.get(cast(UnitKey, unit), ()):
         gate = _threshold_gate(bound, metrics)
         if gate is not None:
             gates.append(gate)
