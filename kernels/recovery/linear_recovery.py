@@ -24,7 +24,8 @@ from kernels.recovery.linear import LinearModel, linear_model
 from kernels.recovery.observe import Shape, shape_of
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
-from kernels.recovery.seeds import DEFAULT_MAX_POSITION, INIT_GENRAND_GENERATORS, init_genrand_seed
+from kernels.recovery.seeds import (DEFAULT_MAX_POSITION, INIT_GENRAND_GENERATORS,
+                                    init_genrand_seed, v8_seed)
 
 __all__ = ["recover_linear", "linear_plan", "LinearPlan", "MARGIN_BITS", "CHECK_BITS"]
 
@@ -213,6 +214,7 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
     verdict = REJECTED
     while True:
         undetermined = False
+        fits: list[tuple[np.ndarray, int | None, tuple[float, int]]] = []
         for alignment in model.alignments:
             solution = solve(_equations(plan, numbers[:solving], alignment), model.unknowns)
             if solution is None:
@@ -232,8 +234,10 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
                     if verdict != UNDETERMINED:
                         reason = "a state fits the solving bits but not the other draws"
                     continue
-                return _identified(plan, bits, alignment, values, solving, checked, trials,
-                                   predict, alpha, max_position, fields, started)
+                fits.append((bits, alignment, checked))
+        if fits:
+            return _identified(plan, fits, values, solving, trials, predict, alpha,
+                               max_position, fields, started)
         room = len(values) - plan.checking
         if not undetermined or solving >= room:
             break
@@ -241,35 +245,83 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
     return finish(verdict=verdict, message=reason, trials=trials, solving_draws=solving)
 
 
-def _identified(plan: LinearPlan, bits: np.ndarray, alignment: int | None,
-                values: Sequence[int | float], solving: int, checked: tuple[float, int],
-                trials: int, predict: int, alpha: float, max_position: int,
-                fields: Recovery, started: float) -> Recovery:
+def _identified(plan: LinearPlan, fits: list[tuple[np.ndarray, int | None, tuple[float, int]]],
+                values: Sequence[int | float], solving: int, trials: int, predict: int,
+                alpha: float, max_position: int, fields: Recovery, started: float) -> Recovery:
+    """The verdict on the states that reproduce every draw. Several can (V8: the draws may not
+    show where a cache refill falls); they are all this generator, but the predictions are only
+    those every one of them agrees on."""
     model, shape = plan.model, plan.shape
-    bits_checked, left_out = checked
-    stream = model.stream(bits, alignment)
-    state = stream.get_state()
-    for _ in values:
-        shape.reduction.draw(stream)
-    predictions = tuple(shape.reduction.draw(stream) for _ in range(predict))
+    runs = []
+    for bits, alignment, _ in fits:
+        stream = model.stream(bits, alignment)
+        state = stream.get_state()
+        for _ in values:
+            shape.reduction.draw(stream)
+        runs.append((state, [shape.reduction.draw(stream) for _ in range(predict)]))
+    agreed = 0
+    while agreed < predict and all(run[agreed] == runs[0][1][agreed] for _, run in runs):
+        agreed += 1
+    predictions = tuple(runs[0][1][:agreed])
+    state = runs[0][0] if len(fits) == 1 else None
+    bits_checked, left_out = min((fit[2] for fit in fits), key=lambda c: c[0])
     p_value = corrected_p_value(bits_checked, trials)
     identified = p_value < alpha
     seed = position = None
     name = model.generator.name
-    if identified and name in INIT_GENRAND_GENERATORS:
+    if identified and state is not None and name in INIT_GENRAND_GENERATORS:
         found = init_genrand_seed(model.generator, state, max_position)
         if found is not None:
             seed, position = found
+    if identified and name == "v8_math_random":
+        # every fit lies on the same xorshift128+ sequence; the seed then decides which cache
+        # position the draws started at
+        past = model.generator.from_state(runs[0][0])
+        past.jump(len(values) + 64)  # beyond every fit's window, whatever its cache position
+        found_seed = v8_seed(model.generator, past.get_state(), max_position + len(values) + 128)
+        if found_seed is not None:
+            located = _locate(model.generator(found_seed), shape, values, predict, max_position)
+            if located is not None:
+                seed = found_seed
+                position, state, predictions = located
     if identified:
         message = (f"state recovered from {solving} draws and confirmed by "
                    f"{bits_checked:.0f} bits the solver did not use")
+        if len(fits) > 1:
+            message += (f"; {len(fits)} states fit (the draws do not show where the generator's "
+                        f"output cache was refilled): {agreed} of {predict} predictions agree")
     else:
         message = f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})"
+    extra: dict[str, object] = {"left_out_draws": left_out, "fitting_states": len(fits)}
+    if len(fits) > 1 and seed is None:
+        fresh = [run for (_, alignment, _), run in zip(fits, runs) if alignment == 0]
+        if fresh:  # a new process: its first draw opens a cache
+            extra["predictions_if_first_draw_opens_a_cache"] = fresh[0][1]
     return replace(fields, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
                    state=state, seed=seed, position=position, solving_draws=solving,
                    checked_draws=len(values) - solving, bits_checked=bits_checked, trials=trials,
-                   p_value=p_value, predictions=predictions, extra={"left_out_draws": left_out},
+                   p_value=p_value, predictions=predictions, extra=extra,
                    seconds=time.perf_counter() - started)
+
+
+def _locate(stream: PRNG, shape: Shape, values: Sequence[int | float], predict: int,
+            max_position: int) -> tuple[int, tuple[int, ...], tuple[int | float, ...]] | None:
+    """Where in ``stream`` (a seeded catalog stream) the draws start: ``(position, state there,
+    predictions)``, searching the first ``max_position`` raw outputs (one-word draws only)."""
+    if shape.words != 1:
+        return None
+    first = shape.integer_form(values[0])
+    probe = type(stream).from_state(stream.get_state())
+    for position in range(max_position + 1):
+        state = probe.get_state()
+        if shape.integer_form(shape.reduction.draw(probe)) != first:
+            continue
+        replay = type(stream).from_state(state)
+        if all(shape.reduction.draw(replay) == v for v in values):
+            return position, state, tuple(shape.reduction.draw(replay) for _ in range(predict))
+        probe = type(stream).from_state(state)
+        probe.next_raw()
+    return None
 
 
 def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, solving: int,

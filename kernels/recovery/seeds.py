@@ -64,3 +64,34 @@ def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
             continue
         return seed, start - (q + n)
     return None
+
+
+_MASK64 = (1 << 64) - 1
+_FMIX_MULTIPLIERS = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
+
+
+def _unfmix64(h: int) -> int:
+    """Inverse of MurmurHash3's 64-bit finaliser (xorshift by 33, multiply, twice, xorshift)."""
+    h ^= h >> 33
+    h = (h * pow(_FMIX_MULTIPLIERS[1], -1, 1 << 64)) & _MASK64
+    h ^= h >> 33
+    h = (h * pow(_FMIX_MULTIPLIERS[0], -1, 1 << 64)) & _MASK64
+    return h ^ (h >> 33)
+
+
+def v8_seed(generator: type[PRNG], state: tuple[int, ...],
+            max_position: int = DEFAULT_MAX_POSITION) -> int | None:
+    """The ``--random-seed`` of a ``v8_math_random`` stream through ``state``: V8 seeds
+    ``state0 = fmix64(S)``, which inverts, so each step back along xorshift128+ (one step per
+    output, whatever the cache order) is tested for a state that a 32-bit seed makes. ``None``
+    when none lies within ``max_position`` outputs (plus one cache) before ``state``."""
+    s0, s1 = state[0], state[1]
+    backward = getattr(generator, "_backward")
+    for _ in range(max_position + 2 * int(getattr(generator, "CACHE_SIZE"))):
+        wide = _unfmix64(s0)
+        if not wide >> 31 or wide >> 31 == (1 << 33) - 1:  # a sign-extended 32-bit int
+            seed = wide & 0xFFFFFFFF
+            if seed and generator(seed).get_state()[:2] == (s0, s1):
+                return seed
+        s0, s1 = backward(s0, s1)
+    return None
