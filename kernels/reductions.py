@@ -38,7 +38,7 @@ from typing import Callable
 
 from kernels.prng import PRNG
 
-__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "supported_reductions"]
+__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "example_spec", "supported_reductions"]
 
 _MAX_ALPHABET = 1 << 32
 
@@ -348,15 +348,26 @@ def parse_reduction(spec: str) -> Reduction:
     return Reduction(spec, kind, args, alphabet, outputs, make(*args))
 
 
+def example_spec(kind: str, size: int = 10) -> str:
+    """A spec of reduction ``kind`` drawing from ``size`` values (``raw`` takes no size and
+    ``digits`` is 3 digits), e.g. ``example_spec("php_range", 1000) == "php_range:0:999"``."""
+    if kind not in REDUCTION_KINDS:
+        raise ValueError(f"unknown reduction {kind!r}; known: {', '.join(REDUCTION_KINDS)}")
+    if kind == "raw":
+        return "raw"
+    if kind == "digits":
+        return "digits:3"
+    if kind in ("php_range", "php_legacy_range"):
+        return f"{kind}:0:{size - 1}"
+    return f"{kind}:{size}"
+
+
 def supported_reductions(generator: type[PRNG]) -> list[str]:
     """The reduction kinds that apply to ``generator`` (checked with a representative N)."""
     kinds = []
     for kind in REDUCTION_KINDS:
-        example = {"raw": "raw", "php_range": "php_range:0:999",
-                   "php_legacy_range": "php_legacy_range:0:999", "digits": "digits:3"}.get(
-            kind, f"{kind}:10")
         try:
-            parse_reduction(example).check_generator(generator)
+            parse_reduction(example_spec(kind)).check_generator(generator)
         except ValueError:
             continue
         kinds.append(kind)

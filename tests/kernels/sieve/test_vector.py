@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 
 from kernels.observation import Hypothesis, SkipSchedule, predict
-from kernels.reductions import DegenerateStream, parse_reduction
+from kernels.reductions import REDUCTION_KINDS, DegenerateStream, example_spec, parse_reduction
 from kernels.registry import all_generators
 from kernels.sieve.numpy_backend import NumpyBackend
 from kernels.sieve.vector import LaneStreams, draw_lanes
 from tests.kernels.test_observation import valid_seed
 
-REDUCTIONS = ["raw", "mod:1000", "c_rand_mod:1000", "java_nextint:1000", "java_nextint:1024",
-              "python_randbelow:1000", "masked:1000", "lemire32:1000", "lemire64:1000",
-              "pcg_bounded:1000", "php_range:0:999", "php_range:1:6", "php_legacy_range:0:999",
-              "float_mul:1000", "digits:3"]
+#: one spec of every reduction kind, and the special cases of two (a power-of-two bound takes
+#: java_nextint's shortcut; a range that does not start at 0)
+REDUCTIONS = [example_spec(kind, 1000) for kind in REDUCTION_KINDS] + ["java_nextint:1024",
+                                                                        "php_range:1:6"]
 
 
 def _cases():
