@@ -14,13 +14,8 @@
  * by word in the reference's order, block after block) and leaves the next CACHE tempered
  * outputs in the state: exact for any stream length (below 2**32 outputs), at 624 + k + CACHE
  * steps per refill of CACHE outputs. */
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define legacy_mt19937_NOINLINE __device__ static __noinline__
-#else
-#define legacy_mt19937_NOINLINE static __attribute__((noinline))
-#endif
-#define legacy_mt19937_N 624u
-#define legacy_mt19937_M 397u
+#include "_mt19937.h"
+
 #define legacy_mt19937_FAST 227u  /* N - M */
 #define legacy_mt19937_CACHE 128
 
@@ -36,44 +31,12 @@ typedef struct {
  * memory (no registers for the hot path) */
 typedef struct { uint w[legacy_mt19937_CACHE]; } legacy_mt19937_block;
 
-DEVICE uint legacy_mt19937_init_step(uint prev, uint i) {
-    return 1812433253u * (prev ^ (prev >> 30)) + i;
-}
-
-DEVICE uint legacy_mt19937_temper(uint y) {
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9D2C5680u;
-    y ^= (y << 15) & 0xEFC60000u;
-    return y ^ (y >> 18);
-}
-
-DEVICE uint legacy_mt19937_twist(uint a, uint b, uint far) {
-    uint y = (a & 0x80000000u) | (b & 0x7FFFFFFFu);
-    return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908B0DFu : 0u);
-}
-
-/* outputs start .. start + CACHE - 1 of seed into cache, from scratch */
-legacy_mt19937_NOINLINE legacy_mt19937_block legacy_mt19937_fill(uint seed, uint start) {
+/* outputs start .. start + CACHE - 1 of seed, from scratch */
+mt_NOINLINE legacy_mt19937_block legacy_mt19937_fill(uint seed, uint start) {
     legacy_mt19937_block out;
     uint mt[624];
-    uint x = seed;
-    mt[0] = x;
-    for (uint i = 1; i < legacy_mt19937_N; i++) {
-        x = legacy_mt19937_init_step(x, i);
-        mt[i] = x;
-    }
-    /* output j twists word j mod 624 in place, as the reference's loop does: word i + 1 is still
-     * untwisted in this round (word 0, for i = 623, already is), word (i + 397) mod 624 is
-     * twisted for i >= 227 */
-    uint i = 0u, far = legacy_mt19937_M;
-    for (uint j = 0; j < start + legacy_mt19937_CACHE; j++) {
-        uint next = i + 1u == legacy_mt19937_N ? 0u : i + 1u;
-        uint v = legacy_mt19937_twist(mt[i], mt[next], mt[far]);
-        mt[i] = v;
-        if (j >= start) out.w[j - start] = legacy_mt19937_temper(v);
-        i = next;
-        far = far + 1u == legacy_mt19937_N ? 0u : far + 1u;
-    }
+    mt_init_genrand(mt, seed);
+    mt_twist_outputs(mt, start, out.w, legacy_mt19937_CACHE);
     return out;
 }
 
@@ -81,7 +44,7 @@ DEVICE void legacy_mt19937_seed(legacy_mt19937_state *st, ulong seed) {
     uint x = (uint)(seed & 0xFFFFFFFFUL);
     st->seed = x;
     st->lo = x;  /* I[0]; becomes I[1] on the first output */
-    for (uint i = 1; i <= legacy_mt19937_M; i++) x = legacy_mt19937_init_step(x, i);
+    for (uint i = 1; i <= mt_M; i++) x = mt_init_step(x, i);
     st->hi = x;  /* I[397] */
     st->taken = 0u;
 }
@@ -91,12 +54,12 @@ DEVICE ulong legacy_mt19937_next(legacy_mt19937_state *st) {
     st->taken = k + 1u;
     if (k < legacy_mt19937_FAST) {
         uint a = st->lo;                                      /* I[k] */
-        uint b = legacy_mt19937_init_step(a, k + 1u);         /* I[k + 1] */
+        uint b = mt_init_step(a, k + 1u);                     /* I[k + 1] */
         uint far = st->hi;                                    /* I[k + 397] */
         st->lo = b;
         if (k + 1u < legacy_mt19937_FAST)  /* I[k + 398] for the next output */
-            st->hi = legacy_mt19937_init_step(far, k + 1u + legacy_mt19937_M);
-        return legacy_mt19937_temper(legacy_mt19937_twist(a, b, far));
+            st->hi = mt_init_step(far, k + 1u + mt_M);
+        return mt_temper(mt_tw(a, b, far));
     }
     if (k == legacy_mt19937_FAST || k - st->cache_start >= legacy_mt19937_CACHE) {
         legacy_mt19937_block out = legacy_mt19937_fill(st->seed, k);

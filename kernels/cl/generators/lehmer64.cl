@@ -1,17 +1,13 @@
 /* Lemire's lehmer64 (testingRNG): 128-bit state (hi, lo) multiplied by 0xda942042e4dd58b5, output
  * the high word after the multiply; lehmer64_seed(seed): hi = splitmix64 mix of seed + gamma,
  * lo = mix of seed + 2 gamma. */
+#include "_bits64.h"
+
 typedef struct { ulong hi, lo; } lehmer64_state;
 
-DEVICE ulong lehmer64_mix(ulong z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-    return z ^ (z >> 31);
-}
-
 DEVICE void lehmer64_seed(lehmer64_state *st, ulong seed) {
-    st->hi = lehmer64_mix(seed + 0x9E3779B97F4A7C15UL);
-    st->lo = lehmer64_mix(seed + 0x3C6EF372FE94F82AUL);
+    st->hi = splitmix64_output(seed, 1UL);
+    st->lo = splitmix64_output(seed, 2UL);
 }
 
 DEVICE ulong lehmer64_next(lehmer64_state *st) {

@@ -30,16 +30,10 @@ DEVICE void sfc64_seed_sequence(ulong seed, uint *out) {
     out[5] = sfc64_ss_hashmix(m1, 0xA600C129u, 0x8B0167F5u);
 }
 
-typedef struct { ulong a, b, c, counter; } sfc64_state;
+#include "_sfc64_core.h"
 
-DEVICE ulong sfc64_next(sfc64_state *st) {
-    ulong tmp = st->a + st->b + st->counter;
-    st->counter += 1UL;
-    st->a = st->b ^ (st->b >> 11);
-    st->b = st->c + (st->c << 3);
-    st->c = ((st->c << 24) | (st->c >> 40)) + tmp;
-    return tmp;
-}
+#define sfc64_state sfc64_core_state
+#define sfc64_next sfc64_core_next
 
 DEVICE void sfc64_seed(sfc64_state *st, ulong seed) {
     uint w[6];

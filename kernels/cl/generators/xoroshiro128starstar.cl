@@ -1,28 +1,13 @@
 /* xoroshiro128** 1.0 (a, b, c = 24, 16, 37), output rotl(s[0] * 5, 7) * 9.
  * Seeding: s[0], s[1] = the first two outputs of splitmix64 started at the seed (the authors'
- * recommendation; rand_xoshiro seed_from_u64). */
-typedef struct { ulong s0, s1; } xoroshiro128starstar_state;
+ * recommendation; rand_xoshiro seed_from_u64). State and step: _xoroshiro128.h. */
+#include "_xoroshiro128.h"
 
-DEVICE ulong xoroshiro128starstar_rotl(ulong x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
+#define xoroshiro128starstar_state xoroshiro128_state
+#define xoroshiro128starstar_seed xoroshiro128_seed_splitmix
 
-DEVICE ulong xoroshiro128starstar_mix(ulong z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-    return z ^ (z >> 31);
-}
-
-DEVICE void xoroshiro128starstar_seed(xoroshiro128starstar_state *st, ulong seed) {
-    st->s0 = xoroshiro128starstar_mix(seed + 0x9E3779B97F4A7C15UL);
-    st->s1 = xoroshiro128starstar_mix(seed + 2UL * 0x9E3779B97F4A7C15UL);
-}
-
-DEVICE ulong xoroshiro128starstar_next(xoroshiro128starstar_state *st) {
-    ulong s0 = st->s0, s1 = st->s1;
-    ulong result = xoroshiro128starstar_rotl(s0 * 5UL, 7) * 9UL;
-    s1 ^= s0;
-    st->s0 = xoroshiro128starstar_rotl(s0, 24) ^ s1 ^ (s1 << 16);
-    st->s1 = xoroshiro128starstar_rotl(s1, 37);
+DEVICE ulong xoroshiro128starstar_next(xoroshiro128_state *st) {
+    ulong result = rotl64(st->s0 * 5UL, 7) * 9UL;
+    xoroshiro128_step(st);
     return result;
 }

@@ -1,21 +1,10 @@
 /* Marsaglia's xor128 (shifts 11, 8, 19): the paper's state (123456789, 362436069, 521288629,
- * 88675123) with x ^= seed (32-bit seed); the output is the new w. */
-typedef struct { uint x, y, z, w; } xorshift128_state;
+ * 88675123) with x ^= seed (32-bit seed); the output is the new w. Step: _xor128.h. */
+#include "_xor128.h"
 
-DEVICE void xorshift128_seed(xorshift128_state *st, ulong seed) {
-    st->x = 123456789u ^ (uint)seed;
-    st->y = 362436069u;
-    st->z = 521288629u;
-    st->w = 88675123u;
-}
+#define xorshift128_state xor128_state
+#define xorshift128_next xor128_next
 
-DEVICE ulong xorshift128_next(xorshift128_state *st) {
-    uint t = st->x ^ (st->x << 11);
-    uint w = st->w;
-    st->x = st->y;
-    st->y = st->z;
-    st->z = w;
-    w = w ^ (w >> 19) ^ t ^ (t >> 8);
-    st->w = w;
-    return w;
+DEVICE void xorshift128_seed(xor128_state *st, ulong seed) {
+    xor128_start(st, 123456789u ^ (uint)seed);
 }

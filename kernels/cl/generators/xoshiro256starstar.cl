@@ -1,34 +1,13 @@
 /* xoshiro256** 1.0 (shift 17, rotation 45), output rotl(s[1] * 5, 7) * 9.
  * Seeding: s[0..3] = the first four outputs of splitmix64 started at the seed (the authors'
- * recommendation; rand_xoshiro seed_from_u64). */
-typedef struct { ulong s0, s1, s2, s3; } xoshiro256starstar_state;
+ * recommendation; rand_xoshiro seed_from_u64). State and step: _xoshiro256.h. */
+#include "_xoshiro256.h"
 
-DEVICE ulong xoshiro256starstar_rotl(ulong x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
+#define xoshiro256starstar_state xoshiro256_state
+#define xoshiro256starstar_seed xoshiro256_seed_splitmix
 
-DEVICE ulong xoshiro256starstar_mix(ulong z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-    return z ^ (z >> 31);
-}
-
-DEVICE void xoshiro256starstar_seed(xoshiro256starstar_state *st, ulong seed) {
-    st->s0 = xoshiro256starstar_mix(seed + 0x9E3779B97F4A7C15UL);
-    st->s1 = xoshiro256starstar_mix(seed + 2UL * 0x9E3779B97F4A7C15UL);
-    st->s2 = xoshiro256starstar_mix(seed + 3UL * 0x9E3779B97F4A7C15UL);
-    st->s3 = xoshiro256starstar_mix(seed + 4UL * 0x9E3779B97F4A7C15UL);
-}
-
-DEVICE ulong xoshiro256starstar_next(xoshiro256starstar_state *st) {
-    ulong s0 = st->s0, s1 = st->s1, s2 = st->s2, s3 = st->s3;
-    ulong result = xoshiro256starstar_rotl(s1 * 5UL, 7) * 9UL;
-    ulong t = s1 << 17;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    st->s0 = s0; st->s1 = s1; st->s2 = s2; st->s3 = xoshiro256starstar_rotl(s3, 45);
+DEVICE ulong xoshiro256starstar_next(xoshiro256_state *st) {
+    ulong result = rotl64(st->s1 * 5UL, 7) * 9UL;
+    xoshiro256_step(st);
     return result;
 }
