@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from projections import Projection, build_views
+from projections import Projection, RunsView, StepsView, VerdictsView, build_views
 
 __all__ = [
     "OutcomeItem",
@@ -115,9 +115,12 @@ def history_from_views(
     ``exclude`` is the ``(run_id, unit, attempt)`` being judged now (it is tier 1, not
     history). ``metrics`` are the metric names whose trends matter (the subject's schema).
     """
-    steps: list[dict[str, Any]] = list(views["steps"].items)  # type: ignore[attr-defined]
-    verdicts: list[dict[str, Any]] = list(views["verdicts"].items)  # type: ignore[attr-defined]
-    runs: dict[str, dict[str, Any]] = dict(views["runs"].items)  # type: ignore[attr-defined]
+    steps_view, verdicts_view, runs_view = views["steps"], views["verdicts"], views["runs"]
+    assert isinstance(steps_view, StepsView) and isinstance(verdicts_view, VerdictsView)
+    assert isinstance(runs_view, RunsView)
+    steps = list(steps_view.items)
+    verdicts = list(verdicts_view.items)
+    runs = dict(runs_view.items)
 
     by_attempt: dict[tuple[Any, str, int], list[str]] = {}
     for v in verdicts:

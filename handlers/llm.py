@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from contexts import (
     History,
@@ -27,7 +27,14 @@ from contexts import (
     subject_for_unit,
 )
 from grammars import GrammarError
-from machine.events import DECISION_RANK, LLMStarted, LLMStopped, LLMUnavailable, VerdictRecorded
+from machine.events import (
+    DECISION_RANK,
+    Decision,
+    LLMStarted,
+    LLMStopped,
+    LLMUnavailable,
+    VerdictRecorded,
+)
 
 from .llm_model import LLMConfig, LLMError
 from .llm_service import LLMService, evaluate_bundle
@@ -161,13 +168,15 @@ def evaluate(command: Any, ctx: Any) -> list[Any]:
         return [ctx.event(LLMUnavailable(phase="evaluate", reason=reason))]
     meaning = answer.interpretation
     assert gen is not None
+    # a decision of the grammar's models, tightened by contexts.interpret; the event validates it
+    decision = cast(Decision, meaning.decision)
     verdict = VerdictRecorded(
         subject=command.subject,
         unit=command.unit,
         attempt=command.attempt,
         source="llm",
-        decision=meaning.decision,  # type: ignore[arg-type]
-        effective=meaning.decision,  # type: ignore[arg-type]  # the machine re-derives it
+        decision=decision,
+        effective=decision,  # the machine re-derives it
         reasons=tuple(_clip(r, 300) for r in meaning.reasons[:12]),
         adjustments=meaning.adjustments,
         model_sha256=answer.model_sha256,

@@ -280,9 +280,9 @@ class LLMService:
         the deadline (``timeout``; prompt evaluation is aborted inside llama.cpp too).
         """
         with self._lock:
-            if self._llm is None:
+            if self._llm is None or self._tokenizer is None:  # both are set by start
                 raise LLMError("the LLM is not started")
-            return _generate(self._llm, self._tokenizer, prompt, grammar,  # type: ignore[arg-type]
+            return _generate(self._llm, self._tokenizer, prompt, grammar,
                              max_tokens=max_tokens, timeout_s=timeout_s)
 
 

@@ -41,7 +41,7 @@ class NamedBackend:
         return {"name": self.name}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["name"])  # type: ignore[misc]
+        NamedBackend.__init__(self, state["name"])
 
     def _real(self) -> Any:
         if self._backend is None:
