@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kernels.prng import FAMILIES, PRNG, NotInvertible
 from kernels.reductions import native_below
 from kernels.registry import all_generators
+from kernels.sieve.vector import LaneStreams
 
 GENERATORS = list(all_generators().values())
 every_generator = pytest.mark.parametrize("cls", GENERATORS, ids=lambda cls: cls.name)
@@ -157,3 +158,21 @@ def test_raw_many_agrees_with_scalar(cls, data):
     assert rows.shape == (len(seeds), n)
     assert rows.tolist() == [cls(seed).outputs(n) for seed in seeds]
     assert int(rows.max(initial=0)) < 1 << cls.output_bits
+
+
+@every_generator
+def test_vector_double_is_next_double_on_every_lane(cls):
+    seeds = [seed for seed in (1, 7, 12345, 3735928495) if _accepts(cls, seed % (1 << cls.seed_bits))]
+    seeds = [seed % (1 << cls.seed_bits) for seed in seeds]
+    streams = LaneStreams(cls, cls.raw_many(np.array(seeds, dtype=np.uint64), 40))
+    if not cls.has_vector_double():
+        with pytest.raises(NotImplementedError):
+            cls.vector_double(streams)
+        return
+    got = np.stack([cls.vector_double(streams) for _ in range(10)], axis=1)
+    expected = []
+    for seed in seeds:
+        stream = cls(seed)
+        expected.append([stream.next_double() for _ in range(10)])
+    assert got.tolist() == expected
+    assert not streams.overflow.any()
