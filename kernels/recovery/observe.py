@@ -3,7 +3,7 @@
 ``mod:N`` keeps the low ``v`` bits of the raw word when ``2**v`` divides ``N`` (``x mod N mod 2**v
 = x mod 2**v``): three bits of every ``% 1000`` draw. ``shr:K`` keeps the bits above ``K``, a
 double built from words keeps the bits the construction copies, a power-of-two bounded integer
-keeps its top (``randbelow``) or low (mask) bits. Everything else a draw says is not a bit of a
+drawn by masking keeps its low bits. Everything else a draw says is not a bit of a
 raw word, but it still has to come out right when the recovered state replays the draw; that is
 what the statistics count on top of the solving bits.
 """
@@ -137,8 +137,7 @@ def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
     assert reduction.alphabet is not None
     k = reduction.alphabet.bit_length() - 1
     # with a power-of-two bound these never reject: the value is a bit field of one word
-    if kind == "python_randbelow":
-        return Shape(reduction, generator, 1, ((32 - k, k),), (0,), k, False)
+    # (CPython's randbelow(2**k) draws k + 1 bits and rejects half of them: not here)
     if kind == "masked":
         return Shape(reduction, generator, 1, ((0, k),), (0,), k, False)
     if kind == "php_range":
