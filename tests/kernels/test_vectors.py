@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kernels.observation import Hypothesis, predict
+from kernels.observation import Hypothesis, SkipSchedule, predict
 from kernels.registry import all_generators
 from tests.kernels.vectors import load_vector_files
 
 FILES = load_vector_files()
-RAW = [f for f in FILES if f.stream == "raw"]
-REDUCED = [f for f in FILES if f.stream != "raw"]
+RAW = [f for f in FILES if f.stream == "raw" and f.offset == f.skip == 0]
+REDUCED = [f for f in FILES if f not in RAW]
 
 
 def test_every_generator_has_two_raw_seeds_and_every_vector_a_generator():
@@ -66,5 +66,15 @@ def test_vectorised_reference_agrees(vector):
 
 @pytest.mark.parametrize("vector", REDUCED, ids=lambda f: f.id)
 def test_reduced_draws(vector):
-    hypothesis = Hypothesis(generator=vector.generator, seed=vector.seed, reduction=vector.stream)
+    hypothesis = Hypothesis(generator=vector.generator, seed=vector.seed, reduction=vector.stream,
+                            offset=vector.offset, skip=SkipSchedule.constant(vector.skip))
     assert predict(hypothesis, len(vector.values)) == list(vector.values)
+
+
+DISCARDING = [f for f in FILES if f.offset or f.skip]
+
+
+def test_runtimes_discarding_before_each_draw_are_covered():
+    """Programs that discard outputs before each draw (``sources/discard``), several runtimes."""
+    assert len({f.generator for f in DISCARDING}) >= 5
+    assert all(f.offset == f.skip for f in DISCARDING)

@@ -18,6 +18,9 @@ class VectorFile:
     stream: str
     source: str
     values: tuple[int, ...]
+    #: raw outputs discarded before the first value and between values (observation model)
+    offset: int = 0
+    skip: int = 0
 
     @property
     def id(self) -> str:
@@ -37,7 +40,8 @@ def _read(path: Path) -> VectorFile:
     if missing:
         raise AssertionError(f"{path}: header lacks {sorted(missing)}")
     return VectorFile(path, header["generator"], int(header["seed"], 0), header["stream"],
-                      header["source"], tuple(values))
+                      header["source"], tuple(values), int(header.get("offset", "0")),
+                      int(header.get("skip", "0")))
 
 
 def load_vector_files() -> list[VectorFile]:
