@@ -1,4 +1,4 @@
-"""Ledger benchmark (issue 3): append throughput, replay with full validation, the raw floor.
+"""Ledger benchmark: append throughput, replay with full validation, the raw floor.
 
 Builds a ledger of realistic events (~330-380 bytes a line: the envelope alone, with its two
 SHA256 hex digests and a UUID, is ~300) in a temporary directory and prints one table:

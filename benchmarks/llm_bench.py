@@ -11,7 +11,8 @@ sample bundle (``contexts.samples``), prints:
   ``create_completion(grammar=...)``, which masks the whole 262k-token vocabulary at every
   step (what ``handlers.llm_service`` avoids).
 
-Goal (issue 5): a step verdict in under 3 s on 2 cores.
+Goal: a step verdict in under 3 s on 2 cores (the LLM judges every unit of a run, so its
+latency is paid many times per run).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The append-only, hash-chained event ledger and its artifact store.
 
-The ledger is the system's only source of truth (see ARCHITECTURE.md): one JSON object per
+The ledger is the system's only source of truth (see docs/architecture.md): one JSON object per
 line, canonical orjson encoding, a SHA256 chain, dense ``seq``, idempotent appends by ``id``,
 one writer at a time, torn-tail repair and loud tamper detection. This package imports only
 the standard library, orjson and pydantic.

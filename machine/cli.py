@@ -2,7 +2,8 @@
 
 Subcommands are contributed through the ``prng_watcher.cli`` entry-point group: each entry is a
 callable ``register(subparsers)`` that adds its parsers and sets ``func`` on them. This keeps
-the dependency arrows of the design card pointing one way (machine/ never imports kernels/).
+the folders' dependencies pointing one way (machine/ never imports kernels/; see
+docs/architecture.md).
 
 Errors that come from bad input are reported as one line on stderr, never as a traceback:
 any ``ValueError``, ``OSError`` or ledger error (tampered, locked by another writer) raised by

@@ -296,7 +296,7 @@ class VerdictRecorded(EventModel):
     clamped: bool = False
     reasons: tuple[str, ...] = ()
     adjustments: Adjustments = Field(default_factory=dict)
-    # Provenance of an LLM verdict (ARCHITECTURE.md, "The LLM"); absent for guardrails.
+    # Provenance of an LLM verdict (docs/architecture.md, "The LLM"); absent for guardrails.
     model_sha256: str | None = None
     grammar: str | None = None
     grammar_sha256: str | None = None

@@ -1,4 +1,4 @@
-"""The ``watcher`` commands of issue 3, end to end (in-process, and with real daemons)."""
+"""The WATCHER's ``watcher`` commands, end to end (in-process, and with real daemons)."""
 
 from __future__ import annotations
 

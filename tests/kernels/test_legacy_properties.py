@@ -61,7 +61,7 @@ def test_mt19937_raw_many_across_twists():
 
 
 def test_mt19937_is_std_mt19937():
-    # GENERATORS.md: std::mt19937 default seed 5489, 10000th output 4123659995
+    # docs/generators.md: std::mt19937 default seed 5489, 10000th output 4123659995
     stream = LegacyMt19937(5489)
     stream.jump(9999)
     assert stream.next_raw() == 4123659995
@@ -74,7 +74,7 @@ def test_java_lcg_is_unscrambled_java_random():
 
 def test_minstd_zero_rule():
     assert LegacyMinstd(0).get_state() == LegacyMinstd(2147483647).get_state() == (1,)
-    # GENERATORS.md: minstd_rand default seed 1, 10000th output 399268537
+    # docs/generators.md: minstd_rand default seed 1, 10000th output 399268537
     stream = LegacyMinstd(1)
     stream.jump(9999)
     assert stream.next_raw() == 399268537

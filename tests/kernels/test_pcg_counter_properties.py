@@ -29,7 +29,7 @@ def seeds_for(cls) -> st.SearchStrategy[int]:
 by_class = pytest.mark.parametrize("cls", FAMILY, ids=lambda c: c.name)
 
 
-# ---- pinned known answers (GENERATORS.md) ------------------------------------------------------
+# ---- pinned known answers (docs/generators.md) -------------------------------------------------
 
 
 def test_pcg32_demo_known_answer():

@@ -93,7 +93,8 @@ GPU_UNITS = {"1", "2", "3", "5", "selfplay"}
 
 
 def check_invariants(records: list[Record], policies: Policies) -> None:
-    """The safety properties of the issue, checked on a recorded event stream."""
+    """The WATCHER's safety properties (docs/architecture.md), checked on a recorded event
+    stream."""
     halted = False
     llm = "unknown"
     retries_per_unit: dict[tuple[str | None, str], int] = {}

@@ -1,4 +1,4 @@
-"""Bad input, every way the issue lists: each gets one clear rejection.
+"""Bad input, every way we could think of: each gets one clear rejection.
 
 A bad *request file* dropped into ``watcher_requests/`` becomes ``RequestReceived`` +
 ``RequestRejected`` (with the reason) and is archived, never retried. Bad input given to the
