@@ -327,7 +327,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
               f"back from {plan.reference_source}; backend {backend.name}; budget "
               f"{args.budget:.0f} s", file=sys.stderr)
     cache = CostCache(Path(args.cost_cache) if args.cost_cache else CostCache.default_path())
-    run = run_plan(plan, observed, backend, deadline=deadline, alpha=args.alpha, covered=covered,
+    # what follows the search (equivalents, the walk back, the report) needs a moment too
+    reserve = 0.3 + 0.01 * args.budget
+    run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=args.alpha,
+                   covered=covered,
                    cost_cache=cache, max_candidates=args.max_candidates, previous=previous,
                    progress=_identify_progress(args.budget, args.json))
     if not args.json and sys.stderr.isatty():

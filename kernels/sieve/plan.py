@@ -47,9 +47,10 @@ from kernels.prng import PRNG
 from kernels.reductions import native_below, parse_reduction
 from kernels.registry import all_generators, get_generator
 from kernels.sieve.backward import seed_is_state
-from kernels.sieve.engine import (Backend, SearchSpace, SkipSpace, SpaceReport, Survivor,
-                                  SurvivorCapExceeded, hypothesis_count, observation_hash,
-                                  per_draw_match_probability, search)
+from kernels.sieve.engine import (Backend, SearchResult, SearchSpace, SkipSpace, SpaceReport,
+                                  Survivor, SurvivorCapExceeded, hypothesis_count,
+                                  observation_hash, per_draw_match_probability, search)
+from kernels.sieve.kernel_source import has_device_port
 from kernels.statistics import log_binomial_tail, minimum_window
 
 __all__ = [
@@ -93,9 +94,9 @@ CHUNK_SECONDS = 1.0
 CHUNK_OVERHEAD_SECONDS = 0.01
 #: cost guess for a generator measured neither now nor before (seconds per seed per reduction)
 DEFAULT_SECONDS_PER_SEED = 2e-7
-#: the time a first chunk of a generator may spend compiling device programs, when no earlier
-#: run measured it
-DEFAULT_FIRST_CHUNK_SECONDS = 3.0
+#: the time a first chunk of a generator may spend compiling device programs, when neither an
+#: earlier run nor another generator of this run measured it (numpy compiles nothing)
+DEFAULT_FIRST_CHUNK_SECONDS = {"numpy": 0.1, "device": 3.0}
 
 
 class NotEnoughDraws(ValueError):
@@ -136,10 +137,14 @@ class DrawShape:
                 specs.append(f"digits:{self.digits}")
         usable = []
         for spec in dict.fromkeys(specs):
+            reduction = parse_reduction(spec)
             try:
-                parse_reduction(spec).check_generator(generator)
+                reduction.check_generator(generator)
             except ValueError:
                 continue
+            if (reduction.kind in ("mod", "c_rand_mod") and "raw" in usable
+                    and reduction.args[0] >= 1 << bits):
+                continue  # the raw word itself: "raw" already holds these hypotheses
             usable.append(spec)
         return usable
 
@@ -156,10 +161,11 @@ class DrawShape:
 
 def _raw_width_plausible(largest: int, count: int, width: int) -> bool:
     """Raw ``width``-bit words: every value below ``2**width``, and the largest not so far below
-    it that ``count`` uniform words would almost never stay that small (2**-20)."""
+    it that ``count`` uniform words would almost never stay that small (2**-20; 2**-8 for one or
+    two draws)."""
     if largest >= 1 << width:
         return False
-    shortfall = max(1, math.ceil(20 / max(count, 1)))
+    shortfall = min(8, max(1, math.ceil(20 / max(count, 1))))
     return largest >= 1 << max(width - shortfall, 0)
 
 
@@ -613,11 +619,12 @@ class PlanRun:
 @dataclass
 class _GeneratorCost:
     """Seconds per seed of one generator (all its reductions) on the backend, and what its first
-    chunk costs beyond that (device compiles). Until two chunks have run, a cached or default
-    guess stands in: the first chunk's time is mostly compiling and says little about the rate."""
+    chunk costs beyond that (device compiles). Until a second chunk has run, the rate is a
+    cached or default guess for ordering, and the first chunk's time per seed (compiles
+    included: pessimistic) bounds what the next chunk may cost."""
 
     per_seed: float
-    first_extra: float
+    first_extra: float | None
     measured: bool = False
     chunks: int = 0
     first_chunk: tuple[int, float] | None = None
@@ -625,13 +632,30 @@ class _GeneratorCost:
     @classmethod
     def known(cls, entry: dict[str, float] | None, reductions: int) -> "_GeneratorCost":
         if entry:
-            return cls(entry["seconds_per_seed"],
-                       entry.get("first_chunk_extra", DEFAULT_FIRST_CHUNK_SECONDS))
-        return cls(DEFAULT_SECONDS_PER_SEED * reductions, DEFAULT_FIRST_CHUNK_SECONDS)
+            return cls(entry["seconds_per_seed"], entry.get("first_chunk_extra"),
+                       measured="first_chunk_extra" in entry)
+        return cls(DEFAULT_SECONDS_PER_SEED * reductions, None)
 
-    def seconds(self, seeds: int) -> float:
-        return (CHUNK_OVERHEAD_SECONDS + seeds * self.per_seed
-                + (self.first_extra if self.chunks == 0 else 0.0))
+    def pessimistic_rate(self) -> float:
+        if self.chunks == 1 and self.first_chunk is not None:
+            seeds, elapsed = self.first_chunk
+            return max(self.per_seed, elapsed / max(seeds, 1))
+        return self.per_seed
+
+    def seconds(self, seeds: int, first_extra_guess: float) -> float:
+        """Seconds a chunk of ``seeds`` may take (for the deadline); ``first_extra_guess``
+        stands in for an unknown first-chunk overhead."""
+        extra = 0.0
+        if self.chunks == 0:
+            extra = self.first_extra if self.first_extra is not None else first_extra_guess
+        return CHUNK_OVERHEAD_SECONDS + seeds * self.pessimistic_rate() + extra
+
+    def expected_seconds(self, seeds: int, first_extra_guess: float) -> float:
+        """Seconds a chunk is expected to take (for the order)."""
+        extra = 0.0
+        if self.chunks == 0:
+            extra = self.first_extra if self.first_extra is not None else first_extra_guess
+        return CHUNK_OVERHEAD_SECONDS + seeds * self.per_seed + extra
 
     def record(self, seeds: int, elapsed: float, minimum: int) -> None:
         """Learn from a chunk's time; chunks under ``minimum`` seeds (range ends) are mostly
@@ -642,18 +666,22 @@ class _GeneratorCost:
             return
         if seeds < minimum:
             return
-        rate = max(elapsed - CHUNK_OVERHEAD_SECONDS, 0.0) / seeds
+        rate = max(elapsed - CHUNK_OVERHEAD_SECONDS, 0.0) / seeds + 1e-12
         self.per_seed = rate if not self.measured else 0.5 * self.per_seed + 0.5 * rate
-        if not self.measured and self.first_chunk is not None:
+        if self.first_chunk is not None and self.first_extra is None:
             first_seeds, first_elapsed = self.first_chunk
             self.first_extra = max(0.0, first_elapsed - first_seeds * rate)
         self.measured = True
 
 
-def _min_chunk(backend: Backend) -> int:
-    # pocl builds a second work-group function for launches of 2**16+ items: launch that size
-    # from the start so the first chunk compiles the one the rest use
-    return 1 << 12 if backend.name == "numpy" else 1 << 16
+def _min_chunk(backend: Backend, generator: type[PRNG]) -> int:
+    """The fewest seeds worth a chunk. pocl builds a second work-group function for launches
+    of 2**16+ items: device-ported generators launch that size from the start, so the first
+    chunk compiles the one the rest use; numpy (and generators without a port) have no such
+    constraint, and a small first chunk bounds what an unmeasured slow generator costs."""
+    if backend.name != "numpy" and has_device_port(generator):
+        return 1 << 16
+    return 1 << 8
 
 
 def _power_of_two_at_most(value: float) -> int:
@@ -665,13 +693,15 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
              cost_cache: CostCache | None = None, max_candidates: int = 100_000,
              previous: list[Survivor] | None = None,
              progress: Callable[[float, float, str], None] | None = None,
-             clock: Callable[[], float] = time.monotonic) -> PlanRun:
+             clock: Callable[[], float] = time.monotonic,
+             search_function: Callable[..., SearchResult] = search) -> PlanRun:
     """Search ``plan`` greedily by prior probability per second until it is done, a survivor is
     beyond doubt, or ``clock()`` reaches ``deadline``.
 
     ``covered`` (item key -> seed ranges) is what earlier runs searched (``--continue``);
     ``previous`` their survivors. ``progress(covered_prior, elapsed, what)`` is called after
-    every chunk.
+    every chunk. ``search_function`` is the engine's :func:`search` (replaceable to study the
+    schedule alone).
     """
     began = clock()
     covered = {k: _normalise(v) for k, v in (covered or {}).items()}
@@ -679,7 +709,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     log_total = math.log(max(plan.hypotheses, 1))
     cache = cost_cache or CostCache(None)
     engine_chunk = getattr(backend, "preferred_chunk", 1 << 16)
-    minimum = _min_chunk(backend)
+    minimums = {cursor.item.generator: _min_chunk(backend, get_generator(cursor.item.generator))
+                for cursor in cursors}
     costs: dict[str, _GeneratorCost] = {}
     for cursor in cursors:
         if cursor.item.generator not in costs:
@@ -694,23 +725,36 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     errors: list[str] = []
     stopped_by_budget = stopped_early = False
 
+    default_extra = DEFAULT_FIRST_CHUNK_SECONDS["numpy" if backend.name == "numpy" else "device"]
     while True:
         remaining = deadline - clock()
         best = None
+        # compiles cost about the same for every generator of one run (pocl's disk cache is warm
+        # or cold for all): the first chunks measured stand in for the others
+        extras = sorted(c.first_extra for c in costs.values()
+                        if c.first_extra is not None and c.chunks)
+        guess = extras[len(extras) // 2] if extras else default_extra
+
         for cursor in cursors:
             if cursor.done:
                 continue
             cost = costs[cursor.item.generator]
-            seeds = max(minimum, min(_power_of_two_at_most(CHUNK_SECONDS / cost.per_seed), 1 << 24))
+            minimum = minimums[cursor.item.generator]
+            if cost.chunks == 0:
+                seeds = minimum
+            else:
+                seeds = _power_of_two_at_most(CHUNK_SECONDS / cost.pessimistic_rate())
+                seeds = max(minimum, min(seeds, 1 << 24))
             # never start what cannot finish before the deadline
-            while seeds > minimum and cost.seconds(seeds) > 0.8 * remaining:
+            while seeds > minimum and cost.seconds(seeds, guess) > 0.8 * remaining:
                 seeds //= 2
-            if cost.seconds(seeds) > 0.8 * remaining:
+            if cost.seconds(seeds, guess) > 0.8 * remaining:
                 continue
             ranges = cursor.peek(seeds)
             if not ranges:
                 continue
-            ratio = cursor.item.mass(ranges) / max(cost.seconds(_size(ranges)), 1e-9)
+            ratio = cursor.item.mass(ranges) / max(cost.expected_seconds(_size(ranges), guess),
+                                                   1e-9)
             if best is None or ratio > best[0]:
                 best = (ratio, cursor, ranges)
         if best is None:
@@ -720,7 +764,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         item = cursor.item
         started = clock()
         try:
-            result = search(item.spaces(ranges), observed, window=plan.window, alpha=alpha,
+            result = search_function(item.spaces(ranges), observed, window=plan.window, alpha=alpha,
                             backend=backend, chunk_size=engine_chunk,
                             max_candidates=max_candidates, stop_when_certain=False)
         except SurvivorCapExceeded as error:
@@ -728,7 +772,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             cursor.consume(ranges)  # searched, but too many chance candidates to say anything
             covered[item.key] = cursor.covered
             continue
-        costs[item.generator].record(_size(ranges), clock() - started, minimum)
+        costs[item.generator].record(_size(ranges), clock() - started, minimums[item.generator])
         cursor.consume(ranges)
         covered[item.key] = cursor.covered
         reports.extend(result.reports)

@@ -1,0 +1,347 @@
+"""`watcher identify` and its plan: what the draws look like, the order of the search, the hard
+budget, resuming, short input, equivalent entries, and calibration of the plan (planted
+sequences are identified, random ones are not)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import time
+
+import pytest
+
+from kernels.draws import write_draws
+from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.registry import get_generator
+from kernels.sieve.engine import SearchResult
+from kernels.sieve.numpy_backend import NumpyBackend
+from kernels.sieve.plan import (TIERS, CostCache, NotEnoughDraws, build_plan,
+                                equivalent_generators, infer_shape, run_plan)
+from machine.cli import main
+
+REFERENCE = 1_796_400_000  # a fixed "now" for plans built in tests
+
+
+def urandom_draws(count: int, alphabet: int = 1000) -> list[int]:
+    """Truly random draws (``random.Random`` would be found: it is cpython_random)."""
+    return [int.from_bytes(os.urandom(4), "little") % alphabet for _ in range(count)]
+
+
+def run(capsys, *argv):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as stop:
+        code = stop.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def _private_cost_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHER_CACHE_DIR", str(tmp_path / "cache"))
+
+
+class TickClock:
+    """A clock that advances a fixed step per reading: chunk costs become exact and equal per
+    call, so the order the plan chooses depends on the priors alone."""
+
+    def __init__(self, step: float = 0.001) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+# ---- shapes ---------------------------------------------------------------------------------------
+
+
+def test_raw_looking_values_are_searched_raw_first():
+    rng = random.Random(7)
+    words = [rng.getrandbits(32) for _ in range(12)]
+    shape = infer_shape(words)
+    assert shape.alphabet is None  # no bounded reduction reaches values above 10**9
+    assert shape.reductions(get_generator("mt19937")) == ["raw"]
+    assert shape.reductions(get_generator("java_random")) == ["raw"]
+    assert shape.reductions(get_generator("glibc_random")) == []  # 31-bit outputs
+
+
+def test_31_bit_values_try_raw_and_the_word_shifted_right():
+    rng = random.Random(8)
+    shape = infer_shape([rng.getrandbits(31) for _ in range(12)])
+    assert shape.reductions(get_generator("glibc_random"))[0] == "raw"
+    # PHP mt_rand() is the MT word >> 1 (12 words below 2**31 are still just plausible as raw
+    # 32-bit words: one chance in 4096)
+    assert f"java_nextint:{1 << 31}" in shape.reductions(get_generator("php_mt_rand"))
+    longer = infer_shape([rng.getrandbits(31) for _ in range(40)])
+    assert longer.reductions(get_generator("php_mt_rand")) == [f"java_nextint:{1 << 31}"]
+
+
+def test_15_bit_values_are_raw_rand_and_no_duplicate_modulo():
+    rng = random.Random(9)
+    shape = infer_shape([rng.getrandbits(15) for _ in range(20)])
+    specs = shape.reductions(get_generator("msvc_rand"))
+    assert specs[0] == "raw"
+    assert not any(s.startswith(("mod:", "c_rand_mod:")) for s in specs)
+
+
+def test_k_digit_draws_include_digits_k():
+    rng = random.Random(10)
+    shape = infer_shape([rng.randrange(1000) for _ in range(20)])
+    assert (shape.alphabet, shape.digits, shape.raw_widths) == (1000, 3, ())
+    assert shape.reductions(get_generator("java_random")) == [
+        "java_nextint:1000", "mod:1000", "float_mul:1000", "digits:3"]
+    assert shape.reductions(get_generator("glibc_random")) == [
+        "c_rand_mod:1000", "float_mul:1000", "digits:3"]  # mod:1000 is c_rand_mod:1000
+
+
+def test_raw_sequence_is_identified_where_it_used_to_crash(capsys, tmp_path):
+    truth = Hypothesis(generator="mt19937", seed=31337, reduction="raw")
+    path = tmp_path / "raw.json"
+    write_draws(path, predict(truth, 12))
+    code, out, err = run(capsys, "identify", "--draws", path, "--generators",
+                         "mt19937,glibc_random,java_random", "--backend", "numpy", "--budget",
+                         "60", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"]
+    assert Hypothesis.model_validate(payload["best"][0]["hypothesis"]) == truth
+
+
+# ---- short input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("draws", [[417], [417, 93]])
+def test_short_input_says_how_many_draws_are_needed(capsys, tmp_path, draws):
+    with pytest.raises(NotEnoughDraws, match=r"at least \d+ draws are needed"):
+        build_plan(draws, reference_s=REFERENCE)
+    path = tmp_path / "short.json"
+    write_draws(path, draws)
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy")
+    assert code == 2 and out == ""
+    assert "draws are needed" in err and "Traceback" not in err
+
+
+# ---- the order of the search ----------------------------------------------------------------------
+
+
+class _Enough(Exception):
+    pass
+
+
+def _order_of_chunks(plan, observed, chunks: int) -> list[str]:
+    """The first ``chunks`` items the plan searches when every generator costs the same."""
+    backend = NumpyBackend()
+    cache = CostCache(None)
+    for item in plan.items:
+        cache.put(CostCache.key(backend, item), 1e-8, 0.0)
+    order: list[str] = []
+
+    def note(_covered, _elapsed, what):
+        order.append(what.split()[0])
+        if len(order) >= chunks:
+            raise _Enough
+
+    def nothing_found(spaces, observed, *, window, alpha, **_options) -> SearchResult:
+        return SearchResult(window=window, observed=len(observed), alpha=alpha, hypotheses=0,
+                            expected_chance_survivors=0.0, reports=[], survivors=[],
+                            identified=False)
+
+    with pytest.raises(_Enough):
+        run_plan(plan, observed, backend, deadline=1e9, clock=TickClock(1e-9), cost_cache=cache,
+                 progress=note, search_function=nothing_found)
+    return order
+
+
+def test_plan_searches_likeliest_per_second_first():
+    """With equal costs, the order follows the priors: a generator's small seeds (much
+    probability in few seeds) first, by generator prior, then recent Unix times, and uniform
+    full 32-bit spaces last."""
+    observed = predict(Hypothesis(generator="xorshift32", seed=12345, reduction="mod:1000"), 20)
+    plan = build_plan(observed, reference_s=REFERENCE,
+                      generators=["java_random", "mt19937", "randu"])
+    order = list(dict.fromkeys(_order_of_chunks(plan, observed, 60)))  # first visits
+    assert order[:3] == ["java_random/small", "mt19937/small", "java_random/unix_s"]
+    # randu's prior is a hundredth of Java's: its likeliest seeds wait behind Java's and
+    # mt19937's recent times and typed numbers
+    for earlier in ("java_random/unix_s", "java_random/typed", "mt19937/typed"):
+        assert order.index(earlier) < order.index("randu/small")
+    assert not any(what.endswith("/full32") for what in order)
+
+
+def test_masses_fall_off_from_the_origin_and_sum_to_the_prior():
+    plan = build_plan([417, 93, 250, 8, 999, 51, 620], reference_s=REFERENCE,
+                      generators=["java_random"])
+    items = {item.tier: item for item in plan.items}
+    assert set(items) == set(TIERS)
+    assert sum(item.prior for item in plan.items) == pytest.approx(1.0)
+    unix = items["unix_s"]
+    newest = unix.mass([(REFERENCE - 1000, REFERENCE)])
+    older = unix.mass([(REFERENCE - 101_000, REFERENCE - 100_000)])
+    assert newest > 50 * older
+    small = items["small"]
+    assert small.mass([(0, 100)]) > small.mass([(60_000, 60_100)]) * 100
+    full = items["full32"]
+    assert full.mass([(20_000_000, 20_001_000)]) == pytest.approx(
+        full.mass([(4_000_000_000, 4_000_001_000)]))
+    # full32 is what the other tiers leave of the 32-bit seeds: no seed is counted twice
+    covered = sorted(r for item in plan.items if item.tier != "unix_ms" for r in item.ranges)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
+
+
+def test_time_seeds_are_searched_newest_first(capsys, tmp_path):
+    """With a timestamped draw file, the Unix-seconds tier starts at the first draw's time."""
+    stamp = REFERENCE - 86_400 * 3
+    truth = Hypothesis(generator="java_random", seed=stamp - 40, reduction="java_nextint:1000")
+    path = tmp_path / "draws.jsonl"
+    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+    path.write_text("".join(json.dumps({"ts": moment, "draw": d}) + "\n"
+                            for d in predict(truth, 20)))
+    code, out, err = run(capsys, "identify", "--draws", path, "--generators", "java_random",
+                         "--backend", "numpy", "--budget", "60", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"], payload
+    assert Hypothesis.model_validate(payload["best"][0]["hypothesis"]) == truth
+    assert payload["reference"]["unix_seconds"] == stamp
+    unix = next(c for c in payload["coverage"] if c["tier"] == "unix_s")
+    assert unix["covered_seeds"] < unix["seeds"] / 100  # found near the top, not by sweeping
+
+
+# ---- the budget and --continue ---------------------------------------------------------------------
+
+
+def test_tiny_budget_stops_and_reports_coverage(capsys, tmp_path):
+    path = tmp_path / "draws.json"
+    write_draws(path, urandom_draws(30))
+    began = time.monotonic()
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy",
+                         "--budget", "4", "--json")
+    elapsed = time.monotonic() - began
+    assert code == 0, err
+    payload = json.loads(out)
+    assert elapsed < 4 + 2.5  # the budget, plus reading and the equivalence checks
+    assert payload["elapsed_seconds"] <= 4.5
+    assert payload["stopped_by_budget"] and not payload["identified"]
+    assert 0 < payload["covered_prior"] < 1
+    cells = payload["coverage"]
+    assert {c["tier"] for c in cells} == set(TIERS)
+    assert any(c["covered_seeds"] == 0 for c in cells)
+    assert payload["state_file"] and os.path.exists(payload["state_file"])
+
+    code, out, _ = run(capsys, "identify", "--draws", path, "--backend", "numpy", "--budget", "3")
+    assert "stopped at the budget" in out and "--continue" in out
+    assert "covered part held the answer with probability" in out
+    assert "java_random" in out and "unix_s" in out
+
+
+def test_continue_resumes_without_redoing_chunks():
+    observed = urandom_draws(30)
+    plan = build_plan(observed, reference_s=REFERENCE, generators=["java_random", "mt19937"])
+    backend = NumpyBackend()
+    first = run_plan(plan, observed, backend, deadline=time.monotonic() + 2.0)
+    assert first.stopped_by_budget
+    second = run_plan(plan, observed, backend, deadline=time.monotonic() + 2.0,
+                      covered=first.covered)
+    searched_again = []
+    for report in second.reports:
+        key = f"{report.space.generator}/"
+        for item_key, ranges in first.covered.items():
+            if not item_key.startswith(key):
+                continue
+            for low, high in ranges:
+                if report.space.seed_start < high and low < report.space.seed_stop:
+                    searched_again.append((item_key, report.space.describe()))
+    assert not searched_again
+    assert second.covered_prior > first.covered_prior
+
+
+def test_continue_from_the_command_line(capsys, tmp_path):
+    path = tmp_path / "draws.json"
+    write_draws(path, urandom_draws(30))
+    args = ["identify", "--draws", path, "--backend", "numpy", "--generators",
+            "java_random,mt19937", "--json"]
+    code, out, err = run(capsys, *args, "--budget", "2")
+    assert code == 0, err
+    before = json.loads(out)
+    code, out, err = run(capsys, *args, "--budget", "2", "--continue")
+    assert code == 0, err
+    after = json.loads(out)
+    assert after["covered_prior"] > before["covered_prior"]
+    for old, new in zip(before["coverage"], after["coverage"]):
+        assert new["covered_seeds"] >= old["covered_seeds"]
+    other = tmp_path / "other.json"
+    write_draws(other, urandom_draws(30))
+    code, _, err = run(capsys, "identify", "--draws", other, "--backend", "numpy", "--continue",
+                       "--state", tmp_path / "draws.identify-state.json")
+    assert code == 2 and "other draws" in err
+
+
+# ---- equivalent entries ---------------------------------------------------------------------------
+
+
+def test_equivalent_catalog_entries_are_named():
+    found = Hypothesis(generator="mt19937", seed=20261204, reduction="mod:1000")
+    twins = equivalent_generators(found, predict(found, 20))
+    assert "php_mt_rand" in twins and "numpy_random_state" in twins
+    assert "java_random" not in twins
+
+
+def test_identify_reports_equivalents(capsys, tmp_path):
+    truth = Hypothesis(generator="php_mt_rand", seed=4242, reduction="mod:1000")
+    path = tmp_path / "draws.json"
+    write_draws(path, predict(truth, 20))
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy", "--generators",
+                         "mt19937,php_mt_rand", "--budget", "60")
+    assert code == 0, err
+    assert "IDENTIFIED" in out and "php_mt_rand" in out and "mt19937" in out
+    assert "equivalent catalog entries" in out
+
+
+# ---- calibration of the plan ----------------------------------------------------------------------
+
+PLANTED = [
+    # (generator, reduction, seed relative to the reference or absolute, offset, skip)
+    ("java_random", "java_nextint:1000", "unix:-5", 0, 0),
+    ("glibc_random", "c_rand_mod:1000", "unix:-300", 0, 0),
+    ("cpython_random", "python_randbelow:1000", 4242, 1, 0),
+    ("mt19937", "mod:1000", 100_000, 0, 0),
+    ("mt19937", "mod:1000", 777, 1, 1),  # one output discarded before each draw
+    ("java_random", "digits:3", "unix:-60", 0, 0),
+    ("msvc_rand", "raw", 31337, 0, 0),
+]
+
+
+@pytest.mark.parametrize("generator, reduction, seed, offset, skip", PLANTED,
+                         ids=[f"{p[0]}-{p[1]}-{p[2]}" for p in PLANTED])
+def test_plan_identifies_planted_sequences(generator, reduction, seed, offset, skip):
+    if isinstance(seed, str):
+        seed = REFERENCE + int(seed.split(":")[1])
+    truth = Hypothesis(generator=generator, seed=seed, reduction=reduction, offset=offset,
+                       skip=SkipSchedule.constant(skip))
+    observed = predict(truth, 20)
+    plan = build_plan(observed, reference_s=REFERENCE,
+                      generators=[generator, "java_random", "mt19937"])
+    result = run_plan(plan, observed, NumpyBackend(), deadline=time.monotonic() + 120)
+    assert result.identified
+    best = result.survivors[0].hypothesis
+    assert predict(best, 30) == predict(truth, 30)
+    assert result.stopped_early  # beyond doubt well before the plan's end
+
+
+def test_plan_leaves_random_draws_unexplained():
+    """Random draws: never identified, and no survivor at all with 12 draws of 0..999 (the
+    plan's correction makes a chance survivor's p-value large)."""
+    plan_generators = ["java_random", "glibc_random", "mt19937", "xorshift32"]
+    identified = 0
+    for trial in range(6):
+        observed = urandom_draws(12)
+        plan = build_plan(observed, reference_s=REFERENCE, generators=plan_generators)
+        result = run_plan(plan, observed, NumpyBackend(), deadline=time.monotonic() + 1.5,
+                          cost_cache=CostCache(None))
+        identified += result.identified
+        assert result.expected_chance_survivors < 1e-6
+    assert identified == 0
