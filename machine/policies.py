@@ -100,11 +100,22 @@ class Threshold(_Frozen):
         return self
 
 
-#: Default metric bounds. Advisory (soft) except the overfit gap of step 5, which is binding:
-#: a model whose test score falls far below its training score must not feed predictions.
+#: Default metric bounds, each step's gates. Binding: a plan with little chance of detecting
+#: a true generator, features with missing values, a test segment scored more than once, an
+#: overfit model (test score far below training score), a pool promising more than certainty.
+#: Advisory: a pool no better than chance on the test segment. Degenerate inputs (no
+#: survivors, no model used) leave the metric unreported and the bound unchecked.
 DEFAULT_THRESHOLDS: dict[UnitKey, tuple[Threshold, ...]] = {
-    step_for("training").unit: (Threshold(metric="train_test_gap", max=0.10, hard=True),),
-    step_for("prediction").unit: (Threshold(metric="pool_p_value", max=0.05, hard=False),),
+    step_for("window_optimizer").unit: (Threshold(metric="expected_power", min=0.5, hard=True),),
+    step_for("scoring").unit: (Threshold(metric="nan_fraction", max=0.05, hard=True),),
+    step_for("training").unit: (
+        Threshold(metric="train_test_gap", max=0.10, hard=True),
+        Threshold(metric="test_evaluations", max=1, hard=True),
+    ),
+    step_for("prediction").unit: (
+        Threshold(metric="pool_p_value", max=0.05, hard=False),
+        Threshold(metric="probability_sum", min=0, max=1.000001, hard=True),
+    ),
 }
 
 

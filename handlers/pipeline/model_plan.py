@@ -79,7 +79,8 @@ def model_plan(step: StepInput) -> list[NewEvent]:
     plan["schema_sha256"] = table["schema_sha256"]
     artifact = step.put_json("model_plan.json", plan)
     metrics = {
-        "rows": plan["rows"], "label_variance": plan["label_variance"],
+        "train_rows": plan["rows"], "families_selected": len(plan["families"]),
+        "label_variance": plan["label_variance"],
         "label_hits": plan["hits"], "degenerate_target": plan["degenerate_target"],
         "families": ",".join(plan["families"]) or "none", "budget_s": plan["budget_s"],
         "trials_per_family": trials if plan["families"] else 0,

@@ -50,8 +50,8 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
                                "ranked_survivors": len(ranked)}
     if not ranked:
         event = PredictionIssued(target_index=target, pool=(), identified=False, hypothesis=None)
-        metrics.update(identified=False, pool_size=0, pool_probability=0.0, pool_p_value=None,
-                       degenerate=True)
+        metrics.update(identified=False, pool_size=0, probability_sum=0.0, pool_p_value=None,
+                       chance_rate=0.0, hit_rate=None, degenerate=True)
         return event, metrics
     top = ranked[0]
     compared, matches, q = int(top["history_compared"]), int(top["history_matches"]), float(top["q"])
@@ -60,7 +60,8 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
     test_hits = round(float(top["test_hit_rate"]) * test_draws)
     pool_p = math.exp(log_binomial_tail(test_draws, test_hits, q)) if test_draws else None
     metrics.update(top_log10_corrected_p=log_p / math.log(10), top_history_matches=matches,
-                   top_history_compared=compared, pool_p_value=pool_p, degenerate=False)
+                   top_history_compared=compared, pool_p_value=pool_p, degenerate=False,
+                   hit_rate=float(top["test_hit_rate"]) if test_draws else None)
     pool: tuple[PredictionPoolEntry, ...]
     if identified:
         fluke = math.exp(log_p)
@@ -78,7 +79,8 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
         pool = tuple(PredictionPoolEntry(draw=d, probability=chance) for d in draws)
         event = PredictionIssued(target_index=target, pool=pool, identified=False, hypothesis=None)
     metrics.update(identified=identified, pool_size=len(event.pool),
-                   pool_probability=sum(e.probability for e in event.pool),
+                   probability_sum=sum(e.probability for e in event.pool),
+                   chance_rate=min(len(event.pool) * chance, 1.0),
                    next_draw=int(top["next_draw"]) if identified else None)
     return event, metrics
 

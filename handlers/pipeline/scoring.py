@@ -57,12 +57,15 @@ def _runs(hits: list[bool]) -> tuple[int, int]:
 
 
 def score_survivors(values: tuple[int, ...], train: int, holdout: int,
-                    survivors: list[dict[str, Any]], hypotheses: int) -> list[dict[str, Any]]:
-    """One row per distinct survivor: features, label, test hit rate, next draw, and what
-    step 6 needs (hypothesis, anchor, matches over the whole history)."""
+                    survivors: list[dict[str, Any]],
+                    hypotheses: int) -> tuple[list[dict[str, Any]], int]:
+    """One row per distinct survivor (features, label, test hit rate, next draw, and what
+    step 6 needs: hypothesis, anchor, matches over the whole history), and how many
+    survivors were merged into another that predicts the same draws."""
     families, generators = _codes()
     n = len(values)
     rows: dict[tuple[int, ...], dict[str, Any]] = {}
+    merged = 0
     for survivor in survivors[:MAX_SURVIVORS]:
         hypothesis = Hypothesis.model_validate(survivor["hypothesis"])
         anchor = int(survivor["anchor"])
@@ -104,10 +107,12 @@ def score_survivors(values: tuple[int, ...], train: int, holdout: int,
         }
         key = tuple(predicted[train - anchor:])
         kept = rows.get(key)
+        merged += kept is not None
         if kept is None or row["log10_corrected_p"] < kept["log10_corrected_p"]:
             rows[key] = row
-    return sorted(rows.values(), key=lambda r: (r["log10_corrected_p"], -r["train_matches"],
-                                                r["group"], r["anchor"]))
+    ordered = sorted(rows.values(), key=lambda r: (r["log10_corrected_p"], -r["train_matches"],
+                                                   r["group"], r["anchor"]))
+    return ordered, merged
 
 
 def scoring(step: StepInput) -> list[NewEvent]:
@@ -116,17 +121,21 @@ def scoring(step: StepInput) -> list[NewEvent]:
     found: dict[str, Any] = (step.read_json(ref) if ref is not None
                              else {"hypotheses": 0, "survivors": []})
     split = step.split
-    rows = score_survivors(step.history.values, split.train, split.holdout,
-                           found["survivors"], int(found["hypotheses"]))
+    rows, duplicates = score_survivors(step.history.values, split.train, split.holdout,
+                                       found["survivors"], int(found["hypotheses"]))
     labels = [r["label"] for r in rows]
     mean = sum(labels) / len(labels) if labels else 0.0
     variance = sum((x - mean) ** 2 for x in labels) / len(labels) if labels else 0.0
     table = {"features": list(FEATURES), "schema_sha256": FEATURE_SCHEMA_SHA256,
              "hypotheses": int(found["hypotheses"]), "split": split.as_metrics(), "rows": rows}
     artifact = step.put_json("features.json", table)
+    cells = [float(r[f]) for r in rows for f in FEATURES]
     metrics = {
-        "rows": len(rows), "survivors_in": len(found["survivors"]),
-        "features": len(FEATURES), "feature_schema_sha256": FEATURE_SCHEMA_SHA256,
+        "survivors_scored": len(rows), "survivors_in": len(found["survivors"]),
+        "survivors_unscored": len(found["survivors"]) - len(rows) - duplicates,
+        "duplicates_merged": duplicates,
+        "feature_count": len(FEATURES), "feature_schema_sha256": FEATURE_SCHEMA_SHA256,
+        "nan_fraction": sum(1 for c in cells if math.isnan(c)) / len(cells) if cells else 0.0,
         "label_mean": mean, "label_variance": variance,
         "label_positive_fraction": sum(1 for x in labels if x >= 0.5) / len(labels) if labels else 0.0,
         "survivors_from_run": source_run, "degenerate": not rows,

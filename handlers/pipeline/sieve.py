@@ -15,7 +15,13 @@ import math
 from typing import Any
 
 from kernels.sieve.backends import make_backend
-from kernels.sieve.engine import SearchSpace, SkipSpace, Survivor, search
+from kernels.sieve.engine import (
+    SearchSpace,
+    SkipSpace,
+    Survivor,
+    SurvivorCapExceeded,
+    search,
+)
 from ledger import NewEvent
 
 from .common import StepInput, completed, run_step
@@ -41,7 +47,7 @@ def sieve(step: StepInput) -> list[NewEvent]:
     """Step 2: the plan's search, survivors as an artifact."""
     ref, plan_run = step.earlier(1, "plan.json")
     train = [step.history.values[i] for i in step.split.train_range]
-    empty: dict[str, Any] = {"hypotheses_searched": 0, "expected_chance_survivors": 0.0,
+    empty: dict[str, Any] = {"hypotheses_tried": 0, "expected_chance_survivors": 0.0,
                              "survivors": 0, "best_corrected_p": None, "identified": False}
     if ref is None:
         table = step.put_json("survivors.json", {"hypotheses": 0, "survivors": []})
@@ -65,6 +71,7 @@ def sieve(step: StepInput) -> list[NewEvent]:
     chance = 0.0
     found: list[tuple[Survivor, int]] = []
     searched_windows = 0
+    capped = False
     for start in starts:
         spaces = [
             SearchSpace(generator=s["generator"], reductions=tuple(s["reductions"]),
@@ -72,7 +79,12 @@ def sieve(step: StepInput) -> list[NewEvent]:
                         offset_start=start, offset_stop=start + offsets, skip=skip)
             for s in spaces_plan
         ]
-        result = search(spaces, train[start:], window=window, alpha=alpha, backend=backend)
+        try:
+            result = search(spaces, train[start:], window=window, alpha=alpha, backend=backend)
+        except SurvivorCapExceeded:
+            capped = True  # a window too short for the space: try the next one
+            searched_windows += 1
+            continue
         searched_windows += 1
         total += result.hypotheses
         chance += result.expected_chance_survivors
@@ -85,7 +97,8 @@ def sieve(step: StepInput) -> list[NewEvent]:
     best = survivors[0] if survivors else None
     best_log10 = best["log10_p_value"] if best else None
     metrics = {
-        "hypotheses_searched": total, "expected_chance_survivors": chance,
+        "hypotheses_tried": total, "expected_chance_survivors": chance,
+        "survivor_cap_hit": capped,
         "survivors": len(survivors),
         "best_corrected_p": 10 ** best_log10 if best_log10 is not None else None,
         "best_log10_corrected_p": best_log10,

@@ -299,7 +299,10 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         probability, rate = plan_objective(
             mass, expected, hypotheses, chance, window=window, windows=windows,
             train=len(train), error_rate=error_rate, q=q, alpha=alpha, budget_s=budget_s)
-        return {"window": window, "windows": windows, "offsets": offsets,
+        power, _ = plan_objective(
+            1.0, expected, hypotheses, chance, window=window, windows=windows,
+            train=len(train), error_rate=error_rate, q=q, alpha=alpha, budget_s=budget_s)
+        return {"power": power,"window": window, "windows": windows, "offsets": offsets,
                 "skip_high": skip_high, "tiers": tiers, "spaces": spaces, "mass": mass,
                 "expected_s": expected, "hypotheses": hypotheses, "chance": chance,
                 "probability": probability, "rate": rate}
@@ -331,7 +334,9 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         "planned": bool(best["spaces"]), "spaces": len(best["spaces"]),
         "window": best["window"], "windows": best["windows"], "window_draws": span,
         "offsets": best["offsets"], "skip_high": best["skip_high"], "errors": 0,
-        "hypotheses": best["hypotheses"], "identify_probability": best["probability"],
+        "hypotheses": best["hypotheses"],
+        "log10_hypotheses": math.log10(best["hypotheses"]) if best["hypotheses"] else None,
+        "expected_power": best["power"], "identify_probability": best["probability"],
         "identify_probability_per_budget_s": best["probability"] / budget_s, "expected_search_s": best["expected_s"],
         "expected_chance_survivors": best["chance"], "trials": len(study.trials),
         "timed_history": first_ts is not None,
