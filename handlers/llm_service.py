@@ -39,6 +39,7 @@ from grammars.registry import parse_verdict
 from .llm_model import LLMConfig, LLMError, model_sha256, resolve_model
 
 __all__ = [
+    "Finish",
     "GGUFTokenizer",
     "Generation",
     "StartInfo",
@@ -47,6 +48,9 @@ __all__ = [
     "evaluate_bundle",
     "check_grammars_with_llama",
 ]
+
+#: Why a generation ended: an end-of-generation token, the token limit, or the deadline.
+Finish = Literal["stop", "length", "timeout"]
 
 # How many of the most likely tokens are checked against the grammar one by one before the
 # grammar is applied to the whole vocabulary.
@@ -170,7 +174,7 @@ class Generation:
     """One generation: the text, why it ended, token counts and where the time went."""
 
     text: str
-    finish: Literal["stop", "length", "timeout"]
+    finish: Finish
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
@@ -317,7 +321,7 @@ def _generate(llm: Any, tokenizer: GGUFTokenizer, prompt: str, grammar: GrammarS
     sampler = None
     grammar_s = 0.0
     out: list[int] = []
-    finish: Literal["stop", "length", "timeout"] = "length"
+    finish: Finish = "length"
     prompt_tokens = tokenizer.tokens(prompt, prompt=True)
     if len(prompt_tokens) + max_tokens > llm.n_ctx():
         raise LLMError(

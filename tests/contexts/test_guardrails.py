@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -57,7 +58,7 @@ def test_a_failed_unit_never_proceeds_whatever_its_gates() -> None:
 
 
 def test_every_adjustable_parameter_is_a_grammar_parameter() -> None:
-    names = set(ParamName.__args__)  # type: ignore[attr-defined]
+    names = set(get_args(ParamName))
     for subject in SUBJECTS.values():
         assert {b.name for b in subject.factors} <= names
         for b in subject.factors + subject.values:
@@ -66,7 +67,7 @@ def test_every_adjustable_parameter_is_a_grammar_parameter() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(SUBJECTS)),
-       st.lists(st.tuples(st.sampled_from(list(ParamName.__args__)),  # type: ignore[attr-defined]
+       st.lists(st.tuples(st.sampled_from(get_args(ParamName)),
                           st.floats(0, 10, allow_nan=False)), max_size=5))
 def test_clamped_factors_stay_in_bounds_and_every_change_is_recorded(key, proposals) -> None:
     subject = SUBJECTS[key]

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import pytest
 
@@ -20,7 +20,7 @@ from contexts import schema_gates
 from contexts.samples import SAMPLE_RESULTS
 from handlers.llm_cli import register_cli
 from handlers.llm_model import MODEL_ENV, LLMConfig, LLMError
-from handlers.llm_service import Generation, StartInfo
+from handlers.llm_service import Finish, Generation, StartInfo
 from ledger import format_ts, read_ledger
 from machine.events import StepCompleted
 from machine.home import Home, init_home
@@ -61,7 +61,7 @@ class FakeService:
     def generate(self, prompt: str, grammar: Any, *, max_tokens: int, timeout_s: float) -> Generation:
         self.prompts.append(prompt)
         text, finish = self.answer(prompt, grammar.name)
-        return Generation(text, finish, 300, 20, 0.5, 0.3, 0.2, 0.01)  # type: ignore[arg-type]
+        return Generation(text, cast(Finish, finish), 300, 20, 0.5, 0.3, 0.2, 0.01)
 
 
 def scripted(step_answer: str = PROCEED, finish: str = "stop") -> Callable[[str, str], tuple[str, str]]:

@@ -148,18 +148,19 @@ def make_divergent() -> None:
     for record in read_ledger(source):
         event = record.as_new_event()
         if record.type == "StepStarted" and record.data["step"] == 5 and old_id is None:
+            assert record.causation_id is not None and record.run_id is not None
             data = dict(record.data, params={"window": 30})  # what an older machine passed
             command = make_command(
-                StartStep, record.causation_id.split(":", 1)[1].split("#")[0],  # type: ignore[union-attr]
-                request_id="rq-" + record.run_id.removeprefix("run-"),  # type: ignore[union-attr]
+                StartStep, record.causation_id.split(":", 1)[1].split("#")[0],
+                request_id="rq-" + record.run_id.removeprefix("run-"),
                 run_id=record.run_id, step=5, attempt=data["attempt"],
                 gpu_heavy=data["gpu_heavy"], params=data["params"], adjustments=data["adjustments"],
             )
             old_id, new_id = record.causation_id, command.id
             event = event.model_copy(update={"data": data})
-        if old_id is not None and record.causation_id == old_id:
+        if old_id is not None and new_id is not None and record.causation_id == old_id:
             event = event.model_copy(update={
-                "causation_id": new_id, "id": record.id.replace(old_id, new_id)})  # type: ignore[arg-type]
+                "causation_id": new_id, "id": record.id.replace(old_id, new_id)})
         events.append(event)
     recorder.append(events)
     dest = HERE / "divergent_step_params"

@@ -5,21 +5,25 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
+from ledger import Record
+from machine.commands import EvaluateWithLLM
 from machine.decide import decide
 from machine.events import LLMStarted, StepStarted, VerdictRecorded, new_event
 from machine.fold import FoldError, evolve, fold
+from machine.home import Home
 from machine.policies import CooldownPolicy, Policies, RetryPolicy
 from machine.replay import replay
+from machine.runner import Runner
 from machine.state import Phase
 
 from .helpers import FakeClock, check_invariants, drop, make_home, open_runner, types
 
 
-def script(table: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def script(table: dict[str, str] | None = None) -> Callable[..., str]:
     """An outcome function from ``kind/unit/attempt``, ``kind/unit`` or ``kind`` keys (most
     specific first); anything not listed passes."""
     from .fakes import all_pass
@@ -39,7 +43,7 @@ def script(table: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
 
 
 def run_all(home_root: Path, requests: list[dict[str, Any]], outcome: Any = None,
-            policies: Policies | None = None):  # type: ignore[no-untyped-def]
+            policies: Policies | None = None) -> tuple[Home, Runner, list[Record]]:
     from .fakes import all_pass
 
     home = make_home(home_root, policies)
@@ -48,7 +52,8 @@ def run_all(home_root: Path, requests: list[dict[str, Any]], outcome: Any = None
     runner = open_runner(home, outcome or all_pass)
     runner.run_until_idle()
     records = list(runner.recorder.read())
-    check_invariants(records, runner.state.policies)  # type: ignore[arg-type]
+    assert runner.state.policies is not None
+    check_invariants(records, runner.state.policies)
     return home, runner, records
 
 
@@ -96,7 +101,8 @@ def test_failed_step_is_retried_within_budget_then_escalated(tmp_path: Path) -> 
         starts = [r.data["attempt"] for r in records if r.type == "StepStarted"]
         assert starts == [1, 2, 3]  # 2 retries, then escalation; step 5 never starts
         assert runner.state.phase is Phase.ESCALATED
-        assert "retry budget exhausted" in (runner.state.run.escalation or "")  # type: ignore[union-attr]
+        assert runner.state.run is not None
+        assert "retry budget exhausted" in (runner.state.run.escalation or "")
         check_invariants(records, policies)
 
 
@@ -135,7 +141,7 @@ def test_fold_refuses_a_looser_verdict_even_if_a_ledger_holds_one(tmp_path: Path
         while True:
             command = decide(runner.state)
             assert command is not None
-            if command.kind == "llm.evaluate" and command.unit == "4":  # type: ignore[attr-defined]
+            if isinstance(command, EvaluateWithLLM) and command.unit == "4":
                 break
             runner.execute(command)
         state = copy.deepcopy(runner.state)
@@ -214,19 +220,22 @@ def test_halt_stops_dispatch_and_resume_continues_where_it_was(tmp_path: Path) -
         runner.intake()
         for _ in range(6):
             runner.step()
-        where = (runner.state.phase, runner.state.run.cursor)  # type: ignore[union-attr]
+        assert runner.state.run is not None
+        where = (runner.state.phase, runner.state.run.cursor)
         drop(home, "b.json", {"kind": "halt", "reason": "test"})
         drop(home, "c.json", {"kind": "learning_loop", "dry_run": True})
         assert runner.run_until_idle() == 0
         assert runner.state.halted and decide(runner.state) is None
-        assert (runner.state.phase, runner.state.run.cursor) == where  # type: ignore[union-attr]
+        assert runner.state.run is not None
+        assert (runner.state.phase, runner.state.run.cursor) == where
         drop(home, "d.json", {"kind": "resume"})
         runner.run_until_idle()
         assert not runner.state.halted
         statuses = {r.name: r.status for r in runner.state.requests.values()}
         assert statuses == {"a.json": "completed", "b.json": "applied", "c.json": "planned",
                             "d.json": "applied"}
-        check_invariants(list(runner.recorder.read()), runner.state.policies)  # type: ignore[arg-type]
+        assert runner.state.policies is not None
+        check_invariants(list(runner.recorder.read()), runner.state.policies)
 
 
 def test_dry_run_records_a_plan_and_nothing_else(tmp_path: Path) -> None:
@@ -293,10 +302,10 @@ def test_approval_of_an_escalated_success(tmp_path: Path, action: str, ends: str
     with open_runner(home, script({"llm.evaluate/4": "escalate"})) as runner:
         runner.run_until_idle()
         run_id = runner.state.active
-        assert runner.state.phase is Phase.ESCALATED
+        assert run_id is not None and runner.state.phase is Phase.ESCALATED
         drop(home, "b.json", {"kind": "approve", "run_id": run_id, "action": action})
         runner.run_until_idle()
-        assert runner.state.runs[run_id].status == ends  # type: ignore[index]
+        assert runner.state.runs[run_id].status == ends
         started = [r.data["step"] for r in runner.recorder.read() if r.type == "StepStarted"]
         assert started == ([4, 6] if action == "continue" else [4])
 
@@ -306,7 +315,8 @@ def test_approving_an_escalated_failure_closes_the_run(tmp_path: Path) -> None:
     drop(home, "a.json", {"kind": "learning_loop", "scope": [4, 6]})
     with open_runner(home, script({"step.4": "fail"})) as runner:
         runner.run_until_idle()
-        request_id = runner.state.run.request_id  # type: ignore[union-attr]
+        assert runner.state.run is not None
+        request_id = runner.state.run.request_id
         drop(home, "b.json", {"kind": "approve", "run_id": request_id})  # a request id works too
         runner.run_until_idle()
         run = next(iter(runner.state.runs.values()))
@@ -399,7 +409,8 @@ def test_policies_are_recorded_and_replay_uses_them(tmp_path: Path) -> None:
     home = make_home(tmp_path / "h", Policies(retries=RetryPolicy(per_step=1)))
     with open_runner(home) as runner:
         sha = runner.state.policies_sha256
-        assert runner.state.policies.retries.per_step == 1  # type: ignore[union-attr]
+        assert runner.state.policies is not None
+        assert runner.state.policies.retries.per_step == 1
     home.policies.write_text('{"retries": {"per_step": 2}}')
     with open_runner(home) as runner:
         assert runner.state.policies_sha256 != sha

@@ -23,6 +23,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ledger import InMemoryRecorder
 from machine.fold import fold
 from machine.policies import Policies, RetryPolicy
 from machine.replay import replay
@@ -162,7 +163,8 @@ def test_generated_histories_keep_every_promise(
 
         # The whole history replays clean: every recorded command is re-decided identically.
         dump = home.root / "dump.jsonl"
-        dump.write_bytes(runner.recorder.dump())  # type: ignore[attr-defined]
+        assert isinstance(runner.recorder, InMemoryRecorder)
+        dump.write_bytes(runner.recorder.dump())
         report = replay(dump)
         assert report.exit_code == 0, report.as_dict()
         assert report.decisions_checked == len(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from machine.cli import main
 from machine.state import Phase
 from machine.statechart import ACTIONS, CONDITIONS, TRANSITIONS, mermaid, table_rows
@@ -84,7 +86,7 @@ def test_rows_with_a_shared_trigger_are_told_apart_by_conditions() -> None:
             assert all("conditions" in r for r in rows), (source, trigger)
 
 
-def test_cli_prints_the_diagram_and_the_table(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_prints_the_diagram_and_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["machine", "--diagram"]) == 0
     assert capsys.readouterr().out == mermaid()
     assert main(["machine", "--json"]) == 0
