@@ -12,7 +12,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 #: Calls that check by themselves (``pytest.raises(...)``, ``pytest.fail(...)``, ...).
-CHECKING_CALLS = ("raises", "warns", "fail", "approx", "assert_")
+CHECKING_CALLS = ("raises", "warns", "fail", "assert_")
 
 
 def _functions(tree: ast.AST) -> list[ast.FunctionDef]:
