@@ -7,8 +7,9 @@ for every hypothesis searched (exact binomial tail, Bonferroni), fall below ``al
 pool is its next draw (``predict``), with the probability that it is right: its share of
 correct predictions so far (Laplace's rule) times the chance it is not a fluke, plus the
 chance of a coincidence otherwise. When nothing is identified the pool is the distinct next
-draws of the best-ranked survivors (``pool_size``, default 10), each with the probability a
-chance pool earns, one in the alphabet of the draws: no better than chance, said honestly.
+draws of the best-ranked survivors, topped up with the history's most frequent values to
+``pool_size`` (default 10), each with the probability a chance pool earns, one in the
+alphabet of the draws: no better than chance, said honestly (and a backtest can check it).
 
 ``pool_p_value``: how surprising the best-ranked survivor's hits on the test segment are by
 chance (binomial tail); a soft gate by default.
@@ -38,6 +39,21 @@ def _ranked(rows: list[dict[str, Any]], scores: list[float] | None) -> list[dict
     return [rows[i] for i in order]
 
 
+def _most_frequent(values: tuple[int, ...], draws: list[int], size: int) -> list[int]:
+    """``draws`` topped up to ``size`` with the most frequent values of the history (the
+    smaller value first among equals): under chance every value is as good as another."""
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    out = list(draws)
+    for value in sorted(counts, key=lambda v: (-counts[v], v)):
+        if len(out) >= size:
+            break
+        if value not in out:
+            out.append(value)
+    return out
+
+
 def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
                      scores: list[float] | None, hypotheses: int, alpha: float,
                      pool_size: int, test_draws: int) -> tuple[PredictionIssued, dict[str, Any]]:
@@ -49,9 +65,14 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
     metrics: dict[str, Any] = {"target_index": target, "alphabet": alphabet,
                                "ranked_survivors": len(ranked)}
     if not ranked:
-        event = PredictionIssued(target_index=target, pool=(), identified=False, hypothesis=None)
-        metrics.update(identified=False, pool_size=0, probability_sum=0.0, pool_p_value=None,
-                       chance_rate=0.0, hit_rate=None, degenerate=True)
+        pool = tuple(PredictionPoolEntry(draw=d, probability=chance)
+                     for d in _most_frequent(values, [], pool_size))
+        event = PredictionIssued(target_index=target, pool=pool, identified=False,
+                                 hypothesis=None)
+        metrics.update(identified=False, pool_size=len(pool),
+                       probability_sum=sum(e.probability for e in pool), pool_p_value=None,
+                       chance_rate=min(len(pool) * chance, 1.0), hit_rate=None,
+                       degenerate=True)
         return event, metrics
     top = ranked[0]
     compared, matches, q = int(top["history_compared"]), int(top["history_matches"]), float(top["q"])
@@ -76,6 +97,7 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
                 break
             if int(row["next_draw"]) not in draws:
                 draws.append(int(row["next_draw"]))
+        draws = _most_frequent(values, draws, pool_size)
         pool = tuple(PredictionPoolEntry(draw=d, probability=chance) for d in draws)
         event = PredictionIssued(target_index=target, pool=pool, identified=False, hypothesis=None)
     metrics.update(identified=identified, pool_size=len(event.pool),

@@ -115,6 +115,7 @@ def test_a_random_history_is_not_identified_and_its_pool_is_priced_at_chance(
     ledger = _loop(home, random_history(60), capsys)
     [prediction] = _data(ledger, "PredictionIssued")
     assert not prediction["identified"] and prediction["hypothesis"] is None
+    assert len(prediction["pool"]) == 10
     assert all(entry["probability"] == pytest.approx(1 / 1000) for entry in prediction["pool"])
     steps = {d["step"]: d["metrics"] for d in _data(ledger, "StepCompleted")}
     assert steps[2]["identified"] is False and steps[2]["expected_chance_survivors"] < 1e-3
@@ -128,7 +129,8 @@ def test_an_empty_history_completes_every_step_saying_so(
     ledger = _loop(home, random_history(5), capsys)
     steps = {d["step"]: d["metrics"] for d in _data(ledger, "StepCompleted")}
     assert steps[1]["degenerate"] and steps[2]["degenerate"] and steps[3]["degenerate"]
-    assert _data(ledger, "PredictionIssued")[0]["pool"] == []
+    pool = _data(ledger, "PredictionIssued")[0]["pool"]  # the 5 values seen, at chance each
+    assert len(pool) == 5 and all(e["probability"] == pytest.approx(1 / 1000) for e in pool)
     assert _data(ledger, "DispatchCompleted")
 
 
@@ -198,8 +200,9 @@ def test_an_unidentified_pool_is_priced_at_chance_and_an_identified_one_by_its_r
            "history_matches": 3, "q": 1e-3, "test_hit_rate": 0.0, "next_draw": 7,
            "hypothesis": {"generator": "java_random"}, "anchor": 0}
     event, metrics = issue_prediction(values, [row], None, 10**6, 0.01, 10, 9)
-    assert not event.identified and event.pool[0].probability == pytest.approx(1 / 1000)
-    assert metrics["chance_rate"] == pytest.approx(1 / 1000)
+    assert not event.identified and event.pool[0].draw == 7 and len(event.pool) == 10
+    assert all(entry.probability == pytest.approx(1 / 1000) for entry in event.pool)
+    assert metrics["chance_rate"] == pytest.approx(10 / 1000)
     sure = {**row, "history_matches": 88, "test_hit_rate": 1.0}
     event, metrics = issue_prediction(values, [sure], None, 10**6, 0.01, 10, 9)
     assert event.identified and event.pool[0].draw == 7
