@@ -45,6 +45,7 @@ __all__ = [
     "EXTERNAL_KINDS",
     "STEP_KINDS",
     "kinds_of",
+    "kind_of",
     "make_command",
 ]
 
@@ -215,6 +216,14 @@ def kinds_of(cls: type[Command]) -> tuple[str, ...]:
     return get_args(cls.model_fields["kind"].annotation)
 
 
+def kind_of(cls: type[Command]) -> str:
+    """The kind of a command class that has one (``TypeError`` for ``RunStep``'s six)."""
+    kinds = kinds_of(cls)
+    if len(kinds) != 1:
+        raise TypeError(f"{cls.__name__} has {len(kinds)} kinds: {', '.join(kinds)}")
+    return kinds[0]
+
+
 BUILTIN_KINDS = frozenset(kind for cls in BUILTIN_COMMANDS for kind in kinds_of(cls))
 EXTERNAL_KINDS = frozenset(kind for cls in EXTERNAL_COMMANDS for kind in kinds_of(cls))
 
@@ -224,12 +233,7 @@ def make_command(cls: type[Command], scope: str, **fields: Any) -> Command:
 
     ``kind`` may be left out when the class accepts only one.
     """
-    kinds = kinds_of(cls)
-    kind = fields.pop("kind", None)
-    if kind is None:
-        if len(kinds) != 1:
-            raise TypeError(f"{cls.__name__} needs a kind, one of {', '.join(kinds)}")
-        kind = kinds[0]
+    kind = fields.pop("kind", None) or kind_of(cls)
     draft = cls(kind=kind, id="cmd:draft", **fields)
     body = draft.model_dump(mode="json", exclude={"id"})
     digest = hashlib.sha256(canonical(body)).hexdigest()[:12]

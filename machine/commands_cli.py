@@ -25,6 +25,7 @@ import orjson
 
 from ledger import LedgerLocked, follow, read_ledger
 
+from .commands import PlanDispatch
 from .decide import decide
 from .fold import evolve, fold
 from .home import Home, init_home, locate_home, lock_holder
@@ -169,7 +170,7 @@ def _hand_over(home: Home, spec: Any, args: argparse.Namespace) -> int:
         plan = None
         # Dry-run plans are pure and consume nothing: record any that are due (this one, or
         # ones queued while halted) right away, and nothing else.
-        runner.run_until_idle(intake=False, only=lambda c: c.kind == "dispatch.plan")
+        runner.run_until_idle(intake=False, only=lambda c: isinstance(c, PlanDispatch))
         if runner.state.requests[result.request_id].status == "planned":
             plan = _recorded_plan(runner, result.request_id)
         state = runner.state

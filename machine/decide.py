@@ -36,13 +36,14 @@ from .commands import (
     StartSelfplay,
     StartStep,
     StopLLM,
+    kind_of,
     make_command,
 )
 from .events import RunPlan, UnitPlan
 from .policies import Policies
 from .requests import SelfplayRequest, run_id_for, scope_steps
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
-from .steps import SELFPLAY, STEPS, step_for
+from .steps import SCREEN, SELFPLAY, STEPS, step_for
 from .verdicts import guardrail_for_attempt, guardrail_for_request
 
 __all__ = ["decide", "plan_for", "GPU_HEAVY_STEPS", "selfplay_seed"]
@@ -71,7 +72,9 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
         episodes = spec.episodes or policies.selfplay_default_episodes
         seed = spec.seed if spec.seed is not None else selfplay_seed(run_id, 1)
         params = {**_shared_params(spec), "episodes": episodes, "seed": seed}
-        units.append(UnitPlan(unit=SELFPLAY, handler="selfplay.run", gpu_heavy=True, params=params))
+        units.append(
+            UnitPlan(unit=SELFPLAY, handler=kind_of(RunSelfplay), gpu_heavy=True, params=params)
+        )
     else:
         for number in scope_steps(spec):
             step = step_for(number)
@@ -85,19 +88,22 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
             )
     # The happy path, spelled out: screening (guardrail, LLM), then per unit the LLM stop
     # when GPU-heavy, the unit, its guardrail verdict, the LLM (re)started and its verdict.
-    sequence = ["verdict.guardrail screen", "llm.start", "llm.evaluate screen"]
+    guardrail, llm_start, llm_evaluate = (
+        kind_of(RecordGuardrailVerdict), kind_of(StartLLM), kind_of(EvaluateWithLLM)
+    )
+    sequence = [f"{guardrail} {SCREEN}", llm_start, f"{llm_evaluate} {SCREEN}"]
     llm_running = True
     for unit in units:
         if unit.gpu_heavy:
-            sequence.append("llm.stop")
+            sequence.append(kind_of(StopLLM))
             llm_running = False
-        start = "selfplay.start" if unit.unit == SELFPLAY else "step.start"
-        sequence += [f"{start} {unit.unit}", unit.handler, f"verdict.guardrail {unit.unit}"]
+        start = kind_of(StartSelfplay if unit.unit == SELFPLAY else StartStep)
+        sequence += [f"{start} {unit.unit}", unit.handler, f"{guardrail} {unit.unit}"]
         if not llm_running:
-            sequence.append("llm.start")
+            sequence.append(llm_start)
             llm_running = True
-        sequence.append(f"llm.evaluate {unit.unit}")
-    sequence.append("run.complete")
+        sequence.append(f"{llm_evaluate} {unit.unit}")
+    sequence.append(kind_of(CompleteRun))
     return RunPlan(
         kind=spec.kind,
         units=tuple(units),

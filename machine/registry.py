@@ -49,6 +49,7 @@ from .commands import (
     StartSelfplay,
     StartStep,
     StopLLM,
+    kind_of,
 )
 from .events import (
     DispatchCompleted,
@@ -295,11 +296,11 @@ def missing_handler_events(command: Command) -> list[EventModel]:
 
 _ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # kind: (types allowed before the terminal one, terminal types)
-    "llm.start": (frozenset(), frozenset({"LLMStarted", "LLMUnavailable"})),
-    "llm.stop": (frozenset(), frozenset({"LLMStopped", "LLMUnavailable"})),
-    "llm.evaluate": (frozenset(), frozenset({"VerdictRecorded", "LLMUnavailable"})),
-    "selfplay.run": (frozenset({"CandidateEmitted"}),
-                     frozenset({"SelfplayCompleted", "SelfplayFailed"})),
+    kind_of(StartLLM): (frozenset(), frozenset({"LLMStarted", "LLMUnavailable"})),
+    kind_of(StopLLM): (frozenset(), frozenset({"LLMStopped", "LLMUnavailable"})),
+    kind_of(EvaluateWithLLM): (frozenset(), frozenset({"VerdictRecorded", "LLMUnavailable"})),
+    kind_of(RunSelfplay): (frozenset({"CandidateEmitted"}),
+                           frozenset({"SelfplayCompleted", "SelfplayFailed"})),
 }
 _STEP: tuple[frozenset[str], frozenset[str]] = (
     frozenset(), frozenset({"StepCompleted", "StepFailed"})
@@ -367,7 +368,7 @@ def _match(command: Any, payload: Any) -> Any:
     if isinstance(payload, VerdictRecorded):
         assert isinstance(command, EvaluateWithLLM)
         if payload.source != "llm":
-            raise HandlerError("llm.evaluate must return a verdict with source 'llm'")
+            raise HandlerError(f"{command.kind} must return a verdict with source 'llm'")
         if (payload.subject, payload.unit) != (command.subject, command.unit):
             raise HandlerError(
                 f"verdict on {payload.subject} {payload.unit}, expected {command.subject} "
@@ -379,7 +380,9 @@ def _match(command: Any, payload: Any) -> Any:
         )
         payload = payload.model_copy(update={"effective": effective, "clamped": clamped})
     if isinstance(payload, LLMUnavailable):
-        expected = {"llm.start": "start", "llm.stop": "stop", "llm.evaluate": "evaluate"}
-        if payload.phase != expected[command.kind]:
+        expected: dict[type[Command], str] = {
+            StartLLM: "start", StopLLM: "stop", EvaluateWithLLM: "evaluate"
+        }
+        if payload.phase != expected[type(command)]:
             raise HandlerError(f"LLMUnavailable phase {payload.phase!r} for {command.kind!r}")
     return payload

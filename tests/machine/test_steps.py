@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tokenize
 import typing
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 import machine.steps as steps
 from machine.cli import main
-from machine.commands import EXTERNAL_KINDS, RunStep, kinds_of
+from machine.commands import BUILTIN_KINDS, EXTERNAL_KINDS, RunStep, kinds_of
 from machine.decide import GPU_HEAVY_STEPS, plan_for
 from machine.events import Escalated, UnitPlan, VerdictRecorded
 from machine.policies import DEFAULT_THRESHOLDS, Policies
@@ -121,12 +122,17 @@ def test_cli_shows_names_and_accepts_them(tmp_path: Path, capsys: pytest.Capture
     assert "  5 training: anti-overfit training (GPU)" in capsys.readouterr().out
 
 
-#: Files that may spell unit values: the definition itself.
+#: Files that may spell unit values and command kinds: their definitions.
 _DEFINITION = REPO / "machine" / "steps.py"
+_COMMANDS = REPO / "machine" / "commands.py"
+#: Every command kind, and the way plans write one followed by its unit ("step.start 3").
+_KIND = re.compile("|".join(re.escape(k) for k in sorted(BUILTIN_KINDS | EXTERNAL_KINDS))
+                   + r"(?: \S+)?")
 
 
-def _unit_spellings(path: Path, root: Path = REPO) -> list[str]:
-    """String literals that are a step's unit value or command kind ("3", "step.3")."""
+def _unit_spellings(path: Path, root: Path = REPO, kinds: bool = False) -> list[str]:
+    """String literals that are a step's unit value or command kind ("3", "step.3"); with
+    ``kinds``, those that are any command kind instead ("llm.start", "step.start 3")."""
     found = []
     with path.open("rb") as handle:
         for token in tokenize.tokenize(handle.readline):
@@ -136,7 +142,11 @@ def _unit_spellings(path: Path, root: Path = REPO) -> list[str]:
                 value = ast.literal_eval(token.string)
             except (ValueError, SyntaxError):
                 continue
-            if value in STEP_UNITS or value in STEP_KINDS:
+            if kinds:
+                spelled = isinstance(value, str) and _KIND.fullmatch(value) is not None
+            else:
+                spelled = value in STEP_UNITS or value in STEP_KINDS
+            if spelled:
                 found.append(f"{path.relative_to(root)}:{token.start[0]} {token.string}")
     return found
 
@@ -152,7 +162,21 @@ def test_no_other_module_spells_a_step_unit_or_kind() -> None:
     assert [hit for path in modules for hit in _unit_spellings(path)] == []
 
 
+def test_no_other_module_spells_a_command_kind() -> None:
+    modules = [
+        p
+        for folder in ("machine", "contexts", "projections", "handlers")
+        for p in sorted((REPO / folder).rglob("*.py"))
+        if p not in (_DEFINITION, _COMMANDS)
+    ]
+    assert [hit for path in modules for hit in _unit_spellings(path, kinds=True)] == []
+
+
 def test_the_spelling_scan_finds_a_spelled_unit(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text('unit = "3"\nkind = "step.5"\nother = "37"\n')
+    probe.write_text('unit = "3"\nkind = "step.5"\nother = "37"\nx = f"llm.evaluate {u}"\n'
+                     'y = "llm.start"\nz = "verdict.guardrail screen"\nw = "llm.started"\n')
     assert _unit_spellings(probe, tmp_path) == ['probe.py:1 "3"', 'probe.py:2 "step.5"']
+    assert _unit_spellings(probe, tmp_path, kinds=True) == [
+        'probe.py:2 "step.5"', 'probe.py:5 "llm.start"', 'probe.py:6 "verdict.guardrail screen"',
+    ]
