@@ -64,6 +64,7 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
     ranked = _ranked(rows, scores)
     metrics: dict[str, Any] = {"target_index": target, "alphabet": alphabet,
                                "ranked_survivors": len(ranked)}
+    pool: tuple[PredictionPoolEntry, ...]
     if not ranked:
         pool = tuple(PredictionPoolEntry(draw=d, probability=chance)
                      for d in _most_frequent(values, [], pool_size))
@@ -83,7 +84,6 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
     metrics.update(top_log10_corrected_p=log_p / math.log(10), top_history_matches=matches,
                    top_history_compared=compared, pool_p_value=pool_p, degenerate=False,
                    hit_rate=float(top["test_hit_rate"]) if test_draws else None)
-    pool: tuple[PredictionPoolEntry, ...]
     if identified:
         fluke = math.exp(log_p)
         right = (1 - fluke) * (matches + 1) / (compared + 2) + fluke * q
