@@ -35,6 +35,7 @@ from machine.events import (
     LLMUnavailable,
     VerdictRecorded,
 )
+from machine.steps import SELFPLAY
 
 from .llm_model import LLMConfig, LLMError
 from .llm_service import LLMService, evaluate_bundle
@@ -106,7 +107,7 @@ def _ledger_inputs(ctx: Any, command: Any, metrics: Sequence[str]) -> tuple[Hist
             elif record.run_id == run_id and record.type in (
                 "StepCompleted", "SelfplayCompleted", "CandidateEmitted"
             ):
-                step = str(record.data.get("step", "selfplay"))
+                step = str(record.data.get("step", SELFPLAY))
                 if step == unit and record.data.get("attempt") == attempt:
                     artifacts.extend(record.artifacts)
             yield record
