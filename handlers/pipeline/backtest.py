@@ -20,13 +20,12 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kernels.draws import DrawRecord, read_draw_records
 from kernels.sieve.plan import infer_alphabet
-from ledger import read_ledger
+from ledger import parse_ts, read_ledger
 
 from handlers.history import draw_history
 from handlers.ingest import ingest_events
@@ -105,8 +104,7 @@ def poisson_binomial_tail(chances: list[float], hits: int) -> float:
 
 
 def _seconds(a: str, b: str) -> float:
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ"
-    return (datetime.strptime(b, fmt) - datetime.strptime(a, fmt)).total_seconds()
+    return (parse_ts(b) - parse_ts(a)).total_seconds()
 
 
 def _ingest(runner: Runner, home: Home, records: list[DrawRecord], source: str) -> None:
