@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python tests/histories/record.py
+    python tests/histories/record.py            # every history
+    python tests/histories/record.py NAME...   # only these
 
 Each history is a fresh home driven through the command line (``python -m machine.cli``, in a
 subprocess, as a user would), then its ``ledger.jsonl`` and ``artifacts/`` are copied here
@@ -40,10 +41,11 @@ from machine.commands import StartStep, make_command  # noqa: E402
 from machine.replay import replay  # noqa: E402
 
 
-def watcher(home: Path, *args: str, fakes: dict[str, str] | None = None) -> str:
+def watcher(home: Path, *args: str, fakes: dict[str, str] | None = None,
+            disable: str | None = None) -> str:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(PLUGIN)] if fakes is not None else [str(REPO)])
-    env["WATCHER_DISABLE_HANDLERS"] = "handlers.*" if fakes is not None else "*"
+    env["WATCHER_DISABLE_HANDLERS"] = disable or ("handlers.*" if fakes is not None else "*")
     env.pop("WATCHER_HOME", None)
     if fakes is not None:
         (home / "fake_script.json").write_text(json.dumps(fakes))
@@ -108,6 +110,23 @@ def halt_resume_rejections(home: Path) -> None:
     watcher(home, "daemon", "--once", fakes={})
 
 
+def learning_loop_pipeline(home: Path) -> None:
+    """The real pipeline handlers (the LLM disabled): a planted noisy history is ingested, the
+    full loop identifies it and issues a prediction."""
+    from handlers.pipeline.synthetic import as_jsonl, planted_history
+
+    records, _truth, _clean = planted_history(48, generator="java_random",
+                                              reduction="java_nextint:1000", corrupt=2)
+    draws = home.parent / "planted.jsonl"
+    draws.write_text(as_jsonl(records))
+    request = home.parent / "loop.json"
+    request.write_text(json.dumps({"kind": "learning_loop", "scope": "full", "params": {
+        "generators": "java_random", "budget_s": 2, "plan_trials": 15}}))
+    watcher(home, "ingest", str(draws), disable="llm.*")
+    watcher(home, "submit", str(request), disable="llm.*")
+    watcher(home, "daemon", "--once", disable="llm.*")
+
+
 HISTORIES = {
     "dry_run_plans": dry_run_plans,
     "no_handlers_escalation": no_handlers_escalation,
@@ -115,6 +134,7 @@ HISTORIES = {
     "selfplay_candidates": selfplay_candidates,
     "retries_clamp_approval": retries_clamp_approval,
     "halt_resume_rejections": halt_resume_rejections,
+    "learning_loop_pipeline": learning_loop_pipeline,
 }
 
 
@@ -171,17 +191,24 @@ def make_divergent() -> None:
     (dest / "expected.json").write_text(json.dumps(expected(dest), indent=2) + "\n")
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(HISTORIES)
+    if unknown:
+        raise SystemExit(f"unknown histories {sorted(unknown)}; known: {sorted(HISTORIES)}")
     for name, drive in HISTORIES.items():
+        if names and name not in names:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp) / "home"
             watcher(home, "init")
             drive(home)
             save(name, home)
         print(f"{name}: {json.loads((HERE / name / 'expected.json').read_text())}")
+    if names:
+        return
     make_divergent()
     print(f"divergent_step_params: {(HERE / 'divergent_step_params' / 'expected.json').read_text()}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
