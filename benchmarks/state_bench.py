@@ -149,7 +149,8 @@ def main() -> int:
     header = ("generator", "reduction", "minimum", "given", "seconds", "predicts 10", "seed",
               "goal")
     rows = []
-    plan = [(g, r, n, goal) for g, r, n, goal in GOALS]
+    plan: list[tuple[str, str, int | None, float | None]] = [
+        (g, r, n, goal) for g, r, n, goal in GOALS]
     if not args.goals:
         plan += [(g, r, None, None) for g, r in FAMILIES]
     recover([0.5] * 700, "cpython_random", "res53")  # compile the solver once, outside the rows

@@ -255,15 +255,15 @@ def _identified(plan: LinearPlan, fits: list[tuple[np.ndarray, int | None, tuple
     runs = []
     for bits, alignment, _ in fits:
         stream = model.stream(bits, alignment)
-        state = stream.get_state()
+        start_state = stream.get_state()
         for _ in values:
             shape.reduction.draw(stream)
-        runs.append((state, [shape.reduction.draw(stream) for _ in range(predict)]))
+        runs.append((start_state, [shape.reduction.draw(stream) for _ in range(predict)]))
     agreed = 0
     while agreed < predict and all(run[agreed] == runs[0][1][agreed] for _, run in runs):
         agreed += 1
     predictions = tuple(runs[0][1][:agreed])
-    state = runs[0][0] if len(fits) == 1 else None
+    state: tuple[int, ...] | None = runs[0][0] if len(fits) == 1 else None
     bits_checked, left_out = min((fit[2] for fit in fits), key=lambda c: c[0])
     p_value = corrected_p_value(bits_checked, trials)
     identified = p_value < alpha

@@ -44,9 +44,9 @@ def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
     start = blocks * n  # index of the first draw's word in ``words``
     shift = np.uint64(width - 2)
     follows = words[:-1] ^ (words[:-1] >> shift)
-    increments = words[1:] - np.uint64(multiplier) * follows  # wraps mod 2**64
+    increments = (words[1:] - np.uint64(multiplier) * follows).astype(np.uint64)  # mod 2**64
     if width == 32:
-        increments &= np.uint64(mask)
+        increments = increments & np.uint64(mask)
     # inside a seeded block starting at q, increments[a] = a + 1 - q: a + 1 - increments is q
     anchor = np.arange(1, len(increments) + 1, dtype=np.uint64) - increments
     steady = (anchor[1:-2] == anchor[2:-1]) & (anchor[2:-1] == anchor[3:]) & (anchor[1:-2] == anchor[:-3])
