@@ -22,23 +22,20 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ledger import read_ledger  # noqa: E402
+from ledger import parse_ts, read_ledger  # noqa: E402
 
 from handlers.pipeline.synthetic import as_jsonl, planted_history, random_history  # noqa: E402
 from machine.cli import main as watcher  # noqa: E402
 from machine.steps import STEPS  # noqa: E402
 
-FMT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
 
 def _seconds(a: str, b: str) -> float:
-    return (datetime.strptime(b, FMT) - datetime.strptime(a, FMT)).total_seconds()
+    return (parse_ts(b) - parse_ts(a)).total_seconds()
 
 
 def loop(records: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
