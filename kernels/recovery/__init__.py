@@ -16,6 +16,7 @@ with the union bound over everything it tried.
 
 from __future__ import annotations
 
+import time
 from typing import Iterable, Sequence
 
 from kernels.recovery.linear import LINEAR_GENERATORS
@@ -26,6 +27,7 @@ from kernels.recovery.truncated import (TRUNCATED_GENERATORS, recover_truncated,
                                         truncated_minimum_draws)
 
 __all__ = ["Recovery", "recover", "recover_any", "minimum_draws", "recoverable_generators",
+           "recovery_needs", "LISTED_REDUCTIONS",
            "IDENTIFIED", "REJECTED", "TOO_SHORT", "UNDETERMINED", "DEFAULT_ALPHA",
            "corrected_p_value"]
 
@@ -45,6 +47,28 @@ def minimum_draws(generator: str, reduction: str) -> int | None:
     return None if plan is None else plan.minimum_draws
 
 
+#: the shapes whose needs ``recovery_needs`` lists (what a catalog listing shows per generator)
+LISTED_REDUCTIONS = ("raw", "signed32", "shr:1", "mod:1000", "c_rand_mod:1000",
+                     "java_nextint:1000", "masked:1024", "res53", "java_double", "u32_double",
+                     "u53_double", "v8_double")
+
+
+def recovery_needs(generator: str) -> dict[str, int]:
+    """Draws state recovery of ``generator`` needs, per reduction of :data:`LISTED_REDUCTIONS`
+    that it can be recovered from (empty for generators without a recovery)."""
+    if generator not in recoverable_generators():
+        return {}
+    needs = {}
+    for reduction in LISTED_REDUCTIONS:
+        try:
+            needed = minimum_draws(generator, reduction)
+        except ValueError:  # the reduction does not apply to this generator
+            continue
+        if needed is not None:
+            needs[reduction] = needed
+    return needs
+
+
 def recover(values: Sequence[int | float], generator: str, reduction: str, *, predict: int = 0,
             alpha: float = DEFAULT_ALPHA) -> Recovery:
     """Recover ``generator`` from ``values`` read through ``reduction`` (one hypothesis).
@@ -55,13 +79,16 @@ def recover(values: Sequence[int | float], generator: str, reduction: str, *, pr
 
 
 def recover_any(values: Sequence[int | float], pairs: Iterable[tuple[str, str]], *,
-                predict: int = 0, alpha: float = DEFAULT_ALPHA) -> tuple[Recovery | None,
-                                                                        list[Recovery]]:
+                predict: int = 0, alpha: float = DEFAULT_ALPHA,
+                deadline: float | None = None) -> tuple[Recovery | None, list[Recovery]]:
     """Try every ``(generator, reduction)`` pair that applies; return the identified recovery
     (judged against the trials of *all* pairs: the union bound over the whole search) or
-    ``None``, and every attempt. Pairs with no recovery route are skipped."""
+    ``None``, and every attempt. Pairs with no recovery route are skipped, and so are the pairs
+    not started by ``deadline`` (a ``time.monotonic()`` value)."""
     attempts: list[Recovery] = []
     for generator, reduction in pairs:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
         try:
             if minimum_draws(generator, reduction) is None:
                 continue

@@ -17,20 +17,11 @@ from typing import Any, Sequence
 
 import orjson
 
-from kernels.recovery import (IDENTIFIED, TOO_SHORT, Recovery, minimum_draws, recover,
-                              recover_any, recoverable_generators)
+from kernels.recovery import IDENTIFIED, TOO_SHORT, Recovery, recoverable_generators
+from kernels.recovery.by_shape import recover_by_shape
 from kernels.recovery.result import DEFAULT_ALPHA
 
-__all__ = ["register_recover", "read_numbers", "default_hypotheses"]
-
-#: hypotheses for doubles: (generator, reduction) per runtime double construction
-_FLOAT_HYPOTHESES = [("cpython_random", "res53"), ("java_random", "java_double"),
-                     ("v8_math_random", "v8_double"), ("tinymt32", "u32_double"),
-                     ("well512a", "u32_double"), ("taus88", "u32_double"), ("lfsr113", "u32_double")]
-#: raw-word hypotheses for 32-bit outputs (the MT19937 family once: the members share the core)
-_WORD_GENERATORS = ["mt19937", "java_random", "xorshift32", "xorshift128", "xorwow", "tinymt32",
-                    "well512a", "taus88", "lfsr113"]
-
+__all__ = ["register_recover", "read_numbers"]
 
 def read_numbers(path: str) -> list[int | float]:
     """Draws as numbers: a JSON array (of numbers or records with a ``draw`` field), an object
@@ -66,67 +57,21 @@ def read_numbers(path: str) -> list[int | float]:
     return numbers
 
 
-def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
-    """The (generator, reduction) pairs the shape of ``values`` allows."""
-    if any(isinstance(v, float) and v != math.floor(v) for v in values):
-        if all(0.0 <= v < 1.0 for v in values):
-            return list(_FLOAT_HYPOTHESES)
-        return []
-    ints = [int(v) for v in values]
-    low, high = min(ints), max(ints)
-    if low < 0:
-        return [(g, "signed32") for g in _WORD_GENERATORS] if low >= -(1 << 31) and high < 1 << 31 else []
-    pairs: list[tuple[str, str]] = []
-    if high < 1 << 31:
-        pairs += [("glibc_random", "raw"), ("php_mt_rand", "shr:1"), ("drand48", "raw")]
-    if high < 1 << 32:
-        pairs += [(g, "raw") for g in _WORD_GENERATORS]
-    if high >= 1 << 32:
-        pairs += [(g, "raw") for g in ("mt19937_64", "xorshift64", "xorshift128plus",
-                                        "xoroshiro128plus", "xoshiro256plus", "xorshift64star")]
-    if high + 1 < 1 << 20:
-        bounds = {high + 1, 10 ** math.ceil(math.log10(high + 1)), 1 << (high).bit_length()}
-        for bound in sorted(b for b in bounds if b >= 2):
-            pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
-                      ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
-                      ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}")]
-    return pairs
-
-
-def _applicable(pairs: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    found = []
-    for generator, reduction in pairs:
-        try:
-            needed = minimum_draws(generator, reduction)
-        except ValueError:
-            continue
-        if needed is not None:
-            found.append((generator, reduction, needed))
-    return found
-
-
 def _cmd_recover(args: argparse.Namespace) -> int:
     if args.generator and args.generator not in recoverable_generators():
         raise ValueError(f"no state recovery for {args.generator}; recoverable: "
                          f"{', '.join(recoverable_generators())}")
     values = read_numbers(args.draws)
-    if args.generator and args.reduction:
-        pairs = [(args.generator, args.reduction)]
-    else:
-        pairs = [(g, r) for g, r in default_hypotheses(values)
-                 if (not args.generator or g == args.generator)
-                 and (not args.reduction or r == args.reduction)]
-    candidates = _applicable(pairs)
-    if not candidates:
-        raise ValueError("no recoverable generator and reduction fit these draws"
-                         + (f" ({args.generator} {args.reduction})" if args.generator else ""))
-    ready = [(g, r) for g, r, needed in candidates if len(values) >= needed]
     started = time.perf_counter()
-    if not args.json:
-        print(f"{len(values)} draws; trying {len(ready)} of {len(candidates)} hypotheses "
-              f"(the others need more draws)", file=sys.stderr, flush=True)
-    best, attempts = recover_any(values, ready, predict=args.predict, alpha=args.alpha)
-    too_short = [(g, r, n) for g, r, n in candidates if len(values) < n]
+
+    def announce(tried: int, total: int) -> None:
+        if not args.json:
+            print(f"{len(values)} draws; trying {tried} of {total} hypotheses (the others need "
+                  f"more draws)", file=sys.stderr, flush=True)
+
+    best, attempts, too_short = recover_by_shape(
+        values, generator=args.generator, reduction=args.reduction, predict=args.predict,
+        alpha=args.alpha, announce=announce)
     if args.json:
         payload = {
             "draws": len(values),
@@ -146,8 +91,8 @@ def _cmd_recover(args: argparse.Namespace) -> int:
         print(f"  {generator:<20} {reduction:<20} {TOO_SHORT:<13}         needs {needed} draws")
     if best is None:
         print("no generator explains this data"
-              + ("" if ready else f" (too short: the least any hypothesis needs is "
-                                  f"{min(n for _, _, n in candidates)} draws)"))
+              + ("" if attempts else f" (too short: the least any hypothesis needs is "
+                                     f"{min(n for _, _, n in too_short)} draws)"))
         return 0
     _print_identified(best)
     return 0

@@ -60,6 +60,11 @@ class LinearModel(ABC):
     alignments: tuple[int | None, ...] = (None,)
     #: name of the state recurrence (generators sharing one share their equations' structure)
     recurrence: str
+    #: bits of one raw output word
+    word_bits: int
+    #: raw words a recovery from partial words needs at least (MT19937: two blocks, since a
+    #: word's unseen bits show only in the words the twist makes from it)
+    partial_words: int = 0
 
     @abstractmethod
     def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None
@@ -103,6 +108,7 @@ class MersenneTwisterModel(LinearModel):
         self.unknowns = self.word_bits * self.words
         self.linear_bits = (1 << self.word_bits) - 1
         self.effective_bits = int(generator.state_bits)
+        self.partial_words = 2 * self.words + 8
         if getattr(generator, "LEGACY_PHP_TWIST"):
             self.recurrence = "mt19937_php_legacy"
         else:
@@ -207,6 +213,7 @@ class BasisModel(LinearModel):
         self.effective_bits = layout.effective_bits
         self.alignments = layout.alignments
         self.recurrence = generator.name
+        self.word_bits = generator.output_bits
         self._outputs: dict[tuple[int | None, int], np.ndarray] = {}
 
     def _words_of(self, bits: np.ndarray) -> tuple[int, ...]:

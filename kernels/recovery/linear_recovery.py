@@ -40,8 +40,9 @@ MAX_ENUMERATED = 10
 #: fewer than 32: rank grows more slowly than the equation count near the end (the unobserved
 #: bits of a word are learnt only from words one or two blocks later). Measured by bisection
 #: over the solving draws of random streams (``python benchmarks/state_bench.py --measure``),
-#: plus 1% for variation between streams; a recovery that finds the state still loose uses more
-#: of the draws anyway. Key: (recurrence, raw words per draw, bits kept per word).
+#: plus 1% for variation between streams; other partial shapes are estimated from these (see
+#: ``LinearPlan``), and a recovery that finds the state still loose uses more of the draws
+#: anyway. Key: (recurrence, raw words per draw, bits kept per word).
 MEASURED_SOLVING: dict[tuple[str, int, tuple[tuple[int, int], ...]], int] = {
     ("mt19937", 1, ((1, 31),)): 1261,          # shr:1 (PHP mt_rand()): 1248 measured
     ("mt19937", 2, ((5, 27), (6, 26))): 635,   # res53 (random()): 628 measured
@@ -65,6 +66,12 @@ class LinearPlan:
         measured = MEASURED_SOLVING.get((model.recurrence, shape.words, shape.kept))
         if measured is not None:
             self.solving = max(self.solving, measured)
+        elif self.bits_per_draw and self.bits_per_draw < shape.words * model.word_bits:
+            # not measured: what the measured MT shapes show, 3.5% above the information bound
+            # and, for MT19937, two blocks of words
+            words = max(math.ceil(1.035 * self.solving * shape.words), model.partial_words)
+            self.solving = max(self.solving, math.ceil(words / shape.words))
+        self.measured = measured is not None
         self.checking = max(2, math.ceil(CHECK_BITS / shape.draw_bits))
 
     @property
