@@ -236,17 +236,18 @@ def _load_state(path: Path, fingerprint: str) -> dict[str, Any]:
 
 
 def _coverage_cells(run: PlanRun) -> list[dict[str, Any]]:
-    return [{"generator": c.generator, "tier": c.tier, "seeds": c.seeds,
+    return [{"generator": c.generator, "tier": c.tier, "reductions": list(c.reductions),
+             "seeds": c.seeds,
              "covered_seeds": c.covered_seeds, "prior": c.prior, "covered_prior": c.covered_prior}
             for c in run.coverage]
 
 
 def _print_coverage(run: PlanRun) -> None:
-    """The tier x generator table: share of each tier's seeds searched."""
-    rows: dict[str, dict[str, Coverage]] = {}
-    cell: Coverage | None
+    """The tier x generator table: share of each tier's seeds searched (weighted by prior where
+    a tier has several reduction groups)."""
+    rows: dict[str, dict[str, list[Coverage]]] = {}
     for cell in run.coverage:
-        rows.setdefault(cell.generator, {})[cell.tier] = cell
+        rows.setdefault(cell.generator, {}).setdefault(cell.tier, []).append(cell)
     print(f"coverage: share of each tier's seeds searched; by the catalog's priors the covered "
           f"part held the answer with probability {run.covered_prior:.1%} (if the plan holds it)")
     header = ["generator", "prior"] + list(TIERS) + ["covered prior"]
@@ -257,15 +258,17 @@ def _print_coverage(run: PlanRun) -> None:
         cells = rows[name]
         line = [name, f"{get_generator(name).prior:g}"]
         for tier in TIERS:
-            cell = cells.get(tier)
-            if cell is None:
+            group = cells.get(tier)
+            if not group:
                 line.append("-")
             else:
-                share = cell.covered_seeds / cell.seeds if cell.seeds else 1.0
+                weight = sum(c.prior for c in group) or 1.0
+                share = sum(c.prior * (c.covered_seeds / c.seeds if c.seeds else 1.0)
+                            for c in group) / weight
                 line.append("100%" if share >= 1 else f"{share:.0%}" if share >= 0.01 or not share
                             else "<1%")
-        covered = sum(c.covered_prior for c in cells.values()) / total
-        whole = sum(c.prior for c in cells.values()) / total
+        covered = sum(c.covered_prior for group in cells.values() for c in group) / total
+        whole = sum(c.prior for group in cells.values() for c in group) / total
         line.append(f"{covered:.2%} of {whole:.2%}")
         table.append(line)
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -328,7 +331,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
               f"{args.budget:.0f} s", file=sys.stderr)
     cache = CostCache(Path(args.cost_cache) if args.cost_cache else CostCache.default_path())
     # what follows the search (equivalents, the walk back, the report) needs a moment too
-    reserve = 0.3 + 0.01 * args.budget
+    reserve = 0.5 + 0.015 * args.budget
     run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=args.alpha,
                    covered=covered,
                    cost_cache=cache, max_candidates=args.max_candidates, previous=previous,

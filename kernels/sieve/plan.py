@@ -285,11 +285,19 @@ class PlanItem:
     prior: float
     offsets: range
     skip: SkipSpace
+    #: ``""`` for the generator's main reductions, ``"digits"`` for ``digits:K`` on its own
+    group: str = ""
     hypotheses: int = 0
 
     @property
     def key(self) -> str:
-        return f"{self.generator}/{self.tier}"
+        return f"{self.generator}/{self.tier}" + (f"/{self.group}" if self.group else "")
+
+    @property
+    def cost_key(self) -> str:
+        """Items with the same cost per seed: generator, reductions, offsets and skips."""
+        return "|".join([self.generator, ",".join(self.reductions),
+                         f"{self.offsets.start}:{self.offsets.stop}", str(self.skip)])
 
     @property
     def seeds(self) -> int:
@@ -361,6 +369,20 @@ def _tier_ranges(generator: type[PRNG], reference_s: int, forward_s: int) -> dic
     return tiers
 
 
+#: share of a generator's prior for ``digits:K`` (a draw made of K calls) when the draws could
+#: also be one bounded integer each: the rarer idiom, and the dearest to search (K draws per
+#: draw), so it is planned as its own item rather than paid for with every seed
+DIGITS_SHARE = 0.15
+
+
+def _reduction_groups(specs: list[str]) -> dict[str, tuple[tuple[str, ...], float]]:
+    main = tuple(s for s in specs if not s.startswith("digits:"))
+    digits = tuple(s for s in specs if s.startswith("digits:"))
+    if main and digits:
+        return {"": (main, 1.0 - DIGITS_SHARE), "digits": (digits, DIGITS_SHARE)}
+    return {"": (main or digits, 1.0)}
+
+
 def _tier_weights(generator: type[PRNG], tiers: Iterable[str]) -> dict[str, float]:
     weights = {}
     for tier in tiers:
@@ -411,18 +433,21 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
         tiers = _tier_ranges(generator, reference_s, forward_s)
         weights = _tier_weights(generator, tiers)
         late = seed_is_state(generator)
+        groups = _reduction_groups(specs)
         for tier, (ranges, origin) in tiers.items():
             ranges = _trim_refused(generator, ranges)
             if not ranges:
                 continue
             # every state is a full32 seed there: other offsets add nothing but time
             tier_offsets = range(0, 1) if tier == "full32" and late else offsets
-            item = PlanItem(generator=name, tier=tier, reductions=tuple(specs), ranges=ranges,
-                            origin=origin, scale=DENSITY_SCALE.get(tier),
-                            prior=generator.prior / prior_total * weights[tier],
-                            offsets=tier_offsets, skip=skip)
-            item.hypotheses = sum(hypothesis_count(space, window) for space in item.spaces(ranges))
-            items.append(item)
+            for group, (group_specs, share) in groups.items():
+                item = PlanItem(generator=name, tier=tier, reductions=group_specs, ranges=ranges,
+                                origin=origin, scale=DENSITY_SCALE.get(tier),
+                                prior=generator.prior / prior_total * weights[tier] * share,
+                                offsets=tier_offsets, skip=skip, group=group)
+                item.hypotheses = sum(hypothesis_count(space, window)
+                                      for space in item.spaces(ranges))
+                items.append(item)
     if not items:
         raise ValueError(f"no generator has a reduction that makes these draws "
                          f"(largest {shape.largest:,}: {shape.describe()})")
@@ -478,8 +503,7 @@ class CostCache:
     @staticmethod
     def key(backend: Backend, item: PlanItem) -> str:
         device = getattr(backend, "description", backend.name)
-        return "|".join([backend.name, device, item.generator, ",".join(item.reductions),
-                         f"{item.offsets.start}:{item.offsets.stop}", str(item.skip)])
+        return "|".join([backend.name, device, item.cost_key])
 
     def get(self, key: str) -> dict[str, float] | None:
         return self.entries.get(key)
@@ -573,6 +597,7 @@ class Coverage:
 
     generator: str
     tier: str
+    reductions: tuple[str, ...]
     seeds: int
     covered_seeds: int
     prior: float
@@ -713,8 +738,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                 for cursor in cursors}
     costs: dict[str, _GeneratorCost] = {}
     for cursor in cursors:
-        if cursor.item.generator not in costs:
-            costs[cursor.item.generator] = _GeneratorCost.known(
+        if cursor.item.cost_key not in costs:
+            costs[cursor.item.cost_key] = _GeneratorCost.known(
                 cache.get(CostCache.key(backend, cursor.item)), len(cursor.item.reductions))
     survivors: dict[tuple[str, int, str, int, str], Survivor] = {}
     for survivor in previous or []:
@@ -738,7 +763,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         for cursor in cursors:
             if cursor.done:
                 continue
-            cost = costs[cursor.item.generator]
+            cost = costs[cursor.item.cost_key]
             minimum = minimums[cursor.item.generator]
             if cost.chunks == 0:
                 seeds = minimum
@@ -772,7 +797,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             cursor.consume(ranges)  # searched, but too many chance candidates to say anything
             covered[item.key] = cursor.covered
             continue
-        costs[item.generator].record(_size(ranges), clock() - started, minimums[item.generator])
+        costs[item.cost_key].record(_size(ranges), clock() - started, minimums[item.generator])
         cursor.consume(ranges)
         covered[item.key] = cursor.covered
         reports.extend(result.reports)
@@ -799,14 +824,15 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             break
 
     for cursor in cursors:
-        cost = costs[cursor.item.generator]
+        cost = costs[cursor.item.cost_key]
         if cost.measured:
             cache.put(CostCache.key(backend, cursor.item), cost.per_seed, cost.first_extra)
     cache.save()
     ordered = sorted(survivors.values(),
                      key=lambda s: (s.log10_p_value, -get_generator(s.hypothesis.generator).prior,
                                     s.hypothesis.generator, s.hypothesis.seed))
-    coverage = [Coverage(generator=c.item.generator, tier=c.item.tier, seeds=c.item.seeds,
+    coverage = [Coverage(generator=c.item.generator, tier=c.item.tier,
+                         reductions=c.item.reductions, seeds=c.item.seeds,
                          covered_seeds=_size(c.covered), prior=c.item.prior,
                          covered_prior=c.item.mass(c.covered)) for c in cursors]
     return PlanRun(plan=plan, survivors=ordered, near_miss=near_miss, reports=reports,
