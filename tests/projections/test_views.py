@@ -69,6 +69,12 @@ def history_ledger(history: Path) -> list[Record]:
     return list(recorder.read())
 
 
+def as_version_1(event: NewEvent) -> NewEvent:
+    """A draw batch as an older machine recorded it (no position)."""
+    data = {k: v for k, v in event.data.items() if k in ("source", "values", "modulus")}
+    return event.model_copy(update={"v": 1, "data": data})
+
+
 def follow(view: Projection, records: list[Record], chunk: int) -> None:
     """Apply ``records`` as a follower does: in chunks, each overlapping what was applied."""
     for end in range(chunk, len(records) + chunk, chunk):
@@ -111,6 +117,28 @@ def test_the_draws_view_keeps_the_newest_draws_and_counts_all() -> None:
     view = DrawsView.rebuild(records)
     assert isinstance(view, DrawsView)
     assert view.count == len(values) and view.recent == values[-DrawsView.KEEP:]
+
+
+def test_draws_of_version_1_read_as_their_version_2_form() -> None:
+    history = next(h for h in HISTORIES if h.name == "selfplay_candidates")
+    current = history_ledger(history)
+    # Every other batch as version 1; nothing writes that version any more, so no validator.
+    batches = 0
+    mixed_events = []
+    for event in with_draws(history):
+        if event.type == "DrawIngested":
+            batches += 1
+            event = as_version_1(event) if batches % 2 else event
+        mixed_events.append(event)
+    recorder = InMemoryRecorder()
+    recorder.append(mixed_events)
+    mixed = list(recorder.read())
+    assert {r.v for r in mixed if r.type == "DrawIngested"} == {1, 2}
+    expected = DrawsView.rebuild(current).snapshot()
+    assert DrawsView.rebuild(mixed).snapshot() == expected
+    followed = DrawsView()
+    follow(followed, mixed, 3)
+    assert followed.snapshot() == expected
 
 
 def _live_runner(tmp_path: Path) -> Runner:
