@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import tokenize
+import tomllib
 import typing
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
@@ -180,3 +181,11 @@ def test_the_spelling_scan_finds_a_spelled_unit(tmp_path: Path) -> None:
     assert _unit_spellings(probe, tmp_path, kinds=True) == [
         'probe.py:2 "step.5"', 'probe.py:5 "llm.start"', 'probe.py:6 "verdict.guardrail screen"',
     ]
+
+
+def test_each_step_handler_is_named_after_its_step() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    handlers = project["entry-points"]["prng_watcher.handlers"]
+    assert {kind: handlers.get(kind) for kind in STEP_KINDS} == {
+        s.kind: f"handlers.pipeline.{s.name}:run" for s in STEPS
+    }
