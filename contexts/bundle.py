@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the rendering changes, so that old prompt hashes are recognisably old.
-CONTEXT_VERSION = 2
+CONTEXT_VERSION = 3
 
 
 class _Frozen(BaseModel):

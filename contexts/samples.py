@@ -50,7 +50,7 @@ FAILING_RESULTS: Mapping[str, Mapping[str, Any]] = {
     "step_2": {"hypotheses_tried": 1000000, "chunks_failed": 3, "survivor_cap_hit": True,
                "survivors": 90000, "expected_chance_survivors": 1000.0},
     "step_3": {"survivors_scored": 10, "survivors_unscored": 5, "nan_fraction": 0.2},
-    "step_4": {"families_selected": 0, "train_rows": 40},
+    "step_4": {"families_selected": 2, "train_rows": 40, "search_space_size": 0},
     "step_5": {"test_evaluations": 3, "leakage_detected": True, "train_test_gap": 0.31},
     "step_6": {"pool_size": 0, "probability_sum": 0.0},
 }

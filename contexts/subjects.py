@@ -213,7 +213,9 @@ SUBJECTS: Mapping[str, Subject] = {
                 "survivor of the sieve, with no missing values."
             ),
             metrics=(
-                MetricSpec("survivors_scored", "survivors with features", min=1, required=True),
+                MetricSpec("survivors_scored",
+                           "survivors with features (0 when the sieve found none: the step "
+                           "then completes, saying so)", required=True),
                 MetricSpec("survivors_unscored", "survivors left without features", max=0,
                            required=True),
                 MetricSpec("feature_count", "features per survivor", min=1),
@@ -230,7 +232,10 @@ SUBJECTS: Mapping[str, Subject] = {
                 "the data (rows, features, class balance)."
             ),
             metrics=(
-                MetricSpec("families_selected", "model families chosen", min=1, required=True),
+                MetricSpec("families_selected",
+                           "model families chosen (0 when the target is degenerate or the rows "
+                           "too few: the baseline ranker is then used, and that is correct)",
+                           required=True),
                 MetricSpec("train_rows", "rows available for training", warn_min=100),
                 MetricSpec("search_space_size", "configurations in the search space", min=1),
             ),

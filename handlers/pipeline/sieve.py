@@ -47,7 +47,7 @@ def sieve(step: StepInput) -> list[NewEvent]:
     """Step 2: the plan's search, survivors as an artifact."""
     ref, plan_run = step.earlier(1, "plan.json")
     train = [step.history.values[i] for i in step.split.train_range]
-    empty: dict[str, Any] = {"hypotheses_tried": 0, "expected_chance_survivors": 0.0,
+    empty: dict[str, Any] = {"hypotheses_tried": 0, "chunks_failed": 0, "expected_chance_survivors": 0.0,
                              "survivors": 0, "best_corrected_p": None, "identified": False}
     if ref is None:
         table = step.put_json("survivors.json", {"hypotheses": 0, "survivors": []})
@@ -99,6 +99,8 @@ def sieve(step: StepInput) -> list[NewEvent]:
     metrics = {
         "hypotheses_tried": total, "expected_chance_survivors": chance,
         "survivor_cap_hit": capped,
+        # a chunk that fails raises out of the search (the step fails): none failed for good
+        "chunks_failed": 0,
         "survivors": len(survivors),
         "best_corrected_p": 10 ** best_log10 if best_log10 is not None else None,
         "best_log10_corrected_p": best_log10,
