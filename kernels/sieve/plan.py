@@ -285,7 +285,7 @@ class PlanItem:
     prior: float
     offsets: range
     skip: SkipSpace
-    #: ``""`` for the generator's main reductions, ``"digits"`` for ``digits:K`` on its own
+    #: the reduction group's label (its reduction)
     group: str = ""
     hypotheses: int = 0
 
@@ -370,17 +370,42 @@ def _tier_ranges(generator: type[PRNG], reference_s: int, forward_s: int) -> dic
 
 
 #: share of a generator's prior for ``digits:K`` (a draw made of K calls) when the draws could
-#: also be one bounded integer each: the rarer idiom, and the dearest to search (K draws per
-#: draw), so it is planned as its own item rather than paid for with every seed
+#: also be one bounded integer each: the rarer idiom
 DIGITS_SHARE = 0.15
+#: how a program that wants "an integer below N" usually gets it: the runtime's own function
+#: (``nextInt(n)``, ``randint``, ``mt_rand(a, b)``) far more often than ``% N`` or
+#: ``floor(random() * N)``
+REDUCTION_WEIGHTS = {"native": 0.55, "mod": 0.25, "float_mul": 0.20}
 
 
-def _reduction_groups(specs: list[str]) -> dict[str, tuple[tuple[str, ...], float]]:
-    main = tuple(s for s in specs if not s.startswith("digits:"))
-    digits = tuple(s for s in specs if s.startswith("digits:"))
-    if main and digits:
-        return {"": (main, 1.0 - DIGITS_SHARE), "digits": (digits, DIGITS_SHARE)}
-    return {"": (main or digits, 1.0)}
+def _reduction_groups(generator: type[PRNG],
+                      specs: list[str]) -> dict[str, tuple[tuple[str, ...], float]]:
+    """Each reduction as its own item with its share of the generator's prior: one seeding
+    serves several reductions only partly on the device ports (the draws dominate for cheap
+    seedings), so the schedule weighs each reduction's probability against its own measured
+    cost. Returns group label -> (reductions, share)."""
+    weights: dict[str, float] = {}
+    for spec in specs:
+        reduction = parse_reduction(spec)
+        if reduction.kind == "digits":
+            continue
+        if reduction.alphabet is not None and reduction.alphabet >= 1 << 31:
+            weights[spec] = 1.0  # a raw word, or the word shifted right: equally likely
+        elif reduction.alphabet is not None and spec == native_below(generator,
+                                                                     reduction.alphabet).spec:
+            weights[spec] = REDUCTION_WEIGHTS["native"]
+        else:
+            weights[spec] = REDUCTION_WEIGHTS.get(
+                "mod" if reduction.kind in ("mod", "c_rand_mod") else reduction.kind, 1.0)
+    if "raw" in specs:
+        weights["raw"] = 1.0
+    digits = [s for s in specs if s.startswith("digits:")]
+    main_share = 1.0 - DIGITS_SHARE if digits and weights else 1.0
+    total = sum(weights.values())
+    groups = {spec: ((spec,), main_share * weight / total) for spec, weight in weights.items()}
+    for spec in digits:
+        groups[spec] = ((spec,), (1.0 - main_share) / len(digits) if weights else 1.0 / len(digits))
+    return groups
 
 
 def _tier_weights(generator: type[PRNG], tiers: Iterable[str]) -> dict[str, float]:
@@ -433,7 +458,7 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
         tiers = _tier_ranges(generator, reference_s, forward_s)
         weights = _tier_weights(generator, tiers)
         late = seed_is_state(generator)
-        groups = _reduction_groups(specs)
+        groups = _reduction_groups(generator, specs)
         for tier, (ranges, origin) in tiers.items():
             ranges = _trim_refused(generator, ranges)
             if not ranges:
@@ -653,6 +678,9 @@ class _GeneratorCost:
     measured: bool = False
     chunks: int = 0
     first_chunk: tuple[int, float] | None = None
+    #: the largest chunk run so far: chunks grow at most eightfold, so that a rate measured on
+    #: a small chunk cannot send one far past the deadline
+    largest: int = 0
 
     @classmethod
     def known(cls, entry: dict[str, float] | None, reductions: int) -> "_GeneratorCost":
@@ -686,12 +714,13 @@ class _GeneratorCost:
         """Learn from a chunk's time; chunks under ``minimum`` seeds (range ends) are mostly
         launch overhead and say nothing about the rate."""
         self.chunks += 1
+        self.largest = max(self.largest, seeds)
         if self.chunks == 1:
             self.first_chunk = (seeds, elapsed)
             return
         if seeds < minimum:
             return
-        rate = max(elapsed - CHUNK_OVERHEAD_SECONDS, 0.0) / seeds + 1e-12
+        rate = elapsed / seeds + 1e-12  # overheads included: pessimistic for small chunks
         self.per_seed = rate if not self.measured else 0.5 * self.per_seed + 0.5 * rate
         if self.first_chunk is not None and self.first_extra is None:
             first_seeds, first_elapsed = self.first_chunk
@@ -769,7 +798,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                 seeds = minimum
             else:
                 seeds = _power_of_two_at_most(CHUNK_SECONDS / cost.pessimistic_rate())
-                seeds = max(minimum, min(seeds, 1 << 24))
+                seeds = max(minimum, min(seeds, 1 << 24, 8 * cost.largest))
             # never start what cannot finish before the deadline
             while seeds > minimum and cost.seconds(seeds, guess) > 0.8 * remaining:
                 seeds //= 2
