@@ -224,10 +224,9 @@ class BasisModel(LinearModel):
     def _raw_outputs(self, count: int, alignment: int | None) -> np.ndarray:
         """``(unknowns + 1, count)`` raw outputs (object ints): row ``j`` from basis state ``e_j``,
         the last row from the zero state."""
-        key = (alignment, count)
-        held = self._outputs.get(key)
-        if held is not None:
-            return held
+        for (held_alignment, held_count), held in self._outputs.items():
+            if held_alignment == alignment and held_count >= count:
+                return held
         wb = self.layout.word_bits
         rows = []
         for j in range(self.unknowns + 1):
@@ -237,7 +236,8 @@ class BasisModel(LinearModel):
             stream = self.generator.from_state(self.layout.assemble(tuple(words), alignment))
             rows.append([stream.next_raw() for _ in range(count)])
         table = np.array(rows, dtype=object)
-        self._outputs = {key: table}
+        self._outputs = {k: v for k, v in self._outputs.items() if k[0] != alignment}
+        self._outputs[(alignment, count)] = table
         return table
 
     def equations(self, wanted: Sequence[tuple[int, int]], alignment: int | None = None

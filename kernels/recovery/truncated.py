@@ -44,6 +44,8 @@ _MASK48 = (1 << 48) - 1
 _CHUNK = 1 << 22
 #: the most candidates a recovery enumerates before it declines (about a minute of numpy)
 _MAX_CANDIDATES = 1 << 31
+#: the most surviving states replayed one by one through the catalog stream
+_MAX_REPLAYED = 4096
 
 TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
 #: raw rand() outputs a glibc recovery asks for (see truncated_minimum_draws)
@@ -102,9 +104,19 @@ def truncated_minimum_draws(name: str, spec: str) -> int | None:
         # carries that pin the dropped low bits come slower: over 20 seeds each, 3 recoveries of
         # 20 succeed from 70 draws, 16 from 90, all 20 from 100 (benchmarks/state_bench.py)
         return GLIBC_DRAWS if parse_any_reduction(spec).kind == "raw" else None
-    if _lcg_view(name, spec) is None:
+    view = _lcg_view(name, spec)
+    if view is None:
         return None
-    return math.ceil((48 + 40) / _draw_bits(spec, generator))
+    return math.ceil((_space_bits(view) + 40) / _draw_bits(spec, generator))
+
+
+def _space_bits(view: tuple[str, int, int]) -> int:
+    """State bits the draws of ``view`` depend on: all 48, but for a power-of-two modulus only
+    the bits up to the top one it shows (an LCG's low bits ignore its high bits)."""
+    kind, shift, bound = view
+    if kind == "top" and bound and bound & (bound - 1) == 0:
+        return shift + bound.bit_length() - 1
+    return 48
 
 
 def _as_ints(values: Sequence[int | float], spec: str, generator: type[PRNG]) -> list[int]:
@@ -184,20 +196,28 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
     low = (bound & -bound).bit_length() - 1  # 2**low divides the bound
     width = 48 - shift  # bits of s >> shift
     highs = math.ceil((1 << width) / bound)
-    low_space = 1 << (shift + low)
     if low == 0:
         if (1 << shift) * highs > _MAX_CANDIDATES:
             return None
         lows = np.arange(1 << shift, dtype=np.uint64)
     else:
-        if highs > _MAX_CANDIDATES or low_space > _MAX_CANDIDATES:
+        if highs > _MAX_CANDIDATES:
             return None
-        # the low shift+low bits from the low bits of the first draws (a few suffice; fewer
-        # draws also mean fewer chances that a rejected nextInt draw breaks the alignment)
-        lows = np.arange(low_space, dtype=np.uint64)
-        lows = _sift(lows, steps, [d % (1 << low) for d in draws[:12]], shift,
-                     0, shift + low) & np.uint64((1 << shift) - 1)
-        lows = np.unique(lows)
+        # the low shift+low bits from the low bits of the first draws (a few dozen bits
+        # suffice; fewer draws also mean fewer chances that a rejected nextInt draw breaks the
+        # alignment), one state bit at a time: bit j of every state depends on bits 0..j of the
+        # first only, so each added bit doubles the candidates and the draws halve them again
+        sifting = [d % (1 << low) for d in draws[:max(12, math.ceil(48 / low))]]
+        lows = _sift(np.arange(1 << (shift + 1), dtype=np.uint64), steps, sifting, shift, 0,
+                     shift + 1)
+        for bits in range(shift + 2, shift + low + 1):
+            lows = np.concatenate([lows, lows | np.uint64(1 << (bits - 1))])
+            lows = _sift(lows, steps, sifting, shift, 0, bits)
+        if bound == 1 << low:
+            # a power-of-two modulus shows bits shift..shift+low-1 only, and they depend on no
+            # higher bit: the top of the state stays unknown for good, and need not be known
+            return np.unique(lows)
+        lows = np.unique(lows & np.uint64((1 << shift) - 1))
     found = []
     for low_part in lows:
         for start in range(0, highs, _CHUNK):
@@ -243,9 +263,14 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     if states is None:
         return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
                        message=f"{reduction} hides too much of the state for an exhaustive search")
+    space_bits = _space_bits(view)
+    if len(states) > _MAX_REPLAYED:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       trials=1 << space_bits,
+                       message=f"{len(states)} states fit the draws; give more draws")
     return _judge(base, cls, [int(s) for s in states], values, reduction, predict, alpha,
-                  space_bits=48, started=started, state_of=lambda s1: _lcg_back(s1, multiplier,
-                                                                               increment))
+                  space_bits=space_bits, started=started,
+                  state_of=lambda s1: _lcg_back(s1, multiplier, increment))
 
 
 def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:
@@ -281,6 +306,9 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
                f"{bits:.0f} bits of draws against a {space_bits}-bit state space") if identified else (
                f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})")
     extra: dict[str, object] = {}
+    if space_bits < 48:
+        extra["unknown_state_bits"] = (f"bits {space_bits}..47 of the state: these draws never "
+                                       f"depend on them (the state shows them as 0)")
     if cls.name == "java_random":
         # new Random(seed) stores seed ^ MULTIPLIER: this seed starts exactly at the first draw
         # (the real seed and position stay unknown: every 48-bit state is some seed's start)
