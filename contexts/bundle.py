@@ -29,6 +29,7 @@ from typing import Any, Iterable, Literal, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from grammars import get_grammar
+from grammars.models import MAX_PROPOSALS
 from machine.events import Gate
 
 from .budget import ANSWER_TOKENS, Budget, FitResult, TierItems, TokenCounter, fit_tiers
@@ -267,13 +268,13 @@ def _tier0_head(subject: Subject, floor: str, floor_reasons: Sequence[str],
     )
     if subject.factors:
         lines.append(
-            "- A retry may multiply at most 3 parameters: "
+            f"- A retry may multiply at most {MAX_PROPOSALS} parameters: "
             + ", ".join(f"{b.name} ({b.low:g} to {b.high:g})" for b in subject.factors)
             + ". Out-of-bound factors are clamped."
         )
     if subject.values:
         lines.append(
-            "- You may propose at most 3 values: "
+            f"- You may propose at most {MAX_PROPOSALS} values: "
             + ", ".join(f"{b.name} ({b.low:g} to {b.high:g})" for b in subject.values)
             + ". Out-of-bound values are clamped."
         )

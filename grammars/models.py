@@ -34,6 +34,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "MAX_PROPOSALS",
     "TEXT_PATTERN",
     "DECIMAL_PLACES_KEY",
     "Text",
@@ -116,6 +117,11 @@ class VerdictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re")
 
 
+#: Most parameter changes one answer may propose (a retry's factors, Chapter 13's values); the
+#: prompt says the same number because it reads this one.
+MAX_PROPOSALS = 3
+
+
 # --- step verdict -------------------------------------------------------------------------
 
 #: Parameters a retry may adjust, across all steps (each step declares which of them it
@@ -163,7 +169,7 @@ class RetryVerdict(VerdictModel):
     confidence: Confidence
     reasoning: Reasoning
     retry_reason: Annotated[str, Text(80, 1)]
-    suggested_params: Annotated[tuple[ParamProposal, ...], Field(max_length=3)]
+    suggested_params: Annotated[tuple[ParamProposal, ...], Field(max_length=MAX_PROPOSALS)]
     warnings: Remarks
 
 
@@ -268,7 +274,9 @@ class Chapter13Proposal(VerdictModel):
     retrain_scope: Literal["none", "steps_3_5_6", "full"]
     confidence: Confidence
     reasoning: Reasoning
-    parameter_proposals: Annotated[tuple[Chapter13ParamProposal, ...], Field(max_length=3)]
+    parameter_proposals: Annotated[
+        tuple[Chapter13ParamProposal, ...], Field(max_length=MAX_PROPOSALS)
+    ]
 
 
 # --- selfplay -----------------------------------------------------------------------------
