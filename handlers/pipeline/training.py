@@ -270,7 +270,8 @@ def training(step: StepInput) -> list[NewEvent]:
     artifacts: list[ArtifactRef] = []
     if not rows:
         ranking = step.put_json("ranking.json", {"ranker": "baseline", "scores": []})
-        metrics.update(model_used="none", degenerate=True, beats_baseline=False)
+        metrics.update(model_used="none", degenerate=True, beats_baseline=False,
+                       test_evaluations=0, folds=0, leakage_detected=False)
         return [completed(step, metrics, summary="no survivors to rank", artifacts=(ranking,))]
     x = np.array([[float(r[f]) for f in FEATURES] for r in rows], dtype=np.float64)
     y = np.array([float(r["label"]) for r in rows])

@@ -120,6 +120,7 @@ def test_a_random_history_is_not_identified_and_its_pool_is_priced_at_chance(
     steps = {d["step"]: d["metrics"] for d in _data(ledger, "StepCompleted")}
     assert steps[2]["identified"] is False and steps[2]["expected_chance_survivors"] < 1e-3
     assert steps[4]["degenerate_target"] is True
+    assert steps[5]["test_evaluations"] == 0 and steps[5]["model_used"] == "none"
     assert _data(ledger, "DispatchCompleted") and replay(home).exit_code == 0
 
 
