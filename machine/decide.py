@@ -43,7 +43,7 @@ from .events import RunPlan, UnitPlan
 from .policies import Policies
 from .requests import SelfplayRequest, run_id_for, scope_steps
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
-from .steps import SCREEN, SELFPLAY, STEPS, step_for
+from .steps import SCREEN, SELFPLAY, STEPS, step_for, unit_needs_gpu
 from .verdicts import guardrail_for_attempt, guardrail_for_request
 
 __all__ = ["decide", "plan_for", "GPU_HEAVY_STEPS", "selfplay_seed"]
@@ -73,7 +73,8 @@ def plan_for(spec: Any, policies: Policies, run_id: str) -> RunPlan:
         seed = spec.seed if spec.seed is not None else selfplay_seed(run_id, 1)
         params = {**_shared_params(spec), "episodes": episodes, "seed": seed}
         units.append(
-            UnitPlan(unit=SELFPLAY, handler=kind_of(RunSelfplay), gpu_heavy=True, params=params)
+            UnitPlan(unit=SELFPLAY, handler=kind_of(RunSelfplay),
+                     gpu_heavy=unit_needs_gpu(SELFPLAY), params=params)
         )
     else:
         for number in scope_steps(spec):

@@ -49,7 +49,7 @@ from .events import (
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .statechart import TRANSITIONS, TRIGGERS, fire
-from .steps import SCREEN, SELFPLAY, step_for
+from .steps import SCREEN, SELFPLAY, step_for, unit_needs_gpu
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
 
 __all__ = ["FoldError", "fold", "evolve", "apply"]
@@ -463,7 +463,7 @@ def _(e: StepStarted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: SelfplayStarted, s: State, fact: Fact) -> None:
-    _start(s, fact, SELFPLAY, e.attempt, True, e.adjustments)
+    _start(s, fact, SELFPLAY, e.attempt, unit_needs_gpu(SELFPLAY), e.adjustments)
 
 
 @apply.register

@@ -25,7 +25,7 @@ from transitions import Machine, MachineError
 
 from .events import Fact
 from .state import Attempt, Phase, State
-from .steps import SELFPLAY, STEPS
+from .steps import SELFPLAY, STEPS, UNITS, unit_needs_gpu
 from .verdicts import hard_failures
 
 __all__ = [
@@ -283,8 +283,9 @@ def table_rows() -> list[tuple[str, str, str, str, str]]:
 def unit_lines() -> list[str]:
     """The units a run's plan is made of, one line each, as the diagram's note shows them:
     ``3 scoring: full scoring (GPU)``, then ``selfplay``."""
-    lines = [f"{s.label}: {s.title}{' (GPU)' if s.gpu_heavy else ''}" for s in STEPS]
-    return [*lines, f"{SELFPLAY}: candidate policies (GPU)"]
+    titles: dict[str, str] = {s.unit: f"{s.label}: {s.title}" for s in STEPS}
+    titles[SELFPLAY] = f"{SELFPLAY}: candidate policies"
+    return [titles[unit] + (" (GPU)" if unit_needs_gpu(unit) else "") for unit in UNITS]
 
 
 def mermaid() -> str:

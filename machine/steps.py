@@ -27,6 +27,8 @@ __all__ = [
     "ScopeName",
     "SELFPLAY",
     "SCREEN",
+    "SELFPLAY_GPU_HEAVY",
+    "unit_needs_gpu",
     "STEP_UNITS",
     "STEP_KINDS",
     "UNITS",
@@ -49,6 +51,8 @@ ScopeName = Literal["steps_3_5_6", "full"]
 
 SELFPLAY: Final = "selfplay"
 SCREEN: Final = "screen"
+#: Selfplay trains models on the GPU: the LLM is stopped before it, as before GPU-heavy steps.
+SELFPLAY_GPU_HEAVY: Final = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,11 @@ def step_for(key: int | str) -> Step:
         known = ", ".join(step.label for step in STEPS)
         raise KeyError(f"unknown step {key!r}; the steps are {known}")
     return step
+
+
+def unit_needs_gpu(unit: str) -> bool:
+    """Whether a unit needs the GPU's memory (the LLM is stopped before it runs)."""
+    return SELFPLAY_GPU_HEAVY if unit == SELFPLAY else step_for(unit).gpu_heavy
 
 
 def unit_label(unit: str | int) -> str:

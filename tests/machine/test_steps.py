@@ -30,6 +30,7 @@ from machine.steps import (
     UNITS,
     step_for,
     unit_label,
+    unit_needs_gpu,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,7 +98,8 @@ def test_plans_are_built_from_the_table() -> None:
             step_for(n).unit for n in numbers
         ]
     selfplay = plan_for(SelfplayRequest(kind="selfplay_retrain"), policies, "run-x")
-    assert [u.unit for u in selfplay.units] == [SELFPLAY]
+    assert [(u.unit, u.gpu_heavy) for u in selfplay.units] == [(SELFPLAY, unit_needs_gpu(SELFPLAY))]
+    assert [unit_needs_gpu(u.unit) for u in plan.units] == [s.gpu_heavy for s in STEPS]
 
 
 def test_the_diagram_names_every_unit() -> None:
@@ -106,8 +108,8 @@ def test_the_diagram_names_every_unit() -> None:
     end = lines.index("    end note", start)
     note = [line.strip() for line in lines[start + 1 : end]]
     assert [line.split(":")[0] for line in note] == [s.label for s in STEPS] + [SELFPLAY]
-    for step, line in zip(STEPS, note):
-        assert line.endswith("(GPU)") == step.gpu_heavy
+    for unit, line in zip(UNITS, note):
+        assert line.endswith("(GPU)") == unit_needs_gpu(unit)
 
 
 def test_cli_shows_names_and_accepts_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
