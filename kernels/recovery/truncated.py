@@ -31,6 +31,7 @@ import numpy as np
 
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import pack_bits, solve
+from kernels.recovery.lattice import truncated_lcg_states
 from kernels.recovery.observe import Shape, parse_any_reduction
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
@@ -46,6 +47,8 @@ _CHUNK = 1 << 22
 _MAX_CANDIDATES = 1 << 31
 #: the most surviving states replayed one by one through the catalog stream
 _MAX_REPLAYED = 4096
+#: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
+_MIN_LATTICE_BITS = 3
 
 TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
 #: raw rand() outputs a glibc recovery asks for (see truncated_minimum_draws)
@@ -63,7 +66,8 @@ def _affine_steps(multiplier: int, increment: int, count: int) -> list[tuple[int
 
 def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
     """How a draw reads the LCG state: ``("top", shift, N)`` for ``(s >> shift) mod N`` (N = 0:
-    the whole ``s >> shift``), ``("java_double", 0, 0)`` for ``nextDouble()``; ``None`` if
+    the whole ``s >> shift``), ``("high", k, 0)`` for the top ``k`` state bits alone (Java's
+    ``nextInt(2**k)``), ``("java_double", 0, 0)`` for ``nextDouble()``; ``None`` if
     unsupported."""
     reduction = parse_any_reduction(spec)
     kind = reduction.kind
@@ -73,7 +77,10 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
         if kind == "java_nextint":
             bound = reduction.args[0]
             if bound & (bound - 1) == 0:
-                return None  # nextInt(2**k) keeps the top k bits: a lattice problem, not this one
+                # nextInt(2**k) keeps the top k bits of the state: a lattice problem, which the
+                # small LLL here solves reliably from k = 3 on
+                k = bound.bit_length() - 1
+                return ("high", k, 0) if k >= _MIN_LATTICE_BITS else None
             return ("top", 17, bound)
         if kind == "mod":  # next(32) % N on the unsigned word
             return ("top", 16, reduction.args[0])
@@ -107,7 +114,16 @@ def truncated_minimum_draws(name: str, spec: str) -> int | None:
     view = _lcg_view(name, spec)
     if view is None:
         return None
-    return math.ceil((_space_bits(view) + 40) / _draw_bits(spec, generator))
+    evidence = math.ceil((_space_bits(view) + 40) / _draw_bits(spec, generator))
+    if view[0] == "high":
+        return max(evidence, _lattice_draws(view[1]))
+    return evidence
+
+
+def _lattice_draws(shown: int) -> int:
+    """Draws the lattice is built from when each shows the top ``shown`` of 48 state bits: the
+    short vector stands out once they carry ``48 * n / (n - 1)`` bits, plus a few for LLL."""
+    return math.ceil(48 / (shown + 1)) + 5
 
 
 def _space_bits(view: tuple[str, int, int]) -> int:
@@ -173,6 +189,10 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
     (``None`` when the enumeration would exceed the budget)."""
     kind, shift, bound = view
     steps = _affine_steps(multiplier, increment, len(draws) * (2 if kind == "java_double" else 1))
+    if kind == "high":
+        count = min(len(draws), _lattice_draws(shift))
+        return np.array(truncated_lcg_states(list(draws[:count]), steps[:count], 48, shift),
+                        dtype=np.uint64)
     if kind == "java_double":
         # nextDouble: (s_1 >> 22) << 27 | (s_2 >> 21)
         high = np.uint64(draws[0] >> 27)
@@ -268,9 +288,11 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
         return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
                        trials=1 << space_bits,
                        message=f"{len(states)} states fit the draws; give more draws")
+    method = ("lattice reduction over the top bits" if view[0] == "high"
+              else "exhaustive search of the states the draws allow")
     return _judge(base, cls, [int(s) for s in states], values, reduction, predict, alpha,
                   space_bits=space_bits, started=started,
-                  state_of=lambda s1: _lcg_back(s1, multiplier, increment))
+                  state_of=lambda s1: _lcg_back(s1, multiplier, increment), method=method)
 
 
 def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:
@@ -281,7 +303,7 @@ def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:
 
 def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Sequence[int | float],
            reduction: str, predict: int, alpha: float, space_bits: int, started: float,
-           state_of: object) -> Recovery:
+           state_of: object, method: str) -> Recovery:
     assert callable(state_of)
     parsed = parse_any_reduction(reduction)
     bits = _draw_bits(reduction, cls) * len(values)
@@ -302,8 +324,8 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
                        message=f"{len(matching)} states reproduce the draws and predict differently")
     state = matching[0][0]
     identified = p_value < alpha
-    message = (f"state recovered by exhaustive search of the states the draws allow; "
-               f"{bits:.0f} bits of draws against a {space_bits}-bit state space") if identified else (
+    message = (f"state recovered ({method}); {bits:.0f} bits of draws against a "
+               f"{space_bits}-bit state space") if identified else (
                f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})")
     extra: dict[str, object] = {}
     if space_bits < 48:
@@ -385,4 +407,5 @@ def _recover_glibc(base: Recovery, cls: type[PRNG], draws: list[int], reduction:
     # the space: 31 whole words (the first 31 draws fix their top bits, the low bits are the
     # unknowns), so a wrong state matches with probability 2**(31*32 - bits of the draws)
     return _judge(base, cls, list(range(len(states))), [*draws], reduction, predict, alpha,
-                  space_bits=degree * 32, started=started, state_of=lambda k: states[k])
+                  space_bits=degree * 32, started=started, state_of=lambda k: states[k],
+                  method="carries of the dropped low bits solved over GF(2)")

@@ -23,6 +23,8 @@ def _draws(name: str, seed: int, spec: str, count: int, skip: int = 0) -> list[i
     ("java_random", "java_nextint:1000", 40), ("java_random", "java_nextint:100", 30),
     ("java_random", "mod:1000", 30), ("drand48", "raw", 4), ("drand48", "c_rand_mod:1000", 40),
     ("glibc_random", "raw", 100), ("drand48", "c_rand_mod:1024", 12), ("java_random", "mod:64", 20),
+    ("java_random", "java_nextint:8", 30), ("java_random", "java_nextint:256", 11),
+    ("java_random", "java_nextint:65536", 8),
 ])
 def test_recover_and_predict(name, spec, count):
     needed = minimum_draws(name, spec)
@@ -49,9 +51,10 @@ def test_java_equivalent_seed_restarts_the_stream():
 
 def test_too_short_and_unsupported():
     assert recover([5, 7], "java_random", "java_nextint:1000").verdict == TOO_SHORT
-    assert minimum_draws("java_random", "java_nextint:16") is None  # top bits only: a lattice case
+    # one or two top bits a draw: the small LLL misses too often to be offered
+    assert minimum_draws("java_random", "java_nextint:4") is None
     with pytest.raises(ValueError):
-        recover([1, 2, 3], "java_random", "java_nextint:16")
+        recover([1, 2, 3], "java_random", "java_nextint:2")
 
 
 def test_random_data_is_rejected():
@@ -73,3 +76,13 @@ def test_glibc_below_the_minimum_is_not_a_guess(monkeypatch):
     assert result.verdict in (IDENTIFIED, "undetermined")
     if result.verdict == IDENTIFIED:
         assert list(result.predictions) == draws[50:55]
+
+
+def test_lll_reduces_a_known_lattice():
+    from kernels.recovery.lattice import lll
+
+    # the lattice of (x, 1000003 x mod 2**20): its shortest vectors are far shorter than the basis
+    basis = [[1, 1000003 % 2**20], [0, 2**20]]
+    reduced = lll(basis)
+    assert abs(reduced[0][0] * reduced[1][1] - reduced[0][1] * reduced[1][0]) == 2**20
+    assert max(abs(v) for v in reduced[0]) < 2**11
