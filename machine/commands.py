@@ -208,7 +208,9 @@ BUILTIN_COMMANDS: tuple[type[Command], ...] = (
     FailRun,
 )
 #: Commands with effects, run by the handler registered for their kind.
-EXTERNAL_COMMANDS: tuple[type[Command], ...] = (StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep)
+EXTERNAL_COMMANDS: tuple[type[Command], ...] = (
+    StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep
+)
 
 
 def kinds_of(cls: type[Command]) -> tuple[str, ...]:

@@ -98,7 +98,9 @@ def test_plans_are_built_from_the_table() -> None:
             step_for(n).unit for n in numbers
         ]
     selfplay = plan_for(SelfplayRequest(kind="selfplay_retrain"), policies, "run-x")
-    assert [(u.unit, u.gpu_heavy) for u in selfplay.units] == [(SELFPLAY, unit_needs_gpu(SELFPLAY))]
+    assert [(u.unit, u.gpu_heavy) for u in selfplay.units] == [
+        (SELFPLAY, unit_needs_gpu(SELFPLAY))
+    ]
     assert [unit_needs_gpu(u.unit) for u in plan.units] == [s.gpu_heavy for s in STEPS]
 
 
