@@ -114,7 +114,9 @@ def test_the_diagram_names_every_unit() -> None:
         assert line.endswith("(GPU)") == unit_needs_gpu(unit)
 
 
-def test_cli_shows_names_and_accepts_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_shows_names_and_accepts_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = str(tmp_path / "home")
     assert main(["init", "--home", home]) == 0
     capsys.readouterr()
