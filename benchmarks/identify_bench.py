@@ -168,6 +168,8 @@ KINDS = [
     Kind("numpy_time_seed", "numpy", "", 30, False,
          "np.random.seed(int(time.time())); randint(0, 1000)"),
     Kind("ruby_typed_seed", "ruby", "", 30, True, "Random.new(1234567).rand(1000)"),
+    Kind("null_urandom", "urandom", "", 30, True,
+         "os.urandom: no generator made these; the verdict must say so"),
 ]
 
 
@@ -195,12 +197,18 @@ def _build(runtime: str, work: Path) -> list[str]:
     if runtime == "ruby":
         (work / "draws.rb").write_text(RUBY)
         return ["ruby", str(work / "draws.rb")]
+    if runtime == "urandom":
+        script = work / "draws_urandom.py"
+        script.write_text("import os, sys\nfor _ in range(int(sys.argv[2])): "
+                          "print(int.from_bytes(os.urandom(4), 'little') % 1000)\n")
+        return [sys.executable, str(script)]
     raise ValueError(runtime)
 
 
 def _tool_for(runtime: str) -> str:
     return {"java": "javac", "c": "gcc", "cpp": "g++", "python": sys.executable,
-            "numpy": sys.executable, "php": "php", "ruby": "ruby"}[runtime]
+            "numpy": sys.executable, "php": "php", "ruby": "ruby",
+            "urandom": sys.executable}[runtime]
 
 
 def _make_draws(kind: Kind, command: list[str], work: Path) -> tuple[Path, list[int]]:
@@ -285,8 +293,11 @@ def main() -> int:
                     h = best["hypothesis"]
                     found = f"{'='.join([h['generator'], *best['equivalent']])} seed={h['seed']} " \
                             f"{h['reduction']} o{h['offset']} s{h['skip']['then']}"
-                rows.append((kind.name, kind.runtime, str(kind.draws), f"{budget:.0f}",
-                             "yes" if payload["identified"] else "no",
+                if kind.runtime == "urandom":
+                    verdict = "no (right)" if not payload["identified"] else "YES (false)"
+                else:
+                    verdict = "yes" if payload["identified"] else "no"
+                rows.append((kind.name, kind.runtime, str(kind.draws), f"{budget:.0f}", verdict,
                              "ok" if payload.get("next") == held else "WRONG" if payload.get("next")
                              else "-", f"{elapsed:.1f}", f"{payload['covered_prior']:.1%}", found,
                              load))

@@ -738,6 +738,17 @@ def _min_chunk(backend: Backend, generator: type[PRNG]) -> int:
     return 1 << 8
 
 
+def _bundle_ratio(chunks: list[tuple[float, float]], overhead: float) -> float:
+    """Best probability per second of chunks (mass, seconds) sharing one ``overhead``: the
+    likeliest per second first, as long as each raises the ratio."""
+    mass, seconds = 0.0, overhead
+    for chunk_mass, chunk_seconds in sorted(chunks, key=lambda c: -c[0] / max(c[1], 1e-12)):
+        if mass and (mass + chunk_mass) / (seconds + chunk_seconds) <= mass / seconds:
+            break
+        mass, seconds = mass + chunk_mass, seconds + chunk_seconds
+    return mass / max(seconds, 1e-9)
+
+
 def _power_of_two_at_most(value: float) -> int:
     return 1 << max(0, int(math.floor(math.log2(max(value, 1.0)))))
 
@@ -785,10 +796,14 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         best = None
         # compiles cost about the same for every generator of one run (pocl's disk cache is warm
         # or cold for all): the first chunks measured stand in for the others
+        # (an earlier run's figure may have been a cold compile: this run's own measurements
+        # take over once there are a few)
         extras = sorted(c.first_extra for c in costs.values()
                         if c.first_extra is not None and c.chunks)
         guess = extras[len(extras) // 2] if extras else default_extra
+        trust_run = len(extras) >= 3
 
+        candidates = []
         for cursor in cursors:
             if cursor.done:
                 continue
@@ -805,16 +820,35 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             if cost.seconds(seeds, guess) > 0.8 * remaining:
                 continue
             ranges = cursor.peek(seeds)
-            if not ranges:
-                continue
-            ratio = cursor.item.mass(ranges) / max(cost.expected_seconds(_size(ranges), guess),
-                                                   1e-9)
-            if best is None or ratio > best[0]:
-                best = (ratio, cursor, ranges)
+            if ranges:
+                candidates.append((cursor, ranges, cursor.item.mass(ranges)))
+        # a first chunk pays the compiles for every tier of its generator and reduction: it is
+        # worth what the next chunk of each of those tiers is worth, for that one overhead
+        bundles: dict[str, list[tuple[float, float]]] = {}
+        for cursor, ranges, mass in candidates:
+            cost = costs[cursor.item.cost_key]
+            if cost.chunks == 0:
+                bundles.setdefault(cursor.item.cost_key, []).append(
+                    (mass, cost.expected_seconds(_size(ranges), 0.0)))
+        bundle_ratio: dict[str, float] = {}
+        for key, chunks in bundles.items():
+            cost = costs[key]
+            extra = guess
+            if cost.first_extra is not None:
+                extra = min(cost.first_extra, guess) if trust_run else cost.first_extra
+            bundle_ratio[key] = _bundle_ratio(chunks, extra)
+        for cursor, ranges, mass in candidates:
+            cost = costs[cursor.item.cost_key]
+            if cost.chunks == 0:
+                ratio = bundle_ratio[cursor.item.cost_key]
+            else:
+                ratio = mass / max(cost.expected_seconds(_size(ranges), guess), 1e-9)
+            if best is None or (ratio, mass) > (best[0], best[3]):
+                best = (ratio, cursor, ranges, mass)
         if best is None:
             stopped_by_budget = any(not c.done for c in cursors)
             break
-        _, cursor, ranges = best
+        _, cursor, ranges, _ = best
         item = cursor.item
         started = clock()
         try:
