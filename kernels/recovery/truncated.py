@@ -27,6 +27,7 @@ import time
 from dataclasses import replace
 from typing import Sequence
 
+import numba
 import numpy as np
 
 from kernels.prng import PRNG
@@ -41,8 +42,6 @@ from kernels.registry import get_generator
 __all__ = ["TRUNCATED_GENERATORS", "recover_truncated", "truncated_minimum_draws"]
 
 _MASK48 = (1 << 48) - 1
-#: candidates one vectorised pass may hold (memory: 8 bytes each, a few arrays)
-_CHUNK = 1 << 22
 #: the most candidates a recovery enumerates before it declines (about a minute of numpy)
 _MAX_CANDIDATES = 1 << 31
 #: the most surviving states replayed one by one through the catalog stream
@@ -238,15 +237,45 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
             # higher bit: the top of the state stays unknown for good, and need not be known
             return np.unique(lows)
         lows = np.unique(lows & np.uint64((1 << shift) - 1))
-    found = []
-    for low_part in lows:
-        for start in range(0, highs, _CHUNK):
-            k = np.arange(start, min(highs, start + _CHUNK), dtype=np.uint64)
-            tops = np.uint64(draws[0]) + np.uint64(bound) * k
-            tops = tops[tops < np.uint64(1 << width)]
-            states = (tops << np.uint64(shift)) | low_part
-            found.append(_sift(states, steps[1:], draws[1:], shift, bound, None))
+    multipliers = np.array([a for a, _ in steps[1:]], dtype=np.uint64)
+    increments = np.array([c for _, c in steps[1:]], dtype=np.uint64)
+    wanted = np.array(draws[1:], dtype=np.uint64)
+    found = [_sift_highs(np.uint64(low_part), draws[0], bound, highs, width, shift, multipliers,
+                         increments, wanted, _MAX_REPLAYED + 1) for low_part in lows]
     return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+
+
+@numba.njit(cache=True)
+def _sift_highs(low: np.uint64, first: int, bound: int, highs: int, width: int, shift: int,
+                multipliers: np.ndarray, increments: np.ndarray, wanted: np.ndarray,
+                limit: int) -> np.ndarray:
+    """States ``((first + bound * k) << shift) | low`` for ``k < highs`` whose next draws
+    ``(s_i >> shift) mod bound`` are ``wanted`` (at most ``limit`` of them); compiled, since
+    ``highs`` runs to hundreds of millions (nextInt(6): 2**31 / 6)."""
+    mask = np.uint64((1 << 48) - 1)
+    top = np.uint64(1) << np.uint64(width)
+    out = np.empty(limit, dtype=np.uint64)
+    count = 0
+    n = wanted.shape[0]
+    b = np.uint64(bound)
+    sh = np.uint64(shift)
+    for k in range(highs):
+        value = np.uint64(first) + b * np.uint64(k)
+        if value >= top:
+            break
+        state = (value << sh) | low
+        ok = True
+        for i in range(n):
+            stepped = (multipliers[i] * state + increments[i]) & mask
+            if (stepped >> sh) % b != wanted[i]:
+                ok = False
+                break
+        if ok:
+            out[count] = state
+            count += 1
+            if count == limit:
+                break
+    return out[:count]
 
 
 def recover_truncated(values: Sequence[int | float], generator: str, reduction: str, *,
