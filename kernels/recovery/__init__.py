@@ -82,7 +82,7 @@ def recover_any(values: Sequence[int | float], pairs: Iterable[tuple[str, str]],
                 predict: int = 0, alpha: float = DEFAULT_ALPHA,
                 deadline: float | None = None) -> tuple[Recovery | None, list[Recovery]]:
     """Try every ``(generator, reduction)`` pair that applies; return the identified recovery
-    (judged against the trials of *all* pairs: the union bound over the whole search) or
+    (its p-value times the number of attempts: the union bound over the whole search) or
     ``None``, and every attempt. Pairs with no recovery route are skipped, and so are the pairs
     not started by ``deadline`` (a ``time.monotonic()`` value)."""
     attempts: list[Recovery] = []
@@ -95,11 +95,10 @@ def recover_any(values: Sequence[int | float], pairs: Iterable[tuple[str, str]],
             attempts.append(recover(values, generator, reduction, predict=predict, alpha=alpha))
         except ValueError:
             continue
-    total = sum(max(1, a.trials) for a in attempts)
     best = None
     for attempt in attempts:
         if attempt.verdict == IDENTIFIED:
-            judged = attempt.with_trials(total, alpha)
+            judged = attempt.among(len(attempts), alpha)
             if best is None or judged.p_value < best.p_value:
                 best = judged
     if best is not None and best.verdict != IDENTIFIED:

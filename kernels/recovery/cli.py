@@ -99,11 +99,12 @@ def _cmd_recover(args: argparse.Namespace) -> int:
 
 
 def _print_identified(best: Recovery) -> None:
-    log2_p = math.log2(best.trials) - best.bits_checked
+    attempts = int(str(best.extra.get("attempts_in_search", 1)))
+    log2_p = math.log2(max(1, best.trials) * attempts) - best.bits_checked
     chance = f"{best.p_value:.3g}" if best.p_value > 1e-300 else f"2^{log2_p:.0f}"
     print(f"identified: {best.generator} through {best.reduction} (corrected p = {chance}: "
-          f"{best.bits_checked:.0f} bits checked against 2^{math.log2(best.trials):.1f} "
-          f"hypotheses)")
+          f"{best.bits_checked:.0f} bits checked against 2^{math.log2(max(1, best.trials)):.1f} "
+          f"candidate states, in a search of {attempts} generator/reduction pairs)")
     if best.seed is not None:
         print(f"seed: {best.seed} (0x{best.seed:x}), position: {best.position} raw outputs "
               f"before the first draw")
@@ -113,6 +114,10 @@ def _print_identified(best: Recovery) -> None:
         print(f"state at the first draw: {words}{more}")
     if best.predictions:
         print("next: " + " ".join(repr(v) for v in best.predictions))
+    fresh = best.extra.get("predictions_if_first_draw_opens_a_cache")
+    if isinstance(fresh, list) and fresh:
+        print("next, if the first draw opened a cache (a fresh process): "
+              + " ".join(repr(v) for v in fresh))
 
 
 def register_recover(subparsers: Any) -> None:

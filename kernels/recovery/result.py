@@ -6,15 +6,17 @@ draw carries (``log2`` of the values it can take: 53 for a ``random()`` double, 
 ``% 1000``); of a draw it *was* solved from, only the bits the solver did not use are a check
 (the rest match by construction). So ``P(every check passes) <= 2**-bits_checked`` for one
 candidate state. A recovery tries several candidates (cache alignments, null-space
-combinations, low-bit guesses, generators and reductions); the union bound multiplies by their
-number, the ``trials``: ``p = min(1, trials * 2**-bits_checked)``. "identified" only when that
-corrected p-value is below ``alpha``.
+combinations, low-bit guesses, or the whole state space where a search enumerates it); the union
+bound multiplies by their number, the ``trials``: ``p = min(1, trials * 2**-bits_checked)``. A
+search over several generators and reductions multiplies the best attempt's p-value by the number
+of attempts (:meth:`Recovery.among`). "identified" only when that corrected p-value is below
+``alpha``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = ["Recovery", "corrected_p_value", "IDENTIFIED", "REJECTED", "TOO_SHORT", "UNDETERMINED",
            "DEFAULT_ALPHA"]
@@ -69,14 +71,16 @@ class Recovery:
     def identified(self) -> bool:
         return self.verdict == IDENTIFIED
 
-    def with_trials(self, trials: int, alpha: float = DEFAULT_ALPHA) -> "Recovery":
-        """The same recovery judged as one of ``trials`` hypotheses tried (a wider search)."""
-        p_value = corrected_p_value(self.bits_checked, trials)
+    def among(self, attempts: int, alpha: float = DEFAULT_ALPHA) -> "Recovery":
+        """The same recovery judged as the best of ``attempts`` recoveries tried on the same
+        draws (other generators, other reductions): each attempt's p-value is valid for it
+        alone, so the union bound multiplies the best one by their number."""
+        p_value = min(1.0, self.p_value * max(1, attempts))
         verdict = self.verdict
         if verdict == IDENTIFIED and p_value >= alpha:
             verdict = UNDETERMINED
-        return Recovery(**{**self.__dict__, "trials": trials, "p_value": p_value,
-                           "verdict": verdict})
+        return replace(self, p_value=p_value, verdict=verdict,
+                       extra={**self.extra, "attempts_in_search": attempts})
 
     def to_json(self) -> dict[str, object]:
         state = None if self.state is None else [hex(v) for v in self.state]
