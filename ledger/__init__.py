@@ -5,7 +5,8 @@ line, canonical orjson encoding, a SHA256 chain, dense ``seq``, idempotent appen
 one writer at a time, torn-tail repair and loud tamper detection. This package imports only
 the standard library, orjson and pydantic.
 
-Modules: :mod:`ledger.events` (canonical encoding, NewEvent, Record, ArtifactRef),
+Modules: :mod:`ledger.events` (canonical encoding, NewEvent, Record, ArtifactRef), :mod:`ledger.witness`
+(the head witness beside the ledger),
 :mod:`ledger.codec` (encoding and the verifying decoder), :mod:`ledger.recorder` (the Recorder
 interface, InMemoryRecorder), :mod:`ledger.jsonl` (JsonlRecorder), :mod:`ledger.reader`
 (lock-free readers, follow, verify_ledger), :mod:`ledger.artifacts` (ArtifactStore),
@@ -33,6 +34,7 @@ from .events import (
     parse_ts,
 )
 from .jsonl import JsonlRecorder, lock_path_for
+from .witness import Head, read_witness, witness_path_for
 from .reader import LedgerReader, VerifyReport, follow, open_reader, read_ledger, verify_ledger
 from .recorder import InMemoryRecorder, Recorder, RepairReport, Validator
 
@@ -51,6 +53,9 @@ __all__ = [
     "RepairReport",
     "Validator",
     "lock_path_for",
+    "Head",
+    "read_witness",
+    "witness_path_for",
     "LedgerReader",
     "open_reader",
     "read_ledger",

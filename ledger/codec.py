@@ -23,6 +23,17 @@ If any assumption failed the cut would be wrong and the digest would not match, 
 can only ever reject, never accept. ``benchmarks/ledger_bench.py`` measures the gain against
 re-encoding: small (about 4% of a replay), because orjson encodes a record in ~0.25 us; most of
 a replay's cost over the raw floor is the canonical check and building the Record.
+
+Batches: the unit of recovery
+-----------------------------
+An append is a batch, written in one ``write``. Every line of a batch except its last ends
+with :data:`CONTINUED` (one space) before the newline; a batch's last line, and so every
+single-line batch, is a plain canonical line (ledgers written before batches were framed read
+as single-line batches). The space is outside the hashed bytes: it says where batches end,
+nothing about content. Readers hand out a batch's records only once its last line has been
+read; lines of a batch whose last line is missing are held back (:attr:`ChainState.held`) and,
+at the end of the file, become part of the torn tail (LevelDB drops an incomplete logical
+record the same way), so a crash can never leave half of a batch behind.
 """
 
 from __future__ import annotations
@@ -42,6 +53,8 @@ from .events import ENVELOPE_KEYS, GENESIS_HASH, ArtifactRef, NewEvent, Record, 
 
 __all__ = [
     "CHECKPOINT_EVERY",
+    "CONTINUED",
+    "MAX_TORN_BATCH",
     "ChainState",
     "TornTail",
     "decode_lines",
@@ -54,6 +67,13 @@ __all__ = [
 #: The writer remembers the byte offset of every CHECKPOINT_EVERY-th record so that
 #: ``read(after_seq)`` can start near ``after_seq`` instead of at byte 0.
 CHECKPOINT_EVERY = 1024
+
+#: Ends every line of a batch but its last, just before the newline.
+CONTINUED = b" "
+
+#: The most bytes a damaged final batch may span and still be read as a crash (zeroed pages of
+#: a write that was never acknowledged); more than this after the damage is tamper.
+MAX_TORN_BATCH = 64 << 20
 
 _HASH_MEMBER = b',"hash":"'
 # len(',"hash":"') + 64 hex digits + closing quote
@@ -76,7 +96,10 @@ class ChainState:
     before it can still be handed out before it is raised.
     """
 
-    __slots__ = ("next_seq", "last_hash", "pos", "ids", "index", "error", "tail", "path")
+    __slots__ = (
+        "next_seq", "last_hash", "pos", "ids", "index", "error", "tail", "path",
+        "held", "held_sizes", "batch_pos", "damage",
+    )
 
     def __init__(
         self,
@@ -97,6 +120,24 @@ class ChainState:
         self.index = index
         self.error: LedgerTampered | None = None
         self.tail = b""
+        # Verified records of a batch whose last line has not been read yet, and their lines'
+        # sizes (newlines included); batch_pos is where that batch starts (== pos when none is
+        # held).
+        self.held: list[Record] = []
+        self.held_sizes: list[int] = []
+        self.batch_pos = pos
+        # Why the bytes from pos to the end are a crash's leftovers (see read_chunks).
+        self.damage: str | None = None
+
+    @property
+    def committed_seq(self) -> int:
+        """The seq after the last complete batch."""
+        return self.next_seq - len(self.held)
+
+    @property
+    def committed_hash(self) -> str:
+        """The hash of the last record of the last complete batch."""
+        return self.held[0].prev if self.held else self.last_hash
 
     def copy(self) -> ChainState:
         """A copy that shares nothing mutable (used to try a tail without committing)."""
@@ -165,8 +206,12 @@ def _bad_types(
     )
 
 
-def _decode_verified(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
-    """The hot loop: decode and fully verify; return "" or the reason of the first bad line."""
+def _decode_verified(lines: list[bytes], st: ChainState, out: list[Record]) -> tuple[str, int]:
+    """The hot loop: decode and fully verify.
+
+    Returns "" or the reason of the first bad line, and how many of the records in ``out``
+    end with a batch's last line (the rest belong to a batch not yet complete).
+    """
     # Everything is a local: this loop runs a million times in a replay. Per-line bookkeeping
     # (byte offsets, the id set, the index) is done after the loop, at C speed.
     loads = orjson.loads
@@ -182,7 +227,14 @@ def _decode_verified(lines: list[bytes], st: ChainState, out: list[Record]) -> s
     seq = st.next_seq
     last = st.last_hash
     reason = ""
+    continued = CONTINUED
+    ends = 0
+    count = 0
     for line in lines:
+        if line.endswith(continued):
+            line = line[:-1]
+        else:
+            ends = count + 1
         try:
             obj = loads(line)
         except decode_error:
@@ -238,43 +290,55 @@ def _decode_verified(lines: list[bytes], st: ChainState, out: list[Record]) -> s
         )
         seq += 1
         last = h
+        count += 1
     st.next_seq = seq
     st.last_hash = last
-    return reason
+    return reason, min(ends, count)
 
 
-def _decode_unverified(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
+def _decode_unverified(
+    lines: list[bytes], st: ChainState, out: list[Record]
+) -> tuple[str, int]:
     """Parse and shape-check only (``verify=False``): no canonical form, hash or chain."""
+    ends = 0
     for line in lines:
+        if line.endswith(CONTINUED):
+            line = line[:-1]
+            is_end = False
+        else:
+            is_end = True
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError:
-            return "line is not valid JSON"
+            return "line is not valid JSON", ends
         if type(obj) is not dict or obj.keys() != _ENVELOPE_KEYSET:
-            return _shape_problem(obj)
+            return _shape_problem(obj), ends
         fields = tuple(obj[k] for k in _RECORD_ORDER)
         if _bad_types(*fields):
-            return "an envelope member has the wrong type"
+            return "an envelope member has the wrong type", ends
         try:
             artifacts = _artifacts(obj["artifacts"])
         except ValueError as exc:
-            return str(exc)
+            return str(exc), ends
         out.append(Record._make(fields[:8] + (artifacts,) + fields[9:]))
         st.next_seq = obj["seq"] + 1
         st.last_hash = obj["hash"]
-    return ""
+        if is_end:
+            ends = len(out)
+    return "", ends
 
 
 def decode_lines(lines: list[bytes], st: ChainState, *, verify: bool = True) -> list[Record]:
     """Decode complete lines (without their newline), verifying each against ``st``.
 
-    Advances ``st`` past every good line (seq, hash, byte offset; ids and index when kept).
-    On the first bad line, stops, stores the :class:`LedgerTampered` in ``st.error`` and
-    returns the good records before it. With ``verify=False`` only parsing, the envelope's
-    members and their types are checked (no canonical form, hash, seq or chain).
+    Advances ``st`` past every good line (seq, hash, byte offset) and returns the records of
+    the batches whose last line is among them (with any held from earlier calls); records of
+    a batch still open are kept in ``st.held``. The writer's bookkeeping (ids, index) covers
+    handed-out records only. On the first bad line, stops and stores the
+    :class:`LedgerTampered` in ``st.error``. With ``verify=False`` only parsing, the
+    envelope's members and their types are checked (no canonical form, hash, seq or chain).
     """
     out: list[Record] = []
-    seq0 = st.next_seq
     # A chunk allocates thousands of dicts and tuples that all stay alive until the chunk is
     # handed out, so the cyclic GC would scan them again and again for nothing (JSON values
     # cannot form cycles). Pausing it for the chunk saves ~10% of a replay; it is restored
@@ -282,24 +346,44 @@ def decode_lines(lines: list[bytes], st: ChainState, *, verify: bool = True) -> 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        reason = (_decode_verified if verify else _decode_unverified)(lines, st, out)
+        reason, ends = (_decode_verified if verify else _decode_unverified)(lines, st, out)
     finally:
         if gc_was_enabled:
             gc.enable()
     n = len(out)
     good = lines[:n] if n < len(lines) else lines
-    if st.index is not None:
-        first = -(-seq0 // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
-        if first < seq0 + n:
-            starts = list(accumulate((len(line) + 1 for line in good), initial=st.pos))
-            for seq in range(first, seq0 + n, CHECKPOINT_EVERY):
-                st.index.append((starts[seq - seq0], out[seq - seq0].prev))
-    if st.ids is not None:
-        st.ids.update(map(_ID, out))
-    st.pos += sum(map(len, good)) + n
+    size = sum(map(len, good)) + n
+    st.pos += size
+    if ends == n and not st.held:
+        # The common case: every decoded line closes a batch (or is one).
+        done = out
+        done_sizes: list[int] | None = None
+        done_bytes = size
+    else:
+        sizes = [len(line) + 1 for line in good]
+        done = st.held + out[:ends] if ends else []
+        done_sizes = st.held_sizes + sizes[:ends] if ends else []
+        done_bytes = sum(done_sizes)
+        if ends:
+            st.held, st.held_sizes = out[ends:], sizes[ends:]
+        else:
+            st.held = st.held + out
+            st.held_sizes = st.held_sizes + sizes
+    if done:
+        seq0 = done[0].seq
+        if st.index is not None:
+            first = -(-seq0 // CHECKPOINT_EVERY) * CHECKPOINT_EVERY
+            if first < seq0 + len(done):
+                per_line = done_sizes if done_sizes is not None else (len(x) + 1 for x in good)
+                starts = list(accumulate(per_line, initial=st.batch_pos))
+                for seq in range(first, seq0 + len(done), CHECKPOINT_EVERY):
+                    st.index.append((starts[seq - seq0], done[seq - seq0].prev))
+        if st.ids is not None:
+            st.ids.update(map(_ID, done))
+        st.batch_pos += done_bytes
     if reason:
         st.error = _tamper(st, reason)
-    return out
+    return done
 
 
 def read_chunks(
@@ -340,8 +424,41 @@ def read_chunks(
         if records:
             yield records
         if st.error is not None:
+            if _crash_leftovers(fh, st, end):
+                return
             raise st.error
     st.tail = b"".join(pending)
+
+
+def _crash_leftovers(fh: IO[bytes], st: ChainState, end: int | None) -> bool:
+    """Whether the bad line at ``st.pos`` and everything after it can be a crash's leftovers.
+
+    A power loss can leave zeroed pages inside the last write, which was never acknowledged
+    (the writer syncs each batch before the next one starts). So damage is read as a crash
+    only when the bad line holds zero bytes and no batch ends after it, except with the
+    file's last line (that batch's own end). Then ``st.tail`` holds the bytes from the bad
+    line on, ``st.damage`` says why, and :func:`check_tail` reports it all as torn.
+    """
+    fh.seek(st.pos)
+    limit = MAX_TORN_BATCH if end is None else min(MAX_TORN_BATCH, end - st.pos)
+    rest = fh.read(limit + 1)
+    if len(rest) > limit or (end is None and fh.read(1)):
+        return False
+    first = rest.split(b"\n", 1)[0]
+    if b"\0" not in first:
+        return False
+    complete = rest.split(b"\n")[:-1]
+    if rest.endswith(b"\n"):
+        complete = complete[:-1]  # the last line may be the batch's end
+    if not all(line.endswith(CONTINUED) or line.endswith(b"\0") for line in complete):
+        return False
+    st.tail = rest
+    st.damage = (
+        f"zeroed bytes inside the final batch (a write cut short by a power loss); "
+        f"{len(rest)} bytes from byte {st.pos}"
+    )
+    st.error = None
+    return True
 
 
 def iter_records(
@@ -352,39 +469,53 @@ def iter_records(
         yield from records
 
 
-def check_tail(st: ChainState, *, verify: bool = True) -> Record | TornTail | None:
-    """Classify ``st.tail``, the bytes after the file's last newline.
+def check_tail(st: ChainState, *, verify: bool = True) -> list[Record] | TornTail | None:
+    """Classify what follows the last complete batch: held lines, and ``st.tail``.
 
-    - empty: ``None``;
-    - a complete, valid next record that only lacks its newline (the crash cut exactly before
-      the newline): that :class:`Record` (``st`` is advanced past it, as if the newline were
-      there);
-    - anything else: a :class:`TornTail`. A crash can only cut a write short, and a cut-short
-      JSON object never parses, so nothing valid is lost by dropping it (and an append is not
-      acknowledged before its newline is on disk).
+    - nothing: ``None``;
+    - a valid line that only lacks its newline and closes the open batch (the crash cut
+      exactly before the newline): the batch's records (``st`` is advanced past them, as if
+      the newline were there);
+    - anything else: a :class:`TornTail` from the start of the incomplete batch to the end
+      of the file (``st`` is rewound to that start). A crash can only cut the last write
+      short (or leave zeroed pages in it), and that write was never acknowledged: nothing
+      acknowledged is lost by dropping it.
     """
     tail = st.tail
-    if not tail:
+    if not tail and not st.held:
         return None
-    trial = st.copy()
-    records = decode_lines([tail], trial, verify=verify)
-    if records and trial.error is None:
-        if st.ids is not None:
-            st.ids.add(records[0].id)
-        if st.index is not None and records[0].seq % CHECKPOINT_EVERY == 0:
-            st.index.append((st.pos, records[0].prev))
-        st.next_seq, st.last_hash, st.pos = trial.next_seq, trial.last_hash, trial.pos
-        st.tail = b""
-        # pos counted a newline that is not there yet; the caller restores it (writer) or
-        # never reads past it (reader), so the offset stays right for the next line.
-        return records[0]
-    why = trial.error.reason if trial.error is not None else "unreadable"
-    return TornTail(
-        offset=st.pos,
-        length=len(tail),
-        at_seq=st.next_seq,
-        detail=f"final {len(tail)} bytes have no newline and are not a valid record ({why})",
+    end = st.pos + len(tail)
+    why = st.damage
+    if why is None and tail:
+        records = decode_lines([tail], st, verify=verify)
+        if st.error is None and not st.held:
+            st.tail = b""
+            # pos counted a newline that is not there yet; the caller restores it (writer) or
+            # never reads past it (reader), so the offset stays right for the next line.
+            return records
+        if st.error is not None:
+            why = (
+                f"final {len(tail)} bytes have no newline and are not a valid record "
+                f"({st.error.reason})"
+            )
+            st.error = None
+    if why is None:
+        lines = len(st.held)
+        why = (
+            f"final batch is incomplete: {lines} whole line(s) without the batch's last line"
+            + (f" and {len(tail)} bytes without a newline" if tail and lines else "")
+        )
+        if not lines:
+            why = f"final {len(tail)} bytes are a line of a batch without its last line"
+    torn = TornTail(
+        offset=st.batch_pos, length=end - st.batch_pos, at_seq=st.committed_seq, detail=why
     )
+    st.next_seq, st.last_hash = st.committed_seq, st.committed_hash
+    st.pos = st.batch_pos
+    st.held, st.held_sizes = [], []
+    st.tail = b""
+    st.damage = None
+    return torn
 
 
 def encode_events(
@@ -392,7 +523,8 @@ def encode_events(
 ) -> tuple[list[Record], list[bytes]]:
     """Encode ``events`` as the next lines after ``st``; return their records and lines.
 
-    Each line ends with its newline; the caller writes ``b"".join(lines)`` in one write.
+    Each line ends with its newline (and its batch framing); the caller writes
+    ``b"".join(lines)`` in one write.
 
     Nothing is written and ``st`` is not changed: the caller commits only after the write
     succeeded. Raises :class:`EventRejected` when ``data`` is not JSON-native (it would not
@@ -400,6 +532,8 @@ def encode_events(
     The records returned are decoded from the encoded bytes by the same verifying decoder
     readers use, so what ``append`` returns is exactly what a replay will see.
     """
+    if not events:
+        return [], []
     seq = st.next_seq
     prev = st.last_hash
     sha256 = hashlib.sha256
@@ -438,5 +572,8 @@ def encode_events(
                 f"event {event.id!r} ({event.type}): data does not survive the canonical "
                 "round trip (use only dict/list/str/int/float/bool/None with finite floats)"
             )
-    return records, [line + b"\n" for line in lines]
+    # Every line but the batch's last says "the batch goes on" (see the module docstring).
+    framed = [line + CONTINUED + b"\n" for line in lines[:-1]]
+    framed.append(lines[-1] + b"\n")
+    return records, framed
 

@@ -5,14 +5,18 @@ other kind of damage must be loud):
 
 - An append encodes its whole batch first, then issues one ``write`` of all its lines and,
   with ``durability="fsync"`` (the default), ``fdatasync`` before returning. So a crash can
-  only leave the file cut short somewhere inside the batch being written, and that batch was
-  never acknowledged to anyone.
-- On open the writer verifies every complete line. The bytes after the last newline (a cut
-  line, or zero bytes a filesystem left after a crash) are a *torn tail*: truncated, and
-  reported in :attr:`JsonlRecorder.repair`. A final line that is complete and valid and only
-  lacks its newline is kept and the newline restored (also reported).
-- Anything else (a complete line that fails a check anywhere, including the last one) is
-  tamper: :class:`LedgerTampered`, and the file is left untouched for a human.
+  only leave the file cut short somewhere inside the batch being written (or, after a power
+  loss, zeroed pages inside it), and that batch was never acknowledged to anyone.
+- Batches are framed (see :mod:`ledger.codec`): on open the writer verifies every complete
+  line, and what follows the last complete batch (its whole first lines, a cut line, zero
+  bytes a filesystem left after a crash) is a *torn tail*: truncated whole, and reported in
+  :attr:`JsonlRecorder.repair`. A final batch that is complete and valid and only lacks its
+  last newline is kept and the newline restored (also reported).
+- Anything else (a complete line that fails a check anywhere, damage followed by a later
+  batch, a ledger shorter than its head witness) is tamper: :class:`LedgerTampered`, and the
+  file is left untouched for a human.
+- After each acknowledged append the writer names its last record in the head witness
+  ``<path>.head`` (:mod:`ledger.witness`), so cutting acknowledged lines off the end is caught.
 
 ``durability="batch"`` skips the per-append ``fdatasync``: the bytes reach the OS page cache
 before ``append`` returns, so they survive the process dying but not a power loss or a kernel
@@ -42,8 +46,12 @@ from .codec import (
 from .errors import LedgerError, LedgerLocked
 from .events import GENESIS_HASH, NewEvent, Record
 from .recorder import Recorder, RepairReport, Validator, select_new
+from .witness import Head, check_against_witness, read_witness, witness_path_for, write_witness
 
-__all__ = ["JsonlRecorder", "lock_path_for"]
+__all__ = ["JsonlRecorder", "lock_path_for", "witness_path_for"]
+
+#: Opening flags shared by the ledger's files: a symlink planted in their place is refused.
+_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 
 Durability = Literal["fsync", "batch"]
 
@@ -77,7 +85,7 @@ def _acquire_lock(path: Path) -> int:
     lets two writers each lock a different inode.
     """
     lock_path = lock_path_for(path)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
@@ -120,6 +128,7 @@ class JsonlRecorder(Recorder):
         self._validator = validator
         self._mutex = threading.Lock()
         self._fd = -1
+        self._witness_fd = -1
         self._broken: str | None = None
         self.repair: RepairReport | None = None
         self._lock_fd = _acquire_lock(self.path)
@@ -133,22 +142,32 @@ class JsonlRecorder(Recorder):
 
     def _open(self) -> None:
         created = not self.path.exists()
-        self._fd = os.open(
-            self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644
-        )
+        # The witness is read before the ledger: it only ever names records already in it.
+        head = read_witness(self.path)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _NOFOLLOW, 0o644)
         if created:
             _sync_dir(self.path.parent)
         st = ChainState(str(self.path), ids=set(), index=[])
-        with open(self.path, "rb") as fh:
-            for _ in read_chunks(fh, st):
-                pass  # the scan fills st.ids and st.index; records are not kept
+        hash_at_head: str | None = None
+        with os.fdopen(os.dup(self._fd), "rb") as fh:
+            fh.seek(0)
+            for records in read_chunks(fh, st):
+                if head is not None and records[0].seq <= head.seq <= records[-1].seq:
+                    hash_at_head = records[head.seq - records[0].seq].hash
+        size = st.pos + len(st.tail)
         tail = check_tail(st)
-        if isinstance(tail, Record):
+        if isinstance(tail, list) and head is not None and tail[0].seq <= head.seq:
+            for record in tail:
+                if record.seq == head.seq:
+                    hash_at_head = record.hash
+        # Nothing the witness names may be cut, not even as a "torn" tail.
+        check_against_witness(self.path, head, st.committed_seq - 1, hash_at_head, size=size)
+        if isinstance(tail, list):
             os.write(self._fd, b"\n")
             _datasync(self._fd)
             self.repair = RepairReport(
                 truncated_bytes=0,
-                at_seq=tail.seq,
+                at_seq=tail[-1].seq,
                 detail="final line was complete but lacked its newline; newline restored",
             )
         elif isinstance(tail, TornTail):
@@ -159,6 +178,17 @@ class JsonlRecorder(Recorder):
             )
         self._state = st
         self._size = st.pos
+        self._witness_fd = os.open(
+            witness_path_for(self.path), os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644
+        )
+        if created:
+            _sync_dir(self.path.parent)
+        self._witness()
+
+    def _witness(self) -> None:
+        """Name the newest acknowledged record in the head witness."""
+        if self._state.next_seq:
+            write_witness(self._witness_fd, Head(self._state.next_seq - 1, self._state.last_hash))
 
     # -- the Recorder interface --------------------------------------------------------------
 
@@ -191,7 +221,9 @@ class JsonlRecorder(Recorder):
                 st.ids.add(record.id)
             st.next_seq = records[-1].seq + 1
             st.last_hash = records[-1].hash
-            st.pos = self._size = offset
+            st.pos = st.batch_pos = self._size = offset
+            if self.durability == "fsync":
+                self._witness()
             return records
 
     def _write(self, blob: bytes) -> None:
@@ -225,6 +257,7 @@ class JsonlRecorder(Recorder):
         with self._mutex:
             self._check_open()
             _datasync(self._fd)
+            self._witness()
 
     def read(self, after_seq: int = -1) -> Iterator[Record]:
         with self._mutex:
@@ -245,7 +278,7 @@ class JsonlRecorder(Recorder):
 
     def _read(self, scan: ChainState, end: int, after_seq: int) -> Iterator[Record]:
         # Verified again while reading: cheap, and it catches a file changed behind our back.
-        with open(self.path, "rb") as fh:
+        with os.fdopen(os.open(self.path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
             fh.seek(scan.pos)
             for record in iter_records(fh, scan, end=end):
                 if record.seq > after_seq:
@@ -269,6 +302,7 @@ class JsonlRecorder(Recorder):
             try:
                 if self._broken is None:
                     _datasync(self._fd)
+                    self._witness()
             finally:
                 self._release()
 
@@ -276,6 +310,9 @@ class JsonlRecorder(Recorder):
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+        if self._witness_fd >= 0:
+            os.close(self._witness_fd)
+            self._witness_fd = -1
         if self._lock_fd >= 0:
             # Closing the descriptor releases the flock.
             os.close(self._lock_fd)

@@ -1,8 +1,11 @@
 """Lock-free readers: a verifying stream, a tailing follower, and a one-call verification.
 
 Readers never take the writer's lock and never modify the file. They may run while a writer
-appends: a final segment without its newline is either a write still in progress or a crash's
-torn tail; readers skip it (``torn_tail``) rather than fail, and ``follow`` waits for the rest.
+appends: a final batch without its last line (or a line without its newline) is either a write
+still in progress or a crash's torn tail; readers skip it (``torn_tail``) rather than fail, and
+``follow`` waits for the rest. A reader checks the ledger against its head witness
+(:mod:`ledger.witness`), read before the ledger so that a writer racing ahead cannot make an
+intact ledger look cut.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .artifacts import ArtifactStore
 from .codec import ChainState, TornTail, check_tail, read_chunks
 from .errors import ArtifactCorrupt, ArtifactMissing, LedgerError
 from .events import GENESIS_HASH, ArtifactRef, Record
+from .witness import Head, check_against_witness, read_witness
 
 __all__ = [
     "LedgerReader",
@@ -41,7 +45,12 @@ class LedgerReader:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, verify: bool = True, after_seq: int = -1
+        self,
+        path: str | os.PathLike[str],
+        *,
+        verify: bool = True,
+        after_seq: int = -1,
+        witness: bool = True,
     ) -> None:
         self.path = Path(path)
         self.verify = verify
@@ -50,34 +59,45 @@ class LedgerReader:
         self.events = 0
         self.last_seq = -1
         self.last_hash = GENESIS_HASH
+        #: The head witness checked at the end (None: no witness, or ``witness=False``).
+        self.head: Head | None = read_witness(self.path) if witness and verify else None
         # Open now, so a missing ledger fails at the call, not at the first next().
-        self._fh = open(self.path, "rb")
+        self._fh = os.fdopen(
+            os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb"
+        )
         self._it = self._run()
 
     def _run(self) -> Generator[Record, None, None]:
         st = ChainState(str(self.path))
         after = self.after_seq
+        head = self.head
+        hash_at_head: str | None = None
         try:
             for records in read_chunks(self._fh, st, verify=self.verify):
+                if head is not None and records[0].seq <= head.seq <= records[-1].seq:
+                    hash_at_head = records[head.seq - records[0].seq].hash
                 if records[0].seq > after:
                     yield from records
                 elif records[-1].seq > after:
                     yield from records[after + 1 - records[0].seq :]
                 self._note(st)
+            size = st.pos + len(st.tail)
             tail = check_tail(st, verify=self.verify)
-            if isinstance(tail, Record):
+            if isinstance(tail, list):
                 self._note(st)
-                if tail.seq > after:
-                    yield tail
+                if head is not None and tail[0].seq <= head.seq <= tail[-1].seq:
+                    hash_at_head = tail[head.seq - tail[0].seq].hash
+                yield from (r for r in tail if r.seq > after)
             elif tail is not None:
                 self.torn_tail = tail
+            check_against_witness(self.path, head, self.last_seq, hash_at_head, size=size)
         finally:
             self._fh.close()
 
     def _note(self, st: ChainState) -> None:
-        self.events = st.next_seq
-        self.last_seq = st.next_seq - 1
-        self.last_hash = st.last_hash
+        self.events = st.committed_seq
+        self.last_seq = st.committed_seq - 1
+        self.last_hash = st.committed_hash
 
     def __iter__(self) -> Iterator[Record]:
         # The generator itself, so a for loop does not pay a Python-level __next__ per record.
@@ -159,7 +179,7 @@ def follow(
             if stop is not None and stop.is_set():
                 return
             try:
-                fh = open(path, "rb")
+                fh = os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb")
             except FileNotFoundError:
                 if idle():
                     return
@@ -181,6 +201,11 @@ def follow(
             if progressed:
                 continue
             size = os.fstat(fh.fileno()).st_size
+            if st.batch_pos <= size < st.pos:
+                # An incomplete batch we were holding was cut off by a writer's repair.
+                st.next_seq, st.last_hash = st.committed_seq, st.committed_hash
+                st.pos, st.held, st.held_sizes = st.batch_pos, [], []
+                continue
             if size < st.pos:
                 raise LedgerError(
                     f"ledger {path} shrank to {size} bytes below the {st.pos} bytes already "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger import GENESIS_HASH, Record, read_ledger
+from ledger import GENESIS_HASH, read_ledger
 from ledger.codec import CHECKPOINT_EVERY, ChainState, check_tail, iter_records, read_chunks
 from tests.ledger.helpers import write_ledger
 
@@ -37,11 +37,14 @@ def test_chunk_size_does_not_matter(raw: bytes, chunk_size: int) -> None:
 
 def test_end_limits_the_read(raw: bytes) -> None:
     lines = raw.splitlines(keepends=True)
-    end = sum(map(len, lines[:10])) + 5  # inside line 11
+    end = sum(map(len, lines[:310])) + 5  # inside line 311, in the second batch of 300
     st = ChainState("t")
     got = list(iter_records(io.BytesIO(raw), st, end=end))
-    assert [r.seq for r in got] == list(range(10))
-    assert st.tail == lines[10][:5]
+    assert [r.seq for r in got] == list(range(300))
+    assert st.tail == lines[310][:5]
+    # the second batch's first ten lines are held back: that batch is not complete yet
+    assert [r.seq for r in st.held] == list(range(300, 310))
+    assert st.batch_pos == sum(map(len, lines[:300]))
 
 
 def test_resume_from_a_checkpoint(raw: bytes) -> None:
@@ -59,14 +62,17 @@ def test_check_tail_classifies(raw: bytes) -> None:
     head = b"".join(lines[:-1])
     st = ChainState("t")
     list(iter_records(io.BytesIO(head + lines[-1][:-1]), st))
-    record = check_tail(st)
-    assert isinstance(record, Record) and record.seq == 2099
+    records = check_tail(st)
+    assert isinstance(records, list) and [r.seq for r in records] == list(range(1800, 2100))
     assert st.pos == len(raw) and st.tail == b""
     st = ChainState("t")
     list(iter_records(io.BytesIO(head + lines[-1][:-2]), st))
     torn = check_tail(st)
-    assert not isinstance(torn, Record) and torn is not None
-    assert torn.offset == len(head) and torn.length == len(lines[-1]) - 2 and torn.at_seq == 2099
+    assert not isinstance(torn, list) and torn is not None
+    # the whole last batch (seqs 1800..2099) goes, not only its cut line
+    batch_start = sum(map(len, lines[:1800]))
+    assert torn.offset == batch_start and torn.at_seq == 1800
+    assert torn.length == len(raw) - 2 - batch_start
     st = ChainState("t")
     list(iter_records(io.BytesIO(raw), st))
     assert check_tail(st) is None

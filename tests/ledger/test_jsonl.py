@@ -29,9 +29,12 @@ def test_file_holds_canonical_lines(tmp_path: Path) -> None:
     with JsonlRecorder(path) as rec:
         records = rec.append([ev(0), ev(1, note="x")])
     raw = path.read_bytes()
-    assert raw == b"".join(r.to_line() for r in records)
+    # one batch: its first line carries the batch's continuation mark before the newline
+    assert raw == records[0].to_line()[:-1] + b" \n" + records[1].to_line()
     # the same bytes, computed with the stdlib json module instead of orjson
-    assert raw == b"".join(reference_line(r.envelope()) for r in records)
+    assert raw == reference_line(records[0].envelope())[:-1] + b" \n" + reference_line(
+        records[1].envelope()
+    )
     for env in envelopes_of(raw):
         assert list(env) == sorted(env)
         assert env["hash"] == reference_hash(env)
@@ -44,7 +47,8 @@ def test_in_memory_and_file_store_identical_bytes(tmp_path: Path) -> None:
     mem.append(events[7:])
     path = tmp_path / "ledger.jsonl"
     with JsonlRecorder(path) as rec:
-        rec.append(events)
+        rec.append(events[:7])
+        rec.append(events[7:])
     assert mem.dump() == path.read_bytes()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ledger import JsonlRecorder, LedgerTampered, read_ledger, verify_ledger
+from ledger import JsonlRecorder, LedgerTampered, read_ledger, verify_ledger, witness_path_for
 from tests.ledger.helpers import envelopes_of, ev, rechain, reference_line, write_ledger
 
 
@@ -17,6 +17,9 @@ def _check_repaired(path: Path, original: bytes, cut: int, n: int) -> None:
     """Open a ledger cut at byte ``cut`` of ``original`` (n records) and check the repair."""
     last_start = original.rindex(b"\n", 0, len(original) - 1) + 1 if n > 1 else 0
     path.write_bytes(original[:cut])
+    # Cutting an acknowledged line is what the head witness exists to catch; these tests are
+    # about the repair itself, as for a ledger whose witness was lost with the power.
+    witness_path_for(path).unlink(missing_ok=True)
     # readers skip the torn tail without failing, and never modify the file
     reader = read_ledger(path)
     seen = list(reader)
@@ -96,8 +99,9 @@ def test_torn_tail_property(n: int, payload: dict, where: float) -> None:
         shutil.rmtree(work)
 
 
-def test_torn_multi_line_batch_keeps_the_whole_lines(tmp_path: Path) -> None:
-    """A batch cut short after some of its lines: the complete lines are valid records."""
+def test_torn_multi_line_batch_is_dropped_whole(tmp_path: Path) -> None:
+    """A batch cut short after some of its lines: it was never acknowledged, none of it stays
+    (more cases in test_batches.py)."""
     path = tmp_path / "ledger.jsonl"
     with JsonlRecorder(path) as rec:
         rec.append([ev(0)])
@@ -105,9 +109,10 @@ def test_torn_multi_line_batch_keeps_the_whole_lines(tmp_path: Path) -> None:
     raw = path.read_bytes()
     cut = raw.index(b"\n", raw.index(b'"id":"e2"')) + 20  # inside e3's line
     path.write_bytes(raw[:cut])
+    witness_path_for(path).unlink()
     with JsonlRecorder(path) as rec:
-        assert rec.repair is not None and rec.repair.at_seq == 3
-        assert [r.id for r in rec.read()] == ["e0", "e1", "e2"]
+        assert rec.repair is not None and rec.repair.at_seq == 1
+        assert [r.id for r in rec.read()] == ["e0"]
 
 
 @pytest.mark.parametrize(
@@ -151,9 +156,14 @@ def test_rehashed_newest_record_is_beyond_a_chain(tmp_path: Path) -> None:
     envs = envelopes_of(original)
     envs[-1]["data"]["i"] = 99  # content changed, hash recomputed: prev still fine...
     path.write_bytes(rechain(envs))  # ...but rechain keeps prev and fixes only each hash
-    # seq 2 is self-consistent and chained, so the ledger is valid again: a hash chain
-    # cannot detect a rewrite of its newest record by someone who recomputes the hash.
-    # What it must detect is a changed *earlier* line (see test_tamper.py).
+    # The head witness names the old hash of seq 2: caught.
+    with pytest.raises(LedgerTampered, match="witness"):
+        verify_ledger(path)
+    # Without the witness, seq 2 is self-consistent and chained, so the ledger is valid again:
+    # a hash chain alone cannot detect a rewrite of its newest record by someone who
+    # recomputes the hash (nor by someone who rewrites the witness too: keep a head elsewhere
+    # and check it with `watcher replay --expect-head`).
+    witness_path_for(path).unlink()
     assert verify_ledger(path).events == 3
 
 
