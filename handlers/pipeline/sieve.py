@@ -1,8 +1,9 @@
 """Step 2, the sieve: run step 1's plan with ``kernels.sieve`` over the training segment.
 
 Each planned window start ``p`` is one search of every planned space over the training draws
-from ``p`` on: a survivor found there explains the history from its *anchor* ``p`` on (the
-draws before it are not part of its claim). The windows are searched in order and the search
+from ``p`` on, with offsets reaching past the ``p`` draws before the window
+(:func:`window_offsets`): a survivor found there explains the history from its *anchor* ``p``
+on (the draws before it are not part of its claim). The windows are searched in order and the search
 stops at the first certain identification. Every survivor's p-value is corrected for all the
 hypotheses of all the windows searched (Bonferroni), so a survivor is as honest as one search
 of the lot. Survivors are an artifact (``survivors.json``: each hypothesis in full, its
@@ -27,6 +28,14 @@ from ledger import NewEvent
 from .common import StepInput, completed, run_step
 
 __all__ = ["run", "survivor_rows"]
+
+
+def window_offsets(start: int, offsets: int, skip: SkipSpace) -> tuple[int, int]:
+    """Offsets (raw outputs after seeding) to search for a window beginning at draw ``start``:
+    the plan's ``offsets`` past the ``start`` draws before it, each one output plus its skip,
+    with a sixteenth more for reductions that now and then reject an output and draw again."""
+    first = start * (1 + skip.low)
+    return first, start * (1 + skip.high) + start // 16 + offsets
 
 
 def survivor_rows(found: list[tuple[Survivor, int]], windows: int) -> list[dict[str, Any]]:
@@ -73,11 +82,12 @@ def sieve(step: StepInput) -> list[NewEvent]:
     searched_windows = 0
     capped = False
     for start in starts:
+        first, stop = window_offsets(start, offsets, skip)
         spaces = [
-            SearchSpace(generator=s["generator"], reductions=tuple(s["reductions"]),
-                        seed_start=int(s["seed_start"]), seed_stop=int(s["seed_stop"]),
-                        offset_start=start, offset_stop=start + offsets, skip=skip)
-            for s in spaces_plan
+            SearchSpace(generator=piece["generator"], reductions=tuple(piece["reductions"]),
+                        seed_start=int(low), seed_stop=int(high),
+                        offset_start=first, offset_stop=stop, skip=skip)
+            for piece in spaces_plan for low, high in piece["ranges"]
         ]
         try:
             result = search(spaces, train[start:], window=window, alpha=alpha, backend=backend)

@@ -2,25 +2,29 @@
 
 The plan: the window length ``W`` (draws a survivor must match exactly), how many disjoint
 windows of the training segment are tried (a corrupted draw spoils only the windows holding
-it), the offsets and skips, the seed tiers (seconds, then milliseconds, before the first
-draw's time, and small seeds), and the generators and reductions in the order they are
-searched. Tolerated errors stay 0: the sieve matches windows exactly, and several windows are
-how this plan survives a few transcription errors.
+it), the offsets and skips, how far each seed tier reaches (Unix seconds and milliseconds back
+from the first draw's time, small and typed seeds, the rest of the 32-bit seeds), and the
+generators and reductions in the order they are searched. Tolerated errors stay 0: the sieve
+matches windows exactly, and several windows are how this plan survives a few transcription
+errors.
+
+The model of where seeds come from and what a seed costs is ``watcher identify``'s planner
+(``kernels.sieve.plan``): its items (one per generator, seed tier and reduction, each with its
+share of the catalog's prior, densest at the tier's likeliest seed), its cost cache (here
+``<home>/seed-costs.json``, so a re-run plans the same), and its check that the draws are
+enough. Offsets and skips get a stated prior of their own, recorded in the plan.
 
 The objective (maximised by a seeded TPE sampler, in a journal under
 ``<home>/optuna/<run id>.journal``, so an interrupted study resumes) is the probability of
 identifying a hypothesis inside the covered space per second of the search budget
 (``budget_s``), ties going to the plan expected to finish sooner:
 
-- the probability: sum over the planned spaces of the prior mass each covers (the catalog's
-  ``prior`` per generator, split over its reductions; a stated prior over seed tiers, offsets
-  and skips, recorded in the plan), times the chance that at least one window is free of
-  errors at the assumed ``error_rate``, times 1 if a true hypothesis would then be significant
-  over the training segment after the Bonferroni correction for everything searched (exact
-  binomial tail), else 0;
-- the seconds: per-seed costs measured on the backend (``<home>/costs.json`` keeps each
-  measurement, so a re-run plans the same), times seeds, offsets, skips and windows, plus the
-  confirmation of the expected chance survivors (exact: hypotheses times ``q**W``); spaces are
+- the probability: the prior mass of the covered seeds, times the offset and skip priors,
+  times the chance that at least one window is free of errors at the assumed ``error_rate``,
+  times 1 if a true hypothesis would then be significant over the training segment after the
+  Bonferroni correction for everything searched (exact binomial tail), else 0;
+- the seconds: measured seconds per seed times seeds, offsets, skips and windows, plus the
+  confirmation of the expected chance survivors (exact: hypotheses times ``q**W``); pieces are
   taken in order of prior mass per second while they fit the budget, and the expected time
   counts the search stopping at the first certain identification.
 
@@ -36,168 +40,141 @@ from pathlib import Path
 from typing import Any
 
 import optuna
-import orjson
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 
 from kernels.draws import timestamp_seconds
-from kernels.prng import PRNG
 from kernels.reductions import parse_reduction
 from kernels.registry import all_generators, get_generator
 from kernels.sieve.backends import make_backend
 from kernels.sieve.engine import (
-    SearchSpace,
+    Backend,
+    SkipSpace,
     per_draw_match_probability,
     search,
     seconds_per_seed,
 )
-from kernels.sieve.plan import default_reductions, infer_alphabet
+from kernels.sieve.plan import CostCache, NotEnoughDraws, PlanItem, build_plan
 from kernels.statistics import log_binomial_tail
 from ledger import NewEvent
 
 from .common import StepInput, completed, run_step
 
-__all__ = ["run", "PRIORS", "TierChoice", "plan_spaces", "plan_objective", "measured_cost"]
+__all__ = ["run", "PRIORS", "Reach", "Piece", "plan_pieces", "plan_objective", "item_cost"]
 
-#: Stated prior over where a seed comes from (recorded in every plan): the time of the first
-#: draw in seconds or milliseconds (how long before it: log-uniform up to 30 days), a small
-#: seed, or elsewhere (not searched).
+#: Stated prior over offsets and skips (the planner's model covers seeds): recorded in every
+#: plan.
 PRIORS: dict[str, Any] = {
-    "tier": {"seconds_before_first_draw": 0.5, "milliseconds_before_first_draw": 0.2,
-             "small_seed": 0.2, "elsewhere": 0.1},
-    "lookback_horizon_s": 30 * 86400,
     "offset_geometric_ratio": 0.7,  # P(offset >= o) = ratio ** o
     "skip": {"0": 0.7, "1": 0.85, "3": 0.95},  # P(constant skip <= k)
 }
-SMALL_SEEDS = 1 << 16
-LOOKBACKS_S = (600, 3600, 21600, 86400, 604800)
-LOOKBACKS_MS = (10_000, 60_000, 600_000, 3_600_000)
+LOOKBACKS_S = (600, 3600, 21600, 86400, 604800, 2592000)
+LOOKBACKS_MS = (0, 10_000, 60_000, 600_000, 3_600_000)
 OFFSETS = (1, 2, 4, 8, 16)
 SKIPS = (0, 1, 3)
 #: Chance candidates beyond this make a plan infeasible (the sieve's cap is 100 000).
 MAX_CHANCE_SURVIVORS = 20_000.0
-#: Seconds to confirm one chance candidate with the scalar model, and fixed cost per space.
+#: Seconds to confirm one chance candidate with the scalar model, and fixed cost per piece.
 CONFIRM_S = 2e-4
-SPACE_OVERHEAD_S = 0.02
+PIECE_OVERHEAD_S = 0.02
 COST_SAMPLE = 2048
 
 
 @dataclass(frozen=True)
-class TierChoice:
-    """Which seed tiers a plan covers, and how far back from the first draw."""
+class Reach:
+    """How far each seed tier is searched: seconds and milliseconds back from the first
+    draw's time (0: not at all), and whether the small, typed and full 32-bit tiers are."""
 
     lookback_s: int
-    lookback_ms: int | None
+    lookback_ms: int
     small: bool
+    typed: bool
+    full32: bool
 
-
-def _tier_ranges(generator: type[PRNG], first_unix: float | None,
-                 tiers: TierChoice) -> list[tuple[str, int, int, float]]:
-    """(tier, first seed, stop, prior mass of the tier covered) for one generator."""
-    top = 1 << generator.seed_bits
-    horizon = math.log1p(PRIORS["lookback_horizon_s"])
-    out: list[tuple[str, int, int, float]] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(tier: str, start: int, stop: int, mass: float) -> None:
-        start, stop = max(start, 1), min(stop, top)
-        for low, high in taken:  # no hypothesis twice: cut what an earlier tier covers
-            if low <= start < high:
-                start = high
-            if low < stop <= high:
-                stop = low
-        if start < stop:
-            out.append((tier, start, stop, mass))
-            taken.append((start, stop))
-
-    if first_unix is not None:
-        t0 = int(first_unix)
-        add("seconds", t0 - tiers.lookback_s, t0 + 1,
-            PRIORS["tier"]["seconds_before_first_draw"] * math.log1p(tiers.lookback_s) / horizon)
-        if tiers.lookback_ms is not None and generator.seed_bits > 32:
-            ms = int(first_unix * 1000)
-            add("milliseconds", ms - tiers.lookback_ms, ms + 1,
-                PRIORS["tier"]["milliseconds_before_first_draw"]
-                * math.log1p(tiers.lookback_ms / 1000) / horizon)
-    if tiers.small:
-        add("small", 0, SMALL_SEEDS, PRIORS["tier"]["small_seed"])
-    return out
-
-
-def _costs_path(home: Path) -> Path:
-    return home / "costs.json"
-
-
-def measured_cost(home: Path, backend_name: str, generator: str, reductions: tuple[str, ...],
-                  observed: list[int]) -> float:
-    """Seconds per seed (one offset, one skip, every reduction at once) of ``generator`` on
-    the backend: measured once (``kernels.sieve.engine.seconds_per_seed``), then read back
-    from ``<home>/costs.json``."""
-    path = _costs_path(home)
-    table: dict[str, float] = orjson.loads(path.read_bytes()) if path.exists() else {}
-    key = f"{backend_name}/{generator}/{','.join(reductions)}"
-    if key not in table:
-        cls = get_generator(generator)
-        start = 1
-        while True:
-            try:
-                cls.check_seed(start)
-                break
-            except ValueError:
-                start += 1
-        space = SearchSpace(generator=generator, reductions=reductions, seed_start=start,
-                            seed_stop=min(start + COST_SAMPLE, 1 << cls.seed_bits),
-                            offset_start=0, offset_stop=1)
-        backend = make_backend(backend_name)
-        try:
-            table[key] = seconds_per_seed(space, observed, backend, largest_sample=COST_SAMPLE)
-        except NotImplementedError:
-            # the backend has no lane for one of these reductions: the sieve runs it on the
-            # scalar path, so time that path on a small sample
-            small = space.model_copy(update={"seed_stop": min(start + 256, space.seed_stop)})
-            began = time.perf_counter()
-            search([small], observed[:8], window=min(8, len(observed)), backend=backend,
-                   stop_when_certain=False)
-            table[key] = max(time.perf_counter() - began, 1e-9) / small.seeds
-        tmp = path.with_name(".costs.json.tmp")
-        tmp.write_bytes(orjson.dumps(table, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
-        tmp.replace(path)
-    return float(table[key])
+    def ranges(self, item: PlanItem) -> list[tuple[int, int]]:
+        """The part of ``item``'s seeds this reach covers."""
+        if item.tier in ("unix_s", "unix_ms"):
+            back = self.lookback_s if item.tier == "unix_s" else self.lookback_ms
+            if back <= 0:
+                return []
+            out = []
+            for low, high in item.ranges:
+                low = max(low, item.origin - back)
+                if low < high:
+                    out.append((low, high))
+            return out
+        chosen = {"small": self.small, "typed": self.typed, "full32": self.full32}
+        return list(item.ranges) if chosen.get(item.tier, False) else []
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Piece:
+    """One planned search: a generator's reductions over seed ranges of one tier."""
+
     generator: str
-    reductions: tuple[str, ...]  # probed together, from one seeding per seed
-    prior: float  # prior mass of this generator
-    q: float  # the largest chance match probability of its reductions
-    cost_per_seed: float
+    tier: str
+    reductions: tuple[str, ...]
+    ranges: tuple[tuple[int, int], ...]
+    mass: float
+    q: float
+    seconds_per_seed: float
+
+    @property
+    def seeds(self) -> int:
+        return sum(high - low for low, high in self.ranges)
 
 
-def plan_spaces(candidates: list[Candidate], first_unix: float | None, *, window: int,
-                windows: int, offsets: int, skip_high: int, tiers: TierChoice,
+def item_cost(cache: CostCache, backend: Backend, item: PlanItem, observed: list[int]) -> float:
+    """Seconds per seed of ``item`` (its reductions, one offset, one skip) on ``backend``, from
+    the planner's cost cache, measured there when missing."""
+    key = CostCache.key(backend, item)
+    entry = cache.get(key)
+    if entry is None:
+        low = item.ranges[0][0]
+        space = item.spaces([(low, min(low + COST_SAMPLE, item.ranges[0][1]))])[0]
+        try:
+            cost = seconds_per_seed(space, observed, backend, largest_sample=COST_SAMPLE)
+        except NotImplementedError:
+            # no device lane for this reduction: the sieve runs it on the scalar path
+            small = space.model_copy(update={"seed_stop": min(space.seed_start + 256,
+                                                              space.seed_stop)})
+            began = time.perf_counter()
+            search([small], observed[:8], window=min(8, len(observed)), backend=backend,
+                   stop_when_certain=False)
+            cost = max(time.perf_counter() - began, 1e-9) / small.seeds
+        cache.put(key, cost, None)
+        cache.save()
+        entry = {"seconds_per_seed": cost}
+    return float(entry["seconds_per_seed"])
+
+
+def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, window: int,
+                windows: int, offsets: int, skip_high: int,
                 budget_s: float) -> tuple[list[dict[str, Any]], float, float, int, float]:
-    """The spaces of a plan in search order (most prior mass per second first) that fit the
-    budget; returns them with the covered prior mass (before window cleanliness and
-    significance), the expected seconds with early stop, the hypotheses searched and the
-    expected chance survivors."""
+    """The pieces of a plan in search order (most prior mass per second first) that fit the
+    budget; returns them with the covered prior mass (offsets and skips included, before window
+    cleanliness and significance), the expected seconds with early stop, the hypotheses
+    searched and the expected chance survivors. ``items`` are (item, q, seconds per seed)."""
     offset_mass = 1 - PRIORS["offset_geometric_ratio"] ** offsets
     skip_mass = PRIORS["skip"][str(skip_high)]
     skip_choices = skip_high + 1
     rows = []
-    for c in candidates:
-        for tier, start, stop, tier_mass in _tier_ranges(get_generator(c.generator), first_unix,
-                                                          tiers):
-            seeds = stop - start
-            hypotheses = seeds * offsets * skip_choices * windows * len(c.reductions)
-            chance = hypotheses * c.q ** window
-            seconds = hypotheses * c.cost_per_seed + chance * CONFIRM_S + SPACE_OVERHEAD_S
-            mass = c.prior * tier_mass * offset_mass * skip_mass
-            rows.append({"generator": c.generator, "reductions": list(c.reductions), "tier": tier,
-                         "seed_start": start, "seed_stop": stop, "hypotheses": hypotheses,
-                         "chance_survivors": chance, "seconds": seconds, "prior_mass": mass,
-                         "q": c.q})
-    rows.sort(key=lambda r: (-r["prior_mass"] / r["seconds"], r["generator"], r["seed_start"]))
+    for item, q, cost in items:
+        ranges = reach.ranges(item)
+        if not ranges:
+            continue
+        seeds = sum(high - low for low, high in ranges)
+        hypotheses = seeds * offsets * skip_choices * windows * len(item.reductions)
+        chance = hypotheses * q ** window
+        seconds = seeds * cost * offsets * skip_choices * windows + chance * CONFIRM_S \
+            + PIECE_OVERHEAD_S
+        mass = item.mass(ranges) * offset_mass * skip_mass
+        rows.append({"generator": item.generator, "tier": item.tier,
+                     "reductions": list(item.reductions), "ranges": [list(r) for r in ranges],
+                     "hypotheses": hypotheses, "chance_survivors": chance, "seconds": seconds,
+                     "prior_mass": mass, "q": q})
+    rows.sort(key=lambda r: (-r["prior_mass"] / r["seconds"], r["generator"], r["tier"],
+                             r["reductions"]))
     chosen, spent = [], 0.0
     for row in rows:
         if spent + row["seconds"] <= budget_s:
@@ -206,7 +183,7 @@ def plan_spaces(candidates: list[Candidate], first_unix: float | None, *, window
     mass = sum(r["prior_mass"] for r in chosen)
     hypotheses = sum(r["hypotheses"] for r in chosen)
     chance = sum(r["chance_survivors"] for r in chosen)
-    # the sieve stops once certain: a space is searched only if no earlier one identified
+    # the sieve stops once certain: a piece is searched only if no earlier one identified
     expected, found = 0.0, 0.0
     for row in chosen:
         expected += row["seconds"] * (1 - found)
@@ -230,28 +207,29 @@ def plan_objective(mass: float, expected_s: float, hypotheses: int, chance: floa
     return probability, (probability - 1e-6 * expected_s) / budget_s
 
 
-def _candidates(step: StepInput, observed: list[int], backend_name: str) -> list[Candidate]:
-    alphabet = infer_alphabet(observed)
+def _items(step: StepInput, train: list[int], reference_s: int,
+           backend_name: str) -> list[tuple[PlanItem, float, float]]:
+    """The planner's items for the training draws (one offset, no skip: those are scaled
+    here), each with its largest chance match probability and measured seconds per seed."""
     names_param = step.text("generators", "").strip()
-    registry = all_generators()
+    names = None
     if names_param:
         names = [n.strip() for n in names_param.split(",") if n.strip()]
         for name in names:
             get_generator(name)  # an unknown name fails the step with the catalog's message
-    else:
-        names = sorted(n for n, c in registry.items() if not c.legacy)
-    total_prior = sum(registry[n].prior for n in names)
+    plan = build_plan(train, reference_s=reference_s, reference_source="first draw",
+                      generators=names, offsets=range(0, 1), skip=SkipSpace(low=0, high=0),
+                      window=len(train), alpha=float(step.command.alpha))
+    backend = make_backend(backend_name)
+    cache = CostCache(step.home / "seed-costs.json")
+    registry = all_generators()
     out = []
-    for name in names:
-        cls = registry[name]
-        reductions = tuple(default_reductions(cls, alphabet))
-        if not reductions:
-            continue
-        cost = measured_cost(step.home, backend_name, name, reductions, observed)
-        if cost <= 0:
-            continue  # the draws rule every reduction of this generator out
-        q = max(per_draw_match_probability(cls, parse_reduction(spec)) for spec in reductions)
-        out.append(Candidate(name, reductions, cls.prior / total_prior, q, cost))
+    for item in plan.items:
+        cls = registry[item.generator]
+        q = max(per_draw_match_probability(cls, parse_reduction(spec)) for spec in item.reductions)
+        cost = item_cost(cache, backend, item, train)
+        if cost > 0:  # zero: the draws rule every reduction of the item out
+            out.append((item, q, cost))
     return out
 
 
@@ -271,39 +249,51 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     train = [step.history.values[i] for i in step.split.train_range]
     first_ts = step.history.first_timestamp
     first_unix = timestamp_seconds(first_ts) if first_ts is not None else None
-    if len(train) < 8:
-        reason = f"{len(train)} training draws; at least 8 are needed"
-        ref = step.put_json("plan.json", {"spaces": [], "reason": reason})
-        return [completed(step, {"planned": False, "spaces": 0, "degenerate": True},
-                          summary=reason, artifacts=(ref,))]
     backend_name = step.text("backend", "numpy")
     budget_s = step.number("budget_s", 120.0, 1.0, 86400.0)
     error_rate = step.number("error_rate", 0.02, 0.0, 0.5)
     trials = int(step.number("plan_trials", 60, 5, 1000))
     alpha = float(step.command.alpha)
-    candidates = _candidates(step, train, backend_name)
-    q = max((c.q for c in candidates), default=1.0)
+    reason = None
+    items: list[tuple[PlanItem, float, float]] = []
+    if len(train) < 8:
+        reason = f"{len(train)} training draws; at least 8 are needed"
+    else:
+        # without timestamps the clock tiers are counted back from the catalog's reference
+        reference_s = int(first_unix) if first_unix is not None else 0
+        try:
+            items = _items(step, train, reference_s, backend_name)
+        except NotEnoughDraws as error:
+            reason = str(error)
+    if reason is not None or not items:
+        reason = reason or "no generator of the catalog makes draws like these"
+        ref = step.put_json("plan.json", {"spaces": [], "reason": reason})
+        return [completed(step, {"planned": False, "spaces": 0, "degenerate": True},
+                          summary=reason, artifacts=(ref,))]
+    q = max(item_q for _item, item_q, _cost in items)
+    timed = first_unix is not None
 
     def describe(t: optuna.trial.BaseTrial) -> dict[str, Any]:
         window = t.suggest_int("window", 8, min(32, len(train)))
         windows = t.suggest_int("windows", 1, max(1, min(4, len(train) // window)))
         offsets = t.suggest_categorical("offsets", OFFSETS)
         skip_high = t.suggest_categorical("skip_high", SKIPS)
-        lookback_s = t.suggest_categorical("lookback_s", LOOKBACKS_S)
-        lookback_ms = t.suggest_categorical("lookback_ms", (0, *LOOKBACKS_MS))
-        small = t.suggest_categorical("small_seeds", (True, False))
-        tiers = TierChoice(lookback_s, lookback_ms or None, small)
-        spaces, mass, expected, hypotheses, chance = plan_spaces(
-            candidates, first_unix, window=window, windows=windows, offsets=offsets,
-            skip_high=skip_high, tiers=tiers, budget_s=budget_s)
-        probability, rate = plan_objective(
-            mass, expected, hypotheses, chance, window=window, windows=windows,
-            train=len(train), error_rate=error_rate, q=q, alpha=alpha, budget_s=budget_s)
-        power, _ = plan_objective(
-            1.0, expected, hypotheses, chance, window=window, windows=windows,
-            train=len(train), error_rate=error_rate, q=q, alpha=alpha, budget_s=budget_s)
-        return {"power": power,"window": window, "windows": windows, "offsets": offsets,
-                "skip_high": skip_high, "tiers": tiers, "spaces": spaces, "mass": mass,
+        reach = Reach(
+            lookback_s=t.suggest_categorical("lookback_s", LOOKBACKS_S) if timed else 0,
+            lookback_ms=t.suggest_categorical("lookback_ms", LOOKBACKS_MS) if timed else 0,
+            small=t.suggest_categorical("small_seeds", (True, False)),
+            typed=t.suggest_categorical("typed_seeds", (True, False)),
+            full32=t.suggest_categorical("full32_seeds", (True, False)))
+        pieces, mass, expected, hypotheses, chance = plan_pieces(
+            items, reach, window=window, windows=windows, offsets=offsets,
+            skip_high=skip_high, budget_s=budget_s)
+        common = {"expected_s": expected, "hypotheses": hypotheses, "chance": chance,
+                  "window": window, "windows": windows, "train": len(train),
+                  "error_rate": error_rate, "q": q, "alpha": alpha, "budget_s": budget_s}
+        probability, rate = plan_objective(mass, **common)
+        power, _ = plan_objective(1.0, **common)
+        return {"power": power, "window": window, "windows": windows, "offsets": offsets,
+                "skip_high": skip_high, "reach": reach, "spaces": pieces, "mass": mass,
                 "expected_s": expected, "hypotheses": hypotheses, "chance": chance,
                 "probability": probability, "rate": rate}
 
@@ -321,8 +311,10 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         "offsets": best["offsets"], "skip": {"low": 0, "high": best["skip_high"]},
         "backend": backend_name, "budget_s": budget_s, "alpha": alpha,
         "error_rate": error_rate, "first_timestamp": first_ts,
-        "tiers": {"lookback_s": best["tiers"].lookback_s, "lookback_ms": best["tiers"].lookback_ms,
-                  "small_seeds": best["tiers"].small},
+        "reach": {"lookback_s": best["reach"].lookback_s,
+                  "lookback_ms": best["reach"].lookback_ms, "small_seeds": best["reach"].small,
+                  "typed_seeds": best["reach"].typed, "full32_seeds": best["reach"].full32},
+        "seed_model": "kernels.sieve.plan (build_plan items, CostCache)",
         "spaces": best["spaces"], "priors": PRIORS,
         "probability": best["probability"], "objective": best["rate"],
         "expected_s": best["expected_s"], "hypotheses": best["hypotheses"],

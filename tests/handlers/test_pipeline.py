@@ -208,3 +208,24 @@ def test_an_unidentified_pool_is_priced_at_chance_and_an_identified_one_by_its_r
     event, metrics = issue_prediction(values, [sure], None, 10**6, 0.01, 10, 9)
     assert event.identified and event.pool[0].draw == 7
     assert event.pool[0].probability == pytest.approx(89 / 92)
+
+
+def test_errors_in_the_first_window_leave_the_later_windows_to_find_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records, truth, clean = planted_history(60, generator="java_random",
+                                            reduction="java_nextint:1000", corrupt=0)
+    for index in (2, 5, 9):  # every window that starts at the first draw is spoiled
+        records[index]["draw"] = (records[index]["draw"] + 1) % 1000
+    ledger = _loop(tmp_path / "home", records, capsys, {**FAST, "generators": "java_random"})
+    [prediction] = _data(ledger, "PredictionIssued")
+    assert prediction["identified"] and prediction["pool"][0]["draw"] == clean[60]
+    assert prediction["hypothesis"]["seed"] == truth.seed
+    assert prediction["hypothesis"]["anchor"] > 9
+
+
+def test_window_offsets_reach_past_the_draws_before_the_window() -> None:
+    from handlers.pipeline.sieve import window_offsets
+    from kernels.sieve.engine import SkipSpace
+
+    assert window_offsets(0, 8, SkipSpace(low=0, high=0)) == (0, 8)
+    assert window_offsets(32, 8, SkipSpace(low=0, high=1)) == (32, 64 + 2 + 8)
