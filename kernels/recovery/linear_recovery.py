@@ -24,7 +24,8 @@ from kernels.recovery.linear import LinearModel, linear_model
 from kernels.recovery.observe import Shape, shape_of
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
-from kernels.recovery.seeds import (DEFAULT_MAX_POSITION, INIT_GENRAND_GENERATORS,
+from kernels.recovery.seeds import (DEFAULT_MAX_POSITION, INIT_BY_ARRAY_GENERATORS,
+                                    INIT_GENRAND_GENERATORS, init_by_array_seed,
                                     init_genrand_seed, v8_seed)
 
 __all__ = ["recover_linear", "linear_plan", "LinearPlan", "MARGIN_BITS", "CHECK_BITS"]
@@ -276,10 +277,24 @@ def _identified(plan: LinearPlan, fits: list[tuple[np.ndarray, int | None, tuple
     identified = p_value < alpha
     seed = position = None
     name = model.generator.name
-    if identified and state is not None and name in INIT_GENRAND_GENERATORS:
-        found = init_genrand_seed(model.generator, state, max_position)
+    other_seeding: dict[str, object] = {}
+    if identified and state is not None and name in (*INIT_GENRAND_GENERATORS,
+                                                     *INIT_BY_ARRAY_GENERATORS):
+        found = None
+        if name in INIT_GENRAND_GENERATORS:
+            found = init_genrand_seed(model.generator, state, max_position)
+        if found is None and name in INIT_BY_ARRAY_GENERATORS:
+            found = init_by_array_seed(model.generator, state, max_position)
         if found is not None:
             seed, position = found
+        elif name == "cpython_random":
+            # the same stream from another runtime's seeding (numpy, PHP, std::mt19937 share
+            # the core; random() doubles are numpy's random_sample() too)
+            other = init_genrand_seed(model.generator, state, max_position)
+            if other is not None:
+                other_seeding = {"init_genrand_seed": other[0], "init_genrand_position": other[1],
+                                 "note": "numpy.random.RandomState(seed) (or mt_srand, "
+                                         "std::mt19937) makes this stream"}
     if identified and name == "v8_math_random":
         # every fit lies on the same xorshift128+ sequence; the seed then decides which cache
         # position the draws started at
@@ -299,7 +314,8 @@ def _identified(plan: LinearPlan, fits: list[tuple[np.ndarray, int | None, tuple
                         f"output cache was refilled): {agreed} of {predict} predictions agree")
     else:
         message = f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})"
-    extra: dict[str, object] = {"left_out_draws": left_out, "fitting_states": len(fits)}
+    extra: dict[str, object] = {"left_out_draws": left_out, "fitting_states": len(fits),
+                                **other_seeding}
     if len(fits) > 1 and seed is None:
         fresh = [run for (_, alignment, _), run in zip(fits, runs) if alignment == 0]
         if fresh:  # a new process: its first draw opens a cache

@@ -13,7 +13,8 @@ import numpy as np
 
 from kernels.prng import PRNG
 
-__all__ = ["INIT_GENRAND_GENERATORS", "init_genrand_seed", "DEFAULT_MAX_POSITION"]
+__all__ = ["INIT_GENRAND_GENERATORS", "INIT_BY_ARRAY_GENERATORS", "init_genrand_seed",
+           "init_by_array_seed", "v8_seed", "DEFAULT_MAX_POSITION"]
 
 #: MT19937 members seeded by ``init_genrand`` for every seed in their catalog seed space
 #: (ruby_random: for one-word seeds, which is what ``Random.new`` without a seed never uses,
@@ -21,8 +22,27 @@ __all__ = ["INIT_GENRAND_GENERATORS", "init_genrand_seed", "DEFAULT_MAX_POSITION
 INIT_GENRAND_GENERATORS = ("mt19937", "mt19937_64", "numpy_random_state", "php_mt_rand",
                            "php_mt_rand_legacy", "ruby_random")
 
+#: MT19937 members seeded by ``init_by_array`` over the 32-bit words of the seed (CPython for
+#: every seed, Ruby for seeds of two words)
+INIT_BY_ARRAY_GENERATORS = ("cpython_random", "ruby_random")
+
 #: how far back from the first draw the walk looks for the seeded block, in raw outputs
 DEFAULT_MAX_POSITION = 100_000
+
+
+def _earlier_words(generator: type[PRNG], state: tuple[int, ...],
+                   max_position: int) -> tuple[np.ndarray, int]:
+    """The untempered words from ``max_position`` (and two blocks) before the first draw up to
+    the end of the recovered block, and the index of the first draw's word among them."""
+    n = int(getattr(generator, "N"))
+    untwist = getattr(generator, "_untwist")
+    if len(state) != n + 1 or state[-1] != 0:
+        raise ValueError("expected an MT state at index 0")
+    blocks = max_position // n + 2
+    chain = [list(state[:n])]
+    for _ in range(blocks):
+        chain.insert(0, untwist(chain[0]))
+    return np.array([w for block in chain for w in block], dtype=np.uint64), blocks * n
 
 
 def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
@@ -32,16 +52,8 @@ def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
     ``init_genrand`` seed lies within ``max_position`` outputs."""
     n, width = int(getattr(generator, "N")), int(getattr(generator, "W"))
     multiplier = int(getattr(generator, "F"))
-    untwist = getattr(generator, "_untwist")
-    if len(state) != n + 1 or state[-1] != 0:
-        raise ValueError("expected an MT state at index 0")
     mask = (1 << width) - 1
-    blocks = max_position // n + 2
-    chain = [list(state[:n])]
-    for _ in range(blocks):
-        chain.insert(0, untwist(chain[0]))
-    words = np.array([w for block in chain for w in block], dtype=np.uint64)
-    start = blocks * n  # index of the first draw's word in ``words``
+    words, start = _earlier_words(generator, state, max_position)
     shift = np.uint64(width - 2)
     follows = words[:-1] ^ (words[:-1] >> shift)
     increments = (words[1:] - np.uint64(multiplier) * follows).astype(np.uint64)  # mod 2**64
@@ -63,6 +75,60 @@ def init_genrand_seed(generator: type[PRNG], state: tuple[int, ...],
         if seeded[1:] != [int(w) for w in words[q + 1:q + n]]:
             continue
         return seed, start - (q + n)
+    return None
+
+
+def init_by_array_seed(generator: type[PRNG], state: tuple[int, ...],
+                       max_position: int = DEFAULT_MAX_POSITION) -> tuple[int, int] | None:
+    """``(seed, position)`` for ``init_by_array`` seedings with keys of one or two words
+    (``random.seed(n)``, ``0 <= n < 2**64``), or ``None``.
+
+    ``init_by_array`` mixes the key into ``init_genrand(19650218)`` in one pass and then mixes
+    each word with its predecessor in a second; both passes undo word by word. Undoing the second
+    from a candidate seeded block gives the first pass's words ``P``, and then every word ``i``
+    of the first pass shows the key word it added: ``P[i] - (G[i] ^ f(P[i-1]))`` is ``key[0]``
+    for every ``i`` (one word) or ``key[0]``, ``key[1] + 1`` alternately (two words).
+    """
+    n = int(getattr(generator, "N"))
+    if int(getattr(generator, "W")) != 32:
+        return None
+    words, start = _earlier_words(generator, state, max_position)
+    base = np.array(getattr(generator, "_init_genrand")(19650218), dtype=np.uint64)
+    mask = np.uint64(0xFFFFFFFF)
+    thirty = np.uint64(30)
+
+    def mixed(word: np.ndarray) -> np.ndarray:
+        return word ^ (word >> thirty)
+
+    # candidate seeded blocks start at q = 0 .. start - n; test four words of each at once
+    q = np.arange(0, start - n + 1)
+    if not q.size:
+        return None
+
+    def first_pass(i: int) -> np.ndarray:
+        # undo the second pass at word i (i >= 3: its predecessor is final)
+        final, before = words[q + i], words[q + i - 1]
+        return ((final + np.uint64(i)) & mask) ^ ((mixed(before) * np.uint64(1566083941)) & mask)
+
+    def added(i: int) -> np.ndarray:
+        return (first_pass(i) - (base[i] ^ ((mixed(first_pass(i - 1)) * np.uint64(1664525)) & mask))) & mask
+
+    a10, a11, a12, a13 = added(10), added(11), added(12), added(13)
+    one_word = (a10 == a11) & (a11 == a12) & (a12 == a13)
+    two_words = (a10 == a12) & (a11 == a13) & ~one_word
+    for index in np.flatnonzero(one_word | two_words):
+        first = int(q[index])
+        if one_word[index]:
+            seed = int(a11[index])  # i odd: j = 0, adds key[0]
+        else:
+            low, high = int(a11[index]), (int(a10[index]) - 1) & 0xFFFFFFFF
+            seed = low | (high << 32)
+        if seed >> int(generator.seed_bits):
+            continue
+        expected = generator(seed).get_state()
+        if list(expected[1:n]) != [int(w) for w in words[first + 1:first + n]]:
+            continue
+        return seed, start - (first + n)
     return None
 
 

@@ -154,3 +154,23 @@ def test_draws_that_are_not_of_the_shape_are_rejected_with_the_reason():
     assert result.verdict == REJECTED and "not raw draws" in result.message
     result = recover([1.0 / 3.0] * 700, "cpython_random", "res53")
     assert result.verdict == REJECTED and "multiple of 2**-53" in result.message
+
+
+def test_cpython_random_seed_through_init_by_array():
+    # CPython's own random() values for random.seed(3735928495), from the 101st on
+    values = _vector("cpython_random", "res53", 3735928495)
+    result = recover(values[100:750], "cpython_random", "res53", predict=10)
+    assert result.verdict == IDENTIFIED, result.message
+    assert (result.seed, result.position) == (3735928495, 200)
+    assert list(result.predictions) == values[750:760]
+    # numpy's random_sample() is the same stream under init_genrand: said, not claimed
+    numpy_values = _vector("numpy_random_state", "res53", 0)
+    other = recover(numpy_values[:700], "cpython_random", "res53")
+    assert other.seed is None and other.extra["init_genrand_seed"] == 0
+
+
+def test_two_word_seed_through_init_by_array():
+    seed = (0xDEADBEEF << 32) | 12345
+    draws = _draws("cpython_random", seed, "raw", 700, skip=3)
+    result = recover(draws, "cpython_random", "raw")
+    assert (result.seed, result.position) == (seed, 3)
