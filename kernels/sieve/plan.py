@@ -588,27 +588,21 @@ class _ItemCursor:
         return "below" if below_gap < above_gap else "above"
 
     def peek(self, seeds: int) -> Ranges:
-        """The next ``seeds`` seeds (fewer at the end), nearest the origin first."""
+        """The next ``seeds`` seeds (fewer at the end), nearest the origin first: from the
+        nearer side, then from the other one if that side runs out."""
         side = self._nearest()
         if side is None:
             return []
         taken: Ranges = []
         want = seeds
-        if side == "below":
-            for low, high in self.below:
-                take = min(want, high - low)
-                taken.append((high - take, high))
-                want -= take
+        for current in (side, "above" if side == "below" else "below"):
+            for low, high in (self.below if current == "below" else self.above):
                 if not want:
                     break
-        else:
-            for low, high in self.above:
                 take = min(want, high - low)
-                taken.append((low, low + take))
+                taken.append((high - take, high) if current == "below" else (low, low + take))
                 want -= take
-                if not want:
-                    break
-        return taken
+        return _normalise(taken)
 
     def consume(self, ranges: Ranges) -> None:
         self.below = sorted(_subtract(self.below, ranges), reverse=True)
@@ -716,6 +710,11 @@ class _GeneratorCost:
         self.chunks += 1
         self.largest = max(self.largest, seeds)
         if self.chunks == 1:
+            if seeds < minimum:
+                # a sliver at a range end: it paid the compiles and says nothing of the rate
+                if self.first_extra is None:
+                    self.first_extra = elapsed
+                return
             self.first_chunk = (seeds, elapsed)
             return
         if seeds < minimum:

@@ -17,7 +17,7 @@ from kernels.observation import Hypothesis, SkipSchedule, predict
 from kernels.registry import get_generator
 from kernels.sieve.engine import SearchResult
 from kernels.sieve.numpy_backend import NumpyBackend
-from kernels.sieve.plan import (TIERS, CostCache, NotEnoughDraws, build_plan,
+from kernels.sieve.plan import (TIERS, CostCache, NotEnoughDraws, _ItemCursor, build_plan,
                                 equivalent_generators, infer_shape, run_plan)
 from machine.cli import main
 
@@ -195,6 +195,18 @@ def test_masses_fall_off_from_the_origin_and_sum_to_the_prior():
     # full32 is what the other tiers leave of the 32-bit seeds: no seed is counted twice
     covered = sorted(r for item in items.values() if item.tier != "unix_ms" for r in item.ranges)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
+
+
+def test_chunks_take_the_seeds_nearest_the_likeliest_from_both_sides():
+    """A chunk is never a sliver at the reference time: with one second past "now" searched,
+    the first chunk is that second and the 65,535 before it."""
+    plan = build_plan([417, 93, 250, 8, 999, 51, 620], reference_s=REFERENCE, forward_s=0,
+                      generators=["java_random"])
+    unix = next(item for item in plan.items if item.tier == "unix_s")
+    cursor = _ItemCursor.start(unix, [])
+    assert cursor.peek(1 << 16) == [(REFERENCE - (1 << 16) + 1, REFERENCE + 1)]
+    cursor.consume(cursor.peek(1 << 16))
+    assert cursor.peek(10) == [(REFERENCE - (1 << 16) - 9, REFERENCE - (1 << 16) + 1)]
 
 
 def test_time_seeds_are_searched_newest_first(capsys, tmp_path):
