@@ -397,12 +397,11 @@ def _reduction_groups(generator: type[PRNG],
         else:
             weights[spec] = REDUCTION_WEIGHTS.get(
                 "mod" if reduction.kind in ("mod", "c_rand_mod") else reduction.kind, 1.0)
-    if "raw" in specs:
-        weights["raw"] = 1.0
     digits = [s for s in specs if s.startswith("digits:")]
     main_share = 1.0 - DIGITS_SHARE if digits and weights else 1.0
     total = sum(weights.values())
-    groups = {spec: ((spec,), main_share * weight / total) for spec, weight in weights.items()}
+    groups: dict[str, tuple[tuple[str, ...], float]] = {
+        spec: ((spec,), main_share * weight / total) for spec, weight in weights.items()}
     for spec in digits:
         groups[spec] = ((spec,), (1.0 - main_share) / len(digits) if weights else 1.0 / len(digits))
     return groups
