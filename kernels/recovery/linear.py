@@ -235,7 +235,7 @@ class BasisModel(LinearModel):
                 words[j // wb] = 1 << (j % wb)
             stream = self.generator.from_state(self.layout.assemble(tuple(words), alignment))
             rows.append([stream.next_raw() for _ in range(count)])
-        table = np.array(rows, dtype=object)
+        table = np.array(rows, dtype=np.uint64)  # every modelled output fits 64 bits
         self._outputs = {k: v for k, v in self._outputs.items() if k[0] != alignment}
         self._outputs[(alignment, count)] = table
         return table
@@ -247,14 +247,13 @@ class BasisModel(LinearModel):
             return out
         count = max(t for t, _ in wanted) + 1
         table = self._raw_outputs(count, alignment)
-        zero = table[-1]
-        for row, (t, b) in enumerate(wanted):
-            constant = (int(zero[t]) >> b) & 1
-            coefficients = np.array([((int(v) >> b) & 1) ^ constant for v in table[:-1, t]],
-                                    dtype=np.uint8)
-            coefficients = np.append(coefficients, np.uint8(constant))
-            out[row] = _pack_lanes(coefficients[None, :], self.width)[0]
-        return out
+        positions = np.array([t for t, _ in wanted])
+        shifts = np.array([b for _, b in wanted], dtype=np.uint64)
+        # (unknowns + 1, rows): bit b of output t from every basis state and the zero state
+        bits = ((table[:, positions] >> shifts) & np.uint64(1)).astype(np.uint8)
+        constant = bits[-1]
+        coefficients = bits[:-1] ^ constant
+        return _pack_lanes(np.vstack([coefficients, constant[None, :]]).T.copy(), self.width)
 
     def state_tuple(self, bits: np.ndarray, alignment: int | None = None) -> tuple[int, ...]:
         return self.layout.assemble(self._words_of(bits), alignment)

@@ -69,9 +69,15 @@ def test_glibc_rand(tmp_path):
 def test_node_math_random():
     _need("node")
     made = _run("node", str(PROGRAMS / "math_random.js"), "110")
+    # 100 draws cross a cache refill: the cache position, and so the predictions, are fixed
     result = recover(made["draws"][:100], "v8_math_random", "v8_double", predict=10)
     assert result.verdict == IDENTIFIED, result.message
     assert list(result.predictions) == made["draws"][100:]
+    # 20 draws from a fresh process do not: the generator is still identified, and the
+    # predictions that assume the first draw opened a cache are the right ones
+    short = recover(made["draws"][:20], "v8_math_random", "v8_double", predict=10)
+    assert short.verdict == IDENTIFIED, short.message
+    assert short.extra["predictions_if_first_draw_opens_a_cache"] == made["draws"][20:30]
 
 
 @pytest.mark.slow
