@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from datetime import datetime, timezone
@@ -325,6 +326,12 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                           forward_s=forward_s, generators=names, reductions=reductions,
                           offsets=offsets, skip=skip, window=args.window, alpha=args.alpha)
     backend = make_backend(args.backend)
+    search_on_workers = search
+    if args.scheduler:
+        from kernels.sieve.distributed import dask_chunk_runner
+
+        run_chunks, backend = dask_chunk_runner(args.scheduler, args.backend)
+        search_on_workers = functools.partial(search, run_chunks=run_chunks)
     if not args.json:
         print(f"identify: {len(observed)} draws ({plan.shape.describe()}); seed times searched "
               f"back from {plan.reference_source}; backend {backend.name}; budget "
@@ -335,7 +342,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=args.alpha,
                    covered=covered,
                    cost_cache=cache, max_candidates=args.max_candidates, previous=previous,
-                   progress=_identify_progress(args.budget, args.json))
+                   progress=_identify_progress(args.budget, args.json),
+                   search_function=search_on_workers)
     if not args.json and sys.stderr.isatty():
         sys.stderr.write("\n")
     equivalents: dict[int, list[str]] = {}
