@@ -29,7 +29,13 @@ from typing import Any, Sequence
 
 import orjson
 
-from kernels.draws import DrawFileError, DrawRecord, parse_draw_records, timestamp_seconds
+from kernels.draws import (
+    MAX_DRAW_FILE_BYTES,
+    DrawFileError,
+    DrawRecord,
+    parse_draw_records,
+    timestamp_seconds,
+)
 from ledger import LedgerLocked, NewEvent
 
 from handlers.history import DrawHistory, draw_history
@@ -165,8 +171,12 @@ def ingest_events(command: IngestDraws, raw: bytes, history: DrawHistory,
 def ingest_file(command: IngestDraws, ctx: HandlerContext) -> list[NewEvent]:
     """The ``draws.ingest`` handler: the new draws of the file the command names."""
     assert ctx.ledger_path is not None
-    raw = Path(command.path).read_bytes()
-    return ingest_events(command, raw, draw_history(ctx.ledger_path), ctx)
+    path = Path(command.path)
+    size = path.stat().st_size
+    if size > MAX_DRAW_FILE_BYTES:  # refused unread
+        raise IngestRefused(f"{command.source}: {size} bytes is over the "
+                            f"{MAX_DRAW_FILE_BYTES}-byte limit")
+    return ingest_events(command, path.read_bytes(), draw_history(ctx.ledger_path), ctx)
 
 
 # --- watcher ingest -----------------------------------------------------------------------

@@ -73,9 +73,10 @@ class IngestOutcome(BaseModel):
     reason: str | None = None
 
 
-def ingest_command(path: Path, raw: bytes, source: str | None = None) -> IngestDraws:
-    """The command ingesting ``raw`` (the bytes of ``path``): its id digests name and bytes."""
-    sha = hashlib.sha256(raw).hexdigest()
+def ingest_command(path: Path, raw: bytes | None, source: str | None = None) -> IngestDraws:
+    """The command ingesting ``raw`` (the bytes of ``path``; ``None``: read them in chunks):
+    its id digests name and bytes."""
+    sha = hashlib.sha256(raw).hexdigest() if raw is not None else _sha256(path)
     name = source or path.name
     key = hashlib.sha256(name.encode("utf-8", "surrogateescape") + b"\0" + sha.encode()).hexdigest()
     return IngestDraws(id=f"ingest:{key[:20]}", source=name, path=str(path), sha256=sha)
@@ -100,12 +101,22 @@ def record_draws(runner: "Runner", events: Sequence[Any]) -> list[Record]:
 
 
 def pending_draw_files(runner: "Runner") -> list[Path]:
-    """Draw files waiting in ``<home>/draws/`` (dot-files are writes in progress)."""
+    """Draw files waiting in ``<home>/draws/``: regular files, not links (which could point
+    anywhere), not dot-files (writes in progress)."""
     if runner.home is None or not runner.home.draws.is_dir():
         return []
     return sorted(
-        p for p in runner.home.draws.iterdir() if p.is_file() and not p.name.startswith(".")
+        p for p in runner.home.draws.iterdir()
+        if not p.name.startswith(".") and not p.is_symlink() and p.is_file()
     )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def ingest_dropped_draws(runner: "Runner") -> list[IngestOutcome]:
@@ -124,8 +135,11 @@ def ingest_dropped_draws(runner: "Runner") -> list[IngestOutcome]:
         return []
     outcomes = []
     for path in files:
-        raw = path.read_bytes()
-        command = ingest_command(path, raw)
+        try:
+            command = ingest_command(path, None)  # the handler refuses an oversized file
+        except OSError as error:
+            runner.log(f"draw file {path.name}: cannot be read ({error.strerror}); left in place")
+            continue
         ctx = HandlerContext(command=command, clock=runner.clock, home=runner.home.root,
                              artifacts=runner.artifacts, ledger_path=runner.home.ledger)
         try:

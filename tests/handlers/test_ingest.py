@@ -177,3 +177,19 @@ def test_a_draw_event_at_the_wrong_position_does_not_fold() -> None:
     recorder.append([event])
     with pytest.raises(ValueError, match="position 3, but the history holds 0"):
         fold(recorder.read())
+
+
+def test_links_are_left_alone_and_an_oversized_file_is_refused_unread(
+        home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET line\n")
+    (home.draws / "link.txt").symlink_to(secret)
+    monkeypatch.setattr("handlers.ingest.MAX_DRAW_FILE_BYTES", 10)
+    (home.draws / "big.txt").write_text("1\n" * 20)
+    assert main(["daemon", "--once", "--home", str(home.root)]) == 0
+    out = capsys.readouterr().out
+    assert "draw file big.txt: rejected: big.txt: 40 bytes is over the 10-byte limit" in out
+    assert "SECRET" not in out and "link.txt" not in out
+    assert (home.draws / "link.txt").is_symlink()
+    assert draw_history(home.ledger).values == ()
