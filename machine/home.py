@@ -9,6 +9,8 @@
     <home>/archive/            request files already received, named <request id>--<name>,
                                and draw files already ingested, named <ingest id>--<name>
     <home>/draws/              drop draw files here for the daemon to ingest (write, then rename)
+    <home>/claimed/            request files the daemon took (renamed here before recording)
+    <home>/quarantine/         rejected request files, named <request id>--<name>
     <home>/policies.json       the policies (see ``machine.policies``)
 
 ``--home`` defaults to ``$WATCHER_HOME``, then ``./watcher-home``.
@@ -57,6 +59,14 @@ class Home:
         return self.root / "draws"
 
     @property
+    def claimed(self) -> Path:
+        return self.root / "claimed"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
     def policies(self) -> Path:
         return self.root / "policies.json"
 
@@ -92,7 +102,9 @@ def init_home(home: Home) -> list[str]:
     if not home.root.is_dir():
         home.root.mkdir(parents=True)
         created.append("the folder")
-    for folder in (home.artifacts, home.requests, home.archive, home.draws):
+    for folder in (
+        home.artifacts, home.requests, home.archive, home.draws, home.claimed, home.quarantine
+    ):
         if not folder.is_dir():
             folder.mkdir()
             created.append(f"{folder.name}/")

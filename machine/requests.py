@@ -19,7 +19,11 @@ names the field. Files over 1 MiB are rejected unread.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -32,6 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_REQUEST_BYTES",
+    "MAX_REASON_CHARS",
+    "RequestFile",
+    "read_request_file",
+    "bounded_reason",
     "DISPATCH_KINDS",
     "CONTROL_KINDS",
     "RequestStatus",
@@ -55,6 +63,8 @@ __all__ = [
 ]
 
 MAX_REQUEST_BYTES = 1 << 20
+#: A recorded rejection reason is cut to this many characters (it may quote what was sent).
+MAX_REASON_CHARS = 1000
 DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
 CONTROL_KINDS = ("halt", "resume", "approve")
 
@@ -287,12 +297,81 @@ def check_request(spec: Any, *, home: Path, state: "State") -> Any:
     return spec
 
 
-def request_id_for(name: str, sha256: str) -> str:
-    """The id of a request: derived from its file's name and the SHA256 of its bytes, so a
-    file picked up again after a crash maps to the same ``RequestReceived`` (and the ledger's
-    idempotent append makes the second append a no-op)."""
+def request_id_for(name: str, sha256: str, claim: str | None = None) -> str:
+    """The id of a request: derived from its claim (see ``Runner.intake``), its file's name
+    and the SHA256 of its bytes, so a claimed file picked up again after a crash maps to the
+    same ``RequestReceived`` (and the ledger's idempotent append makes the second append a
+    no-op), while the same bytes dropped again later are claimed anew: a new request."""
     key = name.encode("utf-8", "surrogateescape") + b"\0" + sha256.encode()
+    if claim is not None:
+        key = claim.encode() + b"\0" + key
     return "rq-" + hashlib.sha256(key).hexdigest()[:20]
+
+
+def bounded_reason(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """One line of at most ``limit`` characters (a reason may quote what was sent)."""
+    line = " ".join(text.split()) or "rejected"
+    return line if len(line) <= limit else line[: limit - 1] + "\u2026"
+
+
+@dataclass(frozen=True)
+class RequestFile:
+    """What was read of a request file: its bytes (None when it was not read), the SHA256 and
+    size of what was read, and why it cannot be a request (None when it was read whole)."""
+
+    raw: bytes | None
+    sha256: str
+    size: int
+    problem: str | None
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def read_request_file(path: Path, limit: int = MAX_REQUEST_BYTES) -> RequestFile:
+    """Read a request file safely: never through a symlink, regular files only, at most
+    ``limit + 1`` bytes (a huge or sparse file is refused unread). Never raises ``OSError``."""
+    empty = hashlib.sha256(b"").hexdigest()
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return RequestFile(None, empty, 0, "a symbolic link: request files are not followed")
+        return RequestFile(None, empty, 0, f"cannot be opened: {error.strerror or error}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+            return RequestFile(None, empty, 0, f"not a regular file ({what})")
+        if info.st_size > limit:
+            return RequestFile(
+                None, empty, info.st_size,
+                f"request file is {info.st_size} bytes; the limit is {limit} (1 MiB); not read",
+            )
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, limit + 1 - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        raw = b"".join(chunks)
+    except OSError as error:
+        return RequestFile(None, empty, 0, f"cannot be read: {error.strerror or error}")
+    finally:
+        os.close(fd)
+    sha = hashlib.sha256(raw).hexdigest()
+    if len(raw) > limit:
+        return RequestFile(None, sha, len(raw), f"request file grew past the limit of {limit}")
+    return RequestFile(raw, sha, len(raw), None)
 
 
 def run_id_for(request_id: str) -> str:

@@ -63,13 +63,14 @@ from .registry import (
     missing_handler_events,
 )
 from .requests import (
-    MAX_REQUEST_BYTES,
     ApproveRequest,
     HaltRequest,
     RequestError,
     ResumeRequest,
+    bounded_reason,
     check_request,
     parse_request_bytes,
+    read_request_file,
     request_id_for,
 )
 from .state import State
@@ -88,7 +89,7 @@ class IntakeResult:
 
     name: str
     request_id: str
-    status: str  # validated | rejected | applied | duplicate (already received: archived only)
+    status: str  # validated | rejected | applied | duplicate (recorded before a restart) | vanished
     reason: str | None = None
 
 
@@ -121,8 +122,8 @@ class Runner:
     def open(cls, home: Home, **kwargs: Any) -> "Runner":
         """Open ``home``'s ledger for writing (``LedgerLocked`` if another writer holds it),
         record a torn-tail repair, and record the policies if they changed."""
-        home.requests.mkdir(parents=True, exist_ok=True)
-        home.archive.mkdir(parents=True, exist_ok=True)
+        for folder in (home.requests, home.archive, home.claimed, home.quarantine):
+            folder.mkdir(parents=True, exist_ok=True)
         registry = kwargs.get("registry")
         if registry is not None:
             registry.check()
@@ -213,49 +214,64 @@ class Runner:
     # --- intake --------------------------------------------------------------------------
 
     def pending_files(self) -> list[Path]:
-        """Request files waiting in ``watcher_requests/`` (dot-files are writes in progress)."""
-        if self.home is None or not self.home.requests.is_dir():
+        """Entries waiting in ``watcher_requests/`` named ``*.json`` (dot-files are writes in
+        progress). Anything so named is taken, whatever it is: a folder, a link or a FIFO is
+        rejected and quarantined rather than left to block the queue."""
+        if self.home is None:
             return []
-        return sorted(
-            p
-            for p in self.home.requests.iterdir()
-            if p.suffix == ".json" and not p.name.startswith(".") and p.is_file()
-        )
+        return _entries(self.home.requests, lambda name: name.endswith(".json"))
 
     def intake(self) -> list[IntakeResult]:
-        """Receive every waiting request file, in name order."""
-        return [self.intake_file(path) for path in self.pending_files()]
+        """Receive every waiting request file: first any claimed before a crash, then the
+        waiting ones in name order, one at a time."""
+        if self.home is None:
+            return []
+        results = [self._receive(path) for path in _entries(self.home.claimed, _is_claim)]
+        for path in self.pending_files():
+            results.append(self.intake_file(path))
+        return results
 
     def intake_file(self, path: Path) -> IntakeResult:
-        """Turn one request file into ``RequestReceived`` + its verdict, then archive it."""
-        name = path.name
-        size = path.stat().st_size
-        raw: bytes | None = None
-        if size > MAX_REQUEST_BYTES:
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            sha = digest.hexdigest()
-        else:
-            raw = path.read_bytes()
-            sha = hashlib.sha256(raw).hexdigest()
-            size = len(raw)
-        request_id = request_id_for(name, sha)
-        if request_id in self.state.requests:
-            # Received before a crash (or the very same file dropped again): archive only.
-            self._archive(path, request_id)
-            return IntakeResult(name, request_id, "duplicate", "already received")
-        payload: dict[str, Any] | None = None
+        """Claim one request file, record ``RequestReceived`` + its verdict, then archive it
+        (or quarantine it when rejected).
+
+        The claim renames the file into ``claimed/`` under ``<claim>--<name>``, where the claim
+        is the seq the ledger will give its first event. The request id derives from the claim,
+        so a file claimed before a crash is the same request when picked up again, and the same
+        bytes dropped again later are a new one.
+        """
+        assert self.home is not None
+        claim = f"c{self.state.last_seq + 1:09d}"
+        self.home.claimed.mkdir(parents=True, exist_ok=True)
+        target = self.home.claimed / _fit(f"{claim}--", os.fsencode(path.name))
+        try:
+            os.rename(path, target)
+        except FileNotFoundError:
+            return IntakeResult(_shown(path.name), "", "vanished", "removed before it was taken")
+        _sync_dirs(path.parent, target.parent)
+        return self._receive(target)
+
+    def _receive(self, path: Path) -> IntakeResult:
+        assert self.home is not None
+        claim, _sep, raw_name = path.name.partition("--")
+        name = _shown(raw_name)
+        found = read_request_file(path)
+        request_id = request_id_for(name, found.sha256, claim)
+        known = self.state.requests.get(request_id)
+        if known is not None:
+            # Claimed and recorded before a crash: only the move is left to do.
+            self.log(
+                f"request {request_id} ({name}): already recorded before a restart "
+                f"({known.status}); filed, not received again"
+            )
+            self._file_away(path, request_id, known.status == "rejected")
+            return IntakeResult(name, request_id, "duplicate", "already recorded")
+        spec: Any = None
         extra: list[tuple[EventModel, str | None]] = []
         try:
-            if raw is None:
-                raise RequestError(
-                    f"request file is {size} bytes; the limit is {MAX_REQUEST_BYTES} (1 MiB)"
-                )
-            payload, spec = parse_request_bytes(raw)
-            if self.home is None:
-                raise RequestError("no home folder to check the request against")
+            if found.problem is not None or found.raw is None:
+                raise RequestError(found.problem or "not read")
+            _payload, spec = parse_request_bytes(found.raw)
             spec = check_request(spec, home=self.home.root, state=self.state)
             verdict: EventModel = RequestValidated(
                 request_id=request_id, request=spec.model_dump(mode="json")
@@ -263,12 +279,19 @@ class Runner:
             extra = self._control_events(spec, request_id)
             status = "applied" if extra else "validated"
             reason = None
-        except RequestError as error:
-            payload = getattr(error, "payload", payload)
-            verdict = RequestRejected(request_id=request_id, reason=str(error))
-            status, reason = "rejected", str(error)
+        except Exception as error:  # intake is total: any failure is this file's rejection
+            reason = bounded_reason(
+                str(error) if isinstance(error, RequestError)
+                else f"cannot be read as a request ({type(error).__name__}: {error})"
+            )
+            verdict = RequestRejected(request_id=request_id, reason=reason)
+            status = "rejected"
+        # Only a request that passed validation has its payload recorded (its normalised
+        # form): a rejected file may be anything, a secret the daemon could read included.
+        payload = spec.model_dump(mode="json", exclude_defaults=True) if reason is None else None
         received = RequestReceived(
-            request_id=request_id, source="file", name=name, sha256=sha, bytes=size, payload=payload
+            request_id=request_id, source="file", name=name, sha256=found.sha256,
+            bytes=found.size, payload=payload,
         )
         events = [
             self._event(received, f"{request_id}/received"),
@@ -278,11 +301,10 @@ class Runner:
         try:
             self.append(events)
         except EventRejected as error:
-            # A payload the ledger cannot store (e.g. a float that does not survive a round
-            # trip): record the receipt without it, and the rejection.
+            # What the ledger cannot store is recorded as a rejection without it.
             received = received.model_copy(update={"payload": None})
-            reason = f"request cannot be recorded: {error}"
-            verdict = RequestRejected(request_id=request_id, reason=reason[:4000])
+            reason = bounded_reason(f"request cannot be recorded: {error}")
+            verdict = RequestRejected(request_id=request_id, reason=reason)
             status = "rejected"
             self.append(
                 [
@@ -290,7 +312,7 @@ class Runner:
                     self._event(verdict, f"{request_id}/rejected"),
                 ]
             )
-        self._archive(path, request_id)
+        self._file_away(path, request_id, status == "rejected")
         self.log(f"request {request_id} ({name}): {status}" + (f": {reason}" if reason else ""))
         return IntakeResult(name, request_id, status, reason)
 
@@ -306,10 +328,20 @@ class Runner:
             return [(approved, spec.run_id)]
         return []
 
-    def _archive(self, path: Path, request_id: str) -> None:
+    def _file_away(self, path: Path, request_id: str, rejected: bool) -> None:
+        """Move a received file to ``archive/`` (or ``quarantine/``), never over another."""
         assert self.home is not None
-        self.home.archive.mkdir(parents=True, exist_ok=True)
-        os.replace(path, self.home.archive / f"{request_id}--{path.name}")
+        folder = self.home.quarantine if rejected else self.home.archive
+        folder.mkdir(parents=True, exist_ok=True)
+        raw_name = os.fsencode(path.name).partition(b"--")[2]
+        base = _fit(f"{request_id}--", raw_name)
+        target = folder / base
+        n = 1
+        while os.path.lexists(target):
+            target = folder / _fit(f"{request_id}-{n}--", raw_name)
+            n += 1
+        os.rename(path, target)
+        _sync_dirs(path.parent, folder)
 
     # --- executing -----------------------------------------------------------------------
 
@@ -427,3 +459,37 @@ class Runner:
 def _describe(command: Command, records: list[Record]) -> str:
     what = ", ".join(f"{r.type}@{r.seq}" for r in records) or "nothing new (already recorded)"
     return f"{command.kind} [{command.id}] -> {what}"
+
+
+def _entries(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:
+    """The entries of ``folder`` (not dot-files) whose names ``wanted`` accepts, sorted."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [folder / n for n in sorted(names) if not n.startswith(".") and wanted(n)]
+
+
+def _is_claim(name: str) -> bool:
+    return name.startswith("c") and "--" in name
+
+
+def _fit(prefix: str, name: bytes, limit: int = 255) -> str:
+    """``prefix + name`` cut to a file name the filesystem takes (``limit`` bytes)."""
+    room = limit - len(prefix.encode())
+    return prefix + os.fsdecode(name[:room])
+
+
+def _shown(name: str) -> str:
+    """A file name as recorded: undecodable bytes as ``\\xNN``, at most 255 characters."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")[:255] or "?"
+
+
+def _sync_dirs(*folders: Path) -> None:
+    """Make renames between ``folders`` durable (their entries are in the folders' data)."""
+    for folder in dict.fromkeys(folders):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -76,9 +76,10 @@ def test_bad_request_file_is_rejected_recorded_and_archived(
         assert "\n" not in new[1].data["reason"]
         request = runner.state.requests[new[0].data["request_id"]]
         assert request.status == "rejected"
-        # archived: never seen again, never retried
+        # quarantined: never seen again, never retried
         assert not list(home.requests.iterdir())
-        assert len(list(home.archive.iterdir())) == 1
+        assert len(list(home.quarantine.iterdir())) == 1
+        assert not list(home.archive.iterdir())
         assert runner.intake() == []
 
 
@@ -121,16 +122,19 @@ def test_duplicate_request_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert home.ledger.read_bytes() == ledger
 
 
-def test_the_same_file_dropped_twice_is_one_request(tmp_path: Path) -> None:
+def test_the_same_file_dropped_again_is_a_new_request(tmp_path: Path) -> None:
+    """A crash re-delivery is one request (test_intake_faults.py); the same bytes dropped
+    again after they were received are a new submission."""
     home = make_home(tmp_path / "home")
     drop(home, "a.json", {"kind": "learning_loop", "dry_run": True})
     with open_runner(home) as runner:
         runner.run_until_idle()
         drop(home, "a.json", {"kind": "learning_loop", "dry_run": True})
         results = runner.intake()
-        assert [r.status for r in results] == ["duplicate"]
+        assert [r.status for r in results] == ["validated"]
         received = [r for r in runner.recorder.read() if r.type == "RequestReceived"]
-        assert len(received) == 1
+        assert len(received) == 2
+        assert len(list(home.archive.iterdir())) == 2
 
 
 @pytest.mark.parametrize(
