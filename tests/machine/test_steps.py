@@ -13,6 +13,7 @@ from typing import Any, get_args, get_type_hints
 import pytest
 
 import machine.steps as steps
+from grammars.models import Chapter13Proposal
 from machine.cli import main
 from machine.commands import BUILTIN_KINDS, EXTERNAL_KINDS, RunStep, kinds_of
 from machine.decide import GPU_HEAVY_STEPS, plan_for
@@ -195,3 +196,10 @@ def test_each_step_handler_is_named_after_its_step() -> None:
     assert {kind: handlers.get(kind) for kind in STEP_KINDS} == {
         s.kind: f"handlers.pipeline.{s.name}:run" for s in STEPS
     }
+
+
+def test_the_chapter13_grammar_proposes_the_machines_scopes() -> None:
+    # grammars/ imports nothing of the machine, so its model spells the scopes; this keeps
+    # the two spellings equal.
+    scopes = _literal_values(Chapter13Proposal.model_fields["retrain_scope"].annotation)
+    assert set(scopes) - {"none"} == set(SCOPES)
