@@ -108,6 +108,11 @@ def _print_identified(best: Recovery) -> None:
     if best.seed is not None:
         print(f"seed: {best.seed} (0x{best.seed:x}), position: {best.position} raw outputs "
               f"before the first draw")
+    for kind in ("init_genrand", "init_by_array"):
+        other = best.extra.get(f"{kind}_seed")
+        if other is not None:
+            print(f"seed under another seeding: {other}, position "
+                  f"{best.extra.get(f'{kind}_position')} ({best.extra.get('note')})")
     if best.state is not None:
         words = " ".join(f"{v:x}" for v in best.state[:8])
         more = f" ... ({len(best.state)} words; --json for all)" if len(best.state) > 8 else ""

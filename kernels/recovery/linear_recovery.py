@@ -287,14 +287,25 @@ def _identified(plan: LinearPlan, fits: list[tuple[np.ndarray, int | None, tuple
             found = init_by_array_seed(model.generator, state, max_position)
         if found is not None:
             seed, position = found
-        elif name == "cpython_random":
-            # the same stream from another runtime's seeding (numpy, PHP, std::mt19937 share
-            # the core; random() doubles are numpy's random_sample() too)
-            other = init_genrand_seed(model.generator, state, max_position)
-            if other is not None:
-                other_seeding = {"init_genrand_seed": other[0], "init_genrand_position": other[1],
-                                 "note": "numpy.random.RandomState(seed) (or mt_srand, "
-                                         "std::mt19937) makes this stream"}
+        elif getattr(model, "recurrence", "") == "mt19937":
+            # the MT19937 members share the core: the stream may come from another runtime's
+            # seeding (random() doubles are numpy's random_sample() too, mt_rand words are
+            # std::mt19937's)
+            if name not in INIT_GENRAND_GENERATORS:
+                other = init_genrand_seed(model.generator, state, max_position)
+                if other is not None:
+                    other_seeding = {"init_genrand_seed": other[0],
+                                     "init_genrand_position": other[1],
+                                     "note": "init_genrand(seed) makes this stream: "
+                                             "numpy.random.RandomState(seed), mt_srand(seed), "
+                                             "std::mt19937(seed)"}
+            if not other_seeding and name not in INIT_BY_ARRAY_GENERATORS:
+                other = init_by_array_seed(model.generator, state, max_position)
+                if other is not None:
+                    other_seeding = {"init_by_array_seed": other[0],
+                                     "init_by_array_position": other[1],
+                                     "note": "init_by_array(words of seed) makes this stream: "
+                                             "CPython random.seed(seed)"}
     if identified and name == "v8_math_random":
         # every fit lies on the same xorshift128+ sequence; the seed then decides which cache
         # position the draws started at

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from kernels.prng import PRNG
+from kernels.registry import get_generator
 
 __all__ = ["INIT_GENRAND_GENERATORS", "INIT_BY_ARRAY_GENERATORS", "init_genrand_seed",
            "init_by_array_seed", "v8_seed", "DEFAULT_MAX_POSITION"]
@@ -123,9 +124,13 @@ def init_by_array_seed(generator: type[PRNG], state: tuple[int, ...],
         else:
             low, high = int(a11[index]), (int(a10[index]) - 1) & 0xFFFFFFFF
             seed = low | (high << 32)
-        if seed >> int(generator.seed_bits):
+        # the seeding that matches init_by_array for this seed: the generator's own where it
+        # uses init_by_array, else CPython's (the other members share the stream, not the seed)
+        seeding = generator if generator.name in INIT_BY_ARRAY_GENERATORS else get_generator(
+            "cpython_random")
+        if seed >> int(seeding.seed_bits):
             continue
-        expected = generator(seed).get_state()
+        expected = seeding(seed).get_state()
         if list(expected[1:n]) != [int(w) for w in words[first + 1:first + n]]:
             continue
         return seed, start - (first + n)

@@ -174,3 +174,11 @@ def test_two_word_seed_through_init_by_array():
     draws = _draws("cpython_random", seed, "raw", 700, skip=3)
     result = recover(draws, "cpython_random", "raw")
     assert (result.seed, result.position) == (seed, 3)
+
+
+def test_a_stream_seeded_by_another_member_of_the_family_is_named():
+    seed = (1 << 33) + 7  # CPython's random.seed: init_by_array over two words
+    draws = _draws("cpython_random", seed, "raw", 700)
+    result = recover(draws, "mt19937", "raw")
+    assert result.verdict == IDENTIFIED and result.seed is None
+    assert (result.extra["init_by_array_seed"], result.extra["init_by_array_position"]) == (seed, 0)
