@@ -73,7 +73,9 @@ def model_plan(step: StepInput) -> list[NewEvent]:
     """Step 4: the model families, spaces and budgets for step 5."""
     ref, source_run = step.earlier(3, "features.json")
     table = step.read_json(ref) if ref is not None else {"rows": [], "schema_sha256": None}
-    budget_s = step.number("model_budget_s", 120.0, 4.0, 86400.0)
+    # the four families train in half the step's timeout at most (policies' timeouts.step_s)
+    budget_s = min(step.number("model_budget_s", 120.0, 4.0, 86400.0),
+                   step.command.timeout_s / 2)
     trials = int(step.number("model_trials", 12, 1, 500))
     plan = plan_models([r["label"] for r in table["rows"]], budget_s, trials)
     plan["schema_sha256"] = table["schema_sha256"]
