@@ -383,7 +383,8 @@ def build_llm_context(
 ) -> tuple[str, str, StepAwarenessBundle]:
     """Build the prompt for judging ``step_id`` of ``run_id``: ``(prompt, grammar, bundle)``.
 
-    ``step_id``: ``1``..``6``, ``screen``/``request``, ``selfplay``, ``chapter13``,
+    ``step_id``: a step's number, name or kind (``3``, ``scoring``, ``step.3``; see
+    ``machine.steps``), ``screen``/``request``, ``selfplay``, ``chapter13``,
     ``sieve_analysis`` or ``strategy``. ``results``: the unit's metrics (or the request's
     fields), flat JSON values preferred. ``gates``: those recorded with the result; the
     subject's schema gates are added (each name once). ``guardrail``: the verdict the machine
