@@ -3,6 +3,8 @@
 - :mod:`machine.events`: frozen event models (one discriminated union) and ``validate_event``,
   the ledger's validator hook.
 - :mod:`machine.commands`: frozen command models with deterministic ids.
+- :mod:`machine.steps`: the six pipeline steps (number, name, GPU need, handler kind), the
+  units and the dispatch scopes, defined once.
 - :mod:`machine.policies`: ``policies.json`` and its documented defaults.
 - :mod:`machine.requests`: request files, their schema, ids and validation.
 - :mod:`machine.state`, :mod:`machine.fold`: ``fold(events) -> State`` (pure).
@@ -42,6 +44,7 @@ from .requests import RequestError, parse_request, request_id_for, run_id_for
 from .runner import Runner, utc_now
 from .state import Phase, State
 from .statechart import TRANSITIONS, mermaid
+from .steps import SCOPES, SELFPLAY, STEPS, UNITS, Step, step_for, unit_label
 
 __all__ = [
     "AnyEvent",
@@ -62,8 +65,13 @@ __all__ = [
     "ReplayReport",
     "RequestError",
     "Runner",
+    "SCOPES",
+    "SELFPLAY",
+    "STEPS",
     "State",
+    "Step",
     "TRANSITIONS",
+    "UNITS",
     "decide",
     "evolve",
     "fold",
@@ -82,7 +90,9 @@ __all__ = [
     "replay",
     "request_id_for",
     "run_id_for",
+    "step_for",
     "to_data",
+    "unit_label",
     "unregister_handler",
     "utc_now",
     "validate_event",
