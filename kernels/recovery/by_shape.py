@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Callable, Sequence
 
-from kernels.recovery import Recovery, minimum_draws, recover_any
+from kernels.recovery import IDENTIFIED, Recovery, minimum_draws, recover_any
 from kernels.recovery.result import DEFAULT_ALPHA
 
-__all__ = ["default_hypotheses", "recover_by_shape"]
+__all__ = ["default_hypotheses", "from_one_hypotheses", "recover_by_shape"]
 
 #: hypotheses for doubles: (generator, reduction) per runtime double construction
 _FLOAT_HYPOTHESES = [("cpython_random", "res53"), ("java_random", "java_double"),
@@ -45,23 +46,43 @@ def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
     if high >= 1 << 32:
         pairs += [(g, "raw") for g in ("mt19937_64", "xorshift64", "xorshift128plus",
                                         "xoroshiro128plus", "xoshiro256plus", "xorshift64star")]
-    if high + 1 < 1 << 20:
-        bounds = {high + 1, 10 ** math.ceil(math.log10(high + 1)), 1 << (high).bit_length()}
-        for bound in sorted(b for b in bounds if b >= 2):
-            pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
-                      ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
-                      ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}")]
+    return pairs + _bounded(high)
+
+
+def _bounded(high: int) -> list[tuple[str, str]]:
+    """Bounded-integer hypotheses for draws whose largest value is ``high``: the bound is
+    ``high + 1`` or that rounded up to a power of ten or of two."""
+    if not 1 <= high < (1 << 20) - 1:
+        return []
+    pairs = []
+    bounds = {high + 1, 10 ** math.ceil(math.log10(high + 1)), 1 << high.bit_length()}
+    for bound in sorted(b for b in bounds if b >= 2):
+        pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
+                  ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
+                  ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}")]
     return pairs
 
 
-def _applicable(pairs: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    found = []
+def from_one_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
+    """Bounded hypotheses for draws that start at 1 (dice, ``nextInt(6) + 1``, ``rand() % 6 +
+    1``): tried on the draws minus one."""
+    if any(isinstance(v, float) and v != math.floor(v) for v in values):
+        return []
+    ints = [int(v) for v in values]
+    return _bounded(max(ints) - 1) if min(ints) >= 1 else []
+
+
+def _applicable(pairs: list[tuple[str, str]], keep_all: bool = False
+                ) -> list[tuple[str, str, int | None]]:
+    """``(generator, reduction, draws needed)`` of the pairs with a recovery route (with
+    ``keep_all``, every pair, ``None`` where there is none)."""
+    found: list[tuple[str, str, int | None]] = []
     for generator, reduction in pairs:
         try:
             needed = minimum_draws(generator, reduction)
         except ValueError:
-            continue
-        if needed is not None:
+            needed = None
+        if needed is not None or keep_all:
             found.append((generator, reduction, needed))
     return found
 
@@ -72,24 +93,59 @@ def recover_by_shape(values: Sequence[int | float], *, generator: str | None = N
                      announce: Callable[[int, int], None] | None = None
                      ) -> tuple[Recovery | None, list[Recovery], list[tuple[str, str, int]]]:
     """Recover from every hypothesis the draws' shape allows (narrowed to ``generator`` and/or
-    ``reduction`` when given): ``(identified or None, attempts, (generator, reduction, draws
-    needed) of the hypotheses the draws are too short for)``. The p-value of the identified one
+    ``reduction`` when given), draws from 1 up also as ``reduction + 1``: ``(identified or
+    None, attempts, (generator, reduction, draws needed) of the hypotheses the draws are too
+    short for)``. The p-value of the identified one
     is corrected for every attempt. ``seconds`` bounds the time: hypotheses not started by then
     are skipped (and so do not count as tried). ``ValueError`` when no hypothesis fits at all."""
+    offset = 0
+    if reduction and "+" in reduction:  # "java_nextint:6+1": nextInt(6) + 1
+        reduction, _, added = reduction.partition("+")
+        if not added.isdigit():
+            raise ValueError(f"reduction offset must be a non-negative integer: +{added}")
+        offset = int(added)
     if generator and reduction:
-        pairs = [(generator, reduction)]
+        pairs = [(generator, reduction, offset)]
     else:
-        pairs = [(g, r) for g, r in default_hypotheses(values)
+        pairs = [(g, r, 0) for g, r in default_hypotheses(values)]
+        pairs += [(g, r, 1) for g, r in from_one_hypotheses(values)]
+        pairs = [(g, r, o) for g, r, o in pairs
                  if (not generator or g == generator) and (not reduction or r == reduction)]
-    candidates = _applicable(pairs)
+    candidates = [(g, r, o, needed) for (g, r, needed), (_, _, o) in
+                  zip(_applicable([(g, r) for g, r, _ in pairs], keep_all=True), pairs)
+                  if needed is not None]
     if not candidates:
         raise ValueError("no recoverable generator and reduction fit these draws"
                          + (f" ({generator or ''} {reduction or ''})".rstrip()
                             if generator or reduction else ""))
-    ready = [(g, r) for g, r, needed in candidates if len(values) >= needed]
-    too_short = [(g, r, n) for g, r, n in candidates if len(values) < n]
+    ready = [(g, r, o) for g, r, o, needed in candidates if len(values) >= needed]
     if announce is not None:
         announce(len(ready), len(candidates))
     deadline = None if seconds is None else time.monotonic() + seconds
-    best, attempts = recover_any(values, ready, predict=predict, alpha=alpha, deadline=deadline)
-    return best, attempts, too_short
+    attempts: list[Recovery] = []
+    for shift in sorted({o for _, _, o in ready}):
+        shifted = values if shift == 0 else [v - shift for v in values]
+        chosen = [(g, r) for g, r, o in ready if o == shift]
+        _, tried = recover_any(shifted, chosen, predict=predict, alpha=alpha, deadline=deadline)
+        attempts += [_shift_back(a, shift) for a in tried]
+    best = None
+    for attempt in attempts:
+        if attempt.verdict == IDENTIFIED:
+            judged = attempt.among(len(attempts), alpha)
+            if judged.verdict == IDENTIFIED and (best is None or judged.p_value < best.p_value):
+                best = judged
+    return best, attempts, [(g, label, n) for (g, label), n in
+                            ((_label(g, r, o), n) for g, r, o, n in candidates
+                             if len(values) < n)]
+
+
+def _label(generator: str, reduction: str, offset: int) -> tuple[str, str]:
+    return generator, reduction if offset == 0 else f"{reduction}+{offset}"
+
+
+def _shift_back(attempt: Recovery, offset: int) -> Recovery:
+    """An attempt on the draws minus ``offset``, told in the draws' own terms."""
+    if offset == 0:
+        return attempt
+    return replace(attempt, reduction=f"{attempt.reduction}+{offset}",
+                   predictions=tuple(v + offset for v in attempt.predictions))

@@ -136,7 +136,9 @@ def register_recover(subparsers: Any) -> None:
     parser.add_argument("--draws", required=True,
                         help="draw file (JSON array, JSON Lines, or one number per line; - for stdin)")
     parser.add_argument("--generator", help="only this generator (see --list)")
-    parser.add_argument("--reduction", help="only this reduction, e.g. mod:1000, shr:1, res53")
+    parser.add_argument("--reduction",
+                        help="only this reduction, e.g. mod:1000, shr:1, res53; a +K suffix adds "
+                             "K to every draw (java_nextint:6+1 is nextInt(6) + 1)")
     parser.add_argument("--predict", type=int, default=10, help="draws to predict (default 10)")
     parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
                         help=f"'identified' below this corrected p-value (default {DEFAULT_ALPHA})")

@@ -64,3 +64,13 @@ def test_bad_input_is_one_line(tmp_path, capsys, content, message):
 def test_unknown_generator(tmp_path, capsys):
     assert main(["recover", "--draws", _write(tmp_path, [1, 2, 3]), "--generator", "pcg64"]) == 2
     assert "no state recovery for pcg64" in capsys.readouterr().err
+
+
+def test_dice_from_one_to_six(tmp_path, capsys):
+    stream = get_generator("java_random")(98765)
+    draws = [(stream.next_raw() >> 1) % 6 + 1 for _ in range(48)]  # nextInt(6) + 1, no rejection
+    assert main(["recover", "--draws", _write(tmp_path, draws[:40]), "--generator", "java_random",
+                 "--reduction", "java_nextint:6+1", "--predict", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "identified: java_random through java_nextint:6+1" in out
+    assert "next: " + " ".join(map(str, draws[40:])) in out
