@@ -61,6 +61,7 @@ __all__ = [
     "PredictionPoolEntry",
     "PredictionIssued",
     "LedgerRepaired",
+    "CommandStarted",
     "AnyEvent",
     "LEGACY_MODELS",
     "EVENT_MODELS",
@@ -473,6 +474,17 @@ class PredictionIssued(EventModel):
             raise ValueError("a value appears twice in the pool")
 
 
+class CommandStarted(EventModel):
+    """A handler is about to run the command (recorded before its effect). ``start`` counts
+    the starts of this command that never finished: the process died inside the handler.
+    The fold ignores it; the runner gives up on a command after a few such starts."""
+
+    type: Literal["CommandStarted"] = "CommandStarted"
+    command_id: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=80)
+    start: int = Field(ge=1)
+
+
 class LedgerRepaired(EventModel):
     """A torn last line (a crash mid-write) was truncated when the ledger was opened."""
 
@@ -510,6 +522,7 @@ AnyEvent = Annotated[
         DrawIngested,
         PredictionIssued,
         LedgerRepaired,
+        CommandStarted,
     ],
     Field(discriminator="type"),
 ]

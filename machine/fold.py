@@ -29,6 +29,7 @@ from .events import (
     Fact,
     Halted,
     LedgerRepaired,
+    CommandStarted,
     LLMStarted,
     LLMStopped,
     LLMUnavailable,
@@ -220,6 +221,11 @@ def _(e: DrawIngested, s: State, fact: Fact) -> None:
 @apply.register
 def _(e: DrawIngestedV1, s: State, fact: Fact) -> None:
     apply(e.upcast(s.draws), s, fact)
+
+
+@apply.register
+def _(e: CommandStarted, s: State, fact: Fact) -> None:
+    """Only the runner reads it (how often a command was started without finishing)."""
 
 
 @apply.register

@@ -39,6 +39,7 @@ from .decide import decide
 from .draw_intake import ingest_dropped_draws
 from .events import (
     Approved,
+    CommandStarted,
     EventModel,
     Halted,
     LedgerRepaired,
@@ -75,7 +76,11 @@ from .requests import (
 )
 from .state import State
 
-__all__ = ["Runner", "IntakeResult", "utc_now"]
+#: A command started this many times without finishing (its handler took the process down
+#: each time) is recorded as failed instead of being started again.
+MAX_UNFINISHED_STARTS = 3
+
+__all__ = ["Runner", "IntakeResult", "MAX_UNFINISHED_STARTS", "utc_now"]
 
 
 def utc_now() -> str:
@@ -113,7 +118,13 @@ class Runner:
         self.sleep = sleep
         self.log = log or (lambda _line: None)
         self.artifacts = ArtifactStore(home.artifacts) if home is not None else None
-        self.state: State = fold(recorder.read())
+        self.state = State()
+        # command id -> how many times it was started without finishing (CommandStarted with
+        # no later event of that command); only commands in flight, so it stays tiny.
+        self._unfinished: dict[str, int] = {}
+        for record in recorder.read():
+            evolve(self.state, record)
+            self._track(record)
         self._policies_mtime: float | None = None
 
     # --- opening -------------------------------------------------------------------------
@@ -160,7 +171,15 @@ class Runner:
         records = self.recorder.append(list(events))
         for record in records:
             evolve(self.state, record)
+            self._track(record)
         return records
+
+    def _track(self, record: Record) -> None:
+        cause = record.causation_id
+        if record.type == "CommandStarted":
+            self._unfinished[record.data["command_id"]] = record.data["start"]
+        elif cause is not None and cause in self._unfinished:
+            del self._unfinished[cause]
 
     def _event(self, payload: EventModel, event_id: str, run_id: str | None = None) -> NewEvent:
         return new_event(payload, id=event_id, ts=self.clock(), run_id=run_id)
@@ -364,6 +383,24 @@ class Runner:
         if handler is None:
             events = [ctx.event(p) for p in missing_handler_events(command)]
             return self.append(events)
+        starts = self._unfinished.get(command.id, 0)
+        if starts >= MAX_UNFINISHED_STARTS:
+            return self._record_failure(
+                command,
+                f"handler for {command.kind!r} was started {starts} times and never finished "
+                "(the process died inside it each time: a native crash, the OOM killer, a kill)",
+            )
+        # Recorded before the effect: a handler that takes the process down with it leaves
+        # this behind, and the next start counts it.
+        started = CommandStarted(command_id=command.id, kind=command.kind, start=starts + 1)
+        self.append(
+            [
+                new_event(
+                    started, id=f"{command.id}/start-{starts + 1}", ts=self.clock(),
+                    run_id=command.run_id, causation_id=command.id,
+                )
+            ]
+        )
         try:
             events = checked_events(command, handler(command, ctx))
             self._trial(events)
@@ -372,7 +409,11 @@ class Runner:
             reason = f"handler for {command.kind!r} returned unusable events: {error}"
         except Exception as error:  # a handler's exception is a recorded failure, not a crash
             reason = f"handler for {command.kind!r} raised {type(error).__name__}: {error}"
-        reason = reason[:4000]
+        return self._record_failure(command, reason)
+
+    def _record_failure(self, command: Command, reason: str) -> list[Record]:
+        """Record that ``command`` failed (its handler's failure events, ``reason`` in them)."""
+        reason = bounded_reason(reason, 4000)
         self.log(reason)
         fallback = HandlerContext(command=command, clock=self.clock)
         return self.append(

@@ -121,6 +121,7 @@ ORTHOGONAL_EVENTS: frozenset[str] = frozenset(
         "DrawIngested",
         "PredictionIssued",
         "LedgerRepaired",
+        "CommandStarted",
     }
 )
 

@@ -1,0 +1,82 @@
+"""Handlers that never finish: the attempt is recorded before the effect, and a command whose
+process died K times in a row is recorded as failed instead of being run forever."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger import read_ledger
+
+from machine.home import Home
+from machine.registry import HandlerRegistry
+from machine.replay import replay
+from machine.runner import MAX_UNFINISHED_STARTS, Runner
+
+from .fakes import all_pass, make_handlers
+from .helpers import FakeClock, drop, make_home
+
+
+class _ProcessDied(BaseException):
+    """Stands for the process dying inside the handler (a native crash, the OOM killer)."""
+
+
+def _runner(home: Home, kills: dict[str, int]) -> Runner:
+    handlers = make_handlers(all_pass)
+    real = handlers["step.3"]
+
+    def dies(command: Any, ctx: Any) -> Any:
+        kills["n"] += 1
+        if kills["n"] <= kills["limit"]:
+            raise _ProcessDied()
+        return real(command, ctx)
+
+    handlers["step.3"] = dies
+    registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
+    clock = FakeClock()
+    return Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep)
+
+
+def test_a_handler_that_kills_its_process_every_time_is_recorded_failed(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+    kills = {"n": 0, "limit": 10**6}
+    restarts = 0
+    while True:
+        runner = _runner(home, kills)
+        try:
+            runner.run_until_idle()
+            break
+        except _ProcessDied:
+            restarts += 1
+            assert restarts <= 50, "the daemon would loop forever"
+        finally:
+            runner.close()
+    records = list(read_ledger(home.ledger))
+    starts = Counter(r.data["command_id"] for r in records if r.type == "CommandStarted"
+                     and r.data["kind"] == "step.3")
+    # every attempt of step 3 was started K times, then recorded failed; retries are bounded
+    assert set(starts.values()) == {MAX_UNFINISHED_STARTS}
+    assert restarts == MAX_UNFINISHED_STARTS * len(starts)
+    failed = [r for r in records if r.type == "StepFailed"]
+    assert len(failed) == len(starts)
+    assert all("never finished" in r.data["reason"] for r in failed)
+    assert replay(home.root).exit_code == 0
+
+
+def test_a_handler_killed_once_is_run_again_and_completes(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+    kills = {"n": 0, "limit": 1}
+    with pytest.raises(_ProcessDied):
+        with _runner(home, kills) as runner:
+            runner.run_until_idle()
+    with _runner(home, kills) as runner:
+        runner.run_until_idle()
+        assert {r.status for r in runner.state.runs.values()} == {"completed"}
+    types = [r.type for r in read_ledger(home.ledger)]
+    assert types.count("CommandStarted") >= 2 and "StepCompleted" in types
+    assert replay(home.root).exit_code == 0
