@@ -124,28 +124,40 @@ class Piece:
         return sum(high - low for low, high in self.ranges)
 
 
-def item_cost(cache: CostCache, backend: Backend, item: PlanItem, observed: list[int]) -> float:
-    """Seconds per seed of ``item`` (its reductions, one offset, one skip) on ``backend``, from
-    the planner's cost cache, measured there when missing."""
+def item_cost(cache: CostCache, shared: CostCache, backend: Backend, item: PlanItem,
+              observed: list[int]) -> float:
+    """Seconds per seed of ``item`` (its reductions, one offset, one skip) on ``backend``.
+
+    ``cache`` is the home's (``<home>/seed-costs.json``): once a cost is there it never changes,
+    so a re-run of the step plans the same. A cost missing there comes from ``shared`` (the
+    planner's cache between runs, ``CostCache.default_path()``), else is measured and kept in
+    both."""
     key = CostCache.key(backend, item)
     entry = cache.get(key)
     if entry is None:
-        low = item.ranges[0][0]
-        space = item.spaces([(low, min(low + COST_SAMPLE, item.ranges[0][1]))])[0]
-        try:
-            cost = seconds_per_seed(space, observed, backend, largest_sample=COST_SAMPLE)
-        except NotImplementedError:
-            # no device lane for this reduction: the sieve runs it on the scalar path
-            small = space.model_copy(update={"seed_stop": min(space.seed_start + 256,
-                                                              space.seed_stop)})
-            began = time.perf_counter()
-            search([small], observed[:8], window=min(8, len(observed)), backend=backend,
-                   stop_when_certain=False)
-            cost = max(time.perf_counter() - began, 1e-9) / small.seeds
-        cache.put(key, cost, None)
+        entry = shared.get(key)
+        if entry is None:
+            entry = {"seconds_per_seed": _measure(backend, item, observed)}
+            shared.put(key, entry["seconds_per_seed"], None)
+            shared.save()
+        cache.put(key, entry["seconds_per_seed"], None)
         cache.save()
-        entry = {"seconds_per_seed": cost}
     return float(entry["seconds_per_seed"])
+
+
+def _measure(backend: Backend, item: PlanItem, observed: list[int]) -> float:
+    low = item.ranges[0][0]
+    space = item.spaces([(low, min(low + COST_SAMPLE, item.ranges[0][1]))])[0]
+    try:
+        return seconds_per_seed(space, observed, backend, largest_sample=COST_SAMPLE)
+    except NotImplementedError:
+        # no device lane for this reduction: the sieve runs it on the scalar path
+        small = space.model_copy(update={"seed_stop": min(space.seed_start + 256,
+                                                          space.seed_stop)})
+        began = time.perf_counter()
+        search([small], observed[:8], window=min(8, len(observed)), backend=backend,
+               stop_when_certain=False)
+        return max(time.perf_counter() - began, 1e-9) / small.seeds
 
 
 def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, window: int,
@@ -222,12 +234,13 @@ def _items(step: StepInput, train: list[int], reference_s: int,
                       window=len(train), alpha=float(step.command.alpha))
     backend = make_backend(backend_name)
     cache = CostCache(step.home / "seed-costs.json")
+    shared = CostCache(CostCache.default_path())
     registry = all_generators()
     out = []
     for item in plan.items:
         cls = registry[item.generator]
         q = max(per_draw_match_probability(cls, parse_reduction(spec)) for spec in item.reductions)
-        cost = item_cost(cache, backend, item, train)
+        cost = item_cost(cache, shared, backend, item, train)
         if cost > 0:  # zero: the draws rule every reduction of the item out
             out.append((item, q, cost))
     return out
