@@ -239,7 +239,10 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
         lows = np.unique(lows & np.uint64((1 << shift) - 1))
     multipliers = np.array([a for a, _ in steps[1:]], dtype=np.uint64)
     increments = np.array([c for _, c in steps[1:]], dtype=np.uint64)
-    wanted = np.array(draws[1:], dtype=np.uint64)
+    # enough draws to leave about one state, no more: nextInt redraws on a rejection, which
+    # the exact replay of every draw (in _judge) follows but this sift would not
+    sifted = math.ceil((48 + 20) / math.log2(bound)) + 1
+    wanted = np.array(draws[1:1 + sifted], dtype=np.uint64)
     found = [_sift_highs(np.uint64(low_part), draws[0], bound, highs, width, shift, multipliers,
                          increments, wanted, _MAX_REPLAYED + 1) for low_part in lows]
     return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
@@ -283,9 +286,10 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     """Recover ``java_random``/``drand48`` (48-bit LCG) or ``glibc_random`` from ``values``.
 
     ``ValueError`` if this generator and reduction have no truncated-state recovery. Draws are
-    assumed consecutive; a ``java_nextint`` draw that its rejection loop redrew (probability
-    below 0.03% per draw for bounds up to 1000... see the module text) in the first dozen draws
-    makes the recovery fail rather than answer wrongly.
+    consecutive calls. A ``java_nextint`` draw that its rejection loop redrew (probability
+    ``(2**31 mod N) / 2**31`` per draw: 0.02% for N = 1000) among the few draws that select the
+    candidate states makes the recovery fail rather than answer wrongly; later ones are replayed
+    exactly, rejection included.
     """
     started = time.perf_counter()
     cls = get_generator(generator)

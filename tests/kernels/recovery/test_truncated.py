@@ -86,3 +86,21 @@ def test_lll_reduces_a_known_lattice():
     reduced = lll(basis)
     assert abs(reduced[0][0] * reduced[1][1] - reduced[0][1] * reduced[1][0]) == 2**20
     assert max(abs(v) for v in reduced[0]) < 2**11
+
+
+def test_java_rejections_after_the_first_draws_are_replayed():
+    # nextInt(1000000007) redraws about 7% of its words: 30 draws almost surely hold redraws
+    spec = "java_nextint:1000000007"
+    draws = _draws("java_random", 5, spec, 40)
+    consumed = get_generator("java_random")(5)
+    reduction = parse_any_reduction(spec)
+    for _ in range(30):
+        reduction.draw(consumed)
+    raw_used = 0
+    probe = get_generator("java_random")(5)
+    while probe.get_state() != consumed.get_state():
+        probe.next_raw()
+        raw_used += 1
+    assert raw_used > 30  # the premise: some draws were redrawn
+    result = recover(draws[:30], "java_random", spec, predict=10)
+    assert result.verdict == IDENTIFIED and list(result.predictions) == draws[30:]
