@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -277,8 +278,32 @@ def _print_coverage(run: PlanRun) -> None:
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
 
 
+def _startup_seconds() -> float:
+    """Seconds this process spent before the command began, when the process is the user's
+    `watcher identify` (interpreter start-up and imports, several seconds on a busy machine);
+    0 when identify runs inside another program (tests, the daemon), whose age says nothing."""
+    if Path(sys.argv[0]).name != "watcher" or "identify" not in sys.argv[1:]:
+        return 0.0
+    return _process_age()
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux; 0 where /proc does not say)."""
+    try:
+        with open("/proc/self/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime") as uptime:
+            since_boot = float(uptime.read().split()[0])
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        return max(0.0, since_boot - started)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _cmd_identify(args: argparse.Namespace) -> int:
-    began = time.monotonic()
+    # the budget counts from when the user started the command: interpreter start-up and
+    # imports included
+    began = time.monotonic() - _startup_seconds()
     deadline = began + args.budget
     draws_path = Path(args.draws)
     records = read_draw_records(draws_path)
@@ -337,8 +362,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
               f"back from {plan.reference_source}; backend {backend.name}; budget "
               f"{args.budget:.0f} s", file=sys.stderr)
     cache = CostCache(Path(args.cost_cache) if args.cost_cache else CostCache.default_path())
-    # what follows the search (equivalents, the walk back, the report) needs a moment too
-    reserve = 0.5 + 0.015 * args.budget
+    # what follows the search (equivalents, the walk back, the report, the interpreter's exit
+    # with its OpenCL teardown) needs a moment too
+    reserve = min(2.0 + 0.01 * args.budget, 0.5 * args.budget)
     run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=args.alpha,
                    covered=covered,
                    cost_cache=cache, max_candidates=args.max_candidates, previous=previous,
