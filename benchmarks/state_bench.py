@@ -110,7 +110,8 @@ def _baseline(seconds_budget: float) -> list[tuple[str, ...]]:
 def _measure() -> None:
     """Bisection for the solving draws after which an MT19937 shape pins the state."""
     from kernels.recovery.gf2 import solve as solve_system
-    from kernels.recovery.linear_recovery import _candidates, _equations, linear_plan
+    from kernels.recovery.linear_recovery import (_candidates, _equations, _linear_known,
+                                                  linear_plan)
 
     for generator, reduction, high in [("php_mt_rand", "shr:1", 1400), ("cpython_random", "res53", 800),
                                        ("mt19937", "mod:1000", 7400)]:
@@ -118,10 +119,12 @@ def _measure() -> None:
         assert plan is not None
         stream = get_generator(generator)(4242)
         parsed = parse_any_reduction(reduction)
-        numbers = [plan.shape.integer_form(parsed.draw(stream)) for _ in range(high + 50)]
+        values = [parsed.draw(stream) for _ in range(high + 50)]
+        numbers = [plan.shape.integer_form(v) for v in values]
 
         def pinned(k: int) -> bool:
-            solution = solve_system(_equations(plan, numbers[:k], None), plan.model.unknowns)
+            known = _linear_known(plan, values[:k])
+            solution = solve_system(_equations(plan, known, None), plan.model.unknowns)
             assert solution is not None
             found, _, why = _candidates(plan, solution, None, numbers, k, len(numbers) * plan.shape.words)
             return why is None and len(found) == 1

@@ -198,6 +198,9 @@ class _Layout:
     linear_bits: int
     effective_bits: int
     alignments: tuple[int | None, ...] = (None,)
+    #: where an alignment's stream starts within another's: ``(that alignment, outputs in)``,
+    #: so that one simulation serves them all (``None``: each alignment simulated alone)
+    within: Callable[[int | None], tuple[int | None, int]] | None = None
 
 
 class BasisModel(LinearModel):
@@ -224,6 +227,10 @@ class BasisModel(LinearModel):
     def _raw_outputs(self, count: int, alignment: int | None) -> np.ndarray:
         """``(unknowns + 1, count)`` raw outputs (object ints): row ``j`` from basis state ``e_j``,
         the last row from the zero state."""
+        if self.layout.within is not None:
+            base, skip = self.layout.within(alignment)
+            if (base, skip) != (alignment, 0):
+                return self._raw_outputs(count + skip, base)[:, skip:skip + count]
         for (held_alignment, held_count), held in self._outputs.items():
             if held_alignment == alignment and held_count >= count:
                 return held
@@ -271,6 +278,12 @@ def _v8_at_cache_position(words: tuple[int, ...], alignment: int | None) -> tupl
     return (*words, alignment or 0)
 
 
+def _v8_within_full_cache(alignment: int | None) -> tuple[int | None, int]:
+    # with 64 entries left the stream serves the whole cache of the last refill; with fewer
+    # (0: none, the next call refills) it is that stream past the entries already served
+    return 64, 64 - (alignment or 0)
+
+
 _ALL32 = 0xFFFFFFFF
 _ALL64 = 0xFFFFFFFFFFFFFFFF
 
@@ -286,7 +299,7 @@ _LAYOUTS: dict[str, _Layout] = {
     "xoroshiro128plus": _Layout(2, 64, _plain, 1, 128),
     "xoshiro256plus": _Layout(4, 64, _plain, 1, 256),
     "v8_math_random": _Layout(2, 64, _v8_at_cache_position, (1 << 52) - 1, 128,
-                              tuple(range(64))),
+                              tuple(range(64)), _v8_within_full_cache),
     "tinymt32": _Layout(4, 32, _plain, 1, 127),
     "well512a": _Layout(16, 32, _well_at_index_zero, _ALL32, 512),
     "taus88": _Layout(3, 32, _plain, _ALL32, 88),

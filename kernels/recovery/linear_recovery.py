@@ -57,9 +57,17 @@ class LinearPlan:
     def __init__(self, model: LinearModel, shape: Shape) -> None:
         self.model = model
         self.shape = shape
-        self.linear_kept = [(word, first + bit) for word, (first, count) in enumerate(shape.kept)
-                            for bit in range(count) if (model.linear_bits >> (first + bit)) & 1]
-        self.bits_per_draw = len(self.linear_kept)
+        linear_kept = [(word, first + bit) for word, (first, count) in enumerate(shape.kept)
+                       for bit in range(count) if (model.linear_bits >> (first + bit)) & 1]
+        #: linear bits a draw fixes (on average, for floor(u * N), whose draws fix more or fewer)
+        self.bits_per_draw: float = float(len(linear_kept))
+        if shape.scaled_bound:
+            values = range(shape.scaled_bound) if shape.scaled_bound <= 4096 else [
+                (k * shape.scaled_bound) // 4096 for k in range(4096)]
+            linear = {(word, bit) for word, bit in linear_kept}
+            counts = [sum(1 for position, _ in shape.scaled_prefix(v)
+                          if shape.word_bit(position) in linear) for v in values]
+            self.bits_per_draw = sum(counts) / len(counts)
         if self.bits_per_draw:
             self.solving = math.ceil((model.effective_bits + MARGIN_BITS) / self.bits_per_draw)
         else:
@@ -67,7 +75,8 @@ class LinearPlan:
         measured = MEASURED_SOLVING.get((model.recurrence, shape.words, shape.kept))
         if measured is not None:
             self.solving = max(self.solving, measured)
-        elif self.bits_per_draw and self.bits_per_draw < shape.words * model.word_bits:
+        elif self.bits_per_draw and (shape.scaled_bound
+                                     or self.bits_per_draw < shape.words * model.word_bits):
             # not measured: what the measured MT shapes show, 3.5% above the information bound
             # and, for MT19937, two blocks of words
             words = max(math.ceil(1.035 * self.solving * shape.words), model.partial_words)
@@ -98,17 +107,18 @@ def linear_plan(generator: str, reduction: str) -> LinearPlan | None:
     return plan if plan.bits_per_draw else None
 
 
-def _equations(plan: LinearPlan, numbers: Sequence[int], alignment: int | None) -> np.ndarray:
-    shape, model = plan.shape, plan.model
-    wanted, observed = [], []
-    for index, number in enumerate(numbers):
-        for word, bit in plan.linear_kept:
-            first, _ = shape.kept[word]
-            wanted.append((index * shape.words + word, bit))
-            observed.append((number >> (shape.value_shift[word] + bit - first)) & 1)
-    rows = model.equations(wanted, alignment)
+def _linear_known(plan: LinearPlan, values: Sequence[int | float]) -> list[tuple[int, int, int]]:
+    """The bits the draws fix that the model calls linear: ``(raw output, bit, value)``."""
+    mask = plan.model.linear_bits
+    return [(t, b, v) for t, b, v in plan.shape.known_bits(values) if (mask >> b) & 1]
+
+
+def _equations(plan: LinearPlan, known: list[tuple[int, int, int]],
+               alignment: int | None) -> np.ndarray:
+    model = plan.model
+    rows = model.equations([(t, b) for t, b, _ in known], alignment)
     rhs_word, rhs_bit = model.unknowns // 64, np.uint64(model.unknowns % 64)
-    rows[:, rhs_word] ^= np.array(observed, dtype=np.uint64) << rhs_bit
+    rows[:, rhs_word] ^= np.array([v for _, _, v in known], dtype=np.uint64) << rhs_bit
     return rows
 
 
@@ -223,8 +233,12 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
     while True:
         undetermined = False
         fits: list[tuple[np.ndarray, int | None, tuple[float, int]]] = []
+        known = _linear_known(plan, values[:solving])
+        used = [0] * solving
+        for t, _, _ in known:
+            used[t // shape.words] += 1
         for alignment in model.alignments:
-            solution = solve(_equations(plan, numbers[:solving], alignment), model.unknowns)
+            solution = solve(_equations(plan, known, alignment), model.unknowns)
             if solution is None:
                 trials += 1
                 continue
@@ -237,7 +251,7 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
                 continue
             trials += len(candidates)
             for bits in candidates:
-                checked = _check(plan, bits, alignment, solving, numbers, uncertain)
+                checked = _check(plan, bits, alignment, used, numbers, uncertain)
                 if checked is None:
                     if verdict != UNDETERMINED:
                         reason = "a state fits the solving bits but not the other draws"
@@ -358,11 +372,12 @@ def _locate(stream: PRNG, shape: Shape, values: Sequence[int | float], predict: 
     return None
 
 
-def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, solving: int,
+def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, used: list[int],
            numbers: Sequence[int], uncertain: set[int]) -> tuple[float, int] | None:
     """Replay every draw from the candidate state: ``(bits checked, draws left out)``, or
     ``None`` if a draw comes out wrong. A solving draw checks only the bits the solver did not
-    use; a held-out draw checks all of its bits; draws a free unknown can change are left out."""
+    use (``used[i]`` of draw ``i``); a held-out draw checks all of its bits; draws a free unknown
+    can change are left out."""
     shape, model = plan.shape, plan.model
     stream = model.stream(bits, alignment)
     checked = 0.0
@@ -372,8 +387,12 @@ def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, solving: i
             continue
         if got != want:
             return None
-        if index < solving:
-            checked += max(0.0, shape.draw_bits - plan.bits_per_draw)
+        if index < len(used):
+            # the solver's bits and the rest of a uniform draw are independent when the draw's
+            # alphabet is a multiple of 2**used (mod N, masks, shifts, doubles); a floor(u * N)
+            # draw's fixed bits are a function of the draw itself, so it counts for nothing
+            if not shape.scaled_bound:
+                checked += max(0.0, shape.draw_bits - used[index])
         else:
             checked += shape.draw_bits
     return checked, len(uncertain)

@@ -1,7 +1,8 @@
 """What one draw tells about the raw words behind it: the bits a reduction keeps exactly.
 
 ``mod:N`` keeps the low ``v`` bits of the raw word when ``2**v`` divides ``N`` (``x mod N mod 2**v
-= x mod 2**v``): three bits of every ``% 1000`` draw. ``shr:K`` keeps the bits above ``K``, a
+= x mod 2**v``): three bits of every ``% 1000`` draw. ``float_mul:N`` (``floor(random() * N)``)
+keeps the top bits that all doubles of its interval share, a varying number per draw. ``shr:K`` keeps the bits above ``K``, a
 double built from words keeps the bits the construction copies, a power-of-two bounded integer
 drawn by masking keeps its low bits. Everything else a draw says is not a bit of a
 raw word, but it still has to come out right when the recovered state replays the draw; that is
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Sequence
 
 from kernels.prng import PRNG
 from kernels.reductions import Reduction, WordReduction, parse_reduction, parse_word_reduction
 
-__all__ = ["Shape", "shape_of", "parse_any_reduction", "AnyReduction"]
+__all__ = ["Shape", "shape_of", "parse_any_reduction", "AnyReduction", "double_construction"]
 
 AnyReduction = Reduction | WordReduction
 
@@ -51,6 +53,10 @@ class Shape:
     is_float: bool
     #: what the integer form of a draw is offset by (``php_range:A:B`` draws start at ``A``)
     offset: int = 0
+    #: ``floor(u * N)`` of a double ``u = X / 2**double_bits``: ``N`` (0 for other shapes); the
+    #: kept bits then describe ``X``, of which a draw fixes the top bits its interval shares
+    scaled_bound: int = 0
+    double_bits: int = 0
 
     @property
     def kept_bits(self) -> int:
@@ -59,6 +65,14 @@ class Shape:
     def integer_form(self, value: int | float) -> int:
         """The draw as the integer the kept bits are read from; ``ValueError`` if this reduction
         cannot have produced ``value``."""
+        if self.scaled_bound:
+            if isinstance(value, float):
+                if value != math.floor(value):
+                    raise ValueError(f"{value!r} is not an integer")
+                value = int(value)
+            if not 0 <= value < self.scaled_bound:
+                raise ValueError(f"{value} is outside the range of {self.reduction.spec}")
+            return value
         if self.is_float:
             if not isinstance(value, float) or not 0.0 <= value < 1.0:
                 raise ValueError(f"{value!r} is not a double in [0, 1)")
@@ -86,6 +100,12 @@ class Shape:
         """``(raw output index, bit, value)`` for every bit the draws fix, draw ``i`` starting at
         raw output ``i * words``."""
         known = []
+        if self.scaled_bound:
+            for index, value in enumerate(values):
+                for position, bit in self.scaled_prefix(self.integer_form(value)):
+                    word, raw_bit = self.word_bit(position)
+                    known.append((index * self.words + word, raw_bit, bit))
+            return known
         for index, value in enumerate(values):
             number = self.integer_form(value)
             for word, ((first, count), shift) in enumerate(zip(self.kept, self.value_shift)):
@@ -95,8 +115,44 @@ class Shape:
         return known
 
 
+    def scaled_prefix(self, value: int) -> list[tuple[int, int]]:
+        """``(bit position in X, bit)`` for the top bits of ``X`` that every double
+        ``X / 2**B`` with ``floor(X / 2**B * N) = value`` shares. The interval is widened by two
+        units on each side: the runtime's product rounds, and may floor differently right at
+        a boundary."""
+        bound, width = self.scaled_bound, self.double_bits
+        low = max(0, -(-(value << width) // bound) - 2)
+        high = min((1 << width) - 1, -(-((value + 1) << width) // bound) - 1 + 2)
+        shared = width - (low ^ high).bit_length()
+        return [(p, (low >> p) & 1) for p in range(width - 1, width - 1 - shared, -1)]
+
+    def word_bit(self, position: int) -> tuple[int, int]:
+        """Raw word (within a draw) and bit holding bit ``position`` of the integer form."""
+        for word, ((first, count), shift) in enumerate(zip(self.kept, self.value_shift)):
+            if shift <= position < shift + count:
+                return word, first + position - shift
+        raise ValueError(f"bit {position} is not among the kept bits")
+
+
 def _trailing_zeros(n: int) -> int:
     return (n & -n).bit_length() - 1
+
+
+@cache
+def double_construction(generator: type[PRNG]) -> str | None:
+    """The word reduction that builds ``generator``'s own double (``PRNG.next_double``) bit for
+    bit, found by comparing the two on one stream; ``None`` if none does (libstdc++'s rounded
+    ``generate_canonical``, cuRAND's doubles...)."""
+    for kind in ("res53", "u32_double", "u53_double", "v8_double", "java_double"):
+        construction = parse_word_reduction(kind)
+        try:
+            construction.check_generator(generator)
+            one, two = generator(12345), generator(12345)
+        except ValueError:
+            continue
+        if all(one.next_double() == construction.draw(two) for _ in range(64)):
+            return kind
+    return None
 
 
 def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
@@ -124,6 +180,16 @@ def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
             return Shape(reduction, generator, 1, ((0, 52),), (0,), 52, True)
         return None
     kind, args = reduction.kind, reduction.args
+    if kind == "float_mul":
+        construction = double_construction(generator)
+        if construction is None:
+            return None
+        base = shape_of(construction, generator)
+        if base is None:
+            return None
+        return Shape(reduction, generator, base.words, base.kept, base.value_shift,
+                     math.log2(args[0]), False, scaled_bound=args[0],
+                     double_bits=int(base.draw_bits))
     if kind == "raw":
         return Shape(reduction, generator, 1, ((0, width),), (0,), width, False)
     if kind in ("mod", "c_rand_mod"):

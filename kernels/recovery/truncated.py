@@ -243,18 +243,17 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
     # the exact replay of every draw (in _judge) follows but this sift would not
     sifted = math.ceil((48 + 20) / math.log2(bound)) + 1
     wanted = np.array(draws[1:1 + sifted], dtype=np.uint64)
-    found = [_sift_highs(np.uint64(low_part), draws[0], bound, highs, width, shift, multipliers,
-                         increments, wanted, _MAX_REPLAYED + 1) for low_part in lows]
-    return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+    return _sift_highs(np.asarray(lows, dtype=np.uint64), draws[0], bound, highs, width, shift,
+                       multipliers, increments, wanted, _MAX_REPLAYED + 1)
 
 
 @numba.njit(cache=True)
-def _sift_highs(low: np.uint64, first: int, bound: int, highs: int, width: int, shift: int,
+def _sift_highs(lows: np.ndarray, first: int, bound: int, highs: int, width: int, shift: int,
                 multipliers: np.ndarray, increments: np.ndarray, wanted: np.ndarray,
                 limit: int) -> np.ndarray:
-    """States ``((first + bound * k) << shift) | low`` for ``k < highs`` whose next draws
-    ``(s_i >> shift) mod bound`` are ``wanted`` (at most ``limit`` of them); compiled, since
-    ``highs`` runs to hundreds of millions (nextInt(6): 2**31 / 6)."""
+    """States ``((first + bound * k) << shift) | low`` for every ``low`` and ``k < highs``
+    whose next draws ``(s_i >> shift) mod bound`` are ``wanted`` (at most ``limit`` of them);
+    compiled, since the candidates run to hundreds of millions (nextInt(6): 2**31 / 6)."""
     mask = np.uint64((1 << 48) - 1)
     top = np.uint64(1) << np.uint64(width)
     out = np.empty(limit, dtype=np.uint64)
@@ -262,22 +261,23 @@ def _sift_highs(low: np.uint64, first: int, bound: int, highs: int, width: int, 
     n = wanted.shape[0]
     b = np.uint64(bound)
     sh = np.uint64(shift)
-    for k in range(highs):
-        value = np.uint64(first) + b * np.uint64(k)
-        if value >= top:
-            break
-        state = (value << sh) | low
-        ok = True
-        for i in range(n):
-            stepped = (multipliers[i] * state + increments[i]) & mask
-            if (stepped >> sh) % b != wanted[i]:
-                ok = False
+    for low in lows:
+        for k in range(highs):
+            value = np.uint64(first) + b * np.uint64(k)
+            if value >= top:
                 break
-        if ok:
-            out[count] = state
-            count += 1
-            if count == limit:
-                break
+            state = (value << sh) | low
+            ok = True
+            for i in range(n):
+                stepped = (multipliers[i] * state + increments[i]) & mask
+                if (stepped >> sh) % b != wanted[i]:
+                    ok = False
+                    break
+            if ok:
+                out[count] = state
+                count += 1
+                if count == limit:
+                    return out[:count]
     return out[:count]
 
 

@@ -50,7 +50,8 @@ SMALL_CASES = [
     ("xoshiro256plus", "u53_double", 0), ("xoshiro256plus", "raw", 300),
     ("tinymt32", "raw", 200), ("tinymt32", "u32_double", 200), ("well512a", "raw", 24),
     ("well512a", "masked:1024", 60), ("taus88", "raw", 8), ("lfsr113", "masked:256", 24),
-    ("v8_math_random", "v8_double", 80),
+    ("v8_math_random", "v8_double", 80), ("v8_math_random", "float_mul:1000", 40),
+    ("xorshift128", "float_mul:6", 0), ("well512a", "float_mul:10", 0),
 ]
 
 

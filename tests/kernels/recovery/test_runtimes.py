@@ -87,3 +87,9 @@ def test_std_mt19937_from_random_device_mod_1000(tmp_path):
                    check=True, timeout=120)
     made = _run(str(tmp_path / "mt"), "7010")
     _check(made, "mt19937", "mod:1000", 7000)
+
+
+def test_node_dice():
+    _need("node")
+    made = _run("node", str(PROGRAMS / "math_random.js"), "260", "6")
+    _check(made, "v8_math_random", "float_mul:6", 250)
