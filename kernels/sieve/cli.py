@@ -278,13 +278,16 @@ def _print_coverage(run: PlanRun) -> None:
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
 
 
+def _own_process() -> bool:
+    """Whether this process is the user's `watcher identify`, not a program that runs identify
+    inside it (tests, the daemon)."""
+    return Path(sys.argv[0]).name == "watcher" and "identify" in sys.argv[1:]
+
+
 def _startup_seconds() -> float:
-    """Seconds this process spent before the command began, when the process is the user's
-    `watcher identify` (interpreter start-up and imports, several seconds on a busy machine);
-    0 when identify runs inside another program (tests, the daemon), whose age says nothing."""
-    if Path(sys.argv[0]).name != "watcher" or "identify" not in sys.argv[1:]:
-        return 0.0
-    return _process_age()
+    """Seconds this process spent before the command began (interpreter start-up and imports,
+    several seconds on a busy machine); 0 inside another program, whose age says nothing."""
+    return _process_age() if _own_process() else 0.0
 
 
 def _process_age() -> float:
@@ -427,6 +430,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             "coverage": _coverage_cells(run),
             "not_applicable": plan.inapplicable,
             "errors": run.errors,
+            "abandoned_at_deadline": run.abandoned,
             "state_file": state_written,
             "origins": [{"hypothesis": o.hypothesis.model_dump(mode="json"),
                          "outputs_before": o.outputs_before, "chance": o.chance} for o in origins],
@@ -434,7 +438,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             "backend": backend.name,
         }
         sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return 0
+        return _finish(run)
     print(f"searched {run.hypotheses_searched:.3g} of the plan's {plan.hypotheses:.3g} hypotheses "
           f"in {elapsed:.0f} s (budget {args.budget:.0f} s); window {plan.window} of "
           f"{len(observed)} draws; p-values corrected for the whole plan")
@@ -467,6 +471,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     if run.stopped_early:
         print("(stopped early: the best hypothesis is beyond doubt)")
     elif run.stopped_by_budget:
+        if run.abandoned:
+            print(f"(at the deadline a chunk was still running, left unsearched: {run.abandoned})")
         print(f"stopped at the budget: covered {run.covered_prior:.1%} of the plan's prior; "
               f"`--continue` resumes it" + (f" (state in {state_written})" if state_written else ""))
     elif run.complete:
@@ -481,6 +487,16 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         print(f"walked back {origin.outputs_before} outputs to a plausible seed: "
               f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "
               f"{origin.chance:.2g} times)")
+    return _finish(run)
+
+
+def _finish(run: PlanRun) -> int:
+    """Exit status 0; when a chunk was abandoned at the deadline (a device compile still
+    running on its thread), exit now: the interpreter would otherwise wait for it."""
+    if run.abandoned and _own_process():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 

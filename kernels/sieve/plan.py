@@ -33,6 +33,7 @@ any number of times keeps the same correction.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import math
@@ -90,6 +91,8 @@ CERTAINTY_LOG10 = -12.0
 #: one chunk's target duration: short enough to stop near the deadline, long enough to hide
 #: launch overheads
 CHUNK_SECONDS = 1.0
+#: how long past the deadline a running chunk may finish before it is abandoned
+ABANDON_GRACE_SECONDS = 0.5
 #: what every chunk costs beyond its seeds (a search call, device launches, the scalar checks)
 CHUNK_OVERHEAD_SECONDS = 0.01
 #: cost guess for a generator measured neither now nor before (seconds per seed per reduction)
@@ -638,6 +641,9 @@ class PlanRun:
     complete: bool
     alpha: float
     errors: list[str]
+    #: the chunk still running at the deadline (a device compile, mostly), left unfinished on
+    #: its worker thread; a command-line caller should exit without waiting for it
+    abandoned: str | None = None
 
     @property
     def identified(self) -> bool:
@@ -787,6 +793,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     near_miss: Survivor | None = None
     errors: list[str] = []
     stopped_by_budget = stopped_early = False
+    abandoned: str | None = None
+    worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-chunk")
 
     default_extra = DEFAULT_FIRST_CHUNK_SECONDS["numpy" if backend.name == "numpy" else "device"]
     while True:
@@ -849,10 +857,19 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         _, cursor, ranges, _ = best
         item = cursor.item
         started = clock()
+        # the chunk runs on a worker thread so that the deadline holds even when a device
+        # compile takes far longer than any estimate (a cold pocl build of an MT19937 port can
+        # take a minute on a busy machine): past the deadline the chunk is abandoned, uncounted
+        future = worker.submit(search_function, item.spaces(ranges), observed,
+                               window=plan.window, alpha=alpha, backend=backend,
+                               chunk_size=engine_chunk, max_candidates=max_candidates,
+                               stop_when_certain=False)
         try:
-            result = search_function(item.spaces(ranges), observed, window=plan.window, alpha=alpha,
-                            backend=backend, chunk_size=engine_chunk,
-                            max_candidates=max_candidates, stop_when_certain=False)
+            result = future.result(timeout=max(deadline - clock(), 0.0) + ABANDON_GRACE_SECONDS)
+        except concurrent.futures.TimeoutError:
+            abandoned = f"{item.key} seeds {ranges[0][0]}.. ({_size(ranges):,} seeds)"
+            stopped_by_budget = True
+            break
         except SurvivorCapExceeded as error:
             errors.append(str(error))
             cursor.consume(ranges)  # searched, but too many chance candidates to say anything
@@ -884,6 +901,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             stopped_early = any(not c.done for c in cursors)
             break
 
+    worker.shutdown(wait=abandoned is None, cancel_futures=True)
     for cursor in cursors:
         cost = costs[cursor.item.cost_key]
         if cost.measured:
@@ -900,7 +918,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                    covered=covered, coverage=coverage, elapsed=clock() - began,
                    stopped_by_budget=stopped_by_budget and not stopped_early,
                    stopped_early=stopped_early, complete=all(c.done for c in cursors),
-                   alpha=alpha, errors=errors)
+                   alpha=alpha, errors=errors, abandoned=abandoned)
 
 
 def _covered_prior(cursors: list[_ItemCursor]) -> float:

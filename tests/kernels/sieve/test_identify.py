@@ -255,6 +255,24 @@ def test_tiny_budget_stops_and_reports_coverage(capsys, tmp_path):
     assert "java_random" in out and "unix_s" in out
 
 
+def test_a_chunk_still_running_at_the_deadline_is_abandoned():
+    """A device compile can outlast any estimate: the plan stops at its deadline anyway and
+    counts the unfinished chunk as not searched."""
+    observed = urandom_draws(20)
+    plan = build_plan(observed, reference_s=REFERENCE, generators=["java_random"])
+
+    def stuck(spaces, observed, **_options):
+        time.sleep(3.0)
+        raise AssertionError("an abandoned chunk's result must not be used")
+
+    began = time.monotonic()
+    result = run_plan(plan, observed, NumpyBackend(), deadline=time.monotonic() + 0.5,
+                      search_function=stuck)
+    assert time.monotonic() - began < 1.5
+    assert result.stopped_by_budget and result.abandoned
+    assert result.covered_prior == 0 and not result.reports
+
+
 def test_continue_resumes_without_redoing_chunks():
     observed = urandom_draws(30)
     plan = build_plan(observed, reference_s=REFERENCE, generators=["java_random", "mt19937"])
