@@ -6,6 +6,10 @@ look like a generator's raw output (15, 24, 31, 32, 48, 52, 64 bits...), else th
 "integer below N", ``mod:N``, ``float_mul:N`` with N inferred from the largest draw, and
 ``digits:K`` when the draws have K digits.
 
+Each reduction is an item of its own, with a share of the generator's prior
+(``REDUCTION_WEIGHTS``: the runtime's own function before ``% N`` before ``floor(u * N)``;
+``DIGITS_SHARE`` for ``digits:K``) and its own measured cost.
+
 Seed tiers, per generator (``TIER_WEIGHTS`` gives each its share of the generator's prior):
 
 ``small``    seeds 0 .. 2**16: test seeds, loop counters, ``srand(1)``
@@ -22,9 +26,14 @@ Within a tier the probability of a seed falls off with its distance from the tie
 seed (``1/(distance + scale)``: small seeds before large ones, recent times before old ones);
 ``full32`` is uniform. The schedule is greedy: always the chunk with the most prior probability
 per second of measured cost (costs are measured on the chosen backend by the first chunks of
-each generator, and cached between runs). The first chunks of a generator are real search, so
+each generator and reduction, and cached between runs; a first chunk, which pays the device
+compiles, is valued with the other tiers it unlocks). The first chunks are real search, so
 measuring costs nothing extra. Everything, device compiles included, counts against the
-budget; a stopped search leaves a state file that ``--continue`` resumes.
+budget: a chunk still running at the deadline is abandoned. A stopped search leaves a state
+file that ``--continue`` resumes.
+
+:func:`build_plan` and :func:`run_plan` are the API (the learning loop's first step uses them
+as `watcher identify` does).
 
 The statistics stay honest whatever was covered: every survivor's p-value is corrected for the
 size of the whole plan (every tier of every generator), covered or not, so a search resumed
@@ -274,8 +283,8 @@ def _trim_refused(generator: type[PRNG], ranges: Ranges) -> Ranges:
 
 @dataclass
 class PlanItem:
-    """One generator's seed tier: ranges searched outward from ``origin`` (the likeliest seed),
-    every reduction of the shape at once."""
+    """One generator's seed tier with one reduction group: ranges searched outward from
+    ``origin`` (the likeliest seed)."""
 
     generator: str
     tier: str
