@@ -32,8 +32,8 @@ measuring costs nothing extra. Everything, device compiles included, counts agai
 budget: a chunk still running at the deadline is abandoned. A stopped search leaves a state
 file that ``--continue`` resumes.
 
-:func:`build_plan` and :func:`run_plan` are the API (the learning loop's first step uses them
-as `watcher identify` does).
+:func:`build_plan` and :func:`run_plan` are the API for every caller: `watcher identify`, and
+the learning loop's first step, which needs no command line to search the same plan.
 
 The statistics stay honest whatever was covered: every survivor's p-value is corrected for the
 size of the whole plan (every tier of every generator), covered or not, so a search resumed
