@@ -109,6 +109,8 @@ def _stream_source(generator: type[PRNG]) -> str:
         default_double = "return (double)(next_raw(s) >> 11) * (1.0 / 9007199254740992.0);"
     else:
         default_double = f"return (double)next_raw(s) / {float(1 << bits)!r};"
+    cursor_u32 = _on_cursor(u32)
+    cursor_double = _on_cursor(default_double)
     return f"""
 typedef struct {{ {name}_state g; ulong pending; int has_pending; int degenerate; }} stream_t;
 
@@ -127,13 +129,47 @@ DEVICE double next_double(stream_t *s) {{
 #endif
 }}
 DEVICE void skip(stream_t *s, uint count) {{ for (uint i = 0; i < count; i++) next_raw(s); }}
+
+#ifdef LOOK
+/* A cursor over the next LOOK raw outputs, already generated: the first observed draw of every
+ * reduction is read from these words, with no copy of the generator's state. A cursor that
+ * runs past them is flagged degenerate and the draw is redone on a copy of the stream. */
+typedef struct {{ const ulong *w; uint pos; ulong pending; int has_pending; int degenerate; }} cursor_t;
+DEVICE ulong next_raw_c(cursor_t *s) {{
+    if (s->pos >= LOOK) {{ s->degenerate = 1; return 0; }}
+    return s->w[s->pos++];
+}}
+DEVICE ulong next_u32_c(cursor_t *s) {{
+    {cursor_u32}
+}}
+DEVICE double next_double_c(cursor_t *s) {{
+    {cursor_double}
+}}
+#endif
 """
+
+
+def _on_cursor(body: str) -> str:
+    """A draw body over the stream, rewritten to read the look-ahead cursor."""
+    for call in ("next_raw", "next_u32", "next_double", "draw_digit"):
+        body = body.replace(f"{call}(s)", f"{call}_c(s)")
+    return body
+
+
+def _uses_port_double(reduction: Reduction, generator: type[PRNG]) -> bool:
+    """Whether a draw calls the port's own double (``<name>_double``), which reads the
+    generator's state rather than raw outputs: such draws cannot run on the cursor."""
+    text = (CL_ROOT / "generators" / f"{generator.name}.cl").read_text()
+    if f"{generator.name}_HAS_DOUBLE" not in text:
+        return False
+    return reduction.kind == "float_mul" or (
+        reduction.kind == "digits" and native_below(generator, 10).kind == "float_mul")
 
 
 def _rejecting(word: str, accept: str, value: str) -> str:
     """A bounded rejection loop: ``accept`` and ``value`` are C expressions over ``w``."""
     return f"""
-    for (uint attempt = 0; attempt < MAX_REJECTIONS; attempt++) {{
+    for (uint attempt = 0; attempt < MAX_REJECTIONS && !s->degenerate; attempt++) {{
         ulong w = {word}(s);
         if ({accept}) return {value};
     }}
@@ -195,15 +231,20 @@ def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
 
 
 _SIEVE_KERNEL = """
-/* One work item per seed, seeded once. The stream `base` walks the offsets (raw outputs after
- * seeding); at each one, every reduction draws the first observed value from a copy of `base`,
- * and where it matches, every constant skip in [skip_low, skip_high] follows a copy of that
- * stream through the PROBE observed draws (skip, then draw). A hit is reported as (seed,
- * reduction, offset, skip). A degenerate stream (a rejection loop that never ends) is reported
- * with offset 0xFFFFFFFF for the host to re-check, and ends the item. */
+/* One work item per seed, seeded once. At each offset (raw outputs after seeding), every
+ * reduction draws the first observed value; where it matches, every constant skip in
+ * [skip_low, skip_high] follows a copy of the stream through the PROBE observed draws (skip,
+ * then draw). A hit is reported as (seed, reduction, offset, skip).
+ *
+ * With LOOK defined, the stream `ahead` keeps the LOOK raw outputs from the current offset in
+ * `look`, and reductions that can (those not using the port's own double) draw their first value
+ * from them through a cursor; `base`, the stream at the current offset, is brought forward and
+ * copied only for the rare first-draw matches. A degenerate stream (a rejection loop that never
+ * ends) is reported with offset 0xFFFFFFFF for the host to re-check, and ends the item. */
 #define REPORT(r, off, k) { uint slot = ATOMIC_INC(hit_count); if (slot < max_hits) { \\
     hit_seeds[slot] = seed; hit_reductions[slot] = (r); hit_offsets[slot] = (off); \\
     hit_skips[slot] = (k); } }
+#define CATCH_UP() { while (base_at < offset) { next_raw(&base); base_at++; } }
 
 KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
                   uint offset_start, uint offset_stop, uint skip_low, uint skip_high,
@@ -215,12 +256,23 @@ KERNEL void sieve(ulong seed_start, uint lanes, GLOBAL const ulong *observed,
     stream_t base;
     stream_seed(&base, seed);
     skip(&base, offset_start);
+    uint base_at = offset_start;
+#ifdef LOOK
+    stream_t ahead = base;
+    ulong look[LOOK];
+    for (uint j = 0; j < LOOK; j++) look[j] = next_raw(&ahead);
+#endif
 #ifdef ONE_OFFSET
     /* a single offset: straight-line code, which vectorises across work items */
     { uint offset = offset_start;
 #else
     for (uint offset = offset_start; offset < offset_stop; offset++) {
-        if (offset > offset_start) next_raw(&base);
+#ifdef LOOK
+        if (offset > offset_start) {
+            for (uint j = 0; j + 1 < LOOK; j++) look[j] = look[j + 1];
+            look[LOOK - 1] = next_raw(&ahead);
+        }
+#endif
 #endif
 MATCH_EVERY_REDUCTION
     }
@@ -242,9 +294,12 @@ KERNEL void draw_stream(GLOBAL const ulong *seeds, uint lanes, uint which, uint 
 }
 """
 
-#: one reduction's block of the sieve kernel; R is its index
+#: one reduction's block of the sieve kernel, on a copy of the stream at the offset; R is its
+#: index. FIRST_DRAW_MAY_MATCH is the cursor's verdict on the first draw, or 1.
 _MATCH_ONE = """
-        { stream_t s = base;
+        if (FIRST_DRAW_MAY_MATCH) {
+          CATCH_UP();
+          stream_t s = base;
           ulong d = draw_R(&s);
           if (s.degenerate) { REPORT(R, 0xFFFFFFFFu, 0); return; }
           if (d == observed[0]) {
@@ -262,6 +317,25 @@ _MATCH_ONE = """
           }
         }"""
 
+#: the cursor's first draw of reduction R, before its block
+_CURSOR_FIRST = """
+        cursor_t c_R; c_R.w = look; c_R.pos = 0; c_R.pending = 0; c_R.has_pending = 0;
+        c_R.degenerate = 0;
+        ulong first_R = draw_R_c(&c_R);"""
+
+#: the most raw outputs the look-ahead holds (first draws needing more take the copy path)
+MAX_LOOK = 16
+
+
+def _look_ahead(generator: type[PRNG], reductions: tuple[Reduction, ...]) -> int:
+    """Raw outputs the first draw of the cursor reductions usually needs, one spare for a
+    rejection; 0 when no reduction draws on the cursor."""
+    from kernels.sieve.vector import outputs_per_draw_bound
+
+    needs = [outputs_per_draw_bound(r, generator) for r in reductions
+             if not _uses_port_double(r, generator)]
+    return min(max(needs) + 1, MAX_LOOK) if needs else 0
+
 
 @cache
 def program_source(generator: type[PRNG], reductions: tuple[Reduction, ...], probe: int,
@@ -275,24 +349,39 @@ def program_source(generator: type[PRNG], reductions: tuple[Reduction, ...], pro
         raise ValueError(f"probe of {probe} draws: device kernels match 1..{MAX_PROBE}")
     prelude = (CL_ROOT / "prelude.h").read_text()
     port = _inline_includes((CL_ROOT / "generators" / f"{generator.name}.cl").read_text())
-    parts = [prelude, port, _stream_source(generator)]
+    look = _look_ahead(generator, reductions)
+    parts = [prelude, port]
+    if look:
+        parts.append(f"#define LOOK {look}")
+    parts.append(_stream_source(generator))
+    on_cursor = [bool(look) and not _uses_port_double(r, generator) for r in reductions]
     if any(reduction.kind == "digits" for reduction in reductions):
-        digit = native_below(generator, 10)
-        parts.append(f"DEVICE ulong draw_digit(stream_t *s) {{\n    {_draw_body(digit, generator)}\n}}")
+        digit = _draw_body(native_below(generator, 10), generator)
+        parts.append(f"DEVICE ulong draw_digit(stream_t *s) {{\n    {digit}\n}}")
+        if any(c and r.kind == "digits" for c, r in zip(on_cursor, reductions)):
+            parts.append(f"DEVICE ulong draw_digit_c(cursor_t *s) {{\n    {_on_cursor(digit)}\n}}")
     for index, reduction in enumerate(reductions):
+        body = _draw_body(reduction, generator)
         parts.append(f"/* {reduction.spec} */\n"
-                     f"DEVICE ulong draw_{index}(stream_t *s) {{\n    {_draw_body(reduction, generator)}\n}}")
+                     f"DEVICE ulong draw_{index}(stream_t *s) {{\n    {body}\n}}")
+        if on_cursor[index]:
+            parts.append(f"DEVICE ulong draw_{index}_c(cursor_t *s) {{\n    {_on_cursor(body)}\n}}")
     cases = "\n".join(f"    case {index}: return draw_{index}(s);" for index in range(len(reductions)))
     parts.append(f"DEVICE ulong draw_any(stream_t *s, uint which) {{\n    switch (which) {{\n{cases}\n"
                  "    }\n    s->degenerate = 1; return 0;\n}")
     parts.append(f"#define PROBE {probe}")
     if one_offset:
         parts.append("#define ONE_OFFSET 1")
-    blocks = "\n".join(_MATCH_ONE.replace("draw_R", f"draw_{index}").replace("(R,", f"({index}u,")
-                       for index in range(len(reductions)))
-    parts.append(_SIEVE_KERNEL.replace("MATCH_EVERY_REDUCTION", blocks))
+    blocks = []
+    for index, cursor in enumerate(on_cursor):
+        block = _MATCH_ONE.replace("FIRST_DRAW_MAY_MATCH",
+                                   f"c_R.degenerate || first_R == observed[0]" if cursor else "1")
+        if cursor:
+            block = _CURSOR_FIRST + block
+        blocks.append(block.replace("draw_R", f"draw_{index}").replace("(R,", f"({index}u,")
+                      .replace("c_R", f"c_{index}").replace("first_R", f"first_{index}"))
+    parts.append(_SIEVE_KERNEL.replace("MATCH_EVERY_REDUCTION", "\n".join(blocks)))
     return "\n".join(parts)
-
 
 def hits_from_device(seeds: np.ndarray, reductions: np.ndarray, offsets: np.ndarray,
                      skips: np.ndarray) -> tuple[list[ProbeHit], np.ndarray]:

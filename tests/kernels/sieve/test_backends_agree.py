@@ -92,3 +92,39 @@ def test_one_offset_kernel_same(opencl, name):
     reference = search([space], observed, backend=NumpyBackend(), **kwargs)
     assert _keys(device) == _keys(reference)
     assert (name, spec, seed) in [key[:3] for key in _keys(device)]
+
+
+#: one port per word convention: 64-bit words split into 32-bit halves, a port with its own
+#: double, a 31-bit generator (no 32-bit words: those reductions do not apply)
+EVERY_REDUCTION_ON = ["mt19937_64", "java_random", "glibc_random"]
+SMALL_REDUCTIONS = ["mod:10", "c_rand_mod:10", "java_nextint:10", "python_randbelow:10",
+                    "masked:10", "lemire32:10", "lemire64:10", "pcg_bounded:10", "php_range:0:9",
+                    "php_legacy_range:0:9", "float_mul:10", "digits:1"]
+
+
+@pytest.mark.parametrize("name", EVERY_REDUCTION_ON)
+def test_every_reduction_in_one_program_same(opencl, name):
+    """Every reduction in one device program (first draws read from the look-ahead words or,
+    for the port's own double, from a copy of the stream), many chance survivors: identical."""
+    from kernels.reductions import parse_reduction
+
+    cls = all_generators()[name]
+    specs = []
+    for spec in SMALL_REDUCTIONS:
+        try:
+            parse_reduction(spec).check_generator(cls)
+        except ValueError:
+            continue
+        specs.append(spec)
+    assert len(specs) >= 4
+    rng = random.Random(f"every/{name}")
+    observed = [rng.randrange(10) for _ in range(2)]
+    start = valid_seed(name, 5000)
+    space = SearchSpace(generator=name, reductions=tuple(specs), seed_start=start,
+                        seed_stop=start + 1500, offset_start=1, offset_stop=5,
+                        skip=SkipSpace(low=0, high=2))
+    kwargs = dict(window=2, stop_when_certain=False)
+    device = search([space], observed, backend=opencl, **kwargs)
+    reference = search([space], observed, backend=NumpyBackend(), **kwargs)
+    assert _keys(device) == _keys(reference)
+    assert {s.hypothesis.reduction for s in reference.survivors} == set(specs)
