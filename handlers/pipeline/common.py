@@ -40,6 +40,8 @@ __all__ = [
     "run_step",
     "json_bytes",
     "param",
+    "window_starts",
+    "window_offsets",
 ]
 
 #: Shares of the history kept for the held-out labels and for the final test (of the draws
@@ -88,6 +90,20 @@ def time_split(n: int, holdout_fraction: float = HOLDOUT_FRACTION,
     test = min(max(MIN_SEGMENT, math.floor(n * test_fraction)), max(n - 2, 0)) if n else 0
     holdout = min(max(MIN_SEGMENT, math.floor(n * holdout_fraction)), max(n - test - 1, 0))
     return Split(n=n, train=n - test - holdout, holdout=n - test)
+
+
+def window_starts(window: int, windows: int) -> list[int]:
+    """Where the sieve's windows begin: back to back from the first draw (errors are
+    scattered, and a window further on needs a wider offset range, so no further than that)."""
+    return [i * window for i in range(windows)]
+
+
+def window_offsets(start: int, offsets: int, skip_low: int, skip_high: int) -> tuple[int, int]:
+    """Offsets (raw outputs after seeding) to search for a window beginning at draw ``start``:
+    the plan's ``offsets`` past the ``start`` draws before it, each one output plus its skip,
+    with a sixteenth more for reductions that now and then reject an output and draw again."""
+    first = start * (1 + skip_low)
+    return first, start * (1 + skip_high) + start // 16 + offsets
 
 
 def param(params: Mapping[str, Any], adjustments: Mapping[str, float], name: str,

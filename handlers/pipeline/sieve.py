@@ -2,7 +2,7 @@
 
 Each planned window start ``p`` is one search of every planned space over the training draws
 from ``p`` on, with offsets reaching past the ``p`` draws before the window
-(:func:`window_offsets`): a survivor found there explains the history from its *anchor* ``p``
+(:func:`handlers.pipeline.common.window_offsets`): a survivor found there explains the history from its *anchor* ``p``
 on (the draws before it are not part of its claim). The windows are searched in order and the search
 stops at the first certain identification. Every survivor's p-value is corrected for all the
 hypotheses of all the windows searched (Bonferroni), so a survivor is as honest as one search
@@ -25,17 +25,9 @@ from kernels.sieve.engine import (
 )
 from ledger import NewEvent
 
-from .common import StepInput, completed, run_step
+from .common import StepInput, completed, run_step, window_offsets
 
 __all__ = ["run", "survivor_rows"]
-
-
-def window_offsets(start: int, offsets: int, skip: SkipSpace) -> tuple[int, int]:
-    """Offsets (raw outputs after seeding) to search for a window beginning at draw ``start``:
-    the plan's ``offsets`` past the ``start`` draws before it, each one output plus its skip,
-    with a sixteenth more for reductions that now and then reject an output and draw again."""
-    first = start * (1 + skip.low)
-    return first, start * (1 + skip.high) + start // 16 + offsets
 
 
 def survivor_rows(found: list[tuple[Survivor, int]], windows: int) -> list[dict[str, Any]]:
@@ -82,7 +74,7 @@ def sieve(step: StepInput) -> list[NewEvent]:
     searched_windows = 0
     capped = False
     for start in starts:
-        first, stop = window_offsets(start, offsets, skip)
+        first, stop = window_offsets(start, offsets, skip.low, skip.high)
         spaces = [
             SearchSpace(generator=piece["generator"], reductions=tuple(piece["reductions"]),
                         seed_start=int(low), seed_stop=int(high),

@@ -58,7 +58,7 @@ from kernels.sieve.plan import CostCache, NotEnoughDraws, PlanItem, build_plan
 from kernels.statistics import log_binomial_tail
 from ledger import NewEvent
 
-from .common import StepInput, completed, run_step
+from .common import StepInput, completed, run_step, window_offsets, window_starts
 
 __all__ = ["run", "PRIORS", "Reach", "Piece", "plan_pieces", "plan_objective", "item_cost"]
 
@@ -170,15 +170,18 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
     offset_mass = 1 - PRIORS["offset_geometric_ratio"] ** offsets
     skip_mass = PRIORS["skip"][str(skip_high)]
     skip_choices = skip_high + 1
+    # offsets searched over all windows: a later window reaches past the draws before it
+    spans = sum(stop - first for first, stop in (
+        window_offsets(start, offsets, 0, skip_high) for start in window_starts(window, windows)))
     rows = []
     for item, q, cost in items:
         ranges = reach.ranges(item)
         if not ranges:
             continue
         seeds = sum(high - low for low, high in ranges)
-        hypotheses = seeds * offsets * skip_choices * windows * len(item.reductions)
+        hypotheses = seeds * spans * skip_choices * len(item.reductions)
         chance = hypotheses * q ** window
-        seconds = seeds * cost * offsets * skip_choices * windows + chance * CONFIRM_S \
+        seconds = seeds * cost * spans * skip_choices + chance * CONFIRM_S \
             + PIECE_OVERHEAD_S
         mass = item.mass(ranges) * offset_mass * skip_mass
         rows.append({"generator": item.generator, "tier": item.tier,
@@ -318,8 +321,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     best = describe(optuna.trial.FixedTrial(study.best_params))
     span = best["window"] * best["windows"]
     # disjoint windows spread over the training segment, the newest last
-    starts = [round(i * (len(train) - best["window"]) / max(best["windows"] - 1, 1))
-              for i in range(best["windows"])] if best["windows"] > 1 else [0]
+    starts = window_starts(best["window"], best["windows"])
     plan: dict[str, Any] = {
         "window": best["window"], "window_starts": starts, "errors": 0,
         "offsets": best["offsets"], "skip": {"low": 0, "high": best["skip_high"]},

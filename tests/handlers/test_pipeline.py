@@ -225,9 +225,9 @@ def test_errors_in_the_first_window_leave_the_later_windows_to_find_it(
     assert prediction["hypothesis"]["anchor"] > 9
 
 
-def test_window_offsets_reach_past_the_draws_before_the_window() -> None:
-    from handlers.pipeline.sieve import window_offsets
-    from kernels.sieve.engine import SkipSpace
+def test_windows_sit_back_to_back_and_their_offsets_reach_past_the_draws_before() -> None:
+    from handlers.pipeline.common import window_offsets, window_starts
 
-    assert window_offsets(0, 8, SkipSpace(low=0, high=0)) == (0, 8)
-    assert window_offsets(32, 8, SkipSpace(low=0, high=1)) == (32, 64 + 2 + 8)
+    assert window_starts(12, 3) == [0, 12, 24]
+    assert window_offsets(0, 8, 0, 0) == (0, 8)
+    assert window_offsets(32, 8, 0, 1) == (32, 64 + 2 + 8)
