@@ -46,7 +46,9 @@ FAMILIES = [
     ("tinymt32", "u32_double"), ("well512a", "raw"), ("well512a", "masked:1024"),
     ("taus88", "raw"), ("lfsr113", "u32_double"), ("java_random", "signed32"),
     ("java_random", "java_double"), ("java_random", "java_nextint:100"), ("drand48", "raw"),
-    ("drand48", "c_rand_mod:1000"),
+    ("drand48", "c_rand_mod:1000"), ("java_random", "java_nextint:6"),
+    ("java_random", "java_nextint:256"), ("v8_math_random", "float_mul:6"),
+    ("cpython_random", "float_mul:1000"),
 ]
 
 
@@ -114,7 +116,8 @@ def _measure() -> None:
                                                   linear_plan)
 
     for generator, reduction, high in [("php_mt_rand", "shr:1", 1400), ("cpython_random", "res53", 800),
-                                       ("mt19937", "mod:1000", 7400)]:
+                                       ("mt19937", "mod:1000", 7400),
+                                       ("cpython_random", "float_mul:1000", 3700)]:
         plan = linear_plan(generator, reduction)
         assert plan is not None
         stream = get_generator(generator)(4242)
@@ -130,6 +133,9 @@ def _measure() -> None:
             return why is None and len(found) == 1
 
         low = plan.lower_bound
+        if not pinned(high):
+            print(f"{generator} {reduction}: not pinned after {high} solving draws")
+            continue
         while high - low > max(1, high // 200):
             middle = (low + high) // 2
             low, high = (low, middle) if pinned(middle) else (middle, high)

@@ -59,7 +59,9 @@ def _bounded(high: int) -> list[tuple[str, str]]:
     for bound in sorted(b for b in bounds if b >= 2):
         pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
                   ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
-                  ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}")]
+                  ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}"),
+                  ("v8_math_random", f"float_mul:{bound}"),
+                  ("cpython_random", f"float_mul:{bound}")]
     return pairs
 
 

@@ -43,11 +43,13 @@ MAX_ENUMERATED = 10
 #: over the solving draws of random streams (``python benchmarks/state_bench.py --measure``),
 #: plus 1% for variation between streams; other partial shapes are estimated from these (see
 #: ``LinearPlan``), and a recovery that finds the state still loose uses more of the draws
-#: anyway. Key: (recurrence, raw words per draw, bits kept per word).
-MEASURED_SOLVING: dict[tuple[str, int, tuple[tuple[int, int], ...]], int] = {
-    ("mt19937", 1, ((1, 31),)): 1261,          # shr:1 (PHP mt_rand()): measured 1248, 1252
-    ("mt19937", 2, ((5, 27), (6, 26))): 635,   # res53 (random()): measured 628, 625
-    ("mt19937", 1, ((0, 3),)): 6950,           # mod:N, 8 | N: measured 6881, 6857
+#: anyway. Key: (recurrence, raw words per draw, bits kept per word, N of floor(u * N) or 0).
+MEASURED_SOLVING: dict[tuple[str, int, tuple[tuple[int, int], ...], int], int] = {
+    ("mt19937", 1, ((1, 31),), 0): 1261,          # shr:1 (PHP mt_rand()): measured 1248, 1252
+    ("mt19937", 2, ((5, 27), (6, 26)), 0): 635,   # res53 (random()): measured 628, 625
+    ("mt19937", 1, ((0, 3),), 0): 6950,           # mod:N, 8 | N: measured 6881, 6857
+    # floor(random() * 1000): measured 3346 (benchmarks/state_bench.py --measure)
+    ("mt19937", 2, ((5, 27), (6, 26)), 1000): 3400,
 }
 
 
@@ -72,7 +74,8 @@ class LinearPlan:
             self.solving = math.ceil((model.effective_bits + MARGIN_BITS) / self.bits_per_draw)
         else:
             self.solving = 0
-        measured = MEASURED_SOLVING.get((model.recurrence, shape.words, shape.kept))
+        measured = MEASURED_SOLVING.get((model.recurrence, shape.words, shape.kept,
+                                         shape.scaled_bound))
         if measured is not None:
             self.solving = max(self.solving, measured)
         elif self.bits_per_draw and (shape.scaled_bound
@@ -174,7 +177,8 @@ def _candidates(plan: LinearPlan, solution: GF2Solution, alignment: int | None,
         changed = _changed_outputs(model, base, vector, alignment, span)
         if changed.size and changed.max() >= solving * words:
             visible.append(vector)
-        uncertain.update(int(t) // words for t in changed)
+        else:  # it changes solving draws only: those are left out of the checks
+            uncertain.update(int(t) // words for t in changed)
     if not visible:
         return [base], uncertain, None
     if completion is not None:
@@ -191,7 +195,7 @@ def _candidates(plan: LinearPlan, solution: GF2Solution, alignment: int | None,
             if (mask >> i) & 1:
                 vector ^= z
         found.append(vector)
-    return found, set(), None
+    return found, uncertain, None
 
 
 def recover_linear(values: Sequence[int | float], generator: str, reduction: str, *,
@@ -247,7 +251,8 @@ def recover_linear(values: Sequence[int | float], generator: str, reduction: str
                                                      span)
             if why is not None:
                 undetermined = True
-                reason, verdict = f"{why} after {solving} solving draws", UNDETERMINED
+                reason, verdict = (f"{why} after {solving} solving draws; more draws would pin "
+                                   f"them"), UNDETERMINED
                 continue
             trials += len(candidates)
             for bits in candidates:
