@@ -135,7 +135,8 @@ def register_recover(subparsers: Any) -> None:
         epilog="example: watcher recover --draws floats.txt --predict 10")
     parser.add_argument("--draws", required=True,
                         help="draw file (JSON array, JSON Lines, or one number per line; - for stdin)")
-    parser.add_argument("--generator", help="only this generator (see --list)")
+    parser.add_argument("--generator",
+                        help="only this generator: " + ", ".join(recoverable_generators()))
     parser.add_argument("--reduction",
                         help="only this reduction, e.g. mod:1000, shr:1, res53; a +K suffix adds "
                              "K to every draw (java_nextint:6+1 is nextInt(6) + 1)")
