@@ -350,15 +350,17 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
     if not matching:
         return replace(base, seconds=time.perf_counter() - started, trials=1 << space_bits,
                        message="no state of this generator reproduces the draws")
-    predictions = [tuple(parsed.draw(stream) for _ in range(predict)) for _, stream in matching]
-    if len(set(predictions)) > 1:
-        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
-                       trials=1 << space_bits,
-                       message=f"{len(matching)} states reproduce the draws and predict differently")
+    runs = [tuple(parsed.draw(stream) for _ in range(predict)) for _, stream in matching]
+    agreed = 0
+    while agreed < predict and all(run[agreed] == runs[0][agreed] for run in runs):
+        agreed += 1
+    predictions = runs[0][:agreed]
     state = matching[0][0]
     identified = p_value < alpha
+    several = (f"; {len(matching)} states reproduce the draws: {agreed} of {predict} "
+               f"predictions agree (more draws single one out)") if len(matching) > 1 else ""
     message = (f"state recovered ({method}); {bits:.0f} bits of draws against a "
-               f"{space_bits}-bit state space") if identified else (
+               f"{space_bits}-bit state space{several}") if identified else (
                f"a state fits, but chance could explain it (p = {p_value:.3g} >= {alpha})")
     extra: dict[str, object] = {}
     if space_bits < 48:
@@ -368,10 +370,12 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
         # new Random(seed) stores seed ^ MULTIPLIER: this seed starts exactly at the first draw
         # (the real seed and position stay unknown: every 48-bit state is some seed's start)
         extra["equivalent_seed"] = state[0] ^ int(getattr(cls, "MULTIPLIER"))
+    extra["fitting_states"] = len(matching)
     return replace(base, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
-                   state=state, solving_draws=len(values), checked_draws=len(values),
+                   state=state if len(matching) == 1 else None, solving_draws=len(values),
+                   checked_draws=len(values),
                    bits_checked=bits, trials=1 << space_bits, p_value=p_value,
-                   predictions=predictions[0], seconds=time.perf_counter() - started, extra=extra)
+                   predictions=predictions, seconds=time.perf_counter() - started, extra=extra)
 
 
 def _recover_glibc(base: Recovery, cls: type[PRNG], draws: list[int], reduction: str,
@@ -390,37 +394,53 @@ def _recover_glibc(base: Recovery, cls: type[PRNG], draws: list[int], reduction:
     combos = [1 << i for i in range(degree)]
     for i in range(degree, n):
         combos.append(combos[i - degree] ^ combos[i - separation])
-    equations, rhs = [], []
-    for i, carry in zip(range(degree, n), carries):
-        if carry:
-            for j in (i - degree, i - separation):
-                equations.append(combos[j])
-                rhs.append(1)
-    candidates: list[int] = []
-    if equations:
-        rows = np.array([[(e >> k) & 1 for k in range(degree)] + [r]
-                         for e, r in zip(equations, rhs)], dtype=np.uint8)
-        solution = solve(pack_bits(rows), degree, max_null=20)
-        if solution is None or len(solution.null_basis) != solution.nullity:
-            return replace(base, verdict=REJECTED if solution is None else UNDETERMINED,
-                           seconds=time.perf_counter() - started, trials=1 << degree,
-                           message="the carries contradict each other" if solution is None
-                           else "too few carries to fix the dropped low bits; give more draws")
-        weights = 1 << np.arange(degree, dtype=np.int64)
-        particular = int(np.dot(solution.particular.astype(np.int64), weights))
-        basis = [int(np.dot(z.astype(np.int64), weights)) for z in solution.null_basis]
-        for mask in range(1 << len(basis)):
-            low = particular
-            for k, z in enumerate(basis):
-                if (mask >> k) & 1:
-                    low ^= z
-            candidates.append(low)
-    else:
-        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
-                       message="no carry seen yet; give more draws")
-
     def parity(x: int) -> int:
         return bin(x).count("1") & 1
+
+    # a carry of 1: both low bits are 1; a carry of 0 with one of them known to be 1: the other
+    # is 0. Solve, learn which bits the solutions all share, add what the zeros then say, repeat
+    equations = {combos[j]: 1 for i, carry in zip(range(degree, n), carries) if carry
+                 for j in (i - degree, i - separation)}
+    if not equations:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       message="no carry seen yet; give more draws")
+    weights = 1 << np.arange(degree, dtype=np.int64)
+    while True:
+        rows = np.array([[(e >> k) & 1 for k in range(degree)] + [r]
+                         for e, r in equations.items()], dtype=np.uint8)
+        solution = solve(pack_bits(rows), degree, max_null=degree)
+        if solution is None:
+            return replace(base, seconds=time.perf_counter() - started, trials=1 << degree,
+                           message="the carries contradict each other")
+        particular = int(np.dot(solution.particular.astype(np.int64), weights))
+        basis = [int(np.dot(z.astype(np.int64), weights)) for z in solution.null_basis]
+
+        def known_one(combo: int) -> bool:
+            return all(not parity(combo & z) for z in basis) and bool(parity(combo & particular))
+
+        learnt = {}
+        for i, carry in zip(range(degree, n), carries):
+            if carry:
+                continue
+            first, second = combos[i - degree], combos[i - separation]
+            if known_one(first) and second not in equations:
+                learnt[second] = 0
+            elif known_one(second) and first not in equations:
+                learnt[first] = 0
+        if not learnt:
+            break
+        equations.update(learnt)
+    if len(basis) > 20:
+        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                       trials=1 << degree,
+                       message="too few carries to fix the dropped low bits; give more draws")
+    candidates: list[int] = []
+    for mask in range(1 << len(basis)):
+        low = particular
+        for k, z in enumerate(basis):
+            if (mask >> k) & 1:
+                low ^= z
+        candidates.append(low)
 
     survivors = []
     for low in candidates:
