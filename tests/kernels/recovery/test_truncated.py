@@ -74,8 +74,10 @@ def test_glibc_below_the_minimum_is_not_a_guess(monkeypatch):
     monkeypatch.setattr("kernels.recovery.truncated.GLIBC_DRAWS", 40)
     result = recover(draws[:50], "glibc_random", "raw", predict=5)
     assert result.verdict in (IDENTIFIED, "undetermined")
-    if result.verdict == IDENTIFIED:
-        assert list(result.predictions) == draws[50:55]
+    # several states may fit: the predictions are those they all agree on, and right
+    predicted = list(result.predictions)
+    assert predicted == draws[50:50 + len(predicted)]
+    assert result.extra.get("fitting_states", 1) >= 1
 
 
 def test_lll_reduces_a_known_lattice():
