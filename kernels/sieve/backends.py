@@ -1,4 +1,5 @@
-"""Choosing a sieve backend: CUDA if a GPU is there, else OpenCL, else numpy; or by name."""
+"""Choosing a sieve backend: CUDA if a GPU is there, else OpenCL, else numpy; or by name
+(``native``: the device program built by the system C compiler for this CPU)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from kernels.sieve.engine import Backend
 
 __all__ = ["BACKEND_NAMES", "make_backend", "available_backends"]
 
-BACKEND_NAMES = ("auto", "cuda", "opencl", "numpy")
+BACKEND_NAMES = ("auto", "cuda", "opencl", "native", "numpy")
 
 
 def available_backends() -> list[str]:
     from kernels.sieve.cuda_backend import cuda_available
+    from kernels.sieve.native_backend import native_available
     from kernels.sieve.opencl_backend import opencl_available
 
     names = []
@@ -18,6 +20,8 @@ def available_backends() -> list[str]:
         names.append("cuda")
     if opencl_available():
         names.append("opencl")
+    if native_available():
+        names.append("native")
     names.append("numpy")
     return names
 
@@ -39,6 +43,10 @@ def make_backend(name: str = "auto") -> Backend:
         from kernels.sieve.opencl_backend import OpenCLBackend
 
         return OpenCLBackend()
+    if name == "native":
+        from kernels.sieve.native_backend import NativeBackend
+
+        return NativeBackend()
     from kernels.sieve.numpy_backend import NumpyBackend
 
     return NumpyBackend()

@@ -1,0 +1,236 @@
+"""The native CPU backend: the OpenCL/CUDA device program compiled by the system C compiler.
+
+The program text is ``kernel_source.program_source``, unchanged but for the two kernels' first
+parameter (the work item's index, which OpenCL reads from ``get_global_id``), behind a prelude
+that maps the few OpenCL C names the sources use onto C. Each work item is one iteration of a
+``#pragma omp simd`` loop over a block of seeds (the compiler may use the CPU's widest vectors,
+512 bits where AVX-512 is there), and OpenMP threads take blocks. Without pocl's
+``POCL_DEVICE_ADDRESS_BITS`` the MT ports compile their plain per-item seeding (no barriers).
+
+A program is compiled once into a shared library kept in the user's cache directory, named by
+the hash of its source, the compiler and the flags (like pocl's kernel cache), and loaded with
+ctypes, which releases the GIL during a call.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from kernels.prng import PRNG
+from kernels.reductions import Reduction
+from kernels.sieve.kernel_source import (has_device_port, hits_from_device, port_covers,
+                                         program_source)
+from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
+
+__all__ = ["NativeBackend", "native_available", "compiler", "FLAGS", "native_source"]
+
+#: -ffp-contract=off: no fused multiply-adds, so doubles round as in the scalar reference
+FLAGS = ("-O3", "-march=native", "-fopenmp", "-fPIC", "-shared", "-ffp-contract=off",
+         "-fno-strict-aliasing", "-Wno-unknown-pragmas")
+
+#: seeds per block: one thread's unit of work, a simd loop over it
+_BLOCK = 1 << 14
+
+_PRELUDE = """
+#include <math.h>
+typedef unsigned char uchar;
+typedef unsigned short ushort;
+typedef unsigned int uint;
+typedef unsigned long ulong;
+/* OpenCL C names used by prelude.h and the ports, for a C compiler */
+#define __kernel static inline __attribute__((always_inline))
+#define __global
+#define __constant const
+#define get_global_id(dim) native_gid
+#define atomic_inc(p) __atomic_fetch_add((p), 1u, __ATOMIC_RELAXED)
+#define mul_hi(a, b) ((ulong)(((unsigned __int128)(a) * (unsigned __int128)(b)) >> 64))
+"""
+
+#: the kernels' signatures as kernel_source writes them; the work item's index goes first
+_KERNEL_HEADS = ("KERNEL void sieve(", "KERNEL void draw_stream(")
+
+_ENTRY_POINTS = f"""
+#define NATIVE_BLOCK {_BLOCK}UL
+/* every seed of [0, lanes), blocks across threads, seeds of a block across SIMD lanes */
+void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offset_start,
+                  uint offset_stop, uint skip_low, uint skip_high, uint *hit_count,
+                  ulong *hit_seeds, uint *hit_reductions, uint *hit_offsets, uint *hit_skips,
+                  uint max_hits) {{
+    ulong blocks = ((ulong)lanes + NATIVE_BLOCK - 1) / NATIVE_BLOCK;
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (ulong block = 0; block < blocks; block++) {{
+        ulong low = block * NATIVE_BLOCK;
+        ulong high = low + NATIVE_BLOCK < lanes ? low + NATIVE_BLOCK : lanes;
+        #pragma omp simd
+        for (ulong gid = low; gid < high; gid++)
+            sieve(gid, seed_start, lanes, observed, offset_start, offset_stop, skip_low,
+                  skip_high, hit_count, hit_seeds, hit_reductions, hit_offsets, hit_skips,
+                  max_hits);
+    }}
+}}
+
+void native_draw_stream(const ulong *seeds, uint lanes, uint which, uint n, uint skip_k,
+                        ulong *out, uint *degenerate) {{
+    #pragma omp parallel for simd schedule(static)
+    for (ulong gid = 0; gid < lanes; gid++)
+        draw_stream(gid, seeds, lanes, which, n, skip_k, out, degenerate);
+}}
+"""
+
+
+def compiler() -> str | None:
+    """The C compiler (``$CC``, else ``cc``), or None if there is none on PATH."""
+    return shutil.which(os.environ.get("CC", "cc"))
+
+
+@cache
+def _compiler_identity(cc: str) -> str:
+    """What the cache key needs of the compiler and the CPU -march=native targets."""
+    version = subprocess.run([cc, "--version"], capture_output=True, text=True, check=False).stdout
+    cpu = ""
+    try:
+        cpu = next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("flags")), "")
+    except OSError:
+        pass
+    return f"{os.path.realpath(cc)}\n{version}\n{cpu}"
+
+
+@cache
+def native_available() -> bool:
+    """A C compiler that builds and loads an OpenMP shared library here."""
+    cc = compiler()
+    if cc is None:
+        return False
+    try:
+        _library("void native_probe(void) {}\n", cc)
+    except (OSError, RuntimeError):
+        return False
+    return True
+
+
+def native_source(program: str) -> str:
+    """The device program as a C translation unit with the native entry points."""
+    for head in _KERNEL_HEADS:
+        if head not in program:
+            raise RuntimeError(f"device program has no {head!r}: kernel_source changed its kernels")
+        program = program.replace(head, head + "ulong native_gid, ")
+    return _PRELUDE + program + _ENTRY_POINTS
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "prng-watcher" / "native"
+
+
+_loaded: dict[str, ctypes.CDLL] = {}
+
+
+def _library(source: str, cc: str) -> ctypes.CDLL:
+    """The compiled library of ``source``: loaded, built into the disk cache, or built now."""
+    key = hashlib.sha256("\0".join([source, _compiler_identity(cc), *FLAGS]).encode()).hexdigest()
+    if key in _loaded:
+        return _loaded[key]
+    directory = _cache_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{key[:32]}.so"
+    if not path.exists():
+        with tempfile.TemporaryDirectory(dir=directory) as work:
+            c_file = Path(work) / "program.c"
+            c_file.write_text(source)
+            built = Path(work) / "program.so"
+            result = subprocess.run([cc, *FLAGS, "-o", str(built), str(c_file)],
+                                    capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise RuntimeError(f"{cc} failed to build a native sieve program:\n"
+                                   f"{result.stderr[-4000:]}")
+            os.replace(built, path)  # atomic: a concurrent build of the same key is harmless
+    library = ctypes.CDLL(str(path))
+    _loaded[key] = library
+    return library
+
+
+_u64p = np.ctypeslib.ndpointer(dtype=np.uint64, flags="C_CONTIGUOUS")
+_u32p = np.ctypeslib.ndpointer(dtype=np.uint32, flags="C_CONTIGUOUS")
+_u32, _u64 = ctypes.c_uint32, ctypes.c_uint64
+
+
+class NativeBackend:
+    """Sieve probes on this CPU's cores, in a program built by the system C compiler."""
+
+    name = "native"
+    #: seeds per call: many blocks per thread, so a loaded core does not hold the others up
+    preferred_chunk = 1 << 22
+
+    def __init__(self, max_hits: int = 1 << 16) -> None:
+        cc = compiler()
+        if cc is None:
+            raise RuntimeError("no C compiler found (set CC or install cc)")
+        self._cc = cc
+        self.max_hits = max_hits
+        self._fallback = NumpyBackend()
+        self.description = f"{Path(cc).name} {' '.join(FLAGS[:2])}, {os.cpu_count()} CPUs"
+
+    @staticmethod
+    def available() -> bool:
+        return native_available()
+
+    def supports(self, generator: type[PRNG], reduction: Reduction) -> bool:
+        return has_device_port(generator) or self._fallback.supports(generator, reduction)
+
+    def _function(self, generator: type[PRNG], reductions: Sequence[Reduction], probe: int,
+                  name: str, one_offset: bool = False):
+        source = native_source(program_source(generator, tuple(reductions), probe, one_offset))
+        function = getattr(_library(source, self._cc), name)
+        if name == "native_sieve":
+            function.argtypes = [_u64, _u32, _u64p, _u32, _u32, _u32, _u32, _u32p, _u64p, _u32p,
+                                 _u32p, _u32p, _u32]
+        else:
+            function.argtypes = [_u64p, _u32, _u32, _u32, _u32, _u64p, _u32p]
+        function.restype = None
+        return function
+
+    def draw_stream(self, generator: type[PRNG], reduction: Reduction, seeds: np.ndarray, n: int,
+                    skip: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``n`` draws of each seed (for testing ports)."""
+        seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
+        out = np.zeros(len(seeds) * n, dtype=np.uint64)
+        degenerate = np.zeros(len(seeds), dtype=np.uint32)
+        function = self._function(generator, [reduction], 1, "native_draw_stream")
+        function(seeds, len(seeds), 0, n, skip, out, degenerate)
+        return out.reshape(len(seeds), n), degenerate.astype(bool)
+
+    def probe(self, generator: type[PRNG], reductions: Sequence[Reduction],
+              seeds: np.ndarray | range, offsets: range, skips: range, variable_skip: bool,
+              observed: list[int]) -> tuple[list[ProbeHit], np.ndarray]:
+        """One call for every reduction, offset and skip (each seed seeded once); variable
+        skips and ports not exact this deep go to numpy."""
+        if variable_skip or not port_covers(generator, reductions, offsets, skips, len(observed)):
+            return self._fallback.probe(generator, reductions, seeds, offsets, skips,
+                                        variable_skip, observed)
+        start = int(seeds[0])
+        if len(seeds) > 1 and int(seeds[-1]) - start != len(seeds) - 1:
+            raise ValueError("the native backend searches contiguous seed ranges")
+        function = self._function(generator, reductions, len(observed), "native_sieve",
+                                  one_offset=len(offsets) == 1)
+        count = np.zeros(1, dtype=np.uint32)
+        hit_seeds = np.zeros(self.max_hits, dtype=np.uint64)
+        columns = [np.zeros(self.max_hits, dtype=np.uint32) for _ in range(3)]
+        function(start, len(seeds), np.asarray(observed, dtype=np.uint64), offsets.start,
+                 offsets.stop, skips.start, skips.stop - 1, count, hit_seeds, *columns,
+                 self.max_hits)
+        found = int(count[0])
+        if found > self.max_hits:
+            raise RuntimeError(f"{found} native hits exceed the buffer of {self.max_hits}; "
+                               "use a longer probe or smaller chunks")
+        return hits_from_device(hit_seeds[:found], *(column[:found] for column in columns))
