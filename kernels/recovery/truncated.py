@@ -46,6 +46,8 @@ _MASK48 = (1 << 48) - 1
 _MAX_CANDIDATES = 1 << 31
 #: the most surviving states replayed one by one through the catalog stream
 _MAX_REPLAYED = 4096
+#: later first draws tried when nextInt's redraws may hide among the selecting draws
+_REDRAW_RETRIES = 8
 #: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
 _MIN_LATTICE_BITS = 3
 
@@ -312,20 +314,38 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     view = _lcg_view(generator, reduction)
     assert view is not None
     multiplier, increment = int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT"))
-    states = _lcg_first_states(view, draws, multiplier, increment)
-    if states is None:
-        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
-                       message=f"{reduction} hides too much of the state for an exhaustive search")
     space_bits = _space_bits(view)
-    if len(states) > _MAX_REPLAYED:
-        return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
-                       trials=1 << space_bits,
-                       message=f"{len(states)} states fit the draws; give more draws")
     method = ("lattice reduction over the top bits" if view[0] == "high"
               else "exhaustive search of the states the draws allow")
-    return _judge(base, cls, [int(s) for s in states], values, reduction, predict, alpha,
-                  space_bits=space_bits, started=started,
-                  state_of=lambda s1: _lcg_back(s1, multiplier, increment), method=method)
+    # nextInt redraws a rejected word, which shifts every later state by one step: a redraw
+    # among the draws that select the candidates loses the recovery, so it is tried again from
+    # each of the next few draws (each start one more hypothesis in the p-value)
+    starts = 1 + (min(_REDRAW_RETRIES, len(values) - minimum)
+                  if parse_any_reduction(reduction).kind == "java_nextint" else 0)
+    result = base
+    for skipped in range(max(1, starts)):
+        states = _lcg_first_states(view, draws[skipped:], multiplier, increment)
+        if states is None:
+            return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                           message=f"{reduction} hides too much of the state for an "
+                                   f"exhaustive search")
+        if len(states) > _MAX_REPLAYED:
+            return replace(base, verdict=UNDETERMINED, seconds=time.perf_counter() - started,
+                           trials=1 << space_bits,
+                           message=f"{len(states)} states fit the draws; give more draws")
+        result = _judge(base, cls, [int(s) for s in states], values[skipped:], reduction,
+                        predict, alpha, space_bits=space_bits, started=started,
+                        state_of=lambda s1: _lcg_back(s1, multiplier, increment), method=method)
+        if result.verdict != REJECTED:
+            if skipped:
+                p_value = min(1.0, result.p_value * (skipped + 1))
+                result = replace(result, p_value=p_value, verdict=result.verdict
+                                 if p_value < alpha else UNDETERMINED,
+                                 message=result.message + f" (from draw {skipped} on: a redraw "
+                                 f"before it; the state is the one at draw {skipped})",
+                                 extra={**result.extra, "first_draw_used": skipped})
+            return result
+    return result
 
 
 def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:

@@ -106,3 +106,21 @@ def test_java_rejections_after_the_first_draws_are_replayed():
     assert raw_used > 30  # the premise: some draws were redrawn
     result = recover(draws[:30], "java_random", spec, predict=10)
     assert result.verdict == IDENTIFIED and list(result.predictions) == draws[30:]
+
+
+def test_java_redraw_among_the_first_draws():
+    # seed 8: one of the first three nextInt(1000000007) calls redraws (found by search)
+    spec = "java_nextint:1000000007"
+    reduction = parse_any_reduction(spec)
+    stream, counter = get_generator("java_random")(8), get_generator("java_random")(8)
+    for _ in range(3):
+        reduction.draw(stream)
+    used = 0
+    while counter.get_state() != stream.get_state():
+        counter.next_raw()
+        used += 1
+    assert used > 3  # the premise
+    draws = _draws("java_random", 8, spec, 40)
+    result = recover(draws[:30], "java_random", spec, predict=10)
+    assert result.verdict == IDENTIFIED and list(result.predictions) == draws[30:]
+    assert result.extra["first_draw_used"] >= 1
