@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Callable
 
-from kernels.prng import PRNG
+from kernels.prng import PRNG, TWO_POW_53
 
 __all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "example_spec", "supported_reductions"]
 
@@ -382,7 +382,6 @@ def supported_reductions(generator: type[PRNG]) -> list[str]:
 # not implement them.
 
 _TWO_POW_32 = 4294967296.0
-_TWO_POW_53 = 9007199254740992.0
 
 
 @dataclass(frozen=True)
@@ -436,14 +435,14 @@ def _res53(stream: PRNG) -> float:
     # CPython random.random(), numpy RandomState.random_sample(): genrand_res53
     a = stream.next_raw() >> 5
     b = stream.next_raw() >> 6
-    return (a * 67108864.0 + b) / _TWO_POW_53
+    return (a * 67108864.0 + b) / TWO_POW_53
 
 
 def _java_double(stream: PRNG) -> float:
     # java.util.Random.nextDouble(): ((long) next(26) << 27) + next(27), times 2**-53
     high = stream.next_raw() >> 6
     low = stream.next_raw() >> 5
-    return ((high << 27) + low) / _TWO_POW_53
+    return ((high << 27) + low) / TWO_POW_53
 
 
 def _u32_double(stream: PRNG) -> float:
@@ -457,7 +456,7 @@ def _v8_double(stream: PRNG) -> float:
 
 def _u53_double(stream: PRNG) -> float:
     # numpy Generator.random() on a 64-bit bit generator, Vigna's to_double: (x >> 11) * 2**-53
-    return (stream.next_raw() >> 11) / _TWO_POW_53
+    return (stream.next_raw() >> 11) / TWO_POW_53
 
 
 #: kind -> (raw words per draw, is a double, draw function); ``shr`` takes its K apart
