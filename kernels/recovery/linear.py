@@ -30,6 +30,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from kernels.generators._bits import MASK32, MASK64
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import words_for
 from kernels.registry import get_generator
@@ -284,15 +285,13 @@ def _v8_within_full_cache(alignment: int | None) -> tuple[int | None, int]:
     return 64, 64 - (alignment or 0)
 
 
-_ALL32 = 0xFFFFFFFF
-_ALL64 = 0xFFFFFFFFFFFFFFFF
 
 #: generator name -> how its state tuple holds the linear words (MT19937 members separately)
 _LAYOUTS: dict[str, _Layout] = {
-    "xorshift32": _Layout(1, 32, _plain, _ALL32, 32),
-    "xorshift64": _Layout(1, 64, _plain, _ALL64, 64),
+    "xorshift32": _Layout(1, 32, _plain, MASK32, 32),
+    "xorshift64": _Layout(1, 64, _plain, MASK64, 64),
     "xorshift64star": _Layout(1, 64, _plain, 1, 64),
-    "xorshift128": _Layout(4, 32, _plain, _ALL32, 128),
+    "xorshift128": _Layout(4, 32, _plain, MASK32, 128),
     # the Weyl counter d enters the output by addition: bit 0 of v + d is v0 ^ d0
     "xorwow": _Layout(6, 32, _plain, 1, 161),
     "xorshift128plus": _Layout(2, 64, _plain, 1, 128),
@@ -301,9 +300,9 @@ _LAYOUTS: dict[str, _Layout] = {
     "v8_math_random": _Layout(2, 64, _v8_at_cache_position, (1 << 52) - 1, 128,
                               tuple(range(64)), _v8_within_full_cache),
     "tinymt32": _Layout(4, 32, _plain, 1, 127),
-    "well512a": _Layout(16, 32, _well_at_index_zero, _ALL32, 512),
-    "taus88": _Layout(3, 32, _plain, _ALL32, 88),
-    "lfsr113": _Layout(4, 32, _plain, _ALL32, 113),
+    "well512a": _Layout(16, 32, _well_at_index_zero, MASK32, 512),
+    "taus88": _Layout(3, 32, _plain, MASK32, 88),
+    "lfsr113": _Layout(4, 32, _plain, MASK32, 113),
 }
 
 #: every generator with a linear model

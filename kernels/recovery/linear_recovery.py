@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from kernels.generators._bits import MASK32
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import GF2Solution, solve
 from kernels.recovery.linear import LinearModel, linear_model
@@ -138,7 +139,7 @@ def _complete_weyl(model: LinearModel, bits: np.ndarray, alignment: int | None,
     trial = bits.copy()
     trial[160:192] = 0
     without_d = model.stream(trial, alignment).next_raw()  # v_1 + 0 + WEYL
-    d = (numbers[0] - without_d) & 0xFFFFFFFF
+    d = (numbers[0] - without_d) & MASK32
     trial[160:192] = [(d >> b) & 1 for b in range(32)]
     return trial
 

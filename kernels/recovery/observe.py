@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Sequence
 
+from kernels.generators._bits import MASK32
 from kernels.prng import PRNG
 from kernels.reductions import Reduction, WordReduction, parse_reduction, parse_word_reduction
 
@@ -88,7 +89,7 @@ class Shape:
         if self.reduction.kind == "signed32":
             if not -(1 << 31) <= value < (1 << 31):
                 raise ValueError(f"{value} is outside the signed 32-bit range")
-            return value & 0xFFFFFFFF
+            return value & MASK32
         value -= self.offset
         if not 0 <= value < (1 << math.ceil(self.draw_bits)) or (
                 isinstance(self.reduction, Reduction) and value >= self.reduction.alphabet_for(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kernels.generators._bits import MASK32, MASK64
 from kernels.prng import PRNG
 from kernels.registry import get_generator
 
@@ -122,7 +123,7 @@ def init_by_array_seed(generator: type[PRNG], state: tuple[int, ...],
         if one_word[index]:
             seed = int(a11[index])  # i odd: j = 0, adds key[0]
         else:
-            low, high = int(a11[index]), (int(a10[index]) - 1) & 0xFFFFFFFF
+            low, high = int(a11[index]), (int(a10[index]) - 1) & MASK32
             seed = low | (high << 32)
         # the seeding that matches init_by_array for this seed: the generator's own where it
         # uses init_by_array, else CPython's (the other members share the stream, not the seed)
@@ -137,16 +138,15 @@ def init_by_array_seed(generator: type[PRNG], state: tuple[int, ...],
     return None
 
 
-_MASK64 = (1 << 64) - 1
 _FMIX_MULTIPLIERS = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)
 
 
 def _unfmix64(h: int) -> int:
     """Inverse of MurmurHash3's 64-bit finaliser (xorshift by 33, multiply, twice, xorshift)."""
     h ^= h >> 33
-    h = (h * pow(_FMIX_MULTIPLIERS[1], -1, 1 << 64)) & _MASK64
+    h = (h * pow(_FMIX_MULTIPLIERS[1], -1, 1 << 64)) & MASK64
     h ^= h >> 33
-    h = (h * pow(_FMIX_MULTIPLIERS[0], -1, 1 << 64)) & _MASK64
+    h = (h * pow(_FMIX_MULTIPLIERS[0], -1, 1 << 64)) & MASK64
     return h ^ (h >> 33)
 
 
@@ -161,7 +161,7 @@ def v8_seed(generator: type[PRNG], state: tuple[int, ...],
     for _ in range(max_position + 2 * int(getattr(generator, "CACHE_SIZE"))):
         wide = _unfmix64(s0)
         if not wide >> 31 or wide >> 31 == (1 << 33) - 1:  # a sign-extended 32-bit int
-            seed = wide & 0xFFFFFFFF
+            seed = wide & MASK32
             if seed and generator(seed).get_state()[:2] == (s0, s1):
                 return seed
         s0, s1 = backward(s0, s1)

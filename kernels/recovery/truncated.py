@@ -30,6 +30,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
+from kernels.generators._bits import MASK32, MASK48, affine_power
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import pack_bits, solve
 from kernels.recovery.lattice import truncated_lcg_states
@@ -41,7 +42,6 @@ from kernels.registry import get_generator
 
 __all__ = ["TRUNCATED_GENERATORS", "recover_truncated", "truncated_minimum_draws"]
 
-_MASK48 = (1 << 48) - 1
 #: the most candidates a recovery enumerates before it declines (about a minute of numpy)
 _MAX_CANDIDATES = 1 << 31
 #: the most surviving states replayed one by one through the catalog stream
@@ -58,11 +58,7 @@ GLIBC_DRAWS = 100
 
 def _affine_steps(multiplier: int, increment: int, count: int) -> list[tuple[int, int]]:
     """``(A_t, C_t)`` with ``s_t = A_t * s_0 + C_t mod 2**48`` for ``t = 0..count-1``."""
-    steps, a, c = [], 1, 0
-    for _ in range(count):
-        steps.append((a, c))
-        a, c = (a * multiplier) & _MASK48, (c * multiplier + increment) & _MASK48
-    return steps
+    return [affine_power(multiplier, increment, t, 1 << 48) for t in range(count)]
 
 
 def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
@@ -155,7 +151,7 @@ def _as_ints(values: Sequence[int | float], spec: str, generator: type[PRNG]) ->
         if reduction.kind == "signed32":
             if not -(1 << 31) <= v < 1 << 31:
                 raise ValueError(f"{v} is outside the signed 32-bit range")
-            v &= 0xFFFFFFFF
+            v &= MASK32
         elif isinstance(reduction, Reduction) and not 0 <= v < reduction.alphabet_for(generator):
             raise ValueError(f"{v} is outside the range of {spec}")
         ints.append(int(v))
@@ -167,7 +163,7 @@ def _sift(candidates: np.ndarray, steps: list[tuple[int, int]], draws: Sequence[
     """Keep the first states (``uint64``, only their low ``low_bits`` meaningful when given)
     whose draws ``t = 0..`` agree with ``draws``; with ``low_bits`` only the draw bits those
     state bits fix are compared."""
-    mask = np.uint64(_MASK48 if low_bits is None else (1 << low_bits) - 1)
+    mask = np.uint64(MASK48 if low_bits is None else (1 << low_bits) - 1)
     for (a, c), want in zip(steps, draws):
         if not candidates.size:
             break
@@ -200,13 +196,13 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
         lows = np.arange(1 << 22, dtype=np.uint64)
         states = (high << np.uint64(22)) | lows
         a, c = steps[1]
-        second = ((states * np.uint64(a) + np.uint64(c)) & np.uint64(_MASK48)) >> np.uint64(21)
+        second = ((states * np.uint64(a) + np.uint64(c)) & np.uint64(MASK48)) >> np.uint64(21)
         states = states[second == np.uint64(draws[0] & ((1 << 27) - 1))]
         for index in range(1, len(draws)):
             a1, c1 = steps[2 * index]
             a2, c2 = steps[2 * index + 1]
-            first = ((states * np.uint64(a1) + np.uint64(c1)) & np.uint64(_MASK48)) >> np.uint64(22)
-            second = ((states * np.uint64(a2) + np.uint64(c2)) & np.uint64(_MASK48)) >> np.uint64(21)
+            first = ((states * np.uint64(a1) + np.uint64(c1)) & np.uint64(MASK48)) >> np.uint64(22)
+            second = ((states * np.uint64(a2) + np.uint64(c2)) & np.uint64(MASK48)) >> np.uint64(21)
             want = draws[index]
             states = states[(first == np.uint64(want >> 27))
                             & (second == np.uint64(want & ((1 << 27) - 1)))]
@@ -351,7 +347,7 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
 def _lcg_back(first: int, multiplier: int, increment: int) -> tuple[int, ...]:
     """The catalog state before the step that produced ``first``."""
     inverse = pow(multiplier, -1, 1 << 48)
-    return (((first - increment) * inverse) & _MASK48,)
+    return (((first - increment) * inverse) & MASK48,)
 
 
 def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Sequence[int | float],
