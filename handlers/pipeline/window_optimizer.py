@@ -25,8 +25,10 @@ identifying a hypothesis inside the covered space per second of the search budge
   Bonferroni correction for everything searched (exact binomial tail), else 0;
 - the seconds: measured seconds per seed times seeds, offsets, skips and windows, plus the
   confirmation of the expected chance survivors (exact: hypotheses times ``q**W``); pieces are
-  taken in order of prior mass per second while they fit the budget, and the expected time
-  counts the search stopping at the first certain identification.
+  taken while they fit the budget, the clock tiers of every generator first (seeds in the
+  seconds and milliseconds before the first draw), the rest after, each in order of prior
+  mass per second, and the expected time counts the search stopping at the first certain
+  identification.
 
 A plan whose chance survivors would overflow the sieve's candidate cap scores 0.
 """
@@ -68,6 +70,8 @@ PRIORS: dict[str, Any] = {
     "offset_geometric_ratio": 0.7,  # P(offset >= o) = ratio ** o
     "skip": {"0": 0.7, "1": 0.85, "3": 0.95},  # P(constant skip <= k)
 }
+#: The planner's tiers of seeds taken from the clock: searched first, near the first draw.
+CLOCK_TIERS = ("unix_s", "unix_ms")
 LOOKBACKS_S = (600, 3600, 21600, 86400, 604800, 2592000)
 LOOKBACKS_MS = (0, 10_000, 60_000, 600_000, 3_600_000)
 OFFSETS = (1, 2, 4, 8, 16)
@@ -188,8 +192,10 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
                      "reductions": list(item.reductions), "ranges": [list(r) for r in ranges],
                      "hypotheses": hypotheses, "chance_survivors": chance, "seconds": seconds,
                      "prior_mass": mass, "q": q})
-    rows.sort(key=lambda r: (-r["prior_mass"] / r["seconds"], r["generator"], r["tier"],
-                             r["reductions"]))
+    # seeds around the draws' own time first (every generator's), then the rest, each part in
+    # order of prior mass per second
+    rows.sort(key=lambda r: (r["tier"] not in CLOCK_TIERS, -r["prior_mass"] / r["seconds"],
+                             r["generator"], r["tier"], r["reductions"]))
     chosen, spent = [], 0.0
     for row in rows:
         if spent + row["seconds"] <= budget_s:
