@@ -30,8 +30,9 @@ import numpy as np
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports this module
     from kernels.sieve.vector import LaneStreams
 
-__all__ = ["PRNG", "NotInvertible", "TWO_POW_53", "FAMILIES"]
+__all__ = ["PRNG", "Raw32Double", "NotInvertible", "TWO_POW_32", "TWO_POW_53", "FAMILIES"]
 
+TWO_POW_32 = float(1 << 32)
 TWO_POW_53 = float(1 << 53)
 
 #: the catalog's families: every generator's ``family`` is one of these
@@ -218,6 +219,17 @@ class PRNG(ABC):
     def outputs(self, n: int) -> list[int]:
         """The next ``n`` raw outputs as a list (convenience for tests and the CLI)."""
         return [self.next_raw() for _ in range(n)]
+
+
+class Raw32Double(PRNG):
+    """A generator whose runtime builds a double from one 32-bit raw output: ``raw * 2**-32``."""
+
+    def next_double(self) -> float:
+        return self.next_raw() / TWO_POW_32
+
+    @classmethod
+    def vector_double(cls, streams: LaneStreams, lanes: np.ndarray | None = None) -> np.ndarray:
+        return streams.take(lanes).astype(np.float64) / TWO_POW_32
 
 
 def _defining_class(cls: type, attribute: str) -> type:

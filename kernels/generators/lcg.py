@@ -16,7 +16,7 @@ from typing import ClassVar, TYPE_CHECKING
 import numpy as np
 
 from kernels.generators._bits import MASK32, MASK48, lcg_jump
-from kernels.prng import PRNG, TWO_POW_53
+from kernels.prng import PRNG, TWO_POW_53, Raw32Double
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
     from kernels.sieve.vector import LaneStreams
@@ -38,7 +38,6 @@ __all__ = [
     "GENERATORS",
 ]
 
-_TWO_POW_32 = float(1 << 32)
 _TWO_POW_48 = float(1 << 48)
 
 
@@ -357,7 +356,7 @@ class Drand48(_PowerOfTwoLCG):
         return self.state / _TWO_POW_48
 
 
-class DelphiRandom(_PowerOfTwoLCG):
+class DelphiRandom(Raw32Double, _PowerOfTwoLCG):
     """Delphi (and Turbo Pascal 7 for ``Random``'s state) ``System.Random``:
     ``RandSeed := RandSeed * $08088405 + 1`` mod 2**32.
 
@@ -389,14 +388,6 @@ class DelphiRandom(_PowerOfTwoLCG):
     @staticmethod
     def _output_np(state: np.ndarray) -> np.ndarray:
         return state
-
-    def next_double(self) -> float:
-        return self.next_raw() / _TWO_POW_32
-
-    @classmethod
-    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
-        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
-        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
 
 class Randu(_PowerOfTwoLCG):

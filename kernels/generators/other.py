@@ -21,7 +21,7 @@ from kernels.generators._bits import (
     splitmix64_mix,
     splitmix64_mix_np,
 )
-from kernels.prng import PRNG
+from kernels.prng import PRNG, Raw32Double
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
     from kernels.sieve.vector import LaneStreams
@@ -37,8 +37,6 @@ __all__ = [
     "WyRand",
     "GENERATORS",
 ]
-
-_TWO_POW_32 = 4294967296.0
 
 
 # ---- shared helpers ------------------------------------------------------------------------------
@@ -89,7 +87,7 @@ def _glibc_rand_many(seeds: np.ndarray, count: int) -> np.ndarray:
 # ---- WELL512a ------------------------------------------------------------------------------------
 
 
-class Well512a(PRNG):
+class Well512a(Raw32Double):
     """WELL512a (Panneton, L'Ecuyer, Matsumoto 2006), as the authors' ``WELL512a.c``.
 
     The reference takes 16 seed words (``InitWELLRNG512a(init)``); they are filled the common C
@@ -134,15 +132,6 @@ class Well512a(PRNG):
     def set_state(self, state: tuple[int, ...]) -> None:
         self.index, *words = state
         self.words = list(words)
-
-    def next_double(self) -> float:
-        # WELLRNG512a(): STATE[state_i] * FACT, FACT = 2**-32 exactly
-        return self.next_raw() / _TWO_POW_32
-
-    @classmethod
-    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
-        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
-        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
@@ -244,7 +233,7 @@ class Kiss99(PRNG):
         return out
 
 
-class Cmwc4096(PRNG):
+class Cmwc4096(Raw32Double):
     """Marsaglia's complementary multiply-with-carry CMWC4096 (posted 2003): a = 18782,
     r = 4096, base 2**32 - 1, initial carry c = 362436, index starting at 4095.
 
@@ -304,14 +293,6 @@ class Cmwc4096(PRNG):
         self.i, self.c, *q = state
         self.q = list(q)
 
-    def next_double(self) -> float:
-        return self.next_raw() / _TWO_POW_32
-
-    @classmethod
-    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
-        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
-        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
-
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
         xcng = np.asarray(seeds, dtype=np.uint64)
@@ -364,9 +345,10 @@ def _taus_unstep(word: int, k: int, q: int, s: int) -> int:
     return prev
 
 
-class _CombinedTausworthe(PRNG):
+class _CombinedTausworthe(Raw32Double):
     """Shared code of GSL's ``taus2`` and ``taus113``: LCG-chained seeding with L'Ecuyer's
-    minimum-value fix, a few warm-up steps, then the xor of the components."""
+    minimum-value fix, a few warm-up steps, then the xor of the components. The double is
+    ``gsl_rng_uniform``: ``get() / 4294967296.0``."""
 
     #: (k, q, s) of each component, L'Ecuyer's notation
     COMPONENTS: ClassVar[tuple[tuple[int, int, int], ...]]
@@ -407,15 +389,6 @@ class _CombinedTausworthe(PRNG):
 
     def set_state(self, state: tuple[int, ...]) -> None:
         self.words = list(state)
-
-    def next_double(self) -> float:
-        # gsl_rng_uniform: get() / 4294967296.0
-        return self.next_raw() / _TWO_POW_32
-
-    @classmethod
-    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
-        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
-        return streams.take(lanes).astype(np.float64) / _TWO_POW_32
 
     @classmethod
     def _step_many(cls, words: list[np.ndarray]) -> np.ndarray:
