@@ -387,13 +387,13 @@ _TWO_POW_32 = 4294967296.0
 @dataclass(frozen=True)
 class WordReduction:
     """A parsed word-reduction spec (``shr:K``, ``signed32``, ``res53``, ``java_double``,
-    ``u32_double``, ``u53_double``, ``v8_double``); :meth:`draw` pulls one draw (an ``int`` or a
-    ``float``)."""
+    ``u32_double``, ``u53_double``, ``v8_double``, ``native_double``); :meth:`draw` pulls one
+    draw (an ``int`` or a ``float``)."""
 
     spec: str
     kind: str
     args: tuple[int, ...]
-    #: raw outputs consumed by one draw
+    #: raw outputs consumed by one draw (0: it depends on the generator)
     words: int
     #: whether draws are doubles in [0, 1)
     is_float: bool
@@ -410,6 +410,8 @@ class WordReduction:
                 raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: "
                                  f"K must be 1..{bits - 1} for {bits}-bit outputs")
             return
+        if self.kind == "native_double":
+            return
         wanted = {"u53_double": 64, "v8_double": 52}.get(self.kind, 32)
         if bits != wanted:
             raise ValueError(f"reduction {self.spec!r} does not apply to {generator.name}: it reads "
@@ -419,7 +421,8 @@ class WordReduction:
         """Bits of one draw: ``log2`` of the number of values it can take."""
         if self.kind == "shr":
             return generator.output_bits - self.args[0]
-        return {"res53": 53, "java_double": 53, "u53_double": 53, "v8_double": 52}.get(self.kind, 32)
+        return {"res53": 53, "java_double": 53, "u53_double": 53, "v8_double": 52,
+                "native_double": 53}.get(self.kind, 32)
 
     def __str__(self) -> str:
         return self.spec
@@ -467,6 +470,9 @@ _WORD_KINDS: dict[str, tuple[int, bool, Callable[[PRNG], int | float]]] = {
     "u32_double": (1, True, _u32_double),
     "u53_double": (1, True, _u53_double),
     "v8_double": (1, True, _v8_double),
+    # the generator's own double, whichever construction its runtime uses (PRNG.next_double):
+    # std::generate_canonical for std::mt19937, random() for CPython...; its words vary
+    "native_double": (0, True, lambda stream: stream.next_double()),
 }
 
 WORD_REDUCTION_KINDS: tuple[str, ...] = ("shr", *_WORD_KINDS)
@@ -484,6 +490,8 @@ def parse_word_reduction(spec: str) -> WordReduction:
     ``u32_double``   one 32-bit word / 2**32
     ``u53_double``   one 64-bit word ``>> 11``, / 2**53
     ``v8_double``    V8 ``Math.random()``: one 52-bit ``v8_math_random`` word / 2**52
+    ``native_double`` the generator's own double (``PRNG.next_double``), e.g. libstdc++'s
+                     ``generate_canonical`` for ``mt19937`` (``words`` is 0: it varies)
 
     ``ValueError`` on a bad spec.
     """

@@ -71,6 +71,13 @@ class LinearPlan:
             counts = [sum(1 for position, _ in shape.scaled_prefix(v)
                           if shape.word_bit(position) in linear) for v in values]
             self.bits_per_draw = sum(counts) / len(counts)
+        elif shape.rounded:
+            sample = model.generator(12345)
+            linear = {(word, bit) for word, bit in linear_kept}
+            counts = [sum(1 for position, _ in shape.scaled_prefix(
+                shape.integer_form(shape.reduction.draw(sample)))
+                if shape.word_bit(position) in linear) for _ in range(256)]
+            self.bits_per_draw = sum(counts) / len(counts)
         if self.bits_per_draw:
             self.solving = math.ceil((model.effective_bits + MARGIN_BITS) / self.bits_per_draw)
         else:
@@ -79,7 +86,7 @@ class LinearPlan:
                                          shape.scaled_bound))
         if measured is not None:
             self.solving = max(self.solving, measured)
-        elif self.bits_per_draw and (shape.scaled_bound
+        elif self.bits_per_draw and (shape.by_interval
                                      or self.bits_per_draw < shape.words * model.word_bits):
             # not measured: what the measured MT shapes show, 3.5% above the information bound
             # and, for MT19937, two blocks of words
@@ -396,8 +403,8 @@ def _check(plan: LinearPlan, bits: np.ndarray, alignment: int | None, used: list
         if index < len(used):
             # the solver's bits and the rest of a uniform draw are independent when the draw's
             # alphabet is a multiple of 2**used (mod N, masks, shifts, doubles); a floor(u * N)
-            # draw's fixed bits are a function of the draw itself, so it counts for nothing
-            if not shape.scaled_bound:
+            # or rounded draw's fixed bits are a function of the draw itself: it counts nothing
+            if not shape.by_interval:
                 checked += max(0.0, shape.draw_bits - used[index])
         else:
             checked += shape.draw_bits

@@ -12,7 +12,9 @@ what the statistics count on top of the solving bits.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import struct
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import cache
 from typing import Sequence
 
@@ -58,6 +60,14 @@ class Shape:
     #: kept bits then describe ``X``, of which a draw fixes the top bits its interval shares
     scaled_bound: int = 0
     double_bits: int = 0
+    #: a double that rounds ``X / 2**double_bits`` (libstdc++'s ``generate_canonical``): the
+    #: kept bits describe ``X``, and a draw fixes the top bits of all ``X`` rounding to it
+    rounded: bool = False
+
+    @property
+    def by_interval(self) -> bool:
+        """Whether a draw fixes a varying number of top bits (those its interval shares)."""
+        return bool(self.scaled_bound) or self.rounded
 
     @property
     def kept_bits(self) -> int:
@@ -74,6 +84,10 @@ class Shape:
             if not 0 <= value < self.scaled_bound:
                 raise ValueError(f"{value} is outside the range of {self.reduction.spec}")
             return value
+        if self.rounded:
+            if not isinstance(value, float) or not 0.0 <= value < 1.0:
+                raise ValueError(f"{value!r} is not a double in [0, 1)")
+            return struct.unpack("<Q", struct.pack("<d", value))[0]  # the double itself
         if self.is_float:
             if not isinstance(value, float) or not 0.0 <= value < 1.0:
                 raise ValueError(f"{value!r} is not a double in [0, 1)")
@@ -101,11 +115,12 @@ class Shape:
         """``(raw output index, bit, value)`` for every bit the draws fix, draw ``i`` starting at
         raw output ``i * words``."""
         known = []
-        if self.scaled_bound:
+        if self.by_interval:
             for index, value in enumerate(values):
                 for position, bit in self.scaled_prefix(self.integer_form(value)):
                     word, raw_bit = self.word_bit(position)
                     known.append((index * self.words + word, raw_bit, bit))
+            known.sort(key=lambda item: item[0])  # by raw output, as equations are built
             return known
         for index, value in enumerate(values):
             number = self.integer_form(value)
@@ -117,13 +132,19 @@ class Shape:
 
 
     def scaled_prefix(self, value: int) -> list[tuple[int, int]]:
-        """``(bit position in X, bit)`` for the top bits of ``X`` that every double
-        ``X / 2**B`` with ``floor(X / 2**B * N) = value`` shares. The interval is widened by two
-        units on each side: the runtime's product rounds, and may floor differently right at
-        a boundary."""
-        bound, width = self.scaled_bound, self.double_bits
-        low = max(0, -(-(value << width) // bound) - 2)
-        high = min((1 << width) - 1, -(-((value + 1) << width) // bound) - 1 + 2)
+        """``(bit position in X, bit)`` for the top bits of ``X`` that every ``X`` giving this
+        draw shares: ``floor(X / 2**B * N) = value``, or ``X / 2**B`` rounding to the double
+        ``value``. The interval is widened by two units on each side: the runtime's arithmetic
+        rounds, and may land differently right at a boundary."""
+        width = self.double_bits
+        if self.rounded:
+            low, high = _rounding_interval(struct.unpack("<d", struct.pack("<Q", value))[0],
+                                           width)
+        else:
+            bound = self.scaled_bound
+            low = -(-(value << width) // bound)
+            high = -(-((value + 1) << width) // bound) - 1
+        low, high = max(0, low - 2), min((1 << width) - 1, high + 2)
         shared = width - (low ^ high).bit_length()
         return [(p, (low >> p) & 1) for p in range(width - 1, width - 1 - shared, -1)]
 
@@ -133,6 +154,36 @@ class Shape:
             if shift <= position < shift + count:
                 return word, first + position - shift
         raise ValueError(f"bit {position} is not among the kept bits")
+
+
+def _rounding_interval(value: float, width: int) -> tuple[int, int]:
+    """The ``X < 2**width`` whose ``X / 2**width`` rounds to ``value`` (to nearest), values that
+    round to 1 included for the largest double below 1 (libstdc++ clamps them to it)."""
+    scale = Fraction(1 << width)
+    below, above = math.nextafter(value, 0.0), math.nextafter(value, 2.0)
+    low = math.ceil((Fraction(below) + Fraction(value)) / 2 * scale) if value > 0 else 0
+    high = math.floor((Fraction(value) + Fraction(above)) / 2 * scale)
+    if above >= 1.0:
+        high = (1 << width) - 1
+    return low, high
+
+
+def _canonical(generator: type[PRNG]) -> tuple[int, int] | None:
+    """``(raw words, X width)`` when ``generator``'s double is libstdc++'s
+    ``generate_canonical<double, 53>`` (``X`` = the words, first lowest, rounded to a double
+    over ``2**width``, clamped below 1), checked against ``PRNG.next_double`` on one stream."""
+    bits = generator.output_bits
+    if bits not in (32, 64):
+        return None
+    words = 64 // bits
+    below_one = math.nextafter(1.0, 0.0)
+    one, two = generator(12345), generator(12345)
+    for _ in range(64):
+        x = sum(one.next_raw() << (bits * k) for k in range(words))
+        value = min(float(x) / float(1 << 64), below_one)
+        if value != two.next_double():
+            return None
+    return words, 64
 
 
 def _trailing_zeros(n: int) -> int:
@@ -145,6 +196,7 @@ def double_construction(generator: type[PRNG]) -> str | None:
     bit, found by comparing the two on one stream; ``None`` if none does (libstdc++'s rounded
     ``generate_canonical``, cuRAND's doubles...)."""
     for kind in ("res53", "u32_double", "u53_double", "v8_double", "java_double"):
+        # (each a fixed function of whole words: rounding constructions are _canonical's)
         construction = parse_word_reduction(kind)
         try:
             construction.check_generator(generator)
@@ -163,6 +215,19 @@ def shape_of(spec: str, generator: type[PRNG]) -> Shape | None:
     reduction = parse_any_reduction(spec)
     reduction.check_generator(generator)
     width = generator.output_bits
+    if isinstance(reduction, WordReduction) and reduction.kind == "native_double":
+        exact = double_construction(generator)
+        if exact is not None:
+            base = shape_of(exact, generator)
+            return None if base is None else replace(base, reduction=reduction)
+        canonical = _canonical(generator)
+        if canonical is None:
+            return None
+        words, width = canonical
+        bits = generator.output_bits
+        return Shape(reduction, generator, words, tuple((0, bits) for _ in range(words)),
+                     tuple(bits * k for k in range(words)), 53, True, double_bits=width,
+                     rounded=True)
     if isinstance(reduction, WordReduction):
         kind = reduction.kind
         bits = reduction.value_bits(generator)

@@ -93,3 +93,11 @@ def test_node_dice():
     _need("node")
     made = _run("node", str(PROGRAMS / "math_random.js"), "260", "6")
     _check(made, "v8_math_random", "float_mul:6", 250)
+
+
+def test_std_uniform_real_distribution_from_random_device(tmp_path):
+    _need("g++")
+    subprocess.run(["g++", "-O1", "-o", str(tmp_path / "canonical"),
+                    str(PROGRAMS / "std_canonical.cpp")], check=True, timeout=120)
+    made = _run(str(tmp_path / "canonical"), "650")
+    _check(made, "mt19937", "native_double", 640)
