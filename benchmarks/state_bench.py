@@ -48,7 +48,8 @@ FAMILIES = [
     ("java_random", "java_double"), ("java_random", "java_nextint:100"), ("drand48", "raw"),
     ("drand48", "c_rand_mod:1000"), ("java_random", "java_nextint:6"),
     ("java_random", "java_nextint:256"), ("v8_math_random", "float_mul:6"),
-    ("cpython_random", "float_mul:1000"),
+    ("cpython_random", "float_mul:1000"), ("mt19937", "native_double"),
+    ("mt19937_64", "native_double"),
 ]
 
 

@@ -22,6 +22,7 @@ __all__ = ["default_hypotheses", "from_one_hypotheses", "recover_by_shape"]
 #: hypotheses for doubles: (generator, reduction) per runtime double construction
 _FLOAT_HYPOTHESES = [("cpython_random", "res53"), ("mt19937", "native_double"),
                      ("mt19937_64", "native_double"), ("java_random", "java_double"),
+                     ("drand48", "native_double"),
                      ("v8_math_random", "v8_double"), ("tinymt32", "u32_double"),
                      ("well512a", "u32_double"), ("taus88", "u32_double"), ("lfsr113", "u32_double")]
 #: raw-word hypotheses for 32-bit outputs (the MT19937 family once: the members share the core)

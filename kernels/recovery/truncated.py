@@ -81,7 +81,7 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
             return ("top", 17, bound)
         if kind == "mod":  # next(32) % N on the unsigned word
             return ("top", 16, reduction.args[0])
-        if kind == "java_double":
+        if kind in ("java_double", "native_double"):  # nextDouble() is Java's own double
             return ("java_double", 0, 0)
         return None
     if name == "drand48":
@@ -89,14 +89,23 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
             return ("top", 17, 0)
         if kind in ("mod", "c_rand_mod"):
             return ("top", 17, reduction.args[0])
+        if kind == "native_double":  # drand48() = s / 2**48: the whole state
+            return ("top", 0, 0)
     return None
 
 
 def _draw_bits(spec: str, generator: type[PRNG]) -> float:
     reduction = parse_any_reduction(spec)
     if isinstance(reduction, WordReduction):
-        return float(reduction.value_bits(generator))
+        return float(_double_scale(reduction, generator) or reduction.value_bits(generator))
     return math.log2(reduction.alphabet_for(generator))
+
+
+def _double_scale(reduction: WordReduction, generator: type[PRNG]) -> int | None:
+    """``k`` when draws of ``reduction`` are multiples of ``2**-k`` (doubles), else ``None``."""
+    if reduction.kind == "native_double":
+        return 48 if generator.name == "drand48" else 53
+    return {"java_double": 53, "u32_double": 32}.get(reduction.kind)
 
 
 def truncated_minimum_draws(name: str, spec: str) -> int | None:
@@ -134,8 +143,9 @@ def _space_bits(view: tuple[str, int, int]) -> int:
 
 def _as_ints(values: Sequence[int | float], spec: str, generator: type[PRNG]) -> list[int]:
     reduction = parse_any_reduction(spec)
-    if isinstance(reduction, WordReduction) and reduction.kind in ("java_double", "u32_double"):
-        scale = 1 << (53 if reduction.kind == "java_double" else 32)
+    scaled = _double_scale(reduction, generator) if isinstance(reduction, WordReduction) else None
+    if scaled is not None:
+        scale = 1 << scaled
         out = []
         for v in values:
             if not isinstance(v, float) or not 0 <= v < 1 or v * scale != math.floor(v * scale):

@@ -24,7 +24,8 @@ def _draws(name: str, seed: int, spec: str, count: int, skip: int = 0) -> list[i
     ("java_random", "mod:1000", 30), ("drand48", "raw", 4), ("drand48", "c_rand_mod:1000", 40),
     ("glibc_random", "raw", 100), ("drand48", "c_rand_mod:1024", 12), ("java_random", "mod:64", 20),
     ("java_random", "java_nextint:8", 30), ("java_random", "java_nextint:256", 11),
-    ("java_random", "java_nextint:65536", 8),
+    ("java_random", "java_nextint:65536", 8), ("java_random", "native_double", 3),
+    ("drand48", "native_double", 2),
 ])
 def test_recover_and_predict(name, spec, count):
     needed = minimum_draws(name, spec)
