@@ -20,7 +20,9 @@ def test_poisson_binomial_tail() -> None:
 
 
 def test_a_planted_history_is_predicted_exactly_once_identified(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WATCHER_CACHE_DIR", str(tmp_path / "cache"))  # the planner's costs
     records, _truth, _clean = planted_history(50, generator="java_random",
                                               reduction="java_nextint:1000", corrupt=2)
     draws = tmp_path / "planted.jsonl"

@@ -51,8 +51,9 @@ def _data(records: list[Any], kind: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(autouse=True)
-def _guardrails_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def _guardrails_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("WATCHER_DISABLE_HANDLERS", "llm.*")
+    monkeypatch.setenv("WATCHER_CACHE_DIR", str(tmp_path / "cache"))  # the planner's costs
 
 
 def test_a_planted_noisy_history_is_identified_and_its_next_draw_predicted(
