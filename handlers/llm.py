@@ -78,15 +78,14 @@ def start_llm(command: Any, ctx: Any) -> list[Any]:
 
 
 def stop_llm(command: Any, ctx: Any) -> list[Any]:
-    """Handler of ``llm.stop``: free the model's memory (``LLMStopped``)."""
-    try:
-        service = service_for(ctx.home)
-    except ValueError as error:
-        # No usable configuration means no model was loaded from it: nothing holds memory.
-        return [ctx.event(LLMStopped(was_running=False, detail=_clip(str(error))))]
-    was = service.stop()
-    return [ctx.event(LLMStopped(was_running=was,
-                                 detail="model memory freed" if was else "was not loaded"))]
+    """Handler of ``llm.stop``: free the memory of every model this process loaded
+    (``LLMStopped``), whatever ``llm.json`` says now: it may have been edited since a model
+    was started, and the machine runs GPU-heavy work on the strength of this event."""
+    with _SERVICES_LOCK:
+        services = list(_SERVICES.values())
+    freed = sum(1 for service in services if service.stop())
+    detail = f"memory of {freed} model(s) freed" if freed else "no model was loaded"
+    return [ctx.event(LLMStopped(was_running=bool(freed), detail=detail))]
 
 
 def _ledger_inputs(ctx: Any, command: Any, metrics: Sequence[str]) -> tuple[History | None, list[Any], str | None]:

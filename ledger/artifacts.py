@@ -3,7 +3,12 @@
 Large outputs (survivor arrays, models, prediction pools) live here; events carry only an
 :class:`ArtifactRef` (name, SHA256, size). A blob is stored at ``root/<sha[:2]>/<sha>``,
 written to a temporary file, fsynced and renamed into place, so a crash never leaves a
-half-written blob under its final name. Every read verifies size and SHA256.
+half-written blob under its final name; the shard folder (and, when the shard is new, the
+root) is fsynced after the rename, so the name survives a power loss too. Every read verifies
+size and SHA256. A stored blob found damaged when the same bytes are put again is moved to
+``root/damaged/`` (kept as evidence, listed in :attr:`ArtifactStore.repairs`) and replaced by
+the good copy, never kept silently. :meth:`ArtifactStore.remove_leftovers` deletes the
+temporary files of writes a crash cut short (the single writer calls it when it opens).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from .events import ArtifactRef
 __all__ = ["ArtifactStore"]
 
 _CHUNK = 1 << 20
+_TEMP_PREFIX = ".incoming-"
 
 
 def _sync_dir(path: Path) -> None:
@@ -39,6 +45,27 @@ class ArtifactStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        #: Damaged blobs replaced by a good copy in this process (moved to ``root/damaged/``).
+        self.repairs: list[ArtifactRef] = []
+
+    def remove_leftovers(self) -> int:
+        """Delete temporary files left by writes a crash cut short; returns how many.
+
+        Only safe while no other process writes to this store (the ledger's writer, holding
+        its lock, calls it when it opens).
+        """
+        removed = 0
+        try:
+            names = os.listdir(self.root)
+        except FileNotFoundError:
+            return 0
+        for name in names:
+            if name.startswith(_TEMP_PREFIX):
+                os.unlink(self.root / name)
+                removed += 1
+        if removed:
+            _sync_dir(self.root)
+        return removed
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -48,14 +75,14 @@ class ArtifactStore:
         size = memoryview(data).nbytes
         ref = ArtifactRef(name, digest, size)
         dest = self.path_of(ref)
-        if not self._present(dest, size):
+        if not self._present(ref, dest):
             self._install(dest, lambda out: out.write(data))
         return ref
 
     def put_file(self, name: str, path: str | os.PathLike[str]) -> ArtifactRef:
         """Store the file at ``path``, hashing while copying (never all in memory)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.root)
         try:
             sha = hashlib.sha256()
             size = 0
@@ -68,7 +95,7 @@ class ArtifactStore:
                 os.fsync(out.fileno())
             ref = ArtifactRef(name, sha.hexdigest(), size)
             dest = self.path_of(ref)
-            if self._present(dest, size):
+            if self._present(ref, dest):
                 os.unlink(tmp)
             else:
                 self._rename_into_place(Path(tmp), dest)
@@ -78,18 +105,33 @@ class ArtifactStore:
                 os.unlink(tmp)
             raise
 
-    def _present(self, dest: Path, size: int) -> bool:
-        # A blob of the right size is taken as present (hashing it again on every put of a
-        # large file would double the cost); reads verify it fully anyway. A wrong-size blob
-        # is replaced by the good copy.
+    def _present(self, ref: ArtifactRef, dest: Path) -> bool:
+        """Whether a good copy of ``ref`` is stored. A copy of another size is replaced; one
+        of the right size is hashed, and if damaged, moved aside (kept, and listed in
+        :attr:`repairs`) to be replaced: a blob is never assumed good by its size."""
         try:
-            return dest.stat().st_size == size
+            if dest.stat().st_size != ref.bytes:
+                return False
         except FileNotFoundError:
+            return False
+        try:
+            self.verify(ref)
+            return True
+        except ArtifactCorrupt:
+            damaged = self.root / "damaged"
+            damaged.mkdir(exist_ok=True)
+            n = 0
+            while (damaged / f"{ref.sha256}.{n}").exists():
+                n += 1
+            os.rename(dest, damaged / f"{ref.sha256}.{n}")
+            _sync_dir(damaged)
+            _sync_dir(dest.parent)
+            self.repairs.append(ref)
             return False
 
     def _install(self, dest: Path, write: Callable[[BinaryIO], object]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.root)
         try:
             with os.fdopen(fd, "wb") as out:
                 write(out)
@@ -102,11 +144,14 @@ class ArtifactStore:
             raise
 
     def _rename_into_place(self, tmp: Path, dest: Path) -> None:
+        new_shard = not dest.parent.is_dir()
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Read-only: a blob is immutable by design; this keeps careless tools from editing it.
         os.chmod(tmp, 0o444)
         os.replace(tmp, dest)
         _sync_dir(dest.parent)
+        if new_shard:
+            _sync_dir(self.root)  # the new shard's own entry
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -71,6 +71,9 @@ CHECKPOINT_EVERY = 1024
 #: Ends every line of a batch but its last, just before the newline.
 CONTINUED = b" "
 
+#: Zeroed pages left by a power loss start on a sector boundary and span a sector at least.
+_SECTOR = 512
+
 #: The most bytes a damaged final batch may span and still be read as a crash (zeroed pages of
 #: a write that was never acknowledged); more than this after the damage is tamper.
 MAX_TORN_BATCH = 64 << 20
@@ -435,8 +438,9 @@ def _crash_leftovers(fh: IO[bytes], st: ChainState, end: int | None) -> bool:
 
     A power loss can leave zeroed pages inside the last write, which was never acknowledged
     (the writer syncs each batch before the next one starts). So damage is read as a crash
-    only when the bad line holds zero bytes and no batch ends after it, except with the
-    file's last line (that batch's own end). Then ``st.tail`` holds the bytes from the bad
+    only when the bad line holds a run of zero bytes that starts on a sector boundary and
+    fills a sector (or runs to the end of the file), and no batch ends after it, except with
+    the file's last line (that batch's own end). Then ``st.tail`` holds the bytes from the bad
     line on, ``st.damage`` says why, and :func:`check_tail` reports it all as torn.
     """
     fh.seek(st.pos)
@@ -445,7 +449,13 @@ def _crash_leftovers(fh: IO[bytes], st: ChainState, end: int | None) -> bool:
     if len(rest) > limit or (end is None and fh.read(1)):
         return False
     first = rest.split(b"\n", 1)[0]
-    if b"\0" not in first:
+    zero = first.find(b"\0")
+    if zero < 0:
+        return False
+    # A filesystem zeroes whole blocks: the run of zeros starts on a sector boundary and
+    # fills the sector, or runs to the end of the file. A stray zero byte is tamper.
+    run = len(rest[zero:]) - len(rest[zero:].lstrip(b"\0"))
+    if (st.pos + zero) % _SECTOR or (run < _SECTOR and zero + run < len(rest)):
         return False
     complete = rest.split(b"\n")[:-1]
     if rest.endswith(b"\n"):
@@ -497,6 +507,8 @@ def check_tail(st: ChainState, *, verify: bool = True) -> list[Record] | TornTai
             why = (
                 f"final {len(tail)} bytes have no newline and are not a valid record "
                 f"({st.error.reason})"
+                + ("; they hold zeroed bytes (a write cut short by a power loss)"
+                   if b"\0" in tail else "")
             )
             st.error = None
     if why is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -29,6 +30,7 @@ from .commands import PlanDispatch
 from .decide import decide
 from .fold import evolve, fold
 from .home import Home, init_home, locate_home, lock_holder
+from .policies import load_policies
 from .replay import replay
 from .requests import (
     CONTROL_KINDS,
@@ -73,8 +75,35 @@ def _json_arg(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what} as JSON")
 
 
+#: Characters a terminal may act on: C0 and C1 controls, DEL, and bidirectional overrides
+#: (which reorder what is shown). Ledger strings (reasons, notes, file names) can hold them.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal could act on written as a visible escape
+    (``\\x1b``, ``\\u202e``): an OSC 52 sequence in a halt reason is shown, never run."""
+    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _echo(*parts: object, **kwargs: Any) -> None:
+    """``print`` for this CLI: every line goes through :func:`printable`."""
+    print(*(printable(str(p)) for p in parts), **kwargs)
+
+
+def _json_line(value: Any, option: int = 0) -> str:
+    """JSON text safe for a terminal (orjson escapes C0 controls; this escapes the rest)."""
+    text = orjson.dumps(value, option=option).decode()
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _print_json(value: Any) -> None:
-    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(_json_line(value, orjson.OPT_INDENT_2) + "\n")
 
 
 def _read_state(home: Home) -> State:
@@ -109,13 +138,13 @@ def _cmd_init(args: argparse.Namespace) -> int:
             events = runner.state.events
     except LedgerLocked as error:
         # Initialised already, and a daemon is at work on it: nothing to do.
-        print(f"watcher home {home.root}: already initialised; in use by pid {error.holder_pid}")
+        _echo(f"watcher home {home.root}: already initialised; in use by pid {error.holder_pid}")
         return 0
     if args.json:
         _print_json({"home": str(home.root), "created": created, "events": events})
     else:
         what = ", ".join(created) if created else "nothing (already initialised)"
-        print(f"watcher home {home.root}: created {what}; ledger has {events} event(s)")
+        _echo(f"watcher home {home.root}: created {what}; ledger has {events} event(s)")
     return 0
 
 
@@ -162,7 +191,7 @@ def _hand_over(home: Home, spec: Any, args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"handed_over": True, "daemon_pid": pid, "file": str(path)})
         else:
-            print(message)
+            _echo(message)
         return 0
     with runner:
         path = _write_request(home, raw, spec.kind)
@@ -204,7 +233,7 @@ def _print_request_outcome(out: dict[str, Any], spec: Any) -> None:
     rid = out["request_id"]
     status = out["status"]
     if status == "rejected":
-        print(f"request {rid} rejected: {out['reason']}")
+        _echo(f"request {rid} rejected: {out['reason']}")
         return
     if status == "planned" and out.get("plan"):
         plan = out["plan"]
@@ -212,22 +241,22 @@ def _print_request_outcome(out: dict[str, Any], spec: Any) -> None:
             f"{unit_label(u['unit'])}{' (GPU: LLM stopped first)' if u['gpu_heavy'] else ''}"
             for u in plan["units"]
         )
-        print(f"dry run {rid}: plan recorded (DispatchPlanned), nothing consumed")
-        print(f"  kind: {plan['kind']}; run id would be {out['run_id']}")
-        print(f"  units: {units}")
-        print(f"  retries: {plan['retries_per_step']} per step, {plan['retries_per_run']} per run")
-        print("  commands on the all-proceed path:")
+        _echo(f"dry run {rid}: plan recorded (DispatchPlanned), nothing consumed")
+        _echo(f"  kind: {plan['kind']}; run id would be {out['run_id']}")
+        _echo(f"  units: {units}")
+        _echo(f"  retries: {plan['retries_per_step']} per step, {plan['retries_per_run']} per run")
+        _echo("  commands on the all-proceed path:")
         for item in plan["sequence"]:
-            print(f"    {item}")
+            _echo(f"    {item}")
         return
     if spec.kind in CONTROL_KINDS:
-        print(f"request {rid} ({spec.kind}) recorded" + ("; machine is halted" if out["halted"] else ""))
+        _echo(f"request {rid} ({spec.kind}) recorded" + ("; machine is halted" if out["halted"] else ""))
         return
     extra = "; the machine is halted: nothing runs until `watcher resume`" if out["halted"] else ""
     if status == "queued" and getattr(spec, "dry_run", False):
-        print(f"dry run {rid} queued; its plan is recorded when the machine is resumed{extra}")
+        _echo(f"dry run {rid} queued; its plan is recorded when the machine is resumed{extra}")
         return
-    print(f"request {rid} queued ({spec.kind}); run it with: watcher daemon --once{extra}")
+    _echo(f"request {rid} queued ({spec.kind}); run it with: watcher daemon --once{extra}")
 
 
 def register_submit(subparsers: Subparsers) -> None:
@@ -474,7 +503,7 @@ def _cmd_daemon(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     def log(line: str) -> None:
         if not args.quiet:
-            print(line, flush=True)
+            _echo(line, flush=True)
 
     try:
         try:
@@ -495,7 +524,7 @@ def _cmd_daemon(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     why = "stopped by signal" if stop.is_set() else "idle"
-    print(
+    _echo(
         f"daemon {why}: {count} command(s) run; phase {state.phase.value}"
         + ("; HALTED" if state.halted else "")
         + f"; {len(state.queue)} queued; ledger at seq {state.last_seq}",
@@ -516,29 +545,44 @@ def register_replay(subparsers: Subparsers) -> None:
             "Verify the hash chain and the artifacts, fold the events, and at every recorded "
             "command ask today's machine what it decides, comparing with what was recorded. "
             "PATH is a ledger file or a home folder. Exit 0 clean, 1 divergence, 2 damaged "
-            "or tampered. Takes no lock."
+            "or tampered (a changed or missing line, a ledger shorter than its head witness "
+            "ledger.jsonl.head or without --expect-head's record). An incomplete final batch "
+            "(a write in progress) is reported, not replayed, and is not damage. Takes no lock."
         ),
     )
     p.add_argument("path", metavar="PATH", help="ledger.jsonl or a home folder")
+    p.add_argument(
+        "--expect-head", metavar="HASH",
+        help=(
+            "the hash of a record this ledger must hold (a head noted earlier, e.g. from "
+            "`watcher status`, kept outside the home): catches lines cut from the end even "
+            "when the witness ledger.jsonl.head was removed or rewritten too"
+        ),
+    )
     _json_arg(p, "the report")
     p.set_defaults(func=_cmd_replay)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    report = replay(args.path)
+    head = args.expect_head
+    if head is not None and not re.fullmatch(r"[0-9a-f]{64}", head):
+        raise ValueError(f"--expect-head {head!r}: a record hash is 64 lowercase hex digits")
+    report = replay(args.path, expect_head=head)
     if args.json:
         _print_json(report.as_dict())
         return report.exit_code
-    print(f"ledger {report.path}: {report.verdict}")
-    print(f"  events: {report.events}; requests: {report.requests}; runs: {report.runs}; "
+    _echo(f"ledger {report.path}: {report.verdict}")
+    _echo(f"  events: {report.events}; requests: {report.requests}; runs: {report.runs}; "
           f"dry-run plans: {report.plans}")
-    print(f"  decisions checked: {report.decisions_checked}; divergences: {len(report.divergences)}")
+    _echo(f"  decisions checked: {report.decisions_checked}; divergences: {len(report.divergences)}")
     if report.artifacts_checked:
-        print(f"  artifacts checked: {report.artifacts_checked}")
+        _echo(f"  artifacts checked: {report.artifacts_checked}")
     for d in report.divergences[:20]:
-        print(f"  divergence at seq {d.seq}: {d.detail}")
+        _echo(f"  divergence at seq {d.seq}: {d.detail}")
     if report.damage:
-        print(f"  damage: {report.damage}")
+        _echo(f"  damage: {report.damage}")
+    if report.pending:
+        _echo(f"  {report.pending}")
     return report.exit_code
 
 
@@ -602,6 +646,11 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
             "units": [u.unit for u in run.plan.units], "retries": run.retries,
             "escalation": run.escalation,
         }
+    try:
+        load_policies(home.policies)
+        out["policies_problem"] = None
+    except ValueError as error:
+        out["policies_problem"] = str(error)
     command = decide(state)
     if command is not None:
         out["next"] = {"kind": command.kind, "id": command.id}
@@ -610,41 +659,48 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
 
 def _print_status(s: dict[str, Any]) -> None:
     halted = f"HALTED ({s['halt_reason']})" if s["halted"] else "not halted"
-    print(f"watcher home {s['home']}")
-    print(f"  phase: {s['phase']}; {halted}; LLM: {s['llm']}")
+    _echo(f"watcher home {s['home']}")
+    _echo(f"  phase: {s['phase']}; {halted}; LLM: {s['llm']}")
     writer = f"pid {s['writer_pid']}" if s["writer_pid"] else "none"
-    print(f"  ledger: {s['events']} events (last seq {s['last_seq']}, {s['last_ts']}); writer: {writer}")
+    _echo(f"  ledger: {s['events']} events (last seq {s['last_seq']}, {s['last_ts']}); writer: {writer}")
+    if s.get("head"):
+        _echo(f"  head: {s['head']}")
+    if s.get("policies_problem"):
+        _echo(f"  policies.json: {s['policies_problem']}; the recorded policies stay in force")
     pol = (s["policies_sha256"] or "none")[:12]
-    print(f"  policies: {pol}; requests: " +
+    _echo(f"  policies: {pol}; requests: " +
           (", ".join(f"{n} {k}" for k, n in s["requests"].items()) or "none"))
     if s["pending_files"]:
-        print(f"  waiting in watcher_requests/: {len(s['pending_files'])} file(s)")
+        _echo(f"  waiting in watcher_requests/: {len(s['pending_files'])} file(s)")
     if s["queue"]:
-        print("  queue: " + ", ".join(
+        _echo("  queue: " + ", ".join(
             f"{q['request_id']} ({q['kind']}{', dry run' if q['dry_run'] else ''})" for q in s["queue"]))
     a = s["active"]
     if a:
-        print(f"  active run {a['run_id']} ({a['kind']}): unit {unit_label(a['unit'])} attempt "
+        _echo(f"  active run {a['run_id']} ({a['kind']}): unit {unit_label(a['unit'])} attempt "
               f"{a['attempt']} of units {', '.join(map(unit_label, a['units']))}; "
               f"{a['retries']} retries")
         if a["escalation"]:
-            print(f"    escalated: {a['escalation']}")
-            print(f"    answer with: watcher approve {a['run_id']}   (or --abort)")
+            _echo(f"    escalated: {a['escalation']}")
+            _echo(f"    answer with: watcher approve {a['run_id']}   (or --abort)")
     if s["next"]:
-        print(f"  next: {s['next']['kind']}")
+        _echo(f"  next: {s['next']['kind']}")
     for run_id, r in list(s["runs"].items())[-10:]:
-        print(f"  run {run_id} ({r['kind']}): {r['status']}" + (f" - {r['outcome']}" if r["outcome"] else ""))
+        _echo(f"  run {run_id} ({r['kind']}): {r['status']}" + (f" - {r['outcome']}" if r["outcome"] else ""))
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
     home = locate_home(args.home).require()
-    state = _read_state(home)
+    reader = read_ledger(home.ledger)
+    state = fold(reader)
     summary = _status_dict(home, state)
+    # Note it somewhere safe: `watcher replay --expect-head` then catches a cut ledger.
+    summary["head"] = reader.last_hash
     if args.json and not args.follow:
         _print_json(summary)
         return 0
     if args.json:
-        sys.stdout.write(orjson.dumps({"status": summary}).decode() + "\n")
+        sys.stdout.write(_json_line({"status": summary}) + "\n")
     else:
         _print_status(summary)
     if not args.follow:
@@ -662,10 +718,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
                 "phase": state.phase.value, "halted": state.halted,
             }
             if args.json:
-                sys.stdout.write(orjson.dumps({**line, "data": record.data}).decode() + "\n")
+                sys.stdout.write(_json_line({**line, "data": record.data}) + "\n")
             else:
                 detail = _one_line_detail(record.type, record.data)
-                print(f"{record.seq:>6} {record.ts} {record.type:<18} {state.phase.value:<11} {detail}")
+                _echo(f"{record.seq:>6} {record.ts} {record.type:<18} {state.phase.value:<11} {detail}")
             sys.stdout.flush()
     except KeyboardInterrupt:
         pass
@@ -713,9 +769,9 @@ def _cmd_machine(args: argparse.Namespace) -> int:
     for s, t, d, c, a in rows:
         cond = f" [{c}]" if c else ""
         act = f" / {a}" if a else ""
-        print(f"{s:>10} --{t:<{width}}--> {d:<10}{cond}{act}")
-    print(f"units (run in the {Phase.RUNNING.value} state):")
+        _echo(f"{s:>10} --{t:<{width}}--> {d:<10}{cond}{act}")
+    _echo(f"units (run in the {Phase.RUNNING.value} state):")
     for line in unit_lines():
-        print(f"  {line}")
+        _echo(f"  {line}")
     return 0
 

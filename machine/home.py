@@ -110,8 +110,17 @@ def init_home(home: Home) -> list[str]:
             created.append(f"{folder.name}/")
     if not home.policies.exists():
         tmp = home.policies.with_name(".policies.json.tmp")
-        tmp.write_bytes(default_policies_json())
+        with open(tmp, "wb") as fh:
+            fh.write(default_policies_json())
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, home.policies)
+        # The rename is durable only once the folder is synced.
+        fd = os.open(home.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         created.append("policies.json (defaults)")
     return created
 

@@ -207,8 +207,24 @@ class HandlerRegistry:
         return self._entry_points
 
     def check(self) -> None:
-        """Resolve the entry points now (``ValueError`` on an ambiguous installation)."""
+        """Resolve the entry points now (``ValueError`` on an ambiguous installation, or one
+        that could start the LLM but never stop it: the machine would record it stopped,
+        since nothing installed can hold its memory, while a model stays loaded)."""
         self._from_entry_points()
+        if self._installed(kind_of(StartLLM)) and not self._installed(kind_of(StopLLM)):
+            raise ValueError(
+                "an llm.start handler is installed but no llm.stop: a started model could "
+                f"never be freed before GPU work; disable both ({DISABLE_ENV}='llm.*') or none"
+            )
+
+    def _installed(self, kind: str) -> bool:
+        if kind in self._explicit:
+            return True
+        if self._use_process:
+            with _PROCESS_LOCK:
+                if kind in _PROCESS_HANDLERS:
+                    return True
+        return kind in self._from_entry_points()
 
     def get(self, kind: str) -> Callable[..., Sequence[NewEvent]] | None:
         """The handler for ``kind``, or ``None`` when none is installed."""

@@ -5,7 +5,13 @@ Temporal's replay test, for the WATCHER: the events a command caused carry its i
 it is handed to today's ``decide`` and the id it returns (which digests every field of the
 command) must equal the recorded one. A difference, or an event the fold cannot explain, is a
 *divergence* (exit 1). A changed byte, a missing or reordered line, a torn tail or a missing or
-corrupt artifact is *damage* (exit 2): nothing is folded past it.
+corrupt artifact is *damage* (exit 2): nothing is folded past it. So is a ledger that ends
+before the head its witness (``ledger.jsonl.head``) names, or that does not hold the head given
+as ``expect_head`` (a hash kept elsewhere: cutting lines off the end is caught).
+
+An incomplete final batch is not damage: it is a write in progress (replay may run beside the
+daemon) or a crash's leftovers, which the next writer cuts off; it is reported as ``pending``
+and not replayed.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class ReplayReport:
     decisions_checked: int = 0
     divergences: list[Divergence] = field(default_factory=list)
     damage: str | None = None
+    pending: str | None = None
     artifacts_checked: int = 0
     state: State | None = None
 
@@ -79,6 +86,7 @@ class ReplayReport:
             "decisions_checked": self.decisions_checked,
             "divergences": [d.__dict__ for d in self.divergences],
             "damage": self.damage,
+            "pending": self.pending,
             "artifacts_checked": self.artifacts_checked,
             "phase": state.phase.value if state is not None else None,
             "halted": state.halted if state is not None else None,
@@ -93,8 +101,13 @@ def _ledger_path(path: Path) -> tuple[Path, Path | None]:
     return path, store if store.is_dir() else None
 
 
-def replay(path: str | Path, *, artifacts: str | Path | None = None) -> ReplayReport:
-    """Verify, fold and re-decide the ledger at ``path`` (a file or a home folder)."""
+def replay(
+    path: str | Path, *, artifacts: str | Path | None = None, expect_head: str | None = None
+) -> ReplayReport:
+    """Verify, fold and re-decide the ledger at ``path`` (a file or a home folder).
+
+    ``expect_head``: the hash of a record this ledger must hold (a head noted earlier).
+    """
     ledger_path, store_path = _ledger_path(Path(path))
     if artifacts is not None:
         store_path = Path(artifacts)
@@ -108,9 +121,12 @@ def replay(path: str | Path, *, artifacts: str | Path | None = None) -> ReplayRe
     cause: str | None = None
     folding = True
     reader = read_ledger(ledger_path)
+    head_seen = expect_head is None
     try:
         for record in reader:
             report.events += 1
+            if not head_seen and record.hash == expect_head:
+                head_seen = True
             for ref in record.artifacts:
                 refs.setdefault((ref.sha256, ref.bytes), ref)
             if not folding:
@@ -143,11 +159,17 @@ def replay(path: str | Path, *, artifacts: str | Path | None = None) -> ReplayRe
         report.damage = f"tampered: {error}"
     except LedgerError as error:
         report.damage = f"unreadable: {error}"
-    if report.damage is None and reader.torn_tail is not None:
-        tail = reader.torn_tail
+    if report.damage is None and not head_seen:
         report.damage = (
-            f"torn tail: {tail.length} bytes at byte {tail.offset} (seq {tail.at_seq}): "
-            f"{tail.detail}; the next writer truncates it"
+            f"tampered: the expected head {expect_head} is not in this ledger "
+            "(lines were cut from the end, or it was rewritten)"
+        )
+    if reader.torn_tail is not None:
+        tail = reader.torn_tail
+        report.pending = (
+            f"incomplete final batch in progress or left by a crash: {tail.length} bytes at "
+            f"byte {tail.offset} (seq {tail.at_seq}): {tail.detail}; not replayed (the next "
+            "writer cuts it off if it is never completed)"
         )
     if report.damage is None and store_path is not None:
         store = ArtifactStore(store_path)

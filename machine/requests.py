@@ -84,7 +84,10 @@ def validated_status(kind: str) -> RequestStatus:
 #: The steps as a person reads them in an error: "1..6 (1 window_optimizer, ..., 6 prediction)".
 _STEP_LIST = f"1..{len(STEPS)} ({', '.join(step.label for step in STEPS)})"
 _CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
-_Scalar = Union[bool, int, float, str]
+#: A parameter's string value is short: a request's parameters are copied into its run's plan
+#: and into every step it starts, so what a request may carry bounds what it writes.
+MAX_PARAM_CHARS = 256
+_Scalar = Union[bool, int, float, Annotated[str, Field(max_length=MAX_PARAM_CHARS)]]
 
 
 class RequestError(ValueError):

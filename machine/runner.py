@@ -144,6 +144,11 @@ class Runner:
         recorder = JsonlRecorder(home.ledger, validator=validate_event)
         try:
             runner = cls(recorder, home=home, **kwargs)
+            assert runner.artifacts is not None
+            # Holding the ledger's lock, this is the store's only writer: a crash's partial
+            # blobs can go.
+            if runner.artifacts.remove_leftovers():
+                runner.log("removed temporary artifact files left by an interrupted write")
             if recorder.repair is not None:
                 runner.record_repair(
                     recorder.repair.truncated_bytes, recorder.repair.at_seq, recorder.repair.detail
@@ -203,12 +208,23 @@ class Runner:
             if self.home is None:
                 policies, source = Policies(), "defaults"
             else:
-                policies, file_sha = load_policies(self.home.policies)
-                source = "file:policies.json" if file_sha else "defaults"
                 try:
                     self._policies_mtime = self.home.policies.stat().st_mtime
                 except OSError:
                     self._policies_mtime = None
+                try:
+                    policies, file_sha = load_policies(self.home.policies)
+                except ValueError as error:
+                    # A bad file (an editor truncating before it writes, a typo) must never
+                    # block a halt: keep what is recorded, and say what is wrong.
+                    recorded = self.state.policies_sha256
+                    kept = (
+                        f"the recorded policies {recorded[:12]} are kept"
+                        if recorded else "no policies recorded yet: nothing is dispatched"
+                    )
+                    self.log(f"policies.json is not valid ({bounded_reason(str(error))}); {kept}")
+                    return False
+                source = "file:policies.json" if file_sha else "defaults"
         sha = policies_sha256(policies)
         if sha == self.state.policies_sha256:
             return False
@@ -440,19 +456,31 @@ class Runner:
         self.execute(command)
         return command
 
-    def _wait_until(self, ts: str | None, stop: threading.Event | None) -> bool:
-        """Wait for a command's ``not_before``; False if stopped first."""
+    def _wait_until(
+        self, command: Command, stop: threading.Event | None, intake: bool = True
+    ) -> str:
+        """Wait for a command's ``not_before``: "run", "stop" (stopped first) or "decide"
+        (requests taken in while waiting changed what is next: a halt, an approval).
+
+        A cooldown can be hours long: requests, halts first of all, are taken in every second
+        of it, never only after it.
+        """
+        ts = command.not_before
         if ts is None:
-            return True
+            return "run"
         while True:
             left = (parse_ts(ts) - parse_ts(self.clock())).total_seconds()
             if left <= 0:
-                return True
+                return "run"
             if stop is not None:
                 if stop.wait(min(left, 1.0)):
-                    return False
+                    return "stop"
             else:
                 self.sleep(min(left, 1.0))
+            if intake and self.intake():
+                after = self.next_command()
+                if after is None or after.id != command.id:
+                    return "decide"
 
     def run_until_idle(
         self,
@@ -477,8 +505,11 @@ class Runner:
                 break
             if max_commands is not None and count >= max_commands:
                 break
-            if not self._wait_until(command.not_before, stop):
+            waited = self._wait_until(command, stop, intake)
+            if waited == "stop":
                 break
+            if waited == "decide":
+                continue
             records = self.execute(command)
             count += 1
             self.log(_describe(command, records))

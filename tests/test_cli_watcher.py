@@ -157,8 +157,9 @@ def test_halt_and_resume_without_a_daemon(home: Path, capsys: pytest.CaptureFixt
 def test_torn_tail_is_repaired_and_recorded(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with open(home / "ledger.jsonl", "ab") as fh:
         fh.write(b'{"artifacts":[],"causation_id":null,"da')
-    assert main(["replay", str(home)]) == 2
-    assert "torn tail" in capsys.readouterr().out
+    # a write in progress, or a crash's leftovers: reported, not damage
+    assert main(["replay", str(home)]) == 0
+    assert "incomplete final batch" in capsys.readouterr().out
     assert main(["daemon", "--once", "--home", str(home)]) == 0
     assert "repaired a torn tail" in capsys.readouterr().out
     assert ledger_types(home)[-1] == "LedgerRepaired"
@@ -232,7 +233,7 @@ def test_one_line_errors_never_tracebacks(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("watcher: error: ") and result.stderr.count("\n") == 1
     bad = tmp_path / "bad.json"
-    bad.write_text("{")
+    bad.write_text("{\n")  # a complete line that is no record
     result = watcher("replay", str(bad))
     assert result.returncode == 2 and "Traceback" not in result.stderr + result.stdout
 

@@ -86,9 +86,9 @@ def _zero(raw: bytes, start: int, length: int) -> bytes:
 def test_zeroed_bytes_inside_the_last_batch_are_a_crash_not_tamper(tmp_path: Path) -> None:
     path = tmp_path / "l.jsonl"
     first, raw = _two_batches(path)
-    # A power loss: the file grew but a page of the batch never reached the disk.
-    for start, length in [(len(first) + 5, 200), (len(first), len(raw) - len(first) - 40),
-                          (len(first) + 100, len(raw) - len(first) - 101)]:
+    # A power loss: the file grew but a block of the batch never reached the disk (blocks
+    # start on sector boundaries; the last one may run to the end of the file).
+    for start, length in [(512, 512), (512, len(raw) - 512 - 40), (1024, len(raw) - 1024)]:
         damaged = _zero(raw, start, length)
         path.write_bytes(damaged)
         witness_path_for(path).unlink(missing_ok=True)
@@ -106,11 +106,21 @@ def test_zeroed_bytes_in_a_batch_followed_by_another_are_tamper(tmp_path: Path) 
     with JsonlRecorder(path) as rec:
         rec.append([ev(4)])
     raw = path.read_bytes()
-    path.write_bytes(_zero(raw, len(first) + 5, 100))
+    path.write_bytes(_zero(raw, 512, 512))
     with pytest.raises(LedgerTampered):
         list(read_ledger(path))
     with pytest.raises(LedgerTampered):
         JsonlRecorder(path)
+
+
+def test_a_stray_zero_byte_is_tamper_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "l.jsonl"
+    _first, raw = _two_batches(path)
+    witness_path_for(path).unlink()
+    for at in (len(raw) - 60, 513, len(raw) - 2):
+        path.write_bytes(_zero(raw, at, 1))
+        with pytest.raises(LedgerTampered):
+            list(read_ledger(path))
 
 
 def test_a_batch_split_across_read_chunks(tmp_path: Path) -> None:

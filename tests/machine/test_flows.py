@@ -420,11 +420,18 @@ def test_policies_are_recorded_and_replay_uses_them(tmp_path: Path) -> None:
         assert len([r for r in runner.recorder.read() if r.type == "PoliciesSet"]) == 2
 
 
-def test_bad_policies_file_is_refused(tmp_path: Path) -> None:
+def test_bad_policies_file_keeps_the_recorded_policies(tmp_path: Path) -> None:
+    """A bad file never blocks the daemon (nor a halt): the recorded policies stay in force
+    and the log names what is wrong (more in test_cli_faults.py)."""
     home = make_home(tmp_path / "h")
     home.policies.write_text('{"retries": {"per_step": -1}}')
-    with pytest.raises(ValueError, match="retries.per_step"):
-        open_runner(home)
+    lines: list[str] = []
+    with open_runner(home) as runner:
+        recorded = runner.state.policies_sha256
+        runner.log = lines.append
+        assert runner.ensure_policies() is False
+        assert runner.state.policies_sha256 == recorded
+    assert any("retries.per_step" in line and "kept" in line for line in lines)
 
 
 def test_events_from_a_handler_keep_the_command_as_cause(tmp_path: Path) -> None:

@@ -80,3 +80,42 @@ def test_a_handler_killed_once_is_run_again_and_completes(tmp_path: Path) -> Non
     types = [r.type for r in read_ledger(home.ledger)]
     assert types.count("CommandStarted") >= 2 and "StepCompleted" in types
     assert replay(home.root).exit_code == 0
+
+
+def test_a_halt_dropped_during_a_cooldown_is_taken_before_the_retry(tmp_path: Path) -> None:
+    from machine.policies import CooldownPolicy, Policies
+
+    home = make_home(tmp_path / "home", Policies(cooldowns=CooldownPolicy(before_retry_s=600)))
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+
+    def outcome(command: Any, ctx: Any = None) -> str:
+        if command.kind == "step.3" and command.attempt == 1:
+            return "fail"
+        return all_pass(command, ctx)
+
+    clock = FakeClock()
+    waited: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        if len(waited) == 3:  # an operator pulls the switch during the long wait
+            drop(home, "halt.json", {"kind": "halt", "reason": "during the cooldown"})
+        clock.sleep(seconds)
+
+    registry = HandlerRegistry(make_handlers(outcome), use_process_registry=False,
+                               use_entry_points=False)
+    with Runner.open(home, registry=registry, clock=clock, sleep=sleep) as runner:
+        runner.run_until_idle()
+        assert runner.state.halted
+    records = list(read_ledger(home.ledger))
+    attempts = [r.data["attempt"] for r in records if r.type == "StepStarted"]
+    assert attempts == [1], "the retry ran although a halt was waiting"
+    assert sum(waited) < 600
+
+
+def test_an_installation_that_can_start_the_llm_but_not_stop_it_is_refused() -> None:
+    handlers = make_handlers(all_pass)
+    del handlers["llm.stop"]
+    registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
+    with pytest.raises(ValueError, match="llm.start handler is installed but no llm.stop"):
+        registry.check()

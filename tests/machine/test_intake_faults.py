@@ -233,3 +233,14 @@ def test_intake_is_total_on_any_files(tmp_path: Path, files: list[tuple[str, byt
     finally:
         shutil.rmtree(root)
     assert stat.S_ISDIR(os.stat(tmp_path).st_mode)
+
+
+def test_a_big_request_cannot_become_a_big_ledger(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    params = {f"p{i}": "v" * 28_000 for i in range(32)}  # ~900 KB, under the file limit
+    drop(home, "big.json", {"kind": "pipeline_rerun", "params": params})
+    before = home.ledger.stat().st_size
+    with open_runner(home) as runner:
+        runner.run_until_idle()
+    grown = home.ledger.stat().st_size - before
+    assert grown < 64 * 1024, f"a 900 KB request became {grown} bytes of ledger"
