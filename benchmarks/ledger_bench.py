@@ -42,7 +42,7 @@ import orjson
 
 import ledger.codec
 from ledger import JsonlRecorder, NewEvent, Record, format_ts, read_ledger
-from ledger.codec import ChainState
+from ledger.codec import CONTINUED, ChainState
 from ledger.events import ENVELOPE_KEYS
 
 __all__ = ["main"]
@@ -136,11 +136,13 @@ def _floor(path: str) -> int:
     return n
 
 
-def _naive_decode(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
+def _naive_decode(
+    lines: list[bytes], st: ChainState, out: list[Record]
+) -> tuple[str, int]:
     """ledger.codec._decode_verified with the hash step done the obvious way.
 
-    Identical checks and records; only the hashed form is rebuilt (copy the dict, drop
-    ``hash``, encode again) instead of cut out of the line.
+    Identical checks, batch framing and records; only the hashed form is rebuilt (copy the
+    dict, drop ``hash``, encode again) instead of cut out of the line.
     """
     loads = orjson.loads
     dumps = orjson.dumps
@@ -150,13 +152,18 @@ def _naive_decode(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
     keys = ENVELOPE_KEYS
     seq = st.next_seq
     last = st.last_hash
+    ends = 0
     for line in lines:
+        if line.endswith(CONTINUED):
+            line = line[:-1]
+        else:
+            ends = len(out) + 1
         obj = loads(line)
         if type(obj) is not dict or tuple(obj) != keys:
-            return "shape"
+            return "shape", min(ends, len(out))
         arts, cause, data, h, rid, prev, run_id, rseq, ts, rtype, v = obj.values()
         if rseq != seq or prev != last:
-            return "chain"
+            return "chain", min(ends, len(out))
         if (
             type(rseq) is not int
             or type(rid) is not str
@@ -169,13 +176,13 @@ def _naive_decode(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
             or type(data) is not dict
             or type(arts) is not list
         ):
-            return "types"
+            return "types", min(ends, len(out))
         if dumps(obj, option=sort) != line:
-            return "canonical"
+            return "canonical", min(ends, len(out))
         body = dict(obj)
         del body["hash"]
         if sha256(dumps(body, option=sort)).hexdigest() != h:
-            return "hash"
+            return "hash", min(ends, len(out))
         out.append(
             new_record(Record, (rseq, rid, rtype, v, ts, run_id, cause, data, (), prev, h))
         )
@@ -183,7 +190,7 @@ def _naive_decode(lines: list[bytes], st: ChainState, out: list[Record]) -> str:
         last = h
     st.next_seq = seq
     st.last_hash = last
-    return ""
+    return "", min(ends, len(out))
 
 
 def _naive(path: str) -> int:
