@@ -18,7 +18,12 @@ def test_a_new_shard_and_its_entry_in_the_root_are_synced(
 ) -> None:
     synced: list[Path] = []
     real = artifacts_module._sync_dir
-    monkeypatch.setattr(artifacts_module, "_sync_dir", lambda p: (synced.append(Path(p)), real(p)))
+
+    def counting(path: Path) -> None:
+        synced.append(Path(path))
+        real(path)
+
+    monkeypatch.setattr(artifacts_module, "_sync_dir", counting)
     store = ArtifactStore(tmp_path / "artifacts")
     ref = store.put_bytes("x", b"hello")
     shard = store.path_of(ref).parent

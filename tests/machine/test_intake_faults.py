@@ -199,7 +199,7 @@ def test_an_unreadable_file_is_rejected(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 names = st.text(
-    st.characters(blacklist_characters="/\0", blacklist_categories=("Cs",)), min_size=1, max_size=80
+    st.characters(blacklist_characters="/\0", blacklist_categories=["Cs"]), min_size=1, max_size=80
 ).filter(lambda n: not n.startswith(".") and len(n.encode()) < 200)
 bodies = st.one_of(
     st.binary(max_size=300),
