@@ -3,13 +3,15 @@
 A *planted* history is what a program seeded with the clock would publish: the generator is
 seeded with the Unix time a few seconds before the first draw, each draw is one reduction of
 its outputs, and a few draws are then corrupted (transcription errors). A *random* history
-comes from the operating system's randomness, reproducibly through a seeded ``random.Random``
-(which no catalog hypothesis in a seed space of this size explains by accident).
+is SHA-256 of a counter, reproducible and made by no generator of the catalog (Python's own
+``random.Random`` would not do: it is the catalog's ``cpython_random``, and a small seed of it
+is exactly what the sieve finds).
 Both are JSON Lines records ``{"ts": ..., "draw": ...}``, one draw per ``every_s`` seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -46,9 +48,13 @@ def planted_history(n: int, *, generator: str = "mt19937", reduction: str = "mod
 
 def random_history(n: int, *, alphabet: int = 1000, every_s: int = 60,
                    rng_seed: int = 11) -> list[dict[str, Any]]:
-    """``n`` timed records of uniform draws below ``alphabet``."""
-    rng = random.Random(rng_seed)
-    return [{"ts": _stamp(i, every_s), "draw": rng.randrange(alphabet)} for i in range(n)]
+    """``n`` timed records of uniform draws below ``alphabet`` (a 256-bit digest modulo the
+    alphabet: the bias is below 2**-240)."""
+    def draw(index: int) -> int:
+        digest = hashlib.sha256(f"random-history/{rng_seed}/{index}".encode()).digest()
+        return int.from_bytes(digest, "big") % alphabet
+
+    return [{"ts": _stamp(i, every_s), "draw": draw(i)} for i in range(n)]
 
 
 def as_jsonl(records: list[dict[str, Any]]) -> str:
