@@ -161,12 +161,22 @@ def _write_request(home: Home, raw: bytes, kind: str) -> Path:
     home.requests.mkdir(parents=True, exist_ok=True)
     name = _request_name(kind)
     tmp = home.requests / f".{name}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(raw)
-        fh.flush()
-        os.fsync(fh.fileno())
-    path = home.requests / name
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        path = home.requests / name
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # no half-written dot-file left behind
+        raise
+    # The request exists for the daemon only once the folder's entry is on disk.
+    fd = os.open(home.requests, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return path
 
 
