@@ -99,9 +99,12 @@ def _acquire_lock(path: Path) -> int:
             raise LedgerLocked(str(path), str(lock_path), holder) from None
         raise
     # The pid is informational (for the error message of the next writer); the flock is
-    # what excludes.
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    # what excludes, so failing to write it (a full disk) must not keep the lock held.
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    except OSError:
+        pass
     return fd
 
 
