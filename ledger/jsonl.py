@@ -189,9 +189,18 @@ class JsonlRecorder(Recorder):
         self._witness()
 
     def _witness(self) -> None:
-        """Name the newest acknowledged record in the head witness."""
+        """Name the newest acknowledged record in the head witness.
+
+        Best effort: the batch is already durable, and a witness that lags behind the ledger
+        is allowed (a full disk here must not turn a stored batch into a failed append).
+        """
         if self._state.next_seq:
-            write_witness(self._witness_fd, Head(self._state.next_seq - 1, self._state.last_hash))
+            try:
+                write_witness(
+                    self._witness_fd, Head(self._state.next_seq - 1, self._state.last_hash)
+                )
+            except OSError:
+                pass
 
     # -- the Recorder interface --------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 from ledger import (
     ArtifactStore,
     EventRejected,
+    LedgerError,
     JsonlRecorder,
     NewEvent,
     Record,
@@ -420,12 +421,25 @@ class Runner:
         try:
             events = checked_events(command, handler(command, ctx))
             self._trial(events)
-            return self.append(events)
+            # A ledger that cannot store them (a full disk) is not the handler's failure:
+            # whether anything was stored is unknown, so this must not record a failure after
+            # them; it propagates, and the next start re-verifies the ledger.
+            return self._append_or_raise(events)
+        except _LedgerTrouble as trouble:
+            raise trouble.error from None
         except (HandlerError, FoldError, EventRejected) as error:
             reason = f"handler for {command.kind!r} returned unusable events: {error}"
         except Exception as error:  # a handler's exception is a recorded failure, not a crash
             reason = f"handler for {command.kind!r} raised {type(error).__name__}: {error}"
         return self._record_failure(command, reason)
+
+    def _append_or_raise(self, events: list[NewEvent]) -> list[Record]:
+        try:
+            return self.append(events)
+        except EventRejected:
+            raise
+        except (LedgerError, OSError) as error:
+            raise _LedgerTrouble(error) from error
 
     def _record_failure(self, command: Command, reason: str) -> list[Record]:
         """Record that ``command`` failed (its handler's failure events, ``reason`` in them)."""
@@ -531,6 +545,14 @@ class Runner:
 def _describe(command: Command, records: list[Record]) -> str:
     what = ", ".join(f"{r.type}@{r.seq}" for r in records) or "nothing new (already recorded)"
     return f"{command.kind} [{command.id}] -> {what}"
+
+
+class _LedgerTrouble(Exception):
+    """Carries an append's failure past the handler-failure handlers of ``execute``."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _entries(folder: Path, wanted: Callable[[str], bool]) -> list[Path]:

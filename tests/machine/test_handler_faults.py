@@ -119,3 +119,43 @@ def test_an_installation_that_can_start_the_llm_but_not_stop_it_is_refused() -> 
     registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
     with pytest.raises(ValueError, match="llm.start handler is installed but no llm.stop"):
         registry.check()
+
+
+def test_a_full_disk_under_a_handler_s_events_is_not_recorded_as_its_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by benchmarks/fault_sweep.py: the append of a handler's events failed after the
+    bytes were stored, and the runner recorded the handler as failed after them."""
+    import errno
+    import os
+
+    from ledger import LedgerError
+
+    home = make_home(tmp_path / "home")
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+    kills = {"n": 0, "limit": 0}
+    with _runner(home, kills) as runner:
+        real = runner.recorder.append
+
+        def full(events: Any) -> Any:
+            if any(e.type == "StepCompleted" for e in events):
+                real(events)  # stored, then the disk filled up before the caller heard
+                raise LedgerError("append failed: No space left on device (injected)")
+            return real(events)
+
+        monkeypatch.setattr(runner.recorder, "append", full)
+        with pytest.raises(LedgerError):
+            runner.run_until_idle()
+    # the witness cannot be written either: the ledger holds the truth, appends go on
+    real_pwrite = os.pwrite
+
+    def no_space(*args: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device (injected)")
+
+    monkeypatch.setattr(os, "pwrite", no_space)
+    with _runner(home, kills) as runner:
+        runner.run_until_idle()
+        assert {r.status for r in runner.state.runs.values()} == {"completed"}
+    monkeypatch.setattr(os, "pwrite", real_pwrite)
+    assert not [r for r in read_ledger(home.ledger, ) if r.type == "StepFailed"]
+    assert replay(home.root).exit_code == 0
