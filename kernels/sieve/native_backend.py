@@ -17,6 +17,8 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -34,9 +36,12 @@ from kernels.sieve.numpy_backend import NumpyBackend, ProbeHit
 
 __all__ = ["NativeBackend", "native_available", "compiler", "FLAGS", "native_source"]
 
-#: -ffp-contract=off: no fused multiply-adds, so doubles round as in the scalar reference
-FLAGS = ("-O3", "-march=native", "-fopenmp", "-fPIC", "-shared", "-ffp-contract=off",
-         "-fno-strict-aliasing", "-Wno-unknown-pragmas")
+#: -ffp-contract=off: no fused multiply-adds, so doubles round as in the scalar reference;
+#: GCC and clang keep to 256-bit vectors on x86 unless told to prefer 512 where the CPU has them
+FLAGS = ("-O3", "-march=native", *(("-mprefer-vector-width=512",)
+                                   if platform.machine() in ("x86_64", "AMD64") else ()),
+         "-fopenmp", "-fPIC", "-shared", "-ffp-contract=off", "-fno-strict-aliasing",
+         "-Wno-unknown-pragmas")
 
 #: seeds per block: one thread's unit of work, a simd loop over it
 _BLOCK = 1 << 14
@@ -56,35 +61,95 @@ typedef unsigned long ulong;
 #define mul_hi(a, b) ((ulong)(((unsigned __int128)(a) * (unsigned __int128)(b)) >> 64))
 """
 
-#: the kernels' signatures as kernel_source writes them; the work item's index goes first
-_KERNEL_HEADS = ("KERNEL void sieve(", "KERNEL void draw_stream(")
+#: the sieve kernel's seeding, which the native build hoists into a SIMD loop of its own
+_SIEVE_SEEDING = "stream_seed(&base, seed);"
 
 _ENTRY_POINTS = f"""
 #define NATIVE_BLOCK {_BLOCK}UL
-/* every seed of [0, lanes), blocks across threads, seeds of a block across SIMD lanes */
+/* seeds seeded together, in one SIMD loop: as many streams as fit in 64 KiB of stack */
+#define NATIVE_BATCH (sizeof(stream_t) < 65536 ? 65536 / sizeof(stream_t) : 1)
+
+#ifndef NATIVE_SEED_BATCH
+static inline void native_seed_batch(stream_t *seeded, ulong first, ulong count) {{
+    #pragma omp simd
+    for (ulong i = 0; i < count; i++) stream_seed(&seeded[i], first + i);
+}}
+#define NATIVE_SEED_BATCH native_seed_batch
+#endif
+
+/* Every seed of [0, lanes): blocks across threads; in a block, each batch of seeds is seeded in
+ * a SIMD loop (seeding is where one-output searches spend their time, and the rest of the item,
+ * with its calls and rare matches, would keep a whole-item loop scalar), then each seed runs the
+ * rest of the sieve kernel from its seeded stream. */
 void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offset_start,
                   uint offset_stop, uint skip_low, uint skip_high, uint *hit_count,
                   ulong *hit_seeds, uint *hit_reductions, uint *hit_offsets, uint *hit_skips,
                   uint max_hits) {{
     ulong blocks = ((ulong)lanes + NATIVE_BLOCK - 1) / NATIVE_BLOCK;
-    #pragma omp parallel for schedule(dynamic, 1)
-    for (ulong block = 0; block < blocks; block++) {{
-        ulong low = block * NATIVE_BLOCK;
-        ulong high = low + NATIVE_BLOCK < lanes ? low + NATIVE_BLOCK : lanes;
-        #pragma omp simd
-        for (ulong gid = low; gid < high; gid++)
-            sieve(gid, seed_start, lanes, observed, offset_start, offset_stop, skip_low,
-                  skip_high, hit_count, hit_seeds, hit_reductions, hit_offsets, hit_skips,
-                  max_hits);
+    #pragma omp parallel
+    {{
+        stream_t seeded[NATIVE_BATCH];
+        #pragma omp for schedule(dynamic, 1)
+        for (ulong block = 0; block < blocks; block++) {{
+            ulong high = (block + 1) * NATIVE_BLOCK < lanes ? (block + 1) * NATIVE_BLOCK : lanes;
+            for (ulong low = block * NATIVE_BLOCK; low < high; low += NATIVE_BATCH) {{
+                ulong count = high - low < NATIVE_BATCH ? high - low : NATIVE_BATCH;
+                NATIVE_SEED_BATCH(seeded, seed_start + low, count);
+                for (ulong i = 0; i < count; i++)
+                    sieve(low + i, &seeded[i], seed_start, lanes, observed, offset_start,
+                          offset_stop, skip_low, skip_high, hit_count, hit_seeds,
+                          hit_reductions, hit_offsets, hit_skips, max_hits);
+            }}
+        }}
     }}
 }}
 
 void native_draw_stream(const ulong *seeds, uint lanes, uint which, uint n, uint skip_k,
                         ulong *out, uint *degenerate) {{
-    #pragma omp parallel for simd schedule(static)
+    #pragma omp parallel for schedule(static)
     for (ulong gid = 0; gid < lanes; gid++)
         draw_stream(gid, seeds, lanes, which, n, skip_k, out, degenerate);
 }}
+"""
+
+
+#: ports whose seeding is init_genrand's walk (``<name>_seed`` is ``mtg_seed``)
+_INIT_GENRAND_PORT = re.compile(r"#define\s+\w+_seed\s+mtg_seed\b")
+
+#: Seeding of the init_genrand ports, a batch at a time. One seed's walk to I[398] is a chain of
+#: dependent multiplies: a SIMD loop over seeds with the walk inside runs one vector at a time at
+#: the multiplier's latency (pocl's ports break the walk with barriers for the same reason). Here
+#: the walk steps all NATIVE_JAM seeds at once (16 vectors of 16 words with AVX-512), then each
+#: stream gets the state of mtg_seed's plain path and stream_seed's empty buffers; the
+#: backends-agree tests hold the two seedings together.
+_INIT_GENRAND_BATCH = """
+#define NATIVE_JAM 256
+static void native_mtg_seed_batch(stream_t *seeded, ulong first, ulong count) {
+    for (ulong low = 0; low < count; low += NATIVE_JAM) {
+        uint x[NATIVE_JAM], i1[NATIVE_JAM];
+        #pragma omp simd
+        for (uint l = 0; l < NATIVE_JAM; l++) {
+            x[l] = mt_init_step((uint)((first + low + l) & 0xFFFFFFFFUL), 1u);
+            i1[l] = x[l];
+        }
+        for (uint i = 2u; i <= 397u; i++) {
+            #pragma omp simd
+            for (uint l = 0; l < NATIVE_JAM; l++) x[l] = mt_init_step(x[l], i);
+        }
+        ulong n = count - low < NATIVE_JAM ? count - low : NATIVE_JAM;
+        for (ulong l = 0; l < n; l++) {
+            uint s = (uint)((first + low + l) & 0xFFFFFFFFUL);
+            stream_t *st = &seeded[low + l];
+            st->g.out = mt_temper(mt_tw(s, i1[l], x[l]));
+            st->g.seed = s;
+            st->g.a = i1[l];
+            st->g.f = mt_init_step(x[l], 398u);
+            st->g.k = 0u;
+            st->has_pending = 0; st->pending = 0; st->degenerate = 0;
+        }
+    }
+}
+#define NATIVE_SEED_BATCH native_mtg_seed_batch
 """
 
 
@@ -120,12 +185,19 @@ def native_available() -> bool:
 
 
 def native_source(program: str) -> str:
-    """The device program as a C translation unit with the native entry points."""
-    for head in _KERNEL_HEADS:
-        if head not in program:
-            raise RuntimeError(f"device program has no {head!r}: kernel_source changed its kernels")
-        program = program.replace(head, head + "ulong native_gid, ")
-    return _PRELUDE + program + _ENTRY_POINTS
+    """The device program as a C translation unit with the native entry points: each kernel
+    takes its work item's index first, and the sieve kernel its seeded stream."""
+    heads = {"KERNEL void sieve(": "ulong native_gid, const stream_t *native_seeded, ",
+             "KERNEL void draw_stream(": "ulong native_gid, "}
+    for head, parameters in heads.items():
+        if program.count(head) != 1:
+            raise RuntimeError(f"device program has no single {head!r}: kernel_source changed")
+        program = program.replace(head, head + parameters)
+    if program.count(_SIEVE_SEEDING) != 1:
+        raise RuntimeError(f"sieve kernel has no single {_SIEVE_SEEDING!r}: kernel_source changed")
+    program = program.replace(_SIEVE_SEEDING, "base = *native_seeded;")
+    batch = _INIT_GENRAND_BATCH if _INIT_GENRAND_PORT.search(program) else ""
+    return _PRELUDE + program + batch + _ENTRY_POINTS
 
 
 def _cache_dir() -> Path:
