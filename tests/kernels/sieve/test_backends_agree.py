@@ -12,20 +12,28 @@ from kernels.registry import all_generators
 from kernels.sieve.engine import SearchSpace, SkipSpace, search
 from kernels.sieve.kernel_source import device_ported
 from kernels.sieve.numpy_backend import NumpyBackend
+from kernels.sieve.native_backend import native_available
 from kernels.sieve.opencl_backend import opencl_available
 from kernels.sieve.plan import default_reductions
 from tests.kernels.test_observation import valid_seed
 
-pytestmark = pytest.mark.skipif(not opencl_available(), reason="no OpenCL device")
-
 PORTED = device_ported()
 
 
-@pytest.fixture(scope="module")
-def opencl():
-    from kernels.sieve.opencl_backend import OpenCLBackend
+@pytest.fixture(scope="module", params=["opencl", "native"])
+def opencl(request):
+    """Each device backend of this machine in turn (the name is the first one's)."""
+    if request.param == "opencl":
+        if not opencl_available():
+            pytest.skip("no OpenCL device")
+        from kernels.sieve.opencl_backend import OpenCLBackend
 
-    return OpenCLBackend()
+        return OpenCLBackend()
+    if not native_available():
+        pytest.skip("no C compiler with OpenMP to build the native backend")
+    from kernels.sieve.native_backend import NativeBackend
+
+    return NativeBackend()
 
 
 def _keys(result):

@@ -10,20 +10,26 @@ from kernels.observation import Hypothesis, SkipSchedule, predict
 from kernels.reductions import REDUCTION_KINDS, DegenerateStream, example_spec, parse_reduction
 from kernels.registry import all_generators
 from kernels.sieve.kernel_source import device_ported
+from kernels.sieve.native_backend import native_available
 from kernels.sieve.opencl_backend import opencl_available
 from tests.kernels.test_observation import valid_seed
 
 #: one spec of every reduction kind
 REDUCTIONS = [example_spec(kind, 1000) for kind in REDUCTION_KINDS]
 
-pytestmark = pytest.mark.skipif(not opencl_available(), reason="no OpenCL device")
+@pytest.fixture(scope="module", params=["opencl", "native"])
+def backend(request):
+    if request.param == "opencl":
+        if not opencl_available():
+            pytest.skip("no OpenCL device")
+        from kernels.sieve.opencl_backend import OpenCLBackend
 
+        return OpenCLBackend()
+    if not native_available():
+        pytest.skip("no C compiler with OpenMP to build the native backend")
+    from kernels.sieve.native_backend import NativeBackend
 
-@pytest.fixture(scope="module")
-def backend():
-    from kernels.sieve.opencl_backend import OpenCLBackend
-
-    return OpenCLBackend()
+    return NativeBackend()
 
 
 def test_every_port_is_a_registered_generator():
