@@ -12,28 +12,17 @@ from kernels.registry import all_generators
 from kernels.sieve.engine import SearchSpace, SkipSpace, search
 from kernels.sieve.kernel_source import device_ported
 from kernels.sieve.numpy_backend import NumpyBackend
-from kernels.sieve.native_backend import native_available
-from kernels.sieve.opencl_backend import opencl_available
 from kernels.sieve.plan import default_reductions
+from tests.kernels.sieve.device_backends import CPU_DEVICE_BACKENDS, cpu_device_backend
 from tests.kernels.test_observation import valid_seed
 
 PORTED = device_ported()
 
 
-@pytest.fixture(scope="module", params=["opencl", "native"])
+@pytest.fixture(scope="module", params=CPU_DEVICE_BACKENDS)
 def opencl(request):
     """Each device backend of this machine in turn (the name is the first one's)."""
-    if request.param == "opencl":
-        if not opencl_available():
-            pytest.skip("no OpenCL device")
-        from kernels.sieve.opencl_backend import OpenCLBackend
-
-        return OpenCLBackend()
-    if not native_available():
-        pytest.skip("no C compiler with OpenMP to build the native backend")
-    from kernels.sieve.native_backend import NativeBackend
-
-    return NativeBackend()
+    return cpu_device_backend(request.param)
 
 
 def _keys(result):

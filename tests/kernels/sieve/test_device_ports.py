@@ -10,26 +10,15 @@ from kernels.observation import Hypothesis, SkipSchedule, predict
 from kernels.reductions import REDUCTION_KINDS, DegenerateStream, example_spec, parse_reduction
 from kernels.registry import all_generators
 from kernels.sieve.kernel_source import device_ported
-from kernels.sieve.native_backend import native_available
-from kernels.sieve.opencl_backend import opencl_available
+from tests.kernels.sieve.device_backends import CPU_DEVICE_BACKENDS, cpu_device_backend
 from tests.kernels.test_observation import valid_seed
 
 #: one spec of every reduction kind
 REDUCTIONS = [example_spec(kind, 1000) for kind in REDUCTION_KINDS]
 
-@pytest.fixture(scope="module", params=["opencl", "native"])
+@pytest.fixture(scope="module", params=CPU_DEVICE_BACKENDS)
 def backend(request):
-    if request.param == "opencl":
-        if not opencl_available():
-            pytest.skip("no OpenCL device")
-        from kernels.sieve.opencl_backend import OpenCLBackend
-
-        return OpenCLBackend()
-    if not native_available():
-        pytest.skip("no C compiler with OpenMP to build the native backend")
-    from kernels.sieve.native_backend import NativeBackend
-
-    return NativeBackend()
+    return cpu_device_backend(request.param)
 
 
 def test_every_port_is_a_registered_generator():
