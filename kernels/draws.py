@@ -10,6 +10,10 @@ Accepted inputs:
   instead of ``ts``, an optional ``session``);
 * plain text, one integer per line (blank lines and ``#`` comments ignored).
 
+Draws for the seed sieve and the ledger are non-negative integers. What runtimes print besides
+(signed ints, doubles) is read by :func:`read_numbers` and :func:`read_number_records`: the same
+forms, with negative integers and finite floats (``-12``, ``0.8444218515250481``, ``1e-3``) too.
+
 :func:`read_draw_records` (and :func:`parse_draw_records` for bytes, e.g. standard input) keeps
 each draw's time and session as a :class:`DrawRecord`; :func:`read_draws` gives the values only.
 A time is normalised to UTC, ``2026-11-24T16:00:00Z`` (fractions of a second kept); a bare date
@@ -21,10 +25,12 @@ or record, so the CLI can print it as one line.
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Generic, Sequence, TypeVar
 
 import orjson
 
@@ -34,6 +40,9 @@ __all__ = [
     "read_draws",
     "read_draw_records",
     "parse_draw_records",
+    "read_numbers",
+    "read_number_records",
+    "parse_number_records",
     "normalise_timestamp",
     "timestamp_seconds",
     "write_draws",
@@ -48,12 +57,16 @@ class DrawFileError(ValueError):
     """A draw file that cannot be read; the message says where and why."""
 
 
+#: a draw's value: ``int`` for sieve draws, ``int | float`` for numbers
+Value = TypeVar("Value", int, int | float)
+
+
 @dataclass(frozen=True, slots=True)
-class DrawRecord:
+class DrawRecord(Generic[Value]):
     """One observed draw: its value, when it was drawn (normalised, or ``None`` when the file
     does not say) and its session (``"midday"``...); ``where`` names its line or record."""
 
-    draw: int
+    draw: Value
     ts: str | None = None
     session: str | None = None
     where: str = ""
@@ -90,20 +103,33 @@ def timestamp_seconds(ts: str) -> float:
     return datetime.fromisoformat(ts).timestamp()
 
 
-def _as_draw(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value.strip())
-        else:
-            raise DrawFileError(f"{where}: expected an integer draw, got {value!r}")
-    if value < 0:
+def _as_draw(value: Any, where: str, numbers: bool = False) -> Any:
+    """The draw ``value`` as an ``int`` (a non-negative one unless ``numbers``); with
+    ``numbers`` a finite float stays a float. Strings holding a number are read too."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            if numbers:
+                try:
+                    value = float(text)
+                except ValueError:
+                    pass
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            isinstance(value, float) and not numbers):
+        kind = "a number" if numbers else "an integer draw"
+        raise DrawFileError(f"{where}: expected {kind}, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DrawFileError(f"{where}: expected a finite number, got {value!r}")
+    if value < 0 and not numbers:
         raise DrawFileError(f"{where}: draws are non-negative integers, got {value}")
     return value
 
 
-def _record(item: Any, where: str) -> DrawRecord:
+def _record(item: Any, where: str, numbers: bool) -> DrawRecord[Any]:
     if not isinstance(item, dict):
-        return DrawRecord(_as_draw(item, where), where=where)
+        return DrawRecord(_as_draw(item, where, numbers), where=where)
     if "draw" not in item:
         raise DrawFileError(f"{where}: record has no 'draw' field")
     if "ts" in item and "date" in item:
@@ -113,22 +139,22 @@ def _record(item: Any, where: str) -> DrawRecord:
     session = item.get("session")
     if session is not None and not isinstance(session, str):
         raise DrawFileError(f"{where}: 'session' must be a string, got {session!r}")
-    return DrawRecord(_as_draw(item["draw"], where), ts, session or None, where)
+    return DrawRecord(_as_draw(item["draw"], where, numbers), ts, session or None, where)
 
 
-def _from_json(items: Any, name: str) -> list[DrawRecord]:
+def _from_json(items: Any, name: str, numbers: bool) -> list[DrawRecord[Any]]:
     if isinstance(items, dict):
         if "draw" in items:  # JSON Lines holding a single record
-            return [_record(items, f"{name}: line 1")]
+            return [_record(items, f"{name}: line 1", numbers)]
         if "draws" not in items:
             raise DrawFileError(f"{name}: a JSON object must hold a 'draws' array")
         items = items["draws"]
     if not isinstance(items, list):
         raise DrawFileError(f"{name}: expected a JSON array of draws")
-    return [_record(item, f"{name}: record {index}") for index, item in enumerate(items)]
+    return [_record(item, f"{name}: record {index}", numbers) for index, item in enumerate(items)]
 
 
-def _from_json_lines(raw: bytes, name: str) -> list[DrawRecord]:
+def _from_json_lines(raw: bytes, name: str, numbers: bool) -> list[DrawRecord[Any]]:
     records = []
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
@@ -140,11 +166,11 @@ def _from_json_lines(raw: bytes, name: str) -> list[DrawRecord]:
             raise DrawFileError(f"{where}: invalid JSON: {error}") from None
         if not isinstance(item, dict):
             raise DrawFileError(f"{where}: a JSON Lines record is an object with a 'draw' field")
-        records.append(_record(item, where))
+        records.append(_record(item, where, numbers))
     return records
 
 
-def _from_lines(text: str, name: str) -> list[DrawRecord]:
+def _from_lines(text: str, name: str, numbers: bool) -> list[DrawRecord[Any]]:
     draws = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0].strip()
@@ -152,15 +178,18 @@ def _from_lines(text: str, name: str) -> list[DrawRecord]:
             continue
         where = f"{name}: line {number}"
         try:
-            value = int(content)
+            value: int | float = int(content)
         except ValueError:
-            raise DrawFileError(f"{where}: expected an integer, got {content[:40]!r}") from None
-        draws.append(DrawRecord(_as_draw(value, where), where=where))
+            try:
+                value = float(content) if numbers else int(content)
+            except ValueError:
+                kind = "a number" if numbers else "an integer"
+                raise DrawFileError(f"{where}: expected {kind}, got {content[:40]!r}") from None
+        draws.append(DrawRecord(_as_draw(value, where, numbers), where=where))
     return draws
 
 
-def parse_draw_records(raw: bytes, name: str) -> list[DrawRecord]:
-    """The records in the bytes of a draw file called ``name`` (in messages), in order."""
+def _parse(raw: bytes, name: str, numbers: bool) -> list[DrawRecord[Any]]:
     if len(raw) > MAX_DRAW_FILE_BYTES:
         raise DrawFileError(f"{name}: {len(raw)} bytes is over the {MAX_DRAW_FILE_BYTES}-byte limit")
     stripped = raw.lstrip()
@@ -170,22 +199,34 @@ def parse_draw_records(raw: bytes, name: str) -> list[DrawRecord]:
         except orjson.JSONDecodeError as error:
             if stripped[:1] != b"{" or b"\n" not in stripped.strip():
                 raise DrawFileError(f"{name}: invalid JSON: {error}") from None
-            records = _from_json_lines(raw, name)
+            records = _from_json_lines(raw, name, numbers)
         else:
-            records = _from_json(parsed, name)
+            records = _from_json(parsed, name, numbers)
     else:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise DrawFileError(f"{name}: not JSON and not UTF-8 text") from None
-        records = _from_lines(text, name)
+        records = _from_lines(text, name, numbers)
     if not records:
         raise DrawFileError(f"{name}: holds no draws")
     return records
 
 
-def read_draw_records(path: str | Path) -> list[DrawRecord]:
-    """The records in ``path``, in order. Raises ``DrawFileError`` naming the bad line or record."""
+def parse_draw_records(raw: bytes, name: str) -> list[DrawRecord[int]]:
+    """The records in the bytes of a draw file called ``name`` (in messages), in order."""
+    return _parse(raw, name, numbers=False)
+
+
+def parse_number_records(raw: bytes, name: str) -> list[DrawRecord[int | float]]:
+    """As :func:`parse_draw_records`, with negative integers and finite floats accepted."""
+    return _parse(raw, name, numbers=True)
+
+
+def _read_bytes(path: str | Path) -> tuple[bytes, str]:
+    """The bytes of the draw file ``path`` (``-``: standard input) and its name for messages."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read(MAX_DRAW_FILE_BYTES + 1), "standard input"
     path = Path(path)
     name = str(path)
     try:
@@ -196,12 +237,31 @@ def read_draw_records(path: str | Path) -> list[DrawRecord]:
         raise DrawFileError(f"{name}: is a directory, not a draw file")
     if size > MAX_DRAW_FILE_BYTES:
         raise DrawFileError(f"{name}: {size} bytes is over the {MAX_DRAW_FILE_BYTES}-byte limit")
-    return parse_draw_records(path.read_bytes(), name)
+    try:
+        return path.read_bytes(), name
+    except OSError as error:
+        raise DrawFileError(f"{name}: cannot be read ({error.strerror or error})") from None
+
+
+def read_draw_records(path: str | Path) -> list[DrawRecord[int]]:
+    """The records in ``path`` (``-``: standard input), in order. Raises ``DrawFileError``
+    naming the bad line or record."""
+    return parse_draw_records(*_read_bytes(path))
 
 
 def read_draws(path: str | Path) -> list[int]:
     """The draws in ``path``, in order. Raises ``DrawFileError`` naming the bad line or record."""
     return [record.draw for record in read_draw_records(path)]
+
+
+def read_number_records(path: str | Path) -> list[DrawRecord[int | float]]:
+    """The records in ``path`` (``-``: standard input), negative integers and floats included."""
+    return parse_number_records(*_read_bytes(path))
+
+
+def read_numbers(path: str | Path) -> list[int | float]:
+    """The numbers in ``path``, in order: integers of any sign and finite floats."""
+    return [record.draw for record in read_number_records(path)]
 
 
 def write_draws(path: str | Path, draws: Sequence[int]) -> None:

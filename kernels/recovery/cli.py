@@ -12,49 +12,16 @@ import argparse
 import math
 import sys
 import time
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import orjson
 
+from kernels.draws import read_numbers
 from kernels.recovery import IDENTIFIED, TOO_SHORT, Recovery, recoverable_generators
 from kernels.recovery.by_shape import recover_by_shape
 from kernels.recovery.result import DEFAULT_ALPHA
 
-__all__ = ["register_recover", "read_numbers"]
-
-def read_numbers(path: str) -> list[int | float]:
-    """Draws as numbers: a JSON array (of numbers or records with a ``draw`` field), an object
-    with a ``draws`` array, JSON Lines, or one number per line. Unlike the sieve's draw files,
-    these may be negative or doubles. ``ValueError`` naming the line on anything else."""
-    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    name = "standard input" if path == "-" else path
-    try:
-        items: Any = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        items = []
-        for number, line in enumerate(raw.decode(errors="replace").splitlines(), start=1):
-            text = line.strip()
-            if not text or text.startswith("#"):
-                continue
-            try:
-                items.append(orjson.loads(text))
-            except orjson.JSONDecodeError:
-                raise ValueError(f"{name}: line {number}: not a number: {text[:40]!r}") from None
-    if isinstance(items, dict):
-        items = items.get("draws", [items])
-    if not isinstance(items, list):
-        items = [items]
-    numbers: list[int | float] = []
-    for index, item in enumerate(items):
-        value = item.get("draw") if isinstance(item, dict) else item
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                isinstance(value, float) and not math.isfinite(value)):
-            raise ValueError(f"{name}: draw {index}: not a number: {value!r}")
-        numbers.append(value)
-    if not numbers:
-        raise ValueError(f"{name}: no draws")
-    return numbers
+__all__ = ["register_recover"]
 
 
 def _cmd_recover(args: argparse.Namespace) -> int:

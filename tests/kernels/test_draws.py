@@ -9,6 +9,7 @@ from kernels.draws import (
     parse_draw_records,
     read_draw_records,
     read_draws,
+    read_numbers,
     timestamp_seconds,
     write_draws,
 )
@@ -101,3 +102,41 @@ def test_bad_records_name_the_line(tmp_path, content, fragment):
     with pytest.raises(DrawFileError) as caught:
         read_draw_records(path)
     assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [
+    "-3\n0.5\n1e-3\n7\n",
+    "[-3, 0.5, 0.001, 7]",
+    '{"draws": [-3, 0.5, 0.001, 7]}',
+    '{"draw": -3}\n{"draw": 0.5}\n{"draw": "0.001"}\n{"draw": 7}\n',
+])
+def test_numbers_take_signs_and_floats_in_every_form(tmp_path, content):
+    path = tmp_path / "numbers"
+    path.write_text(content)
+    values = read_numbers(path)
+    assert values == [-3, 0.5, 0.001, 7]
+    assert [type(v) for v in values] == [int, float, float, int]
+    with pytest.raises(DrawFileError):
+        read_draws(path)  # the sieve's draws stay non-negative integers
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("1\nnan\n", "line 2: expected a finite number"),
+    ("[1, Infinity]", "invalid JSON"),
+    ("[1, true]", "record 1: expected a number"),
+    ("0.5\nabc\n", "line 2: expected a number, got 'abc'"),
+])
+def test_bad_numbers_name_the_place(tmp_path, content, fragment):
+    path = tmp_path / "bad.txt"
+    path.write_text(content)
+    with pytest.raises(DrawFileError) as caught:
+        read_numbers(path)
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_numbers_from_standard_input(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"-1\n2.5\n")))
+    assert read_numbers("-") == [-1, 2.5]

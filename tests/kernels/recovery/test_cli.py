@@ -51,7 +51,7 @@ def test_random_floats_and_short_input(tmp_path, capsys):
     assert "too short" in out and "needs" in out
 
 
-@pytest.mark.parametrize("content, message", [("[1, \"x\"]", "not a number"), ("[]", "no draws"),
+@pytest.mark.parametrize("content, message", [("[1, \"x\"]", "expected a number"), ("[]", "no draws"),
                                               ("1\nfoo\n", "line 2")])
 def test_bad_input_is_one_line(tmp_path, capsys, content, message):
     path = tmp_path / "bad.txt"
