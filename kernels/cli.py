@@ -12,6 +12,7 @@ import orjson
 from kernels.draws import write_draws
 from kernels.observation import (OBSERVATION_MODEL, Hypothesis, SkipSchedule, parse_skip,
                                  predict, upgrade_draw_offset)
+from kernels.recovery import recovery_needs
 from kernels.reductions import supported_reductions
 from kernels.registry import all_generators, get_generator
 
@@ -58,6 +59,7 @@ def catalog_rows(include_legacy: bool = True) -> list[dict[str, Any]]:
             "legacy": cls.legacy,
             "native_below": cls.native_below,
             "reductions": supported_reductions(cls),
+            "recovery_needs": recovery_needs(name),
             "vouched_by": cls.vouched_by,
             "prior": cls.prior,
         })
@@ -81,6 +83,14 @@ def _cmd_list(args: argparse.Namespace) -> int:
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths)]
         print("  ".join(cells + [row[-1]]))
+    recoverable = [row for row in rows if row["recovery_needs"]]
+    if recoverable:
+        print("\nstate recovery (`watcher recover`, identify's state tier): draws each reduction "
+              "needs to recover the state from any seed")
+        width = max(len(row["name"]) for row in recoverable)
+        for row in recoverable:
+            needs = ", ".join(f"{spec} {count:,}" for spec, count in row["recovery_needs"].items())
+            print(f"  {row['name'].ljust(width)}  {needs}")
     real = sum(1 for row in rows if not row["legacy"])
     print(f"\n{real} generators, {len(rows) - real} legacy; `watcher prng list --json` for seeding "
           "conventions and the runtime that vouches for each. prior: how often the generator is "

@@ -37,6 +37,21 @@ def test_list_table(capsys):
     assert code == 0 and "java_random" in out and "generators" in out
 
 
+def test_list_shows_the_draws_state_recovery_needs(capsys):
+    from kernels.recovery import minimum_draws
+
+    code, out, _ = run(capsys, "prng", "list", "--json")
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert rows["java_random"]["recovery_needs"]["java_nextint:1000"] == minimum_draws(
+        "java_random", "java_nextint:1000")
+    assert rows["mt19937"]["recovery_needs"]["raw"] == minimum_draws("mt19937", "raw")
+    assert rows["pcg64"]["recovery_needs"] == {}  # no recovery route
+    code, out, _ = run(capsys, "prng", "list")
+    section = out.split("state recovery", 1)[1]
+    line = next(line for line in section.splitlines() if line.split()[:1] == ["glibc_random"])
+    assert f"raw {minimum_draws('glibc_random', 'raw'):,}" in line
+
+
 @pytest.mark.parametrize("generator", sorted(all_generators()))
 def test_generate_and_inject_agree_with_predict(capsys, tmp_path, generator):
     cls = all_generators()[generator]
