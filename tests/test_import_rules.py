@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 FOLDERS = ("ledger", "machine", "kernels", "handlers", "projections", "contexts", "grammars")
 #: The machine's contracts: what other folders may know of the machine without running it.
 MACHINE_CONTRACTS = ("machine.events", "machine.commands", "machine.requests", "machine.policies",
-                     "machine.steps", "machine.state", "machine.verdicts")
+                     "machine.loop_policy", "machine.steps", "machine.state", "machine.verdicts")
 
 
 @dataclass(frozen=True)
