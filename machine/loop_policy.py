@@ -39,6 +39,7 @@ __all__ = [
     "BASELINE_ID",
     "loop_policy_sha256",
     "request_params",
+    "with_values",
 ]
 
 
@@ -155,3 +156,19 @@ def request_params(policy: LoopPolicy, names: tuple[str, ...] | None = None) -> 
         for p in LOOP_PARAMETERS.values()
         if p.request_param is not None and (names is None or p.name in names)
     }
+
+
+def with_values(policy: LoopPolicy, values: Mapping[str, float]) -> LoopPolicy:
+    """``policy`` with some parameters set (``ValueError`` outside their bounds); integer
+    parameters take integral values only."""
+    update: dict[str, Any] = {}
+    for name, value in values.items():
+        spec = LOOP_PARAMETERS.get(name)
+        if spec is None:
+            raise ValueError(f"{name!r} is not a loop policy parameter")
+        if spec.integer:
+            if float(value) != int(value):
+                raise ValueError(f"{name} takes whole numbers, not {value}")
+            value = int(value)
+        update[name] = value
+    return LoopPolicy.model_validate({**policy.model_dump(), **update})

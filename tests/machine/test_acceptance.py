@@ -1,0 +1,117 @@
+"""Chapter 13's acceptance rules and the promotion test, as properties over any proposal."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grammars.models import Chapter13ParamName
+from machine.acceptance import AcceptanceRules, DEFAULT_RULES, judge_proposal
+from machine.loop_policy import ADVISOR_PARAMETERS, BASELINE, LOOP_PARAMETERS, with_values
+from machine.promotion import MAX_SHADOW_DRAWS, promotion_test
+
+NAMES = sorted(LOOP_PARAMETERS)
+values = st.lists(
+    st.tuples(st.sampled_from(NAMES), st.floats(min_value=0, max_value=2000, allow_nan=False)),
+    max_size=5,
+)
+rules_strategy = st.builds(
+    AcceptanceRules,
+    confidence_floor=st.floats(0, 1),
+    max_parameters=st.integers(0, 3),
+    frozen=st.frozensets(st.sampled_from(ADVISOR_PARAMETERS)),
+    max_relative_change=st.floats(0.01, 2),
+    reversal_runs=st.integers(0, 5),
+)
+
+
+def judge(vals, rules=DEFAULT_RULES, confidence=0.9, risk="low", action="retrain",
+          changed=None, runs=10, policy=BASELINE):
+    return judge_proposal(confidence=confidence, risk_level=risk, recommended_action=action,
+                          values=vals, policy=policy, changed_at_run=changed or {}, runs=runs,
+                          rules=rules)
+
+
+def test_the_advisor_parameters_are_the_grammars() -> None:
+    assert set(ADVISOR_PARAMETERS) == set(get_args(Chapter13ParamName))
+
+
+@settings(max_examples=300, deadline=None)
+@given(vals=values, rules=rules_strategy, confidence=st.floats(0, 1),
+       risk=st.sampled_from(["low", "medium", "high"]),
+       action=st.sampled_from(["hold", "retrain", "explore", "rollback", "escalate"]),
+       changed=st.dictionaries(st.sampled_from(NAMES), st.integers(0, 10)))
+def test_an_accepted_proposal_keeps_every_rule(vals, rules, confidence, risk, action,
+                                               changed) -> None:
+    verdict = judge(vals, rules, confidence, risk, action, changed, runs=10)
+    if verdict.outcome != "accepted":
+        assert verdict.reasons and not verdict.changes
+        return
+    assert confidence >= rules.confidence_floor
+    assert len(vals) <= rules.max_parameters <= 3
+    assert len(verdict.changes) <= 3
+    assert risk not in rules.escalate_risks and action != "escalate"
+    for change in verdict.changes:
+        spec = LOOP_PARAMETERS[change.name]
+        assert spec.advisor and change.name not in rules.frozen
+        assert spec.low <= change.new <= spec.high
+        assert change.new != change.old == BASELINE.model_dump()[change.name]
+        base = abs(change.old) if change.old else spec.high - spec.low
+        assert abs(change.new - change.old) / base <= rules.max_relative_change + 1e-9
+        assert change.name not in changed or 10 - changed[change.name] >= rules.reversal_runs
+    # the changes apply: the policy takes exactly the new values
+    updated = with_values(BASELINE, {c.name: c.new for c in verdict.changes})
+    for change in verdict.changes:
+        assert updated.model_dump()[change.name] == change.new
+
+
+def test_each_rule_rejects_or_escalates_on_its_own() -> None:
+    ok = [("drift_window_draws", 24.0)]
+    assert judge(ok).outcome == "accepted"
+    assert judge(ok).changes[0].new == 24
+    assert judge(ok, confidence=0.5).outcome == "rejected"
+    four = [("drift_window_draws", 22.0), ("min_new_draws", 2.0), ("cooldown_hours", 0.0),
+            ("retrain_hit_rate_floor", 0.55)]
+    assert judge(four).outcome == "rejected"
+    assert "at most 3" in judge(four).reasons[0]
+    frozen = judge([("acceptance_margin", 0.21)])
+    assert frozen.outcome == "rejected" and "frozen" in frozen.reasons[0]
+    assert judge([("drift_window_draws", 40.0)]).outcome == "rejected"  # +100 %
+    assert judge([("sentinel_budget_s", 22.0)]).outcome == "rejected"  # selfplay's only
+    recent = judge(ok, changed={"drift_window_draws": 9}, runs=10)
+    assert recent.outcome == "rejected" and "run(s) ago" in recent.reasons[0]
+    assert judge(ok, changed={"drift_window_draws": 7}, runs=10).outcome == "accepted"
+    assert judge(ok, risk="medium").outcome == "escalated"
+    assert judge(ok, risk="high").outcome == "escalated"
+    assert judge([], action="escalate").outcome == "escalated"
+
+
+def test_values_are_clamped_and_rounded_and_a_no_op_is_no_change() -> None:
+    verdict = judge([("drift_window_draws", 23.6)])
+    assert verdict.changes[0].new == 24 and verdict.clamped
+    same = judge([("drift_window_draws", 20.0)])
+    assert same.outcome == "accepted" and same.changes == ()
+    # from zero, the change is measured against the parameter's range (0..168 hours)
+    assert judge([("cooldown_hours", 50.0)]).outcome == "accepted"
+    assert judge([("cooldown_hours", 51.0)]).outcome == "rejected"
+
+
+def test_promotion_needs_wins_and_retires_losers() -> None:
+    assert promotion_test(0, 0, 50, 0.2).decision == "continue"
+    assert promotion_test(9, 0, 20, 0.2).decision == "promote"
+    assert promotion_test(8, 0, 20, 0.2).decision == "continue"
+    assert promotion_test(12, 6, 30, 0.2).decision != "promote"
+    assert promotion_test(0, 4, 10, 0.2).decision == "retire"
+    assert promotion_test(0, 0, MAX_SHADOW_DRAWS, 0.2).decision == "retire"
+
+
+@given(wins=st.integers(0, 50), losses=st.integers(0, 50), margin=st.floats(0, 0.5))
+def test_more_wins_never_hurt(wins, losses, margin) -> None:
+    draws = wins + losses + 1
+    before = promotion_test(wins, losses, draws, margin)
+    after = promotion_test(wins + 1, losses, draws + 1, margin)
+    assert after.llr > before.llr
+    if before.decision == "promote":
+        assert after.decision == "promote"
