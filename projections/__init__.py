@@ -1,5 +1,5 @@
 """Read models folded from the ledger (requests, runs, steps, verdicts, draws, candidates,
-incidents), for the CLI, the LLM's context bundles and reports.
+incidents, predictions and their outcomes), for the CLI, the LLM's context bundles and reports.
 
 Projections may import ``ledger`` and ``machine``'s event models; they never decide or write.
 """
@@ -9,6 +9,7 @@ from .views import (
     CandidatesView,
     DrawsView,
     IncidentsView,
+    PredictionsView,
     Projection,
     RequestsView,
     RunsView,
@@ -22,6 +23,7 @@ __all__ = [
     "CandidatesView",
     "DrawsView",
     "IncidentsView",
+    "PredictionsView",
     "Projection",
     "RequestsView",
     "RunsView",

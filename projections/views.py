@@ -25,6 +25,7 @@ from machine.events import (
     Halted,
     LedgerRepaired,
     LLMUnavailable,
+    PredictionIssued,
     RequestReceived,
     RequestRejected,
     RequestValidated,
@@ -49,6 +50,7 @@ __all__ = [
     "DrawsView",
     "CandidatesView",
     "IncidentsView",
+    "PredictionsView",
     "ALL_VIEWS",
     "build_views",
 ]
@@ -311,8 +313,110 @@ class IncidentsView(Projection):
         return {"last_seq": self.last_seq, "items": self.items}
 
 
+class PredictionsView(Projection):
+    """Every ``PredictionIssued`` with its outcome: the draw that arrived at its target index,
+    whether the pool held it (``hit``), its ``rank`` in the pool (1 = most probable, ``None``
+    when absent) and the ``probability`` the pool gave it (0 when absent); ``open`` until that
+    draw arrives. The outcome is joined from the ``DrawIngested`` that brought the draw.
+
+    ``chance`` is the rate at which a pool of that size hits a uniform draw, the pool's size
+    over the alphabet (the draws' recorded modulus, else the alphabet the prediction step
+    reported; ``None`` before either is known): the null hypothesis every hit rate is held
+    against. A prediction issued after its draw arrived is marked ``late`` (its hit proves
+    nothing); one whose draw is older than the last ``KEEP`` draws cannot be joined and
+    stays ``unscored``."""
+
+    name = "predictions"
+    KEEP = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.draws = 0
+        self.recent: list[int] = []
+        self.modulus: int | None = None
+        self.step_alphabet: int | None = None
+        self.items: list[dict[str, Any]] = []
+        self._open: dict[int, list[int]] = {}
+
+    @property
+    def alphabet(self) -> int | None:
+        return self.modulus or self.step_alphabet
+
+    def _chance(self, pool_size: int) -> float | None:
+        alphabet = self.alphabet
+        return None if alphabet is None else min(1.0, pool_size / alphabet)
+
+    @staticmethod
+    def _score(item: dict[str, Any], draw: int, fact: Fact) -> None:
+        pool = [entry[0] for entry in item["pool"]]
+        rank = pool.index(draw) + 1 if draw in pool else None
+        item.update(status="scored", draw=draw, hit=rank is not None, rank=rank,
+                    probability=item["pool"][rank - 1][1] if rank else 0.0,
+                    scored_seq=fact.meta.seq, scored_ts=fact.meta.ts)
+
+    def on(self, e: EventModel, fact: Fact) -> None:
+        if isinstance(e, DrawIngestedV1):
+            e = e.upcast(self.draws)
+        if isinstance(e, DrawIngested):
+            if e.modulus is not None:
+                self.modulus = e.modulus
+            for offset, value in enumerate(e.values):
+                for index in self._open.pop(e.position + offset, []):
+                    self._score(self.items[index], value, fact)
+            self.draws = max(self.draws, e.position + len(e.values))
+            self.recent = (self.recent + list(e.values))[-self.KEEP:]
+        elif isinstance(e, PredictionIssued):
+            item: dict[str, Any] = {
+                "seq": fact.meta.seq, "id": fact.meta.id, "ts": fact.meta.ts,
+                "run_id": fact.meta.run_id, "target_index": e.target_index,
+                "identified": e.identified, "hypothesis": e.hypothesis,
+                "pool": [[entry.draw, entry.probability] for entry in e.pool],
+                "chance": self._chance(len(e.pool)), "late": e.target_index < self.draws,
+                "status": "open", "draw": None, "hit": None, "rank": None,
+                "probability": None, "scored_seq": None, "scored_ts": None,
+            }
+            self.items.append(item)
+            kept_from = self.draws - len(self.recent)
+            if not item["late"]:
+                self._open.setdefault(e.target_index, []).append(len(self.items) - 1)
+            elif e.target_index >= kept_from:
+                self._score(item, self.recent[e.target_index - kept_from], fact)
+            else:
+                item["status"] = "unscored"
+        elif isinstance(e, StepCompleted) and step_for(e.step).name == "prediction":
+            alphabet = e.metrics.get("alphabet")
+            if isinstance(alphabet, int) and not isinstance(alphabet, bool) and alphabet > 0:
+                self.step_alphabet = alphabet
+                # The step reports its alphabet after its prediction: price that one now.
+                for item in reversed(self.items):
+                    if item["run_id"] != fact.meta.run_id:
+                        break
+                    item["chance"] = self._chance(len(item["pool"]))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts over the predictions scored in time (late ones left out): hits against the
+        hits a chance pool of the same sizes would have had."""
+        scored = [i for i in self.items if i["status"] == "scored" and not i["late"]]
+        priced = [i for i in scored if i["chance"] is not None]
+        return {
+            "predictions": len(self.items),
+            "open": sum(i["status"] == "open" for i in self.items),
+            "scored": len(scored),
+            "hits": sum(bool(i["hit"]) for i in scored),
+            "identified": sum(bool(i["identified"]) for i in scored),
+            "identified_hits": sum(bool(i["hit"]) for i in scored if i["identified"]),
+            "expected_hits": sum(i["chance"] for i in priced) if priced else None,
+            "late": sum(bool(i["late"]) for i in self.items),
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"last_seq": self.last_seq, "draws": self.draws, "alphabet": self.alphabet,
+                "items": self.items}
+
+
 ALL_VIEWS: tuple[type[Projection], ...] = (
     RequestsView, RunsView, StepsView, VerdictsView, DrawsView, CandidatesView, IncidentsView,
+    PredictionsView,
 )
 
 
