@@ -3,8 +3,8 @@
 The ledger is the only input of a step: :func:`draw_history` folds every ``DrawIngested``
 (version 1 upcast on the way) into the history, and :func:`run_inputs` gives a run's view of
 it: the draws recorded before the run started (draws arriving during a run wait for the next
-one, so every step of a run sees the same history) and the artifacts that the run's completed
-steps named in their ``StepCompleted``.
+one, so every step of a run sees the same history), the policies then in force, and the
+artifacts that the run's completed steps named in their ``StepCompleted``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from ledger import ArtifactRef, read_ledger
 
 from machine.events import DrawIngested, DrawIngestedV1, parse_event
+from machine.policies import Policies
 
 __all__ = ["DrawHistory", "RunInputs", "draw_history", "run_inputs"]
 
@@ -45,6 +46,8 @@ class RunInputs:
 
     history: DrawHistory
     artifacts: dict[int, tuple[ArtifactRef, ...]] = field(default_factory=dict)
+    #: The policies in force when the run started (a step may aim at its own gates).
+    policies: Policies = field(default_factory=Policies)
 
     def artifact(self, step: int, name: str) -> ArtifactRef | None:
         """The artifact ``name`` of step ``step`` of this run (its latest completed attempt)."""
@@ -95,15 +98,18 @@ def run_inputs(ledger_path: Path, run_id: str) -> RunInputs:
     builder = _Builder()
     started = False
     artifacts: dict[int, tuple[ArtifactRef, ...]] = {}
+    policies = Policies()
     for record in read_ledger(ledger_path):
         if record.type == "DispatchStarted" and record.run_id == run_id:
             started = True
         if not started:
             if record.type == "DrawIngested":
                 builder.add(parse_event(record.type, record.v, record.data))
+            elif record.type == "PoliciesSet":
+                policies = Policies.model_validate(record.data["policies"])
             continue
         if record.type == "StepCompleted" and record.run_id == run_id:
             artifacts[int(record.data["step"])] = tuple(record.artifacts)
     if not started:
         raise ValueError(f"run {run_id} has not started in {ledger_path}")
-    return RunInputs(builder.build(), artifacts)
+    return RunInputs(builder.build(), artifacts, policies)

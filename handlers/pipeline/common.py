@@ -6,8 +6,9 @@ recorded before its run started, and the artifacts earlier steps named in their
 ``StepCompleted``: of this run, else of the latest earlier run that completed that step, and
 the metrics say which), writes its outputs as content-addressed artifacts and returns one
 ``StepCompleted`` whose metrics are flat scalars. Whatever it draws at random comes from
-:attr:`StepInput.seed`, a digest of the run id and the step (recorded as the metric
-``seed``), so a re-run of the same command gives the same events.
+:attr:`StepInput.seed`, a digest of the run id, the step and (from the second on) the attempt
+(recorded as the metric ``seed``), so a re-run of the same command gives the same events and a
+retry does not repeat its predecessor's draws.
 
 The time split (positions, oldest first): the *training* segment, then the *held-out*
 segment whose hits label the survivors, then the newest draws kept for the final *test*.
@@ -184,8 +185,11 @@ class StepInput:
         return self.store.read_bytes(ref)
 
 
-def _seed(run_id: str, step: int) -> int:
-    digest = hashlib.sha256(f"{run_id}/step/{step}".encode()).digest()
+def _seed(run_id: str, step: int, attempt: int) -> int:
+    # a retry explores afresh (the same seed would give the same outcome again); the first
+    # attempt keeps the seed that recorded runs were made with
+    tail = "" if attempt <= 1 else f"/attempt/{attempt}"
+    digest = hashlib.sha256(f"{run_id}/step/{step}{tail}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
 
 
@@ -202,7 +206,8 @@ def step_input(command: Any, ctx: HandlerContext) -> StepInput:
         param(params, adjustments, "test_fraction", TEST_FRACTION, 0.0, 0.4),
     )
     return StepInput(command=command, ctx=ctx, step=step_for(command.kind), inputs=inputs,
-                     split=split, seed=_seed(command.run_id, command.step), store=ctx.artifacts,
+                     split=split, seed=_seed(command.run_id, command.step, command.attempt),
+                     store=ctx.artifacts,
                      home=ctx.home)
 
 

@@ -39,7 +39,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import optuna
 from optuna.storages import JournalStorage
@@ -53,6 +53,7 @@ from kernels.sieve.engine import (
     Backend,
     SkipSpace,
     per_draw_match_probability,
+    live_reductions,
     search,
     seconds_per_seed,
 )
@@ -60,9 +61,10 @@ from kernels.sieve.plan import CostCache, NotEnoughDraws, PlanItem, build_plan
 from kernels.statistics import log_binomial_tail
 from ledger import NewEvent
 
-from .common import StepInput, completed, run_step, window_offsets, window_starts
+from .common import StepFailure, StepInput, completed, run_step, window_offsets, window_starts
 
-__all__ = ["run", "PRIORS", "Reach", "Piece", "plan_pieces", "plan_objective", "item_cost"]
+__all__ = ["run", "PRIORS", "Reach", "Piece", "plan_pieces", "plan_objective", "item_cost",
+           "pinned_seed_costs"]
 
 #: Stated prior over offsets and skips (the planner's model covers seeds): recorded in every
 #: plan.
@@ -129,13 +131,19 @@ class Piece:
 
 
 def item_cost(cache: CostCache, shared: CostCache, backend: Backend, item: PlanItem,
-              observed: list[int]) -> float:
+              observed: list[int], pinned: Mapping[str, float] | None = None) -> float:
     """Seconds per seed of ``item`` (its reductions, one offset, one skip) on ``backend``.
 
-    ``cache`` is the home's (``<home>/seed-costs.json``): once a cost is there it never changes,
-    so a re-run of the step plans the same. A cost missing there comes from ``shared`` (the
-    planner's cache between runs, ``CostCache.default_path()``), else is measured and kept in
-    both."""
+    ``pinned`` (the ``seed_costs`` parameter) states the cost of a generator outright: the plan
+    is then the same on every machine and under any load, which a backtest or an audit that
+    must be re-run elsewhere needs. Otherwise ``cache`` is the home's (``<home>/seed-costs.json``):
+    once a cost is there it never changes, so a re-run of the step plans the same. A cost missing
+    there comes from ``shared`` (the planner's cache between runs, ``CostCache.default_path()``),
+    else is measured and kept in both."""
+    if pinned is not None and item.generator in pinned:
+        generator = get_generator(item.generator)
+        return pinned[item.generator] if live_reductions(generator, item.reductions,
+                                                         observed) else 0.0
     key = CostCache.key(backend, item)
     entry = cache.get(key)
     if entry is None:
@@ -228,6 +236,24 @@ def plan_objective(mass: float, expected_s: float, hypotheses: int, chance: floa
     return probability, (probability - 1e-6 * expected_s) / budget_s
 
 
+def pinned_seed_costs(text: str) -> dict[str, float]:
+    """The ``seed_costs`` parameter, ``"java_random=2e-8,mt19937=5e-7"``: seconds per seed by
+    generator, for the generators whose cost is stated rather than measured."""
+    pinned: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, equals, value = part.partition("=")
+        try:
+            seconds = float(value) if equals else math.nan
+        except ValueError:
+            seconds = math.nan
+        if not seconds > 0 or math.isinf(seconds):
+            raise StepFailure(f"seed_costs entry {part!r} is not generator=seconds with "
+                              "seconds a positive number")
+        get_generator(name.strip())  # an unknown name fails the step with the catalog's message
+        pinned[name.strip()] = seconds
+    return pinned
+
+
 def _items(step: StepInput, train: list[int], reference_s: int,
            backend_name: str) -> list[tuple[PlanItem, float, float]]:
     """The planner's items for the training draws (one offset, no skip: those are scaled
@@ -244,12 +270,13 @@ def _items(step: StepInput, train: list[int], reference_s: int,
     backend = make_backend(backend_name)
     cache = CostCache(step.home / "seed-costs.json")
     shared = CostCache(CostCache.default_path())
+    pinned = pinned_seed_costs(step.text("seed_costs", ""))
     registry = all_generators()
     out = []
     for item in plan.items:
         cls = registry[item.generator]
         q = max(per_draw_match_probability(cls, parse_reduction(spec)) for spec in item.reductions)
-        cost = item_cost(cache, shared, backend, item, train)
+        cost = item_cost(cache, shared, backend, item, train, pinned)
         if cost > 0:  # zero: the draws rule every reduction of the item out
             out.append((item, q, cost))
     return out
@@ -295,6 +322,9 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
                           summary=reason, artifacts=(ref,))]
     q = max(item_q for _item, item_q, _cost in items)
     timed = first_unix is not None
+    power_floor = max((t.min for t in step.inputs.policies.thresholds.get(step.step.unit, ())
+                       if t.metric == "expected_power" and t.hard and t.min is not None),
+                      default=0.0)
 
     def describe(t: optuna.trial.BaseTrial) -> dict[str, Any]:
         window = t.suggest_int("window", 8, min(32, len(train)))
@@ -315,6 +345,10 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
                   "error_rate": error_rate, "q": q, "alpha": alpha, "budget_s": budget_s}
         probability, rate = plan_objective(mass, **common)
         power, _ = plan_objective(1.0, **common)
+        if power < power_floor:
+            # the step's own gate would send this plan back: every plan that passes it ranks
+            # first, and among those that cannot, the most powerful
+            rate = power - 2.0
         return {"power": power, "window": window, "windows": windows, "offsets": offsets,
                 "skip_high": skip_high, "reach": reach, "spaces": pieces, "mass": mass,
                 "expected_s": expected, "hypotheses": hypotheses, "chance": chance,
@@ -337,6 +371,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
                   "lookback_ms": best["reach"].lookback_ms, "small_seeds": best["reach"].small,
                   "typed_seeds": best["reach"].typed, "full32_seeds": best["reach"].full32},
         "seed_model": "kernels.sieve.plan (build_plan items, CostCache)",
+        "seed_costs": pinned_seed_costs(step.text("seed_costs", "")),
         "spaces": best["spaces"], "priors": PRIORS,
         "probability": best["probability"], "objective": best["rate"],
         "expected_s": best["expected_s"], "hypotheses": best["hypotheses"],
