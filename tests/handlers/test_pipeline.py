@@ -241,3 +241,18 @@ def test_windows_sit_back_to_back_and_their_offsets_reach_past_the_draws_before(
     assert window_starts(12, 3) == [0, 12, 24]
     assert window_offsets(0, 8, 0, 0) == (0, 8)
     assert window_offsets(32, 8, 0, 1) == (32, 64 + 2 + 8)
+
+
+def test_stated_seed_costs_are_parsed_and_bad_ones_refused() -> None:
+    from handlers.pipeline.common import StepFailure
+    from handlers.pipeline.window_optimizer import pinned_seed_costs
+
+    assert pinned_seed_costs(" java_random=2e-8, mt19937=5e-7 ") == {
+        "java_random": 2e-8, "mt19937": 5e-7}
+    assert pinned_seed_costs("") == {}
+    for bad in ("java_random", "java_random=0", "java_random=-1", "java_random=inf",
+                "java_random=fast"):
+        with pytest.raises(StepFailure, match="seed_costs entry"):
+            pinned_seed_costs(bad)
+    with pytest.raises(Exception, match="no_such_generator"):
+        pinned_seed_costs("no_such_generator=1e-7")
