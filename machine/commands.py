@@ -21,11 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger import canonical
 
-from .events import Decision, Gate, RunPlan, Subject, UnitName
+from .events import Decision, Gate, PredictionScored, RunPlan, Subject, TriggerFired, UnitName
 from .steps import STEP_KINDS, StepKind
 
 __all__ = [
     "Command",
+    "RunCommand",
     "PlanDispatch",
     "StartDispatch",
     "RecordGuardrailVerdict",
@@ -39,6 +40,11 @@ __all__ = [
     "EscalateRun",
     "CompleteRun",
     "FailRun",
+    "ScorePredictions",
+    "FireTrigger",
+    "RequestFromTrigger",
+    "PredictNext",
+    "CHAPTER13_COMMANDS",
     "BUILTIN_COMMANDS",
     "EXTERNAL_COMMANDS",
     "BUILTIN_KINDS",
@@ -56,28 +62,36 @@ class Command(BaseModel):
 
     kind: str
     id: str
-    request_id: str
-    run_id: str
+    # None for Chapter 13's commands, which belong to no request and no run
+    request_id: str | None = None
+    run_id: str | None = None
     not_before: str | None = Field(
         default=None, description="earliest time to run it (from recorded timestamps + cooldown)"
     )
 
 
-class PlanDispatch(Command):
+class RunCommand(Command):
+    """A command of a request's run (every command but Chapter 13's)."""
+
+    request_id: str
+    run_id: str
+
+
+class PlanDispatch(RunCommand):
     """Dry run: record the plan a request would run (``DispatchPlanned``)."""
 
     kind: Literal["dispatch.plan"]
     plan: RunPlan
 
 
-class StartDispatch(Command):
+class StartDispatch(RunCommand):
     """Take the head of the queue: it becomes the active run (``DispatchStarted``)."""
 
     kind: Literal["dispatch.start"]
     plan: RunPlan
 
 
-class RecordGuardrailVerdict(Command):
+class RecordGuardrailVerdict(RunCommand):
     """Record the deterministic verdict, always before any LLM verdict."""
 
     kind: Literal["verdict.guardrail"]
@@ -88,7 +102,7 @@ class RecordGuardrailVerdict(Command):
     reasons: tuple[str, ...]
 
 
-class StartLLM(Command):
+class StartLLM(RunCommand):
     """Load the LLM (``LLMStarted``, or ``LLMUnavailable``)."""
 
     kind: Literal["llm.start"]
@@ -97,7 +111,7 @@ class StartLLM(Command):
     timeout_s: float
 
 
-class StopLLM(Command):
+class StopLLM(RunCommand):
     """Stop the LLM and free its memory before GPU-heavy work (``LLMStopped``)."""
 
     kind: Literal["llm.stop"]
@@ -106,7 +120,7 @@ class StopLLM(Command):
     timeout_s: float
 
 
-class EvaluateWithLLM(Command):
+class EvaluateWithLLM(RunCommand):
     """Ask the LLM for a verdict (``VerdictRecorded`` source llm, or ``LLMUnavailable``).
 
     Carries what the bundle factory needs and the guardrail ``floor`` the machine will clamp
@@ -128,7 +142,7 @@ class EvaluateWithLLM(Command):
     timeout_s: float
 
 
-class StartStep(Command):
+class StartStep(RunCommand):
     """Record that a step's attempt begins (``StepStarted``), with its adjustments."""
 
     kind: Literal["step.start"]
@@ -139,7 +153,7 @@ class StartStep(Command):
     adjustments: dict[str, float] = Field(default_factory=dict)
 
 
-class RunStep(Command):
+class RunStep(RunCommand):
     """Run a pipeline step (``StepCompleted`` or ``StepFailed``)."""
 
     kind: StepKind
@@ -151,7 +165,7 @@ class RunStep(Command):
     timeout_s: float
 
 
-class StartSelfplay(Command):
+class StartSelfplay(RunCommand):
     """Record that a selfplay attempt begins (``SelfplayStarted``) with its seed."""
 
     kind: Literal["selfplay.start"]
@@ -161,7 +175,7 @@ class StartSelfplay(Command):
     adjustments: dict[str, float] = Field(default_factory=dict)
 
 
-class RunSelfplay(Command):
+class RunSelfplay(RunCommand):
     """Run selfplay episodes (``CandidateEmitted``..., then ``SelfplayCompleted``/``Failed``)."""
 
     kind: Literal["selfplay.run"]
@@ -173,7 +187,7 @@ class RunSelfplay(Command):
     timeout_s: float
 
 
-class EscalateRun(Command):
+class EscalateRun(RunCommand):
     """Stop the run for a human (``Escalated``)."""
 
     kind: Literal["run.escalate"]
@@ -182,20 +196,62 @@ class EscalateRun(Command):
     reason: str
 
 
-class CompleteRun(Command):
+class CompleteRun(RunCommand):
     """Close a run whose every unit proceeded (``DispatchCompleted``)."""
 
     kind: Literal["run.complete"]
     summary: str
 
 
-class FailRun(Command):
+class FailRun(RunCommand):
     """Close a run that cannot go on (``DispatchFailed``)."""
 
     kind: Literal["run.fail"]
     reason: str
 
 
+# --- Chapter 13: outside any run (request_id and run_id are None) --------------------------
+
+
+class ScorePredictions(Command):
+    """Score the open predictions whose draws arrived (``PredictionScored`` each)."""
+
+    kind: Literal["chapter13.score"]
+    scores: tuple[PredictionScored, ...] = Field(min_length=1)
+
+
+class FireTrigger(Command):
+    """Record a trigger the diagnostics call for (``TriggerFired``)."""
+
+    kind: Literal["chapter13.trigger"]
+    trigger: TriggerFired
+
+
+class RequestFromTrigger(Command):
+    """Turn a fired trigger's work into a request to the WATCHER (``RequestReceived`` with
+    source ``chapter13`` and ``RequestValidated``); its id names the trigger."""
+
+    kind: Literal["chapter13.request"]
+    trigger_id: str
+    new_request_id: str
+    request: dict[str, Any]
+
+
+class PredictNext(Command):
+    """While a hypothesis is identified: its prediction of the next draw, ``target_index``
+    (``PredictionIssued`` outside any run), before that draw arrives."""
+
+    kind: Literal["chapter13.predict"]
+    target_index: int
+    hypothesis: dict[str, Any]
+    first_target: int
+    hits: int
+
+
+#: Chapter 13's commands: decided before anything else, on every new draw.
+CHAPTER13_COMMANDS: tuple[type[Command], ...] = (
+    ScorePredictions, FireTrigger, RequestFromTrigger, PredictNext
+)
 #: Pure commands, handled inside ``machine``.
 BUILTIN_COMMANDS: tuple[type[Command], ...] = (
     PlanDispatch,
@@ -206,10 +262,13 @@ BUILTIN_COMMANDS: tuple[type[Command], ...] = (
     EscalateRun,
     CompleteRun,
     FailRun,
+    ScorePredictions,
+    FireTrigger,
+    RequestFromTrigger,
 )
 #: Commands with effects, run by the handler registered for their kind.
 EXTERNAL_COMMANDS: tuple[type[Command], ...] = (
-    StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep
+    StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep, PredictNext
 )
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ledger import ArtifactRef, NewEvent
 
 from .policies import Policies, policies_sha256
+from .requests import DISPATCH_KINDS, REQUEST_ADAPTER
 from .steps import STEPS, UnitKey, UnitName
 
 __all__ = [
@@ -60,6 +61,9 @@ __all__ = [
     "DrawIngestedV1",
     "PredictionPoolEntry",
     "PredictionIssued",
+    "PredictionScored",
+    "TriggerKind",
+    "TriggerFired",
     "LedgerRepaired",
     "CommandStarted",
     "AnyEvent",
@@ -165,7 +169,7 @@ class RequestReceived(EventModel):
 
     type: Literal["RequestReceived"] = "RequestReceived"
     request_id: str = Field(min_length=1, max_length=80)
-    source: Literal["file", "cli"]
+    source: Literal["file", "cli", "chapter13"]  # chapter13: named after its TriggerFired
     name: str = Field(min_length=1, max_length=255)
     sha256: str
     bytes: int = Field(ge=0)
@@ -463,6 +467,9 @@ class PredictionIssued(EventModel):
     pool: tuple[PredictionPoolEntry, ...] = ()
     identified: bool
     hypothesis: dict[str, Any] | None = None
+    #: The probability that a pool of this size holds the draw by chance (its size over the
+    #: draws' alphabet): what a hit rate is compared with. ``None`` in ledgers recorded before.
+    chance_rate: float | None = Field(default=None, ge=0.0, le=1.0)
 
     def model_post_init(self, _context: Any) -> None:
         chances = [entry.probability for entry in self.pool]
@@ -472,6 +479,62 @@ class PredictionIssued(EventModel):
             raise ValueError(f"the pool's probabilities sum to {sum(chances)}, more than 1")
         if len({entry.draw for entry in self.pool}) != len(self.pool):
             raise ValueError("a value appears twice in the pool")
+
+
+class PredictionScored(EventModel):
+    """Chapter 13's score of the prediction of the draw at ``target_index``, once that draw
+    arrived: ``draw`` is what came, ``hit`` whether the pool held it, ``rank`` its 1-based place
+    in the pool (``None`` when the pool did not hold it) and ``probability`` the probability
+    the pool gave it (0 when absent). The prediction scored is the last one issued for that
+    index before the draw arrived."""
+
+    type: Literal["PredictionScored"] = "PredictionScored"
+    target_index: int = Field(ge=0)
+    draw: int = Field(ge=0)
+    hit: bool
+    rank: int | None = Field(ge=1)
+    probability: float = Field(ge=0.0, le=1.0)
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.hit != (self.rank is not None):
+            raise ValueError("a hit has a rank in the pool, a miss has none")
+        if self.rank is None and self.probability != 0.0:
+            raise ValueError("a draw absent from the pool was given probability 0")
+
+
+#: Why Chapter 13 asks for work: an identified hypothesis missed (the generator was reseeded
+#: or replaced), the periodic sentinel search while nothing is identified, or the hit rate
+#: drifting away from what the predictions claimed.
+TriggerKind = Literal["regime_change", "sentinel", "drift"]
+
+
+class TriggerFired(EventModel):
+    """Chapter 13 found a reason for work, with its ``evidence`` (flat scalars from the
+    diagnostics). ``position`` is the history's length when it fired (draws ``0 ..
+    position - 1`` were seen); the work searches the draws from ``since`` on (a regime change:
+    the draws since the miss). No trigger of the same kind fires again before ``position +
+    cooldown_draws`` draws are recorded. ``request`` is the dispatch request Chapter 13 asks
+    the WATCHER for (a ``learning_loop`` request body); it becomes a ``RequestReceived`` (source
+    ``chapter13``, named after ``trigger_id``) once accepted."""
+
+    type: Literal["TriggerFired"] = "TriggerFired"
+    trigger_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+    trigger: TriggerKind
+    position: int = Field(ge=0)
+    since: int = Field(ge=0)
+    evidence: Metrics = Field(default_factory=dict)
+    cooldown_draws: int = Field(ge=0)
+    request: dict[str, Any]
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.since > self.position:
+            raise ValueError(f"since {self.since} is after the history's end {self.position}")
+        if self.request.get("kind") not in DISPATCH_KINDS:
+            raise ValueError(f"the request must be a dispatch request ({', '.join(DISPATCH_KINDS)})")
+        try:
+            REQUEST_ADAPTER.validate_python(self.request)
+        except ValidationError as error:
+            raise ValueError(f"the request does not validate: {_one_line(error)}") from None
 
 
 class CommandStarted(EventModel):
@@ -521,6 +584,8 @@ AnyEvent = Annotated[
         Resumed,
         DrawIngested,
         PredictionIssued,
+        PredictionScored,
+        TriggerFired,
         LedgerRepaired,
         CommandStarted,
     ],

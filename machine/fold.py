@@ -35,6 +35,7 @@ from .events import (
     LLMUnavailable,
     PoliciesSet,
     PredictionIssued,
+    PredictionScored,
     RequestReceived,
     RequestRejected,
     RequestValidated,
@@ -45,10 +46,23 @@ from .events import (
     StepCompleted,
     StepFailed,
     StepStarted,
+    TriggerFired,
     VerdictRecorded,
 )
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
-from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
+from .state import (
+    OUTCOMES_KEPT,
+    Attempt,
+    Evaluation,
+    Identified,
+    OpenPrediction,
+    Outcome,
+    PendingTrigger,
+    Phase,
+    RequestInfo,
+    Run,
+    State,
+)
 from .statechart import TRANSITIONS, TRIGGERS, fire
 from .steps import SCREEN, SELFPLAY, step_for, unit_needs_gpu
 from .verdicts import bound_adjustments, clamp_verdict, hard_failures, retry_allowed
@@ -153,6 +167,13 @@ def _(e: PoliciesSet, s: State, fact: Fact) -> None:
 def _(e: RequestReceived, s: State, fact: Fact) -> None:
     if e.request_id in s.requests:
         raise _fail(fact, f"request {e.request_id} was already received")
+    if e.source == "chapter13":
+        # Chapter 13's request names the trigger it carries out, and asks for what it asked.
+        trigger = s.chapter13.pending.pop(e.name, None)
+        if trigger is None:
+            raise _fail(fact, f"no fired trigger {e.name!r} waits for a request")
+        if e.payload != trigger.request:
+            raise _fail(fact, f"the request differs from what trigger {e.name} asked for")
     s.requests[e.request_id] = RequestInfo(
         request_id=e.request_id, name=e.name, source=e.source, seq=fact.meta.seq
     )
@@ -215,6 +236,10 @@ def _(e: Resumed, s: State, fact: Fact) -> None:
 def _(e: DrawIngested, s: State, fact: Fact) -> None:
     if e.position != s.draws:
         raise _fail(fact, f"draws at position {e.position}, but the history holds {s.draws}")
+    c13 = s.chapter13
+    for offset, value in enumerate(e.values):
+        if e.position + offset in c13.open:
+            c13.arrived[e.position + offset] = value
     s.draws += len(e.values)
 
 
@@ -268,6 +293,8 @@ def _(e: DispatchStarted, s: State, fact: Fact) -> None:
     s.queue.remove(e.request_id)
     request.status = "running"
     request.run_id = e.run_id
+    if e.plan.kind != "selfplay_retrain":
+        s.chapter13.searched_to = s.draws  # a learning loop searches the history it starts on
     s.runs[e.run_id] = Run(
         run_id=e.run_id,
         request_id=e.request_id,
@@ -482,12 +509,75 @@ def _(e: StepCompleted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: PredictionIssued, s: State, fact: Fact) -> None:
-    run = _active(s, fact)
-    attempt = run.attempt
-    if attempt is None or not attempt.started or attempt.outcome is not None:
-        raise _fail(fact, "a prediction is issued by a running step")
-    if attempt.unit != step_for("prediction").unit:
-        raise _fail(fact, f"issued by unit {attempt.unit}, not the prediction step")
+    c13 = s.chapter13
+    if fact.meta.run_id is None:
+        # Chapter 13's own: the next draw of the hypothesis in use, before that draw arrives.
+        if c13.identified is None:
+            raise _fail(fact, "a prediction outside any run needs an identified hypothesis")
+        if e.target_index != s.draws:
+            raise _fail(fact, f"predicts draw {e.target_index}, but the next draw is {s.draws}")
+    else:
+        run = _active(s, fact)
+        attempt = run.attempt
+        if attempt is None or not attempt.started or attempt.outcome is not None:
+            raise _fail(fact, "a prediction is issued by a running step")
+        if attempt.unit != step_for("prediction").unit:
+            raise _fail(fact, f"issued by unit {attempt.unit}, not the prediction step")
+    if e.target_index < s.draws:
+        c13.late += 1  # its draw arrived while the run worked: scoring it would flatter it
+        return
+    c13.open[e.target_index] = OpenPrediction(
+        target_index=e.target_index,
+        pool=tuple((entry.draw, entry.probability) for entry in e.pool),
+        identified=e.identified, hypothesis=e.hypothesis, chance_rate=e.chance_rate,
+        event_id=fact.meta.id,
+    )
+    if e.identified and e.hypothesis is not None:
+        if c13.identified is None or c13.identified.hypothesis != e.hypothesis:
+            c13.identified = Identified(hypothesis=e.hypothesis, first_target=e.target_index)
+            c13.miss_at = None
+    elif fact.meta.run_id is None:
+        c13.identified = None  # the hypothesis could not predict: nothing is in use
+
+
+@apply.register
+def _(e: PredictionScored, s: State, fact: Fact) -> None:
+    c13 = s.chapter13
+    prediction = c13.open.get(e.target_index)
+    if prediction is None or e.target_index not in c13.arrived:
+        raise _fail(fact, f"no open prediction of draw {e.target_index} whose draw arrived")
+    draw = c13.arrived[e.target_index]
+    if (e.draw, e.hit, e.rank, e.probability) != (draw, *prediction.score(draw)):
+        raise _fail(fact, f"the score differs from the prediction's pool and draw {draw}")
+    del c13.open[e.target_index], c13.arrived[e.target_index]
+    c13.scored += 1
+    c13.hits += e.hit
+    c13.outcomes.append(Outcome(target_index=e.target_index, hit=e.hit,
+                                identified=prediction.identified, claimed=prediction.claimed,
+                                chance_rate=prediction.chance_rate))
+    del c13.outcomes[:-OUTCOMES_KEPT]
+    current = c13.identified
+    if prediction.identified and current is not None and prediction.hypothesis == current.hypothesis:
+        if e.hit:
+            current.hits += 1
+        else:
+            c13.identified = None  # near-certain evidence of a reseed or a new generator
+            c13.miss_at = e.target_index
+
+
+@apply.register
+def _(e: TriggerFired, s: State, fact: Fact) -> None:
+    c13 = s.chapter13
+    if e.position != s.draws:
+        raise _fail(fact, f"fired at position {e.position}, but the history holds {s.draws}")
+    if e.trigger_id in c13.pending or c13.last_fired.get(e.trigger) == e.position:
+        raise _fail(fact, f"trigger {e.trigger_id} already fired")
+    c13.last_fired[e.trigger] = e.position
+    c13.fired += 1
+    c13.searched_to = e.position
+    c13.pending[e.trigger_id] = PendingTrigger(
+        trigger_id=e.trigger_id, trigger=e.trigger, position=e.position, since=e.since,
+        request=dict(e.request))
 
 
 @apply.register

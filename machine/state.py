@@ -15,7 +15,21 @@ from .events import Gate, RunPlan
 from .policies import Policies
 from .requests import RequestStatus
 
-__all__ = ["Phase", "LLMStatus", "Evaluation", "Attempt", "Run", "RequestInfo", "State"]
+__all__ = [
+    "Phase",
+    "LLMStatus",
+    "Evaluation",
+    "Attempt",
+    "Run",
+    "RequestInfo",
+    "OpenPrediction",
+    "Outcome",
+    "Identified",
+    "PendingTrigger",
+    "Chapter13",
+    "OUTCOMES_KEPT",
+    "State",
+]
 
 
 class Phase(str, enum.Enum):
@@ -110,6 +124,89 @@ class RequestInfo:
     run_id: str | None = None
 
 
+@dataclass(frozen=True)
+class OpenPrediction:
+    """The latest prediction issued for a draw that has not been scored yet."""
+
+    target_index: int
+    pool: tuple[tuple[int, float], ...]  # (draw, probability), most probable first
+    identified: bool
+    hypothesis: dict[str, Any] | None
+    chance_rate: float | None
+    event_id: str
+
+    def score(self, draw: int) -> tuple[bool, int | None, float]:
+        """(hit, 1-based rank in the pool or ``None``, probability the pool gave ``draw``)."""
+        for index, (value, probability) in enumerate(self.pool):
+            if value == draw:
+                return True, index + 1, probability
+        return False, None, 0.0
+
+    @property
+    def claimed(self) -> float:
+        """The probability the prediction gave to a hit: its pool's mass."""
+        return min(sum(p for _value, p in self.pool), 1.0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One scored prediction, as the diagnostics read it: ``claimed`` is the probability the
+    prediction gave to a hit (its pool's mass), ``chance_rate`` what chance alone gives a pool
+    of its size (``None`` when the ledger did not record it)."""
+
+    target_index: int
+    hit: bool
+    identified: bool
+    claimed: float
+    chance_rate: float | None
+
+
+@dataclass
+class Identified:
+    """The hypothesis Chapter 13 predicts with, from the first draw it predicted
+    (``first_target``) on; ``hits`` of its scored predictions so far."""
+
+    hypothesis: dict[str, Any]
+    first_target: int
+    hits: int = 0
+
+
+@dataclass(frozen=True)
+class PendingTrigger:
+    """A fired trigger whose work has not become a request yet."""
+
+    trigger_id: str
+    trigger: str
+    position: int
+    since: int
+    request: dict[str, Any]
+
+
+#: Scored outcomes the state keeps (the newest), enough for every diagnostic's window.
+OUTCOMES_KEPT = 1000
+
+
+@dataclass
+class Chapter13:
+    """What the feedback loop knows: open predictions and the draws that arrived for them,
+    scored outcomes (the newest :data:`OUTCOMES_KEPT`, and running totals), the hypothesis in
+    use, where it last missed, triggers fired (by kind: the position of the latest) and those
+    still waiting to become requests, and how far searches have covered the history."""
+
+    open: dict[int, OpenPrediction] = field(default_factory=dict)
+    arrived: dict[int, int] = field(default_factory=dict)  # target index -> the draw that came
+    outcomes: list[Outcome] = field(default_factory=list)
+    scored: int = 0
+    hits: int = 0
+    late: int = 0  # predictions issued after their draw had arrived: never scored
+    identified: Identified | None = None
+    miss_at: int | None = None  # where the last identified hypothesis missed (a regime change)
+    last_fired: dict[str, int] = field(default_factory=dict)
+    fired: int = 0
+    pending: dict[str, PendingTrigger] = field(default_factory=dict)
+    searched_to: int = 0  # the history's length when the latest search began
+
+
 @dataclass
 class State:
     """Everything the WATCHER knows, re-derived from the ledger."""
@@ -127,6 +224,7 @@ class State:
     active: str | None = None
     last_run_ended_ts: str | None = None
     draws: int = 0
+    chapter13: Chapter13 = field(default_factory=Chapter13)
     repairs: int = 0
     events: int = 0
     last_seq: int = -1

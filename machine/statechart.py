@@ -120,6 +120,8 @@ ORTHOGONAL_EVENTS: frozenset[str] = frozenset(
         "Resumed",
         "DrawIngested",
         "PredictionIssued",
+        "PredictionScored",
+        "TriggerFired",
         "LedgerRepaired",
         "CommandStarted",
     }
