@@ -30,9 +30,20 @@ class DrawHistory:
     timestamps: tuple[str | None, ...] = ()
     sessions: tuple[str | None, ...] = ()
     source_sha256s: frozenset[str] = frozenset()
+    #: The position of ``values[0]`` in the whole history (0 unless cut by ``from_position``).
+    start: int = 0
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def from_position(self, position: int) -> "DrawHistory":
+        """The draws from ``position`` (of the whole history) on."""
+        cut = position - self.start
+        if not 0 <= cut <= len(self.values):
+            raise ValueError(f"position {position} is outside draws {self.start}.."
+                             f"{self.start + len(self.values)}")
+        return DrawHistory(self.values[cut:], self.timestamps[cut:], self.sessions[cut:],
+                           self.source_sha256s, position)
 
     @property
     def first_timestamp(self) -> str | None:

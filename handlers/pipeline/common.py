@@ -10,6 +10,9 @@ the metrics say which), writes its outputs as content-addressed artifacts and re
 (recorded as the metric ``seed``), so a re-run of the same command gives the same events and a
 retry does not repeat its predecessor's draws.
 
+A ``since`` parameter restricts the run to the draws from that position on (a search of the
+draws since a reseed); :attr:`DrawHistory.start` keeps the positions absolute.
+
 The time split (positions, oldest first): the *training* segment, then the *held-out*
 segment whose hits label the survivors, then the newest draws kept for the final *test*.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -88,8 +91,11 @@ def time_split(n: int, holdout_fraction: float = HOLDOUT_FRACTION,
     if not (0 <= holdout_fraction < 1 and 0 <= test_fraction < 1
             and holdout_fraction + test_fraction < 1):
         raise StepFailure("holdout_fraction and test_fraction must be in [0, 1) and sum below 1")
-    test = min(max(MIN_SEGMENT, math.floor(n * test_fraction)), max(n - 2, 0)) if n else 0
-    holdout = min(max(MIN_SEGMENT, math.floor(n * holdout_fraction)), max(n - test - 1, 0))
+    # a fraction of 0 asks for no segment at all (Chapter 13's short searches since a reseed)
+    least_test = MIN_SEGMENT if test_fraction > 0 else 0
+    least_holdout = MIN_SEGMENT if holdout_fraction > 0 else 0
+    test = min(max(least_test, math.floor(n * test_fraction)), max(n - 2, 0)) if n else 0
+    holdout = min(max(least_holdout, math.floor(n * holdout_fraction)), max(n - test - 1, 0))
     return Split(n=n, train=n - test - holdout, holdout=n - test)
 
 
@@ -200,6 +206,12 @@ def step_input(command: Any, ctx: HandlerContext) -> StepInput:
     inputs = run_inputs(ctx.ledger_path, command.run_id)
     params = dict(command.params)
     adjustments = dict(command.adjustments)
+    since = params.get("since", 0)
+    if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= len(inputs.history):
+        raise StepFailure(f"parameter 'since' must be a position 0..{len(inputs.history)}, "
+                          f"got {since!r}")
+    if since:
+        inputs = replace(inputs, history=inputs.history.from_position(since))
     split = time_split(
         len(inputs.history),
         param(params, adjustments, "holdout_fraction", HOLDOUT_FRACTION, 0.0, 0.5),

@@ -56,9 +56,11 @@ def _most_frequent(values: tuple[int, ...], draws: list[int], size: int) -> list
 
 def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
                      scores: list[float] | None, hypotheses: int, alpha: float,
-                     pool_size: int, test_draws: int) -> tuple[PredictionIssued, dict[str, Any]]:
-    """The prediction of the draw after ``values`` and the step's metrics."""
-    target = len(values)
+                     pool_size: int, test_draws: int,
+                     start: int = 0) -> tuple[PredictionIssued, dict[str, Any]]:
+    """The prediction of the draw after ``values`` (the draws from position ``start`` on)
+    and the step's metrics; positions in the event (target, anchor) are the whole history's."""
+    target = start + len(values)
     alphabet = infer_alphabet(list(values)) if values else 1
     chance = 1.0 / alphabet
     ranked = _ranked(rows, scores)
@@ -69,7 +71,7 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
         pool = tuple(PredictionPoolEntry(draw=d, probability=chance)
                      for d in _most_frequent(values, [], pool_size))
         event = PredictionIssued(target_index=target, pool=pool, identified=False,
-                                 hypothesis=None)
+                                 hypothesis=None, chance_rate=min(len(pool) * chance, 1.0))
         metrics.update(identified=False, pool_size=len(pool),
                        probability_sum=sum(e.probability for e in pool), pool_p_value=None,
                        chance_rate=min(len(pool) * chance, 1.0), hit_rate=None,
@@ -89,7 +91,8 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
         right = (1 - fluke) * (matches + 1) / (compared + 2) + fluke * q
         pool = (PredictionPoolEntry(draw=int(top["next_draw"]), probability=min(right, 1.0)),)
         event = PredictionIssued(target_index=target, pool=pool, identified=True,
-                                 hypothesis={**top["hypothesis"], "anchor": top["anchor"]})
+                                 hypothesis={**top["hypothesis"], "anchor": start + top["anchor"]},
+                                 chance_rate=min(len(pool) * chance, 1.0))
     else:
         draws: list[int] = []
         for row in ranked:
@@ -99,7 +102,8 @@ def issue_prediction(values: tuple[int, ...], rows: list[dict[str, Any]],
                 draws.append(int(row["next_draw"]))
         draws = _most_frequent(values, draws, pool_size)
         pool = tuple(PredictionPoolEntry(draw=d, probability=chance) for d in draws)
-        event = PredictionIssued(target_index=target, pool=pool, identified=False, hypothesis=None)
+        event = PredictionIssued(target_index=target, pool=pool, identified=False, hypothesis=None,
+                                 chance_rate=min(len(pool) * chance, 1.0))
     metrics.update(identified=identified, pool_size=len(event.pool),
                    probability_sum=sum(e.probability for e in event.pool),
                    chance_rate=min(len(event.pool) * chance, 1.0),
@@ -118,7 +122,8 @@ def prediction(step: StepInput) -> list[NewEvent]:
     pool_size = int(step.number("pool_size", 10, 1, 1000))
     event, metrics = issue_prediction(step.history.values, table["rows"], scores,
                                       int(table["hypotheses"]), float(step.command.alpha),
-                                      pool_size, step.split.n - step.split.holdout)
+                                      pool_size, step.split.n - step.split.holdout,
+                                      step.history.start)
     metrics["ranker"] = ranking["ranker"] if scores is not None and ranking else "baseline"
     if event.identified:
         summary = (f"identified: draw {event.target_index} will be {event.pool[0].draw} "
