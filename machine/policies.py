@@ -17,6 +17,10 @@ Defaults (every field may be omitted from the file):
 - ``cooldowns.between_runs_s`` 0 and ``cooldowns.before_retry_s`` 0: the earliest time a
   command may run is derived from recorded timestamps (``not_before``), so waiting never
   makes a decision depend on the clock.
+- ``autonomous`` false: whether Chapter 13 fires triggers, makes requests and issues the
+  next prediction of an identified hypothesis by itself (it scores predictions either way).
+  ``watcher init`` writes ``true``; a home without ``policies.json`` and ledgers recorded
+  before the switch existed run without it.
 - ``thresholds``: per unit (a step's number "1".."6", see ``machine.steps``, or "selfplay"),
   metric bounds that become gates named ``policy:<metric>``; a ``hard`` one failing can never
   proceed. A bound on a metric the step
@@ -132,11 +136,21 @@ class Policies(_Frozen):
         default_factory=lambda: dict(DEFAULT_THRESHOLDS)
     )
     selfplay_default_episodes: int = Field(default=10, ge=1, le=50)
+    autonomous: bool = False
+
+
+#: Fields added after ledgers were recorded, with the value that means "as before": hashed
+#: only when they differ from it, so the digests recorded in older ``PoliciesSet`` events hold.
+_LATER_FIELDS: dict[str, object] = {"autonomous": False}
 
 
 def policies_sha256(policies: Policies) -> str:
     """SHA256 (hex) of the canonical encoding of the policies' full values."""
-    return hashlib.sha256(canonical(policies.model_dump(mode="json"))).hexdigest()
+    values = policies.model_dump(mode="json")
+    for name, before in _LATER_FIELDS.items():
+        if values.get(name) == before:
+            del values[name]
+    return hashlib.sha256(canonical(values)).hexdigest()
 
 
 def load_policies(path: Path) -> tuple[Policies, str | None]:
@@ -169,5 +183,6 @@ def load_policies(path: Path) -> tuple[Policies, str | None]:
 
 def default_policies_json() -> bytes:
     """The defaults, as ``watcher init`` writes them (indented, for people to edit)."""
-    body = Policies(comment="WATCHER policies; see `pydoc machine.policies` for each field")
+    body = Policies(comment="WATCHER policies; see `pydoc machine.policies` for each field",
+                    autonomous=True)
     return orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n"
