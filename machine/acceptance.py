@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .loop_policy import LOOP_PARAMETERS, LoopPolicy
 
 __all__ = [
+    "ADVISED_TRIGGERS",
     "AcceptanceRules",
     "DEFAULT_RULES",
     "ParameterChange",
@@ -38,6 +39,11 @@ __all__ = [
 ]
 
 Risk = Literal["low", "medium", "high"]
+
+#: The triggers the advisor is asked about: a regime change and a drifting hit rate say the
+#: policy may be wrong. A sentinel is the policy's own routine, run as it says without advice
+#: (it fires every few draws while nothing is identified).
+ADVISED_TRIGGERS = frozenset({"regime_change", "drift"})
 
 
 class AcceptanceRules(BaseModel):

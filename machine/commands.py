@@ -15,13 +15,27 @@ kind is ``step.<number>`` (``machine.steps``).
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ledger import canonical
 
-from .events import Decision, Gate, PredictionScored, RunPlan, Subject, TriggerFired, UnitName
+from .events import (
+    CandidateRetired,
+    Decision,
+    Gate,
+    PolicyPromoted,
+    PolicyRolledBack,
+    PredictionScored,
+    ProposalAccepted,
+    ProposalEscalated,
+    ProposalRejected,
+    RunPlan,
+    Subject,
+    TriggerFired,
+    UnitName,
+)
 from .steps import STEP_KINDS, StepKind
 
 __all__ = [
@@ -44,6 +58,12 @@ __all__ = [
     "FireTrigger",
     "RequestFromTrigger",
     "PredictNext",
+    "AdviseOnTrigger",
+    "JudgeProposal",
+    "ShadowCandidate",
+    "SettleCandidate",
+    "RollBackPolicy",
+    "POLICY_COMMANDS",
     "CHAPTER13_COMMANDS",
     "BUILTIN_COMMANDS",
     "EXTERNAL_COMMANDS",
@@ -248,6 +268,68 @@ class PredictNext(Command):
     hits: int
 
 
+class AdviseOnTrigger(Command):
+    """Ask the LLM advisor about trigger ``trigger_id`` (``ProposalMade``: the LLM's answer
+    under the Chapter 13 grammar, or the rules' own ``fallback`` when it cannot answer)."""
+
+    kind: Literal["chapter13.advise"]
+    trigger_id: str
+    trigger: str
+    proposal_id: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    policy: dict[str, Any] = Field(default_factory=dict)
+    fallback: dict[str, Any]
+    timeout_s: float
+
+
+class JudgeProposal(Command):
+    """The acceptance rules' judgement of a proposal (computed by ``decide``), with what it
+    brings: a rollback, or the request its accepted action makes (``new_request_id``)."""
+
+    kind: Literal["chapter13.judge"]
+    proposal_id: str
+    verdict: Annotated[Union[ProposalAccepted, ProposalRejected, ProposalEscalated],
+                       Field(discriminator="type")]
+    rollback: PolicyRolledBack | None = None
+    new_request_id: str | None = None
+
+
+class ShadowCandidate(Command):
+    """Predict draws ``first_index .. stop_index - 1`` in shadow with a candidate's policy and
+    the active one (``ShadowScored``)."""
+
+    kind: Literal["policy.shadow"]
+    candidate_id: str
+    candidate_policy: dict[str, Any]
+    active_policy: dict[str, Any]
+    active_policy_sha256: str
+    first_index: int
+    stop_index: int
+    candidate_resume: dict[str, Any] = Field(default_factory=dict)
+    active_resume: dict[str, Any] = Field(default_factory=dict)
+    alpha: float
+    timeout_s: float
+
+
+class SettleCandidate(Command):
+    """The promotion test decided: ``PolicyPromoted`` or ``CandidateRetired``."""
+
+    kind: Literal["policy.settle"]
+    outcome: Annotated[Union[PolicyPromoted, CandidateRetired], Field(discriminator="type")]
+
+
+class RollBackPolicy(Command):
+    """Apply a ``policy_rollback`` request: the baseline policy again (``PolicyRolledBack``)."""
+
+    kind: Literal["policy.rollback"]
+    rollback: PolicyRolledBack
+
+
+#: Chapter 13's policy commands: proposals judged, candidates shadowed and settled.
+POLICY_COMMANDS: tuple[type[Command], ...] = (
+    AdviseOnTrigger, JudgeProposal, ShadowCandidate, SettleCandidate, RollBackPolicy
+)
+
 #: Chapter 13's commands: decided before anything else, on every new draw.
 CHAPTER13_COMMANDS: tuple[type[Command], ...] = (
     ScorePredictions, FireTrigger, RequestFromTrigger, PredictNext
@@ -265,10 +347,14 @@ BUILTIN_COMMANDS: tuple[type[Command], ...] = (
     ScorePredictions,
     FireTrigger,
     RequestFromTrigger,
+    JudgeProposal,
+    SettleCandidate,
+    RollBackPolicy,
 )
 #: Commands with effects, run by the handler registered for their kind.
 EXTERNAL_COMMANDS: tuple[type[Command], ...] = (
-    StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep, PredictNext
+    StartLLM, StopLLM, EvaluateWithLLM, RunSelfplay, RunStep, PredictNext, AdviseOnTrigger,
+    ShadowCandidate,
 )
 
 

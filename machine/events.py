@@ -64,6 +64,16 @@ __all__ = [
     "PredictionScored",
     "TriggerKind",
     "TriggerFired",
+    "ProposedValue",
+    "ProposalMade",
+    "AppliedChange",
+    "ProposalAccepted",
+    "ProposalRejected",
+    "ProposalEscalated",
+    "ShadowScored",
+    "PolicyPromoted",
+    "CandidateRetired",
+    "PolicyRolledBack",
     "LedgerRepaired",
     "CommandStarted",
     "AnyEvent",
@@ -537,6 +547,147 @@ class TriggerFired(EventModel):
             raise ValueError(f"the request does not validate: {_one_line(error)}") from None
 
 
+# --- Chapter 13's policy: proposals, their judgement, candidates, promotion --------------
+
+
+class ProposedValue(_Frozen):
+    """One parameter value a proposal sets (``machine.loop_policy`` names and bounds them)."""
+
+    name: str = Field(min_length=1, max_length=64)
+    value: float
+
+
+class ProposalMade(EventModel):
+    """Chapter 13's advice after trigger ``trigger_id``: the Chapter 13 grammar's answer
+    (``source`` ``llm``, with the model's, grammar's and prompt's SHA256), or, when the LLM is
+    not installed or failed (``llm_unavailable`` says why), the rules' own proposal (``source``
+    ``rules``). The fields are the grammar's keys (``grammars.models.Chapter13Proposal``; a
+    test keeps the choices equal)."""
+
+    type: Literal["ProposalMade"] = "ProposalMade"
+    proposal_id: str = Field(min_length=1, max_length=128)
+    trigger_id: str = Field(min_length=1, max_length=64)
+    source: Literal["llm", "rules"]
+    failure_mode: Literal["none", "calibration_drift", "overfit", "regime_change", "data_gap",
+                          "insufficient_signal"]
+    recommended_action: Literal["hold", "retrain", "explore", "rollback", "escalate"]
+    risk_level: Literal["low", "medium", "high"]
+    retrain_scope: Literal["none", "steps_3_5_6", "full"]
+    confidence: float = Field(ge=0.0, le=1.0)
+    reasoning: str = Field(min_length=1, max_length=2000)
+    # Up to 32 so that the acceptance rule "at most 3" is the machine's, not the grammar's.
+    parameter_proposals: tuple[ProposedValue, ...] = Field(default=(), max_length=32)
+    llm_unavailable: str | None = Field(default=None, max_length=4000)
+    model_sha256: str | None = None
+    grammar: str | None = None
+    grammar_sha256: str | None = None
+    prompt_sha256: str | None = None
+    tokens_in: int | None = Field(default=None, ge=0)
+    tokens_out: int | None = Field(default=None, ge=0)
+    latency_ms: float | None = Field(default=None, ge=0)
+
+    def model_post_init(self, _context: Any) -> None:
+        if (self.source == "rules") != (self.llm_unavailable is not None):
+            raise ValueError("the rules propose exactly when the LLM could not (llm_unavailable)")
+
+
+class AppliedChange(_Frozen):
+    """A parameter of the loop policy changed by an accepted proposal."""
+
+    name: str = Field(min_length=1, max_length=64)
+    old: float
+    new: float
+    proposed: float
+
+
+class ProposalAccepted(EventModel):
+    """The acceptance rules accepted the proposal: its ``changes`` apply to the loop policy
+    from here on, and ``request`` (when its action asks for work: a retrain or a selfplay
+    exploration) is the request it makes, received next under ``request_name``."""
+
+    type: Literal["ProposalAccepted"] = "ProposalAccepted"
+    proposal_id: str = Field(min_length=1, max_length=128)
+    changes: tuple[AppliedChange, ...] = ()
+    reasons: tuple[str, ...] = ()
+    clamped: tuple[str, ...] = ()
+    request_name: str | None = Field(default=None, max_length=255)
+    request: dict[str, Any] | None = None
+    rollback: bool = False
+
+
+class ProposalRejected(EventModel):
+    """The acceptance rules rejected the proposal (``reasons`` are the rules it broke)."""
+
+    type: Literal["ProposalRejected"] = "ProposalRejected"
+    proposal_id: str = Field(min_length=1, max_length=128)
+    reasons: tuple[str, ...] = Field(min_length=1)
+    clamped: tuple[str, ...] = ()
+
+
+class ProposalEscalated(EventModel):
+    """The proposal is for a person to judge (a medium or high risk, or the advisor asked);
+    nothing of it applies."""
+
+    type: Literal["ProposalEscalated"] = "ProposalEscalated"
+    proposal_id: str = Field(min_length=1, max_length=128)
+    reasons: tuple[str, ...] = Field(min_length=1)
+    clamped: tuple[str, ...] = ()
+
+
+class ShadowScored(EventModel):
+    """Draws ``first_index ..`` predicted in shadow by candidate ``candidate_id``'s policy and
+    by the active one (one outcome per draw each); ``*_resume`` is where each simulation stands
+    afterwards, so the next draws continue from there."""
+
+    type: Literal["ShadowScored"] = "ShadowScored"
+    candidate_id: str = Field(min_length=1, max_length=128)
+    active_policy_sha256: str
+    first_index: int = Field(ge=0)
+    candidate_hits: tuple[bool, ...] = Field(min_length=1)
+    active_hits: tuple[bool, ...] = Field(min_length=1)
+    candidate_resume: dict[str, Any] = Field(default_factory=dict)
+    active_resume: dict[str, Any] = Field(default_factory=dict)
+    search_s: float = Field(default=0.0, ge=0)
+
+    def model_post_init(self, _context: Any) -> None:
+        if len(self.candidate_hits) != len(self.active_hits):
+            raise ValueError("one outcome per draw for each policy")
+
+
+class PolicyPromoted(EventModel):
+    """Chapter 13 made candidate ``candidate_id`` the active loop policy: its shadow
+    predictions beat the active policy's on draws that arrived after it was emitted."""
+
+    type: Literal["PolicyPromoted"] = "PolicyPromoted"
+    candidate_id: str = Field(min_length=1, max_length=128)
+    previous: str = Field(min_length=1, max_length=128)
+    wins: int = Field(ge=0)
+    losses: int = Field(ge=0)
+    shadow_draws: int = Field(ge=1)
+    evidence: str = Field(min_length=1, max_length=2000)
+
+
+class CandidateRetired(EventModel):
+    """Candidate ``candidate_id`` will not be promoted (the test went against it, or it was
+    never decided, or the active policy changed under it)."""
+
+    type: Literal["CandidateRetired"] = "CandidateRetired"
+    candidate_id: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=2000)
+    #: why its shadow predictions could not be made (no handler installed, a failure)
+    shadow_error: str | None = Field(default=None, max_length=4000)
+
+
+class PolicyRolledBack(EventModel):
+    """The loop policy is the baseline again (``watcher policy rollback``, or an accepted
+    proposal that asked for it); pending candidates are retired with it."""
+
+    type: Literal["PolicyRolledBack"] = "PolicyRolledBack"
+    reason: str = Field(default="", max_length=2000)
+    request_id: str | None = None
+    proposal_id: str | None = None
+
+
 class CommandStarted(EventModel):
     """A handler is about to run the command (recorded before its effect). ``start`` counts
     the starts of this command that never finished: the process died inside the handler.
@@ -586,6 +737,14 @@ AnyEvent = Annotated[
         PredictionIssued,
         PredictionScored,
         TriggerFired,
+        ProposalMade,
+        ProposalAccepted,
+        ProposalRejected,
+        ProposalEscalated,
+        ShadowScored,
+        PolicyPromoted,
+        CandidateRetired,
+        PolicyRolledBack,
         LedgerRepaired,
         CommandStarted,
     ],

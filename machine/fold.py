@@ -48,7 +48,18 @@ from .events import (
     StepStarted,
     TriggerFired,
     VerdictRecorded,
+    ProposalMade,
+    ProposalAccepted,
+    ProposalRejected,
+    ProposalEscalated,
+    ShadowScored,
+    PolicyPromoted,
+    CandidateRetired,
+    PolicyRolledBack,
 )
+from .acceptance import ADVISED_TRIGGERS, judge_proposal
+from .loop_policy import BASELINE, BASELINE_ID, LoopPolicy, loop_policy_sha256, with_values
+from .promotion import promotion_test
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
 from .state import (
     OUTCOMES_KEPT,
@@ -60,6 +71,9 @@ from .state import (
     PendingTrigger,
     Phase,
     RequestInfo,
+    Candidate,
+    Lineage,
+    Proposal,
     Run,
     State,
 )
@@ -167,7 +181,11 @@ def _(e: PoliciesSet, s: State, fact: Fact) -> None:
 def _(e: RequestReceived, s: State, fact: Fact) -> None:
     if e.request_id in s.requests:
         raise _fail(fact, f"request {e.request_id} was already received")
-    if e.source == "chapter13":
+    if e.source == "chapter13" and e.name in s.loop.requests:
+        # the work of an accepted proposal, named after it, asking for what it asked
+        if e.payload != s.loop.requests.pop(e.name):
+            raise _fail(fact, f"the request differs from what proposal {e.name} asked for")
+    elif e.source == "chapter13":
         # Chapter 13's request names the trigger it carries out, and asks for what it asked.
         trigger = s.chapter13.pending.pop(e.name, None)
         if trigger is None:
@@ -198,6 +216,8 @@ def _(e: RequestValidated, s: State, fact: Fact) -> None:
     if spec.kind in DISPATCH_KINDS:
         request.dry_run = spec.dry_run
         s.queue.append(e.request_id)
+    elif spec.kind == "policy_rollback":
+        s.loop.rollback_requests.append(e.request_id)
 
 
 @apply.register
@@ -578,6 +598,8 @@ def _(e: TriggerFired, s: State, fact: Fact) -> None:
     c13.pending[e.trigger_id] = PendingTrigger(
         trigger_id=e.trigger_id, trigger=e.trigger, position=e.position, since=e.since,
         request=dict(e.request))
+    if e.trigger in ADVISED_TRIGGERS:
+        s.loop.awaiting_advice[e.trigger_id] = (e.trigger, dict(e.evidence))
 
 
 @apply.register
@@ -594,6 +616,13 @@ def _(e: CandidateEmitted, s: State, fact: Fact) -> None:
         raise _fail(fact, f"candidate {e.candidate_id} was already emitted")
     attempt.candidates = (*attempt.candidates, e.candidate_id)
     run.candidates = (*run.candidates, e.candidate_id)
+    try:
+        policy = LoopPolicy.model_validate(e.policy)
+    except ValidationError:
+        return  # not a loop policy (older selfplay handlers): nothing Chapter 13 can promote
+    s.loop.candidates[e.candidate_id] = Candidate(
+        candidate_id=e.candidate_id, policy=policy, run_id=run.run_id, emitted_at=s.draws,
+        shadowed_to=s.draws)
 
 
 @apply.register
@@ -609,3 +638,165 @@ def _(e: SelfplayFailed, s: State, fact: Fact) -> None:
     attempt = _outcome(s, fact, SELFPLAY, e.attempt)
     attempt.outcome = "failed"
     attempt.reason = e.reason
+
+
+# --- Chapter 13's policy -----------------------------------------------------------------
+
+
+def _new_policy(s: State, fact: Fact, policy: LoopPolicy, kind: str, source: str,
+                policy_id: str, detail: str) -> None:
+    """Make ``policy`` the active loop policy; pending candidates start their comparison again
+    (their evidence was against the policy just replaced)."""
+    loop = s.loop
+    loop.policy = policy
+    loop.policy_id = policy_id
+    loop.lineage.append(Lineage(kind=kind, source=source, ts=fact.meta.ts, seq=fact.meta.seq,
+                                policy_id=policy_id, detail=detail))
+    for candidate in loop.candidates.values():
+        if candidate.status == "pending":
+            candidate.shadowed_to = s.draws
+            candidate.wins = candidate.losses = candidate.draws = 0
+            candidate.active_resume = {}
+
+
+def _proposal(s: State, fact: Fact, proposal_id: str) -> Proposal:
+    proposal = s.loop.proposals.get(proposal_id)
+    if proposal is None:
+        raise _fail(fact, f"unknown proposal {proposal_id}")
+    if proposal.status != "made":
+        raise _fail(fact, f"proposal {proposal_id} was already {proposal.status}")
+    return proposal
+
+
+def _judged(s: State, fact: Fact, proposal: Proposal, outcome: str,
+            reasons: tuple[str, ...], clamped: tuple[str, ...]) -> Any:
+    """Re-derive the rules' judgement: a ledger may only record what they decide."""
+    judgement = judge_proposal(
+        confidence=proposal.confidence, risk_level=proposal.risk_level,
+        recommended_action=proposal.recommended_action, values=proposal.values,
+        policy=s.loop.policy, changed_at_run=s.loop.changed_at_run, runs=len(s.runs))
+    if (judgement.outcome, judgement.reasons, judgement.clamped) != (outcome, reasons, clamped):
+        raise _fail(fact, f"the acceptance rules say {judgement.outcome}: "
+                          f"{'; '.join(judgement.reasons)}")
+    proposal.status = outcome
+    return judgement
+
+
+@apply.register
+def _(e: ProposalMade, s: State, fact: Fact) -> None:
+    loop = s.loop
+    if e.proposal_id in loop.proposals:
+        raise _fail(fact, f"proposal {e.proposal_id} was already made")
+    if loop.awaiting_advice.pop(e.trigger_id, None) is None:
+        raise _fail(fact, f"trigger {e.trigger_id} waits for no advice")
+    loop.proposals[e.proposal_id] = Proposal(
+        proposal_id=e.proposal_id, trigger_id=e.trigger_id, source=e.source,
+        recommended_action=e.recommended_action, risk_level=e.risk_level,
+        retrain_scope=e.retrain_scope, confidence=e.confidence,
+        values=tuple((p.name, p.value) for p in e.parameter_proposals))
+    loop.by_trigger[e.trigger_id] = e.proposal_id
+    if e.source == "llm" and s.llm != "running":
+        s.llm = "unknown"  # loaded outside a run: the next GPU-heavy unit stops it first
+
+
+@apply.register
+def _(e: ProposalAccepted, s: State, fact: Fact) -> None:
+    proposal = _proposal(s, fact, e.proposal_id)
+    judgement = _judged(s, fact, proposal, "accepted", e.reasons, e.clamped)
+    recorded = tuple((c.name, c.old, c.new) for c in e.changes)
+    if recorded != tuple((c.name, c.old, c.new) for c in judgement.changes):
+        raise _fail(fact, "the changes differ from the acceptance rules'")
+    if e.rollback != (proposal.recommended_action == "rollback"):
+        raise _fail(fact, "a rollback is made exactly when the proposal recommends one")
+    loop = s.loop
+    if e.request is not None:
+        if e.request_name is None or e.request.get("kind") not in DISPATCH_KINDS:
+            raise _fail(fact, "an accepted proposal's request is a named dispatch request")
+        loop.requests[e.request_name] = dict(e.request)
+        if e.request["kind"] == "selfplay_retrain":
+            loop.last_exploration_ts = fact.meta.ts
+    if e.changes:
+        policy = with_values(loop.policy, {c.name: c.new for c in e.changes})
+        for change in e.changes:
+            loop.changed_at_run[change.name] = len(s.runs)
+        _new_policy(s, fact, policy, "proposal", e.proposal_id, e.proposal_id,
+                    "; ".join(f"{c.name} {c.old:g} -> {c.new:g}" for c in e.changes))
+
+
+@apply.register
+def _(e: ProposalRejected, s: State, fact: Fact) -> None:
+    _judged(s, fact, _proposal(s, fact, e.proposal_id), "rejected", e.reasons, e.clamped)
+
+
+@apply.register
+def _(e: ProposalEscalated, s: State, fact: Fact) -> None:
+    _judged(s, fact, _proposal(s, fact, e.proposal_id), "escalated", e.reasons, e.clamped)
+
+
+def _pending_candidate(s: State, fact: Fact, candidate_id: str) -> Candidate:
+    candidate = s.loop.candidates.get(candidate_id)
+    if candidate is None or candidate.status != "pending":
+        raise _fail(fact, f"candidate {candidate_id} is not pending")
+    return candidate
+
+
+@apply.register
+def _(e: ShadowScored, s: State, fact: Fact) -> None:
+    candidate = _pending_candidate(s, fact, e.candidate_id)
+    if e.first_index != candidate.shadowed_to:
+        raise _fail(fact, f"shadows from draw {e.first_index}, expected {candidate.shadowed_to}")
+    if e.first_index + len(e.candidate_hits) > s.draws:
+        raise _fail(fact, "shadows draws that have not arrived")
+    if e.active_policy_sha256 != loop_policy_sha256(s.loop.policy):
+        raise _fail(fact, "shadows a policy that is not the active one")
+    pairs = list(zip(e.candidate_hits, e.active_hits))
+    candidate.wins += sum(1 for mine, theirs in pairs if mine and not theirs)
+    candidate.losses += sum(1 for mine, theirs in pairs if theirs and not mine)
+    candidate.draws += len(pairs)
+    candidate.shadowed_to += len(pairs)
+    candidate.candidate_resume = dict(e.candidate_resume)
+    candidate.active_resume = dict(e.active_resume)
+
+
+@apply.register
+def _(e: PolicyPromoted, s: State, fact: Fact) -> None:
+    candidate = _pending_candidate(s, fact, e.candidate_id)
+    test = promotion_test(candidate.wins, candidate.losses, candidate.draws,
+                          s.loop.policy.acceptance_margin)
+    if test.decision != "promote":
+        raise _fail(fact, f"the promotion test says {test.decision}: {test.describe()}")
+    if (e.wins, e.losses, e.shadow_draws, e.previous) != (
+            candidate.wins, candidate.losses, candidate.draws, s.loop.policy_id):
+        raise _fail(fact, "the evidence differs from the shadow predictions recorded")
+    candidate.status = "promoted"
+    _new_policy(s, fact, candidate.policy, "promotion", e.candidate_id, e.candidate_id,
+                e.evidence)
+
+
+@apply.register
+def _(e: CandidateRetired, s: State, fact: Fact) -> None:
+    candidate = _pending_candidate(s, fact, e.candidate_id)
+    test = promotion_test(candidate.wins, candidate.losses, candidate.draws,
+                          s.loop.policy.acceptance_margin)
+    if test.decision != "retire" and e.shadow_error is None:
+        raise _fail(fact, f"the promotion test says {test.decision}: {test.describe()}")
+    candidate.status = "retired"
+
+
+@apply.register
+def _(e: PolicyRolledBack, s: State, fact: Fact) -> None:
+    loop = s.loop
+    if e.request_id is not None:
+        if e.request_id not in loop.rollback_requests:
+            raise _fail(fact, f"request {e.request_id} asks for no rollback")
+        loop.rollback_requests.remove(e.request_id)
+        _control_applied(s, fact, e.request_id)
+    elif e.proposal_id is not None:
+        proposal = loop.proposals.get(e.proposal_id)
+        if proposal is None or proposal.status != "accepted" or (
+                proposal.recommended_action != "rollback"):
+            raise _fail(fact, f"proposal {e.proposal_id} is no accepted rollback")
+    else:
+        raise _fail(fact, "a rollback is asked for by a request or an accepted proposal")
+    _new_policy(s, fact, BASELINE, "rollback", e.request_id or e.proposal_id or "", BASELINE_ID,
+                e.reason or "baseline restored")

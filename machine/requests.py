@@ -8,7 +8,8 @@ A request is a JSON object in ``watcher_requests/*.json`` (or built by a CLI com
   steps and scopes are defined in ``machine.steps``.
 - ``pipeline_rerun``: the full loop.
 - control kinds, applied on receipt: ``halt``, ``resume``, ``approve`` (``run_id``, ``action``
-  ``continue`` or ``abort``).
+  ``continue`` or ``abort``); ``policy_rollback`` (optional ``reason``) is applied by the
+  machine right after.
 
 Dispatch kinds also take ``dry_run`` (record the plan, consume nothing), ``draws`` (a file
 inside the home folder) and ``params`` (at most 32 scalar parameters handed to the steps).
@@ -51,6 +52,7 @@ __all__ = [
     "HaltRequest",
     "ResumeRequest",
     "ApproveRequest",
+    "PolicyRollbackRequest",
     "RequestSpec",
     "DispatchSpec",
     "REQUEST_ADAPTER",
@@ -66,7 +68,7 @@ MAX_REQUEST_BYTES = 1 << 20
 #: A recorded rejection reason is cut to this many characters (it may quote what was sent).
 MAX_REASON_CHARS = 1000
 DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
-CONTROL_KINDS = ("halt", "resume", "approve")
+CONTROL_KINDS = ("halt", "resume", "approve", "policy_rollback")
 
 #: What became of a request: ``received``, then ``rejected``, or validated -- a dispatch
 #: request is then ``queued`` (and later ``planned`` by a dry run, or ``running`` and
@@ -172,6 +174,14 @@ class ApproveRequest(_Request):
     action: Literal["continue", "abort"] = "continue"
 
 
+class PolicyRollbackRequest(_Request):
+    """Restore the baseline loop policy (``machine.loop_policy``): applied by the machine
+    before any other work, as ``PolicyRolledBack``."""
+
+    kind: Literal["policy_rollback"]
+    reason: str = Field(default="", max_length=2000)
+
+
 DispatchSpec = Union[SelfplayRequest, LearningLoopRequest, PipelineRerunRequest]
 RequestSpec = Annotated[
     Union[
@@ -181,6 +191,7 @@ RequestSpec = Annotated[
         HaltRequest,
         ResumeRequest,
         ApproveRequest,
+        PolicyRollbackRequest,
     ],
     Field(discriminator="kind"),
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .events import Gate, RunPlan
+from .loop_policy import BASELINE, BASELINE_ID, LoopPolicy
 from .policies import Policies
 from .requests import RequestStatus
 
@@ -28,6 +29,10 @@ __all__ = [
     "PendingTrigger",
     "Chapter13",
     "OUTCOMES_KEPT",
+    "Proposal",
+    "Candidate",
+    "Lineage",
+    "LoopState",
     "State",
 ]
 
@@ -208,6 +213,71 @@ class Chapter13:
 
 
 @dataclass
+class Proposal:
+    """A Chapter 13 proposal and what became of it (``made``, then ``accepted``, ``rejected``
+    or ``escalated``)."""
+
+    proposal_id: str
+    trigger_id: str
+    source: str
+    recommended_action: str
+    risk_level: str
+    retrain_scope: str
+    confidence: float
+    values: tuple[tuple[str, float], ...]
+    status: str = "made"
+
+
+@dataclass
+class Candidate:
+    """A selfplay candidate policy: emitted after ``emitted_at`` draws, then shadowed on the
+    draws after; ``status`` pending, promoted or retired."""
+
+    candidate_id: str
+    policy: LoopPolicy
+    run_id: str
+    emitted_at: int
+    status: str = "pending"
+    shadowed_to: int = 0  # the next draw index to shadow
+    wins: int = 0
+    losses: int = 0
+    draws: int = 0
+    candidate_resume: dict[str, Any] = field(default_factory=dict)
+    active_resume: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """One change of the active loop policy: what changed it and the policy it made."""
+
+    kind: str  # baseline | proposal | promotion | rollback
+    source: str  # the proposal, the candidate, or "baseline"
+    ts: str
+    seq: int
+    policy_id: str
+    detail: str
+
+
+@dataclass
+class LoopState:
+    """The loop policy in force and its history: the active policy and its lineage id, when
+    each parameter last changed (in runs started), proposals, candidates."""
+
+    policy: LoopPolicy = BASELINE
+    policy_id: str = BASELINE_ID
+    lineage: list[Lineage] = field(default_factory=list)
+    changed_at_run: dict[str, int] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    by_trigger: dict[str, str] = field(default_factory=dict)  # trigger id -> proposal id
+    candidates: dict[str, Candidate] = field(default_factory=dict)
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> request body
+    last_exploration_ts: str | None = None
+    # trigger id -> (kind, evidence) of fired triggers the advisor has not answered yet
+    awaiting_advice: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    rollback_requests: list[str] = field(default_factory=list)  # validated, not yet applied
+
+
+@dataclass
 class State:
     """Everything the WATCHER knows, re-derived from the ledger."""
 
@@ -225,6 +295,7 @@ class State:
     last_run_ended_ts: str | None = None
     draws: int = 0
     chapter13: Chapter13 = field(default_factory=Chapter13)
+    loop: LoopState = field(default_factory=LoopState)
     repairs: int = 0
     events: int = 0
     last_seq: int = -1
