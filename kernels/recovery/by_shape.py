@@ -3,8 +3,8 @@ recovery of all of them at once (what ``watcher recover`` runs, and what an iden
 as its state tier).
 
 Doubles in [0, 1) try each runtime's double construction, negative integers the signed 32-bit
-word, integers below ``2**31``/``2**32`` (``2**64``) the raw words, smaller ranges the bounded
-reductions with the range rounded up to a power of ten or of two.
+word, integers that look like raw words of 31/32 bits (or wider) the raw words, smaller ranges
+the bounded reductions with the range rounded up to a power of ten or of two.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 from kernels.recovery import IDENTIFIED, Recovery, minimum_draws, recover_any
 from kernels.recovery.result import DEFAULT_ALPHA
+from kernels.sieve.plan import raw_width_plausible
 
 __all__ = ["default_hypotheses", "from_one_hypotheses", "recover_by_shape"]
 
@@ -41,9 +42,10 @@ def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
     if low < 0:
         return [(g, "signed32") for g in _WORD_GENERATORS] if low >= -(1 << 31) and high < 1 << 31 else []
     pairs: list[tuple[str, str]] = []
-    if high < 1 << 31:
+    count = len(ints)
+    if raw_width_plausible(high, count, 31):
         pairs += [("glibc_random", "raw"), ("php_mt_rand", "shr:1"), ("drand48", "raw")]
-    if high < 1 << 32:
+    if raw_width_plausible(high, count, 32):
         pairs += [(g, "raw") for g in _WORD_GENERATORS]
     if high >= 1 << 32:
         pairs += [(g, "raw") for g in ("mt19937_64", "xorshift64", "xorshift128plus",
@@ -92,12 +94,14 @@ def _applicable(pairs: list[tuple[str, str]], keep_all: bool = False
 
 
 def recover_by_shape(values: Sequence[int | float], *, generator: str | None = None,
-                     reduction: str | None = None, predict: int = 0,
+                     reduction: str | None = None, only: Collection[str] | None = None,
+                     predict: int = 0,
                      alpha: float = DEFAULT_ALPHA, seconds: float | None = None,
                      announce: Callable[[int, int], None] | None = None
                      ) -> tuple[Recovery | None, list[Recovery], list[tuple[str, str, int]]]:
     """Recover from every hypothesis the draws' shape allows (narrowed to ``generator`` and/or
-    ``reduction`` when given), draws from 1 up also as ``reduction + 1``: ``(identified or
+    ``reduction`` when given, to the generators in ``only``), draws from 1 up also as
+    ``reduction + 1``: ``(identified or
     None, attempts, (generator, reduction, draws needed) of the hypotheses the draws are too
     short for)``. The p-value of the identified one
     is corrected for every attempt. ``seconds`` bounds the time: hypotheses not started by then
@@ -114,7 +118,8 @@ def recover_by_shape(values: Sequence[int | float], *, generator: str | None = N
         pairs = [(g, r, 0) for g, r in default_hypotheses(values)]
         pairs += [(g, r, 1) for g, r in from_one_hypotheses(values)]
         pairs = [(g, r, o) for g, r, o in pairs
-                 if (not generator or g == generator) and (not reduction or r == reduction)]
+                 if (not generator or g == generator) and (not reduction or r == reduction)
+                 and (only is None or g in only)]
     candidates = [(g, r, o, needed) for (g, r, needed), (_, _, o) in
                   zip(_applicable([(g, r) for g, r, _ in pairs], keep_all=True), pairs)
                   if needed is not None]

@@ -21,7 +21,7 @@ from kernels.recovery import IDENTIFIED, TOO_SHORT, Recovery, recoverable_genera
 from kernels.recovery.by_shape import recover_by_shape
 from kernels.recovery.result import DEFAULT_ALPHA
 
-__all__ = ["register_recover"]
+__all__ = ["register_recover", "recovery_lines", "chance_text"]
 
 
 def _cmd_recover(args: argparse.Namespace) -> int:
@@ -61,35 +61,45 @@ def _cmd_recover(args: argparse.Namespace) -> int:
               + ("" if attempts else f" (too short: the least any hypothesis needs is "
                                      f"{min(n for _, _, n in too_short)} draws)"))
         return 0
-    _print_identified(best)
+    print("\n".join(recovery_lines(best)))
     return 0
 
 
-def _print_identified(best: Recovery) -> None:
+def chance_text(best: Recovery) -> str:
+    """A recovery's corrected p-value, as a power of two where a float would underflow."""
     attempts = int(str(best.extra.get("attempts_in_search", 1)))
     log2_p = math.log2(max(1, best.trials) * attempts) - best.bits_checked
-    chance = f"{best.p_value:.3g}" if best.p_value > 1e-300 else f"2^{log2_p:.0f}"
-    print(f"identified: {best.generator} through {best.reduction} (corrected p = {chance}: "
-          f"{best.bits_checked:.0f} bits checked against 2^{math.log2(max(1, best.trials)):.1f} "
-          f"candidate states, in a search of {attempts} generator/reduction pairs)")
+    return f"{best.p_value:.3g}" if best.p_value > 1e-300 else f"2^{log2_p:.0f}"
+
+
+def recovery_lines(best: Recovery) -> list[str]:
+    """An identified recovery told in lines: the verdict with its corrected p-value and the
+    bits behind it, the seed and position where the seeding inverts, the state at the first
+    draw (hex), the predictions."""
+    attempts = int(str(best.extra.get("attempts_in_search", 1)))
+    chance = chance_text(best)
+    lines = [f"identified: {best.generator} through {best.reduction} (corrected p = {chance}: "
+             f"{best.bits_checked:.0f} bits checked against 2^{math.log2(max(1, best.trials)):.1f} "
+             f"candidate states, in a search of {attempts} generator/reduction pairs)"]
     if best.seed is not None:
-        print(f"seed: {best.seed} (0x{best.seed:x}), position: {best.position} raw outputs "
-              f"before the first draw")
+        lines.append(f"seed: {best.seed} (0x{best.seed:x}), position: {best.position} raw "
+                     f"outputs before the first draw")
     for kind in ("init_genrand", "init_by_array"):
         other = best.extra.get(f"{kind}_seed")
         if other is not None:
-            print(f"seed under another seeding: {other}, position "
-                  f"{best.extra.get(f'{kind}_position')} ({best.extra.get('note')})")
+            lines.append(f"seed under another seeding: {other}, position "
+                         f"{best.extra.get(f'{kind}_position')} ({best.extra.get('note')})")
     if best.state is not None:
         words = " ".join(f"{v:x}" for v in best.state[:8])
         more = f" ... ({len(best.state)} words; --json for all)" if len(best.state) > 8 else ""
-        print(f"state at the first draw: {words}{more}")
+        lines.append(f"state at the first draw: {words}{more}")
     if best.predictions:
-        print("next: " + " ".join(repr(v) for v in best.predictions))
+        lines.append("next: " + " ".join(repr(v) for v in best.predictions))
     fresh = best.extra.get("predictions_if_first_draw_opens_a_cache")
     if isinstance(fresh, list) and fresh:
-        print("next, if the first draw opened a cache (a fresh process): "
-              + " ".join(repr(v) for v in fresh))
+        lines.append("next, if the first draw opened a cache (a fresh process): "
+                     + " ".join(repr(v) for v in fresh))
+    return lines
 
 
 def register_recover(subparsers: Any) -> None:

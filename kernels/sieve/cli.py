@@ -13,7 +13,9 @@ from typing import Any, Callable
 
 import orjson
 
-from kernels.draws import DrawRecord, read_draw_records, read_draws, timestamp_seconds
+from kernels.draws import DrawRecord, read_draws, read_number_records, timestamp_seconds
+from kernels.identify import (NO_GENERATOR, infer_number_shape, report_without_seed_search,
+                              run_state_tier, state_tier_lines, state_tier_seconds)
 from kernels.observation import predict
 from kernels.reductions import parse_reduction
 from kernels.registry import all_generators, get_generator
@@ -26,8 +28,6 @@ from kernels.sieve.plan import (AROUND_SPAN_S, FORWARD_SLACK_S, TIERS, CostCache
 from kernels.sieve.survivors import write_survivors
 
 __all__ = ["register_sieve", "register_identify", "result_payload"]
-
-NO_GENERATOR = "no generator explains this data"
 
 
 def _range_arg(text: str) -> tuple[int, int]:
@@ -198,7 +198,8 @@ def _parse_time(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _reference_time(args: argparse.Namespace, records: list[DrawRecord]) -> tuple[int, str, int]:
+def _reference_time(args: argparse.Namespace, records: list[DrawRecord[int | float]]
+                    ) -> tuple[int, str, int]:
     """The time seeds are searched back from: ``--around`` (a day both ways), else the first
     draw's timestamp (a bare date: the end of that day), else now. Returns (Unix seconds, what
     it is, seconds searched past it)."""
@@ -309,8 +310,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     began = time.monotonic() - _startup_seconds()
     deadline = began + args.budget
     draws_path = Path(args.draws)
-    records = read_draw_records(draws_path)
-    observed = [r.draw for r in records]
+    records = read_number_records(draws_path)
+    # signed ints and ranges from 1 are read by the sieve as raw words and from 0; doubles not
+    shape = infer_number_shape([r.draw for r in records])
+    observed = shape.sieve_values or []
     _check_window(args.window)
     if args.budget <= 0:
         raise ValueError("--budget must be positive")
@@ -323,6 +326,22 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     reductions = [r.strip() for r in args.reduce.split(",") if r.strip()] if args.reduce else None
     for spec in reductions or []:
         parse_reduction(spec)
+    # the state tier first: where the draws are enough it covers every seed in seconds; resumed
+    # or with named reductions it is only counted (its share of alpha stays the same)
+    reserve = min(2.0 + 0.01 * args.budget, 0.5 * args.budget)
+    counting_only = bool(reductions) or getattr(args, "continue_search")
+    # two searches on the same draws: each has half of alpha (the union bound over both)
+    state_alpha = args.alpha / 2 if observed else args.alpha
+    state_tier = run_state_tier(
+        [r.draw for r in records], predict=args.predict, alpha=state_alpha, only=names,
+        seconds=0.0 if counting_only else state_tier_seconds(
+            deadline - reserve - time.monotonic(), seed_search=bool(observed)))
+    seed_alpha = args.alpha / 2 if state_tier.ready else args.alpha
+    if state_tier.best is not None or not observed:
+        return report_without_seed_search(state_tier, shape, alpha=state_alpha, as_json=args.json,
+                                          elapsed=time.monotonic() - began,
+                                          seed_search=None if observed else
+                                          f"not run: it reads integers, not {shape.describe()}")
     skip = SkipSpace.parse(args.skip)
     offsets = range(*args.offsets)
     previous: list[Survivor] = []
@@ -342,7 +361,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                           forward_s=params["forward_s"], generators=params["generators"],
                           reductions=params["reductions"], offsets=range(*params["offsets"]),
                           skip=SkipSpace.parse(params["skip"]), window=params["window"],
-                          alpha=args.alpha)
+                          alpha=seed_alpha)
         state = _load_state(state_path, plan_fingerprint(observed, plan.parameters))
         covered = {key: [tuple(r) for r in ranges] for key, ranges in state["covered"].items()}
         previous = [Survivor.model_validate(s) for s in state.get("survivors", [])]
@@ -350,9 +369,14 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     else:
         reference_s, source, forward_s = _reference_time(args, records)
         names = names or [n for n, c in all_generators().items() if args.legacy or not c.legacy]
-        plan = build_plan(observed, reference_s=reference_s, reference_source=source,
-                          forward_s=forward_s, generators=names, reductions=reductions,
-                          offsets=offsets, skip=skip, window=args.window, alpha=args.alpha)
+        try:
+            plan = build_plan(observed, reference_s=reference_s, reference_source=source,
+                              forward_s=forward_s, generators=names, reductions=reductions,
+                              offsets=offsets, skip=skip, window=args.window, alpha=seed_alpha)
+        except ValueError as error:  # too few draws, or no reduction makes them
+            return report_without_seed_search(state_tier, shape, alpha=state_alpha,
+                                              as_json=args.json, seed_search=str(error),
+                                              elapsed=time.monotonic() - began)
     backend = make_backend(args.backend)
     search_on_workers = search
     if args.scheduler:
@@ -361,14 +385,14 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         run_chunks, backend = dask_chunk_runner(args.scheduler, args.backend)
         search_on_workers = functools.partial(search, run_chunks=run_chunks)
     if not args.json:
-        print(f"identify: {len(observed)} draws ({plan.shape.describe()}); seed times searched "
+        print(f"identify: {len(observed)} draws ({shape.describe()}: {plan.shape.describe()}); "
+              f"seed times searched "
               f"back from {plan.reference_source}; backend {backend.name}; budget "
               f"{args.budget:.0f} s", file=sys.stderr)
     cache = CostCache(Path(args.cost_cache) if args.cost_cache else CostCache.default_path())
     # what follows the search (equivalents, the walk back, the report, the interpreter's exit
     # with its OpenCL teardown) needs a moment too
-    reserve = min(2.0 + 0.01 * args.budget, 0.5 * args.budget)
-    run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=args.alpha,
+    run = run_plan(plan, observed, backend, deadline=deadline - reserve, alpha=seed_alpha,
                    covered=covered,
                    cost_cache=cache, max_candidates=args.max_candidates, previous=previous,
                    progress=_identify_progress(args.budget, args.json),
@@ -383,7 +407,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         best = run.survivors[0].hypothesis
         if not best.skip.is_constant:
             raise ValueError("cannot predict past the window with a variable skip schedule")
-        predicted = predict(best, len(observed) + args.predict)[len(observed):]
+        predicted = [shape.from_sieve(v) for v in
+                     predict(best, len(observed) + args.predict)[len(observed):]]
     origins = []
     if run.identified and args.walk_back and time.monotonic() < deadline:
         origins = walk_back(run.survivors[0].hypothesis, max_outputs=args.walk_back,
@@ -436,6 +461,11 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                          "outputs_before": o.outputs_before, "chance": o.chance} for o in origins],
             "next": predicted,
             "backend": backend.name,
+            "identified_by": "seed" if run.identified else None,
+            "number_shape": shape.describe(),
+            "sieve_reads": ({"shift": shape.shift} if shape.shift else
+                            {"signed32_as_raw": True} if shape.signed32 else {}),
+            "state_tier": state_tier.to_json(),
         }
         sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
         return _finish(run)
@@ -479,6 +509,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         print("the whole plan was searched")
     if not run.identified:
         _print_coverage(run)
+        print("\n".join(state_tier_lines(state_tier)))
     if plan.inapplicable:
         print(f"not searched (no reduction makes these draws): {', '.join(plan.inapplicable)}")
     if predicted is not None:

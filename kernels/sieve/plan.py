@@ -66,7 +66,7 @@ from kernels.statistics import log_binomial_tail, minimum_window
 __all__ = [
     "DrawShape", "infer_shape", "infer_alphabet", "default_reductions", "PlanItem", "Plan",
     "build_plan", "PlanRun", "run_plan", "Coverage", "CostCache", "equivalent_generators",
-    "TIERS", "TIER_WEIGHTS", "NotEnoughDraws", "state_path_for",
+    "TIERS", "TIER_WEIGHTS", "NotEnoughDraws", "state_path_for", "raw_width_plausible",
 ]
 
 SMALL_TOP = 1 << 16
@@ -171,7 +171,7 @@ class DrawShape:
         return "; ".join(parts) or "nothing a catalog reduction makes"
 
 
-def _raw_width_plausible(largest: int, count: int, width: int) -> bool:
+def raw_width_plausible(largest: int, count: int, width: int) -> bool:
     """Raw ``width``-bit words: every value below ``2**width``, and the largest not so far below
     it that ``count`` uniform words would almost never stay that small (2**-20; 2**-8 for one or
     two draws)."""
@@ -185,8 +185,8 @@ def infer_shape(draws: list[int]) -> DrawShape:
     if not draws:
         raise ValueError("no observed draws")
     largest = max(draws)
-    widths = [w for w in _catalog_widths() if _raw_width_plausible(largest, len(draws), w)]
-    if 32 in _catalog_widths() and _raw_width_plausible(largest, len(draws), 31):
+    widths = [w for w in _catalog_widths() if raw_width_plausible(largest, len(draws), w)]
+    if 32 in _catalog_widths() and raw_width_plausible(largest, len(draws), 31):
         widths.append(31)  # 32-bit words shifted right by one
     alphabet: int | None = infer_alphabet(draws)
     if alphabet is not None and alphabet > 1 << 32:

@@ -121,8 +121,32 @@ def test_short_input_says_how_many_draws_are_needed(capsys, tmp_path, draws):
     path = tmp_path / "short.json"
     write_draws(path, draws)
     code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy")
-    assert code == 2 and out == ""
-    assert "draws are needed" in err and "Traceback" not in err
+    assert code == 2 and "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1 and "draws are needed" in err
+    assert "state recovery needs at least" in err
+    # each family's need for this shape, fewest first
+    assert out.startswith(f"too short: {len(draws)} draw")
+    needs = [int(line.rsplit("needs ", 1)[1].split()[0].replace(",", ""))
+             for line in out.splitlines() if ": needs " in line]
+    assert needs and needs == sorted(needs) and min(needs) > len(draws)
+    assert "java_random through java_nextint:1000: needs" in out
+
+
+@pytest.mark.parametrize("values", [[0.25], [0.25, 0.5], [0.1, 0.2, 0.3, 0.4, 0.5], [-7], [-7, 9]])
+def test_short_floats_and_signed_ints_say_how_many_draws_each_family_needs(capsys, tmp_path,
+                                                                           values):
+    path = tmp_path / "short.txt"
+    path.write_text("".join(f"{v!r}\n" for v in values))
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy", "--json",
+                         "--budget", "20")
+    assert "Traceback" not in out + err
+    payload = json.loads(out)
+    if code == 2:
+        assert payload["verdict"] == "too short" and len(err.strip().splitlines()) == 1
+    else:  # a few hypotheses need no more than this: they were tried, and found nothing
+        assert code == 0 and payload["verdict"] == "no generator explains this data"
+    needs = payload["state_tier"]["needs_more_draws"]
+    assert needs and all(need["minimum_draws"] > len(values) for need in needs)
 
 
 # ---- the order of the search ----------------------------------------------------------------------
@@ -217,11 +241,13 @@ def test_time_seeds_are_searched_newest_first(capsys, tmp_path):
     moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
     path.write_text("".join(json.dumps({"ts": moment, "draw": d}) + "\n"
                             for d in predict(truth, 20)))
+    # a named reduction leaves the state tier out (it would recover java_random first)
     code, out, err = run(capsys, "identify", "--draws", path, "--generators", "java_random",
-                         "--backend", "numpy", "--budget", "60", "--json")
+                         "--reduce", "java_nextint:1000", "--backend", "numpy", "--budget", "60",
+                         "--json")
     assert code == 0, err
     payload = json.loads(out)
-    assert payload["identified"], payload
+    assert payload["identified"] and payload["identified_by"] == "seed", payload
     assert Hypothesis.model_validate(payload["best"][0]["hypothesis"]) == truth
     assert payload["reference"]["unix_seconds"] == stamp
     unix = next(c for c in payload["coverage"] if c["tier"] == "unix_s")
