@@ -16,7 +16,7 @@ from kernels.prng import PRNG
 from kernels.registry import get_generator
 
 __all__ = ["INIT_GENRAND_GENERATORS", "INIT_BY_ARRAY_GENERATORS", "init_genrand_seed",
-           "init_by_array_seed", "v8_seed", "DEFAULT_MAX_POSITION"]
+           "init_by_array_seed", "v8_seed", "glibc_seed", "DEFAULT_MAX_POSITION"]
 
 #: MT19937 members seeded by ``init_genrand`` for every seed in their catalog seed space
 #: (ruby_random: for one-word seeds, which is what ``Random.new`` without a seed never uses,
@@ -165,4 +165,32 @@ def v8_seed(generator: type[PRNG], state: tuple[int, ...],
             if seed and generator(seed).get_state()[:2] == (s0, s1):
                 return seed
         s0, s1 = backward(s0, s1)
+    return None
+
+
+def glibc_seed(generator: type[PRNG], state: tuple[int, ...],
+               max_position: int = DEFAULT_MAX_POSITION) -> tuple[int, int] | None:
+    """``(seed, position)`` of glibc ``srand(seed)`` whose stream, ``position`` outputs after
+    seeding, is at ``state``; ``None`` when no seeding lies within ``max_position`` outputs.
+
+    glibc's recurrence steps back exactly (``step_back``): past the 310 outputs ``srandom``
+    discards, the window at seeding holds ``r[3..30], r[0..2]``, in which every ``r[i + 1]`` is
+    ``16807 r[i] mod 2**31 - 1`` (Schrage's method on a signed word, as glibc computes it) and
+    ``r[0]`` is the seed. A window that follows the recurrence is confirmed by seeding anew."""
+    stream = generator.from_state(state)
+    for _ in range(int(getattr(generator, "DISCARD"))):
+        stream.step_back()
+    initial_table = getattr(generator, "_initial_table")
+    for position in range(max_position + 1):
+        if position:
+            stream.step_back()
+        window = stream.get_state()
+        seed = window[28]  # r[0]
+        # r[3] -> r[4] by the seeding recurrence: a cheap test before the whole table
+        if initial_table(seed)[3:5] != [window[0], window[1]]:
+            continue
+        candidate = generator(seed)
+        candidate.jump(position)
+        if candidate.get_state() == tuple(state):
+            return seed, position
     return None

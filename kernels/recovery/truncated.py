@@ -37,6 +37,7 @@ from kernels.recovery.lattice import truncated_lcg_states
 from kernels.recovery.observe import Shape, parse_any_reduction
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
+from kernels.recovery.seeds import glibc_seed
 from kernels.reductions import Reduction, WordReduction
 from kernels.registry import get_generator
 
@@ -397,7 +398,11 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
         # (the real seed and position stay unknown: every 48-bit state is some seed's start)
         extra["equivalent_seed"] = state[0] ^ int(getattr(cls, "MULTIPLIER"))
     extra["fitting_states"] = len(matching)
+    origin = None
+    if cls.name == "glibc_random" and identified and len(matching) == 1:
+        origin = glibc_seed(cls, state)  # srand(seed) and the outputs since
     return replace(base, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
+                   seed=origin[0] if origin else None, position=origin[1] if origin else None,
                    state=state if len(matching) == 1 else None, solving_draws=len(values),
                    checked_draws=len(values),
                    bits_checked=bits, trials=1 << space_bits, p_value=p_value,

@@ -1,5 +1,5 @@
-/* srand() of a seed from /dev/urandom, then rand(): {"seed": S, "draws": [...]}. The seed is
-   printed but not compared: glibc's seeding is not inverted, only its state recovered. */
+/* srand() of a seed from /dev/urandom, then rand(): {"seed": S, "draws": [...]}. The recovered
+   state walks back to this seed (glibc's recurrence steps back exactly). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,7 +10,7 @@ int main(int argc, char **argv) {
     fclose(f);
     srand(seed);
     int count = atoi(argv[1]);
-    printf("{\"seed\": null, \"os_seed\": %u, \"draws\": [", seed);
+    printf("{\"seed\": %u, \"draws\": [", seed ? seed : 1u);  /* srand(0) is srand(1) */
     for (int i = 0; i < count; i++) printf(i ? ", %d" : "%d", rand());
     printf("]}\n");
     return 0;
