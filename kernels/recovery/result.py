@@ -88,7 +88,10 @@ class Recovery:
             "generator": self.generator, "reduction": self.reduction, "verdict": self.verdict,
             "message": self.message, "state": state, "seed": self.seed, "position": self.position,
             "solving_draws": self.solving_draws, "checked_draws": self.checked_draws,
-            "bits_checked": round(self.bits_checked, 3), "trials": self.trials,
+            "bits_checked": round(self.bits_checked, 3),
+            # a whole state space may be past what JSON numbers hold: its log2 always is not
+            "trials": self.trials if self.trials < 1 << 63 else None,
+            "log2_trials": round(math.log2(self.trials), 3) if self.trials > 0 else None,
             "p_value": self.p_value, "rank": self.rank, "nullity": self.nullity,
             "minimum_draws": self.minimum_draws, "predictions": list(self.predictions),
             "seconds": round(self.seconds, 3), **self.extra,
