@@ -2,7 +2,9 @@
 
 One command at a time, chosen from the folded state alone:
 
-1. nothing without recorded policies, nothing while halted (fail-closed);
+1. nothing without recorded policies; a policy rollback request first; nothing else while
+   halted (fail-closed); then Chapter 13's policy side (``machine.policy_decide``):
+   proposals judged, candidates settled, and while idle the advisor and shadow predictions;
 2. dry runs first: planning consumes nothing and needs no GPU;
 3. with no active run, the head of the queue is dispatched (after the between-runs cooldown);
 4. inside a run, the phase says what is missing: the request's screening verdict, the LLM
@@ -44,6 +46,7 @@ from .policies import Policies
 from .requests import SelfplayRequest, run_id_for, scope_steps
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .steps import SCREEN, SELFPLAY, STEPS, step_for, unit_needs_gpu
+from .policy_decide import policy_command, rollback_command
 from .verdicts import guardrail_for_attempt, guardrail_for_request
 
 __all__ = ["decide", "plan_for", "GPU_HEAVY_STEPS", "selfplay_seed"]
@@ -123,8 +126,14 @@ def _after(ts: str | None, seconds: float) -> str | None:
 def decide(state: State) -> Command | None:
     """The next command, or ``None`` when there is nothing to do (or nothing may be done)."""
     policies = state.policies
-    if policies is None or state.halted:
+    if policies is None:
         return None
+    rollback = rollback_command(state)  # the baseline policy is restorable at any time
+    if rollback is not None or state.halted:
+        return rollback
+    policy = policy_command(state)  # proposals judged, candidates shadowed and settled
+    if policy is not None:
+        return policy
     for request_id in state.queue:
         request = state.requests[request_id]
         if request.dry_run:

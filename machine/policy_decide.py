@@ -2,7 +2,8 @@
 
 In this order (:func:`policy_command`):
 
-1. a ``policy_rollback`` request is applied at once (``PolicyRolledBack``), whatever runs;
+1. a ``policy_rollback`` request is applied at once (``PolicyRolledBack``), whatever runs and
+   even while halted (:func:`rollback_command`, which ``decide`` asks first);
 2. a proposal not yet judged is judged by the acceptance rules (``machine.acceptance``):
    ``ProposalAccepted`` (with its rollback, or the request its action makes: a retrain, or a
    selfplay exploration of ``exploration_budget_episodes`` unless one was requested less than
@@ -47,6 +48,7 @@ from .promotion import promotion_test
 from .state import Proposal, State
 
 __all__ = [
+    "rollback_command",
     "policy_command",
     "proposal_id_for",
     "proposal_request_id",
@@ -86,16 +88,23 @@ def rules_proposal(trigger_id: str, trigger: str) -> dict[str, Any]:
             "reasoning": f"rules alone: {why}", "parameter_proposals": []}
 
 
+def rollback_command(state: State) -> Command | None:
+    """A ``policy_rollback`` request waiting to be applied: decided before anything else,
+    even while halted (the baseline is always safe to restore)."""
+    if not state.loop.rollback_requests:
+        return None
+    request_id = state.loop.rollback_requests[0]
+    spec = state.requests[request_id].spec
+    rollback = PolicyRolledBack(reason=getattr(spec, "reason", "") or "rolled back by request",
+                                request_id=request_id)
+    return make_command(RollBackPolicy, f"policy/rollback/{request_id}", rollback=rollback)
+
+
 def policy_command(state: State) -> Command | None:
-    """The next command of Chapter 13's policy side, or ``None``."""
+    """The next command of Chapter 13's policy side (after :func:`rollback_command`), or
+    ``None``."""
     loop = state.loop
     assert state.policies is not None
-    if loop.rollback_requests:
-        request_id = loop.rollback_requests[0]
-        spec = state.requests[request_id].spec
-        rollback = PolicyRolledBack(reason=getattr(spec, "reason", "") or "rolled back by request",
-                                    request_id=request_id)
-        return make_command(RollBackPolicy, f"policy/rollback/{request_id}", rollback=rollback)
     for proposal in loop.proposals.values():
         if proposal.status == "made":
             return _judge(state, proposal)

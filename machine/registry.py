@@ -23,6 +23,7 @@ LLM verdict looser than the guardrail's is clamped and the clamp recorded.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
-from ledger import ArtifactRef, NewEvent
+from ledger import ArtifactRef, NewEvent, canonical
 
 from .commands import (
     BUILTIN_KINDS,
@@ -44,6 +45,11 @@ from .commands import (
     RecordGuardrailVerdict,
     RunSelfplay,
     RunStep,
+    AdviseOnTrigger,
+    JudgeProposal,
+    RollBackPolicy,
+    SettleCandidate,
+    ShadowCandidate,
     StartDispatch,
     StartLLM,
     StartSelfplay,
@@ -60,6 +66,11 @@ from .events import (
     EventModel,
     LLMStopped,
     LLMUnavailable,
+    CandidateRetired,
+    ProposalAccepted,
+    ProposalMade,
+    RequestReceived,
+    RequestValidated,
     SelfplayFailed,
     SelfplayStarted,
     StepFailed,
@@ -69,6 +80,7 @@ from .events import (
     parse_event,
     to_data,
 )
+from .requests import REQUEST_ADAPTER
 from .steps import step_for
 from .verdicts import clamp_verdict
 
@@ -282,7 +294,33 @@ def builtin_events(command: Command) -> list[EventModel]:
         return [DispatchCompleted(request_id=c.request_id, run_id=c.run_id, summary=c.summary)]
     if isinstance(c, FailRun):
         return [DispatchFailed(request_id=c.request_id, run_id=c.run_id, reason=c.reason)]
+    if isinstance(c, JudgeProposal):
+        return _judgement_events(c)
+    if isinstance(c, SettleCandidate):
+        return [c.outcome]
+    if isinstance(c, RollBackPolicy):
+        return [c.rollback]
     raise HandlerError(f"{command.kind!r} is not a built-in command")
+
+
+def _judgement_events(c: JudgeProposal) -> list[EventModel]:
+    """A judged proposal, then its rollback or the request its accepted action makes."""
+    events: list[EventModel] = [c.verdict]
+    if c.rollback is not None:
+        events.append(c.rollback)
+    verdict = c.verdict
+    if isinstance(verdict, ProposalAccepted) and verdict.request is not None:
+        if c.new_request_id is None or verdict.request_name is None:
+            raise HandlerError("an accepted proposal's request needs its id and name")
+        body = canonical(verdict.request)
+        normalised = REQUEST_ADAPTER.validate_python(verdict.request).model_dump(mode="json")
+        events += [
+            RequestReceived(request_id=c.new_request_id, source="chapter13",
+                            name=verdict.request_name, sha256=hashlib.sha256(body).hexdigest(),
+                            bytes=len(body), payload=verdict.request),
+            RequestValidated(request_id=c.new_request_id, request=normalised),
+        ]
+    return events
 
 
 def fallback_events(command: Command, reason: str) -> list[EventModel]:
@@ -298,6 +336,12 @@ def fallback_events(command: Command, reason: str) -> list[EventModel]:
         return [LLMUnavailable(phase="evaluate", reason=reason)]
     if isinstance(c, StopLLM):
         return [LLMUnavailable(phase="stop", reason=reason)]
+    if isinstance(c, AdviseOnTrigger):
+        # No advice: the rules' own proposal, saying why the LLM gave none.
+        return [ProposalMade.model_validate({**c.fallback, "llm_unavailable": reason[:4000]})]
+    if isinstance(c, ShadowCandidate):
+        return [CandidateRetired(candidate_id=c.candidate_id, reason="no shadow predictions",
+                                 shadow_error=reason[:4000])]
     raise HandlerError(f"no fallback for {command.kind!r}")
 
 
@@ -317,6 +361,8 @@ _ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     kind_of(EvaluateWithLLM): (frozenset(), frozenset({"VerdictRecorded", "LLMUnavailable"})),
     kind_of(RunSelfplay): (frozenset({"CandidateEmitted"}),
                            frozenset({"SelfplayCompleted", "SelfplayFailed"})),
+    kind_of(AdviseOnTrigger): (frozenset(), frozenset({"ProposalMade"})),
+    kind_of(ShadowCandidate): (frozenset(), frozenset({"ShadowScored", "CandidateRetired"})),
 }
 _STEP: tuple[frozenset[str], frozenset[str]] = (
     frozenset(), frozenset({"StepCompleted", "StepFailed"})
@@ -395,6 +441,15 @@ def _match(command: Any, payload: Any) -> Any:
             subject=command.subject,
         )
         payload = payload.model_copy(update={"effective": effective, "clamped": clamped})
+    if isinstance(command, AdviseOnTrigger) and isinstance(payload, ProposalMade):
+        if (payload.proposal_id, payload.trigger_id) != (command.proposal_id, command.trigger_id):
+            raise HandlerError(f"{command.kind} must answer proposal {command.proposal_id} on "
+                               f"trigger {command.trigger_id}")
+    if isinstance(command, ShadowCandidate) and hasattr(payload, "candidate_id"):
+        if payload.candidate_id != command.candidate_id or getattr(
+                payload, "first_index", command.first_index) != command.first_index:
+            raise HandlerError(f"{command.kind} must shadow candidate {command.candidate_id} "
+                               f"from draw {command.first_index}")
     if isinstance(payload, LLMUnavailable):
         expected: dict[type[Command], str] = {
             StartLLM: "start", StopLLM: "stop", EvaluateWithLLM: "evaluate"
