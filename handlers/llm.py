@@ -15,6 +15,7 @@ The model and its configuration are in :mod:`handlers.llm_model`, the llama.cpp 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any, Sequence, cast
 
@@ -126,7 +127,19 @@ def evaluate(command: Any, ctx: Any) -> list[Any]:
     asking stands. The recorded decision is the LLM's, except that it is tightened (and says
     so) when the subject's own schema gates are stricter than the floor the machine sent,
     e.g. when a step handler did not attach them; the machine clamps to its floor after that.
+
+    The command's timeout covers everything: loading the model, reading the ledger, building
+    the bundle and generating (the daemon's watchdog kills what runs past it anyway; this way
+    the failure says where the time went).
     """
+    began = time.monotonic()
+    deadline = began + command.timeout_s
+
+    def overrun(what: str) -> list[Any]:
+        return [ctx.event(LLMUnavailable(phase="evaluate", reason=_clip(
+            f"timeout: {what} took {time.monotonic() - began:.1f} s of the "
+            f"{command.timeout_s:g} s allowed; no answer asked for")))]
+
     try:
         service = service_for(ctx.home)
         if not service.running:
@@ -135,6 +148,8 @@ def evaluate(command: Any, ctx: Any) -> list[Any]:
             service.start()
     except (LLMError, GrammarError, ValueError, OSError) as error:
         return [ctx.event(LLMUnavailable(phase="evaluate", reason=_clip(f"load failed: {error}")))]
+    if time.monotonic() >= deadline:
+        return overrun("loading the model")
 
     subject = subject_for_unit(command.subject, str(command.unit))
     results = dict(command.request) if command.subject == "request" else dict(command.metrics)
@@ -152,9 +167,12 @@ def evaluate(command: Any, ctx: Any) -> list[Any]:
         return [ctx.event(LLMUnavailable(phase="evaluate",
                                          reason=_clip(f"context not built: {error}")))]
 
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return overrun("loading the model and reading the ledger")
     own_floor, _ = guardrail_floor(schema_gates(subject, results), outcome=command.outcome)
     tighter = own_floor if DECISION_RANK[own_floor] > DECISION_RANK[command.floor] else None
-    answer = evaluate_bundle(service, bundle, timeout_s=command.timeout_s, floor=tighter)
+    answer = evaluate_bundle(service, bundle, timeout_s=left, floor=tighter)
     gen = answer.generation
     facts = (
         f"model {answer.model_sha256}, grammar {bundle.grammar} {bundle.grammar_sha256}, "

@@ -318,6 +318,20 @@ class JsonlRecorder(Recorder):
             finally:
                 self._release()
 
+    def forget_in_child(self) -> None:
+        # The flock belongs to the open file description the fork shares: closing the child's
+        # copies leaves the parent's lock (and file) as they are, and a child that outlives
+        # the writer does not keep the next writer out.
+        for attr in ("_fd", "_witness_fd", "_lock_fd"):
+            fd = getattr(self, attr)
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, attr, -1)
+        self._broken = "this copy belongs to a forked handler worker, not the writer"
+
     def _release(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)

@@ -113,6 +113,11 @@ class Recorder(ABC):
     def close(self) -> None:
         """Release resources (the JSONL writer's lock); further appends and reads fail."""
 
+    def forget_in_child(self) -> None:
+        """In a process forked from the writer (a handler worker): drop this copy's hold on
+        the ledger without syncing or unlocking anything, so that the child can never append
+        and never keeps the writer's lock alive after the writer is gone."""
+
     def __enter__(self) -> Recorder:
         return self
 

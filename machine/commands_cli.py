@@ -26,7 +26,7 @@ import orjson
 
 from ledger import LedgerLocked, follow, read_ledger
 
-from .commands import PlanDispatch
+from .commands import PlanDispatch, RollBackPolicy
 from .decide import decide
 from .fold import evolve, fold
 from .home import Home, init_home, locate_home, lock_holder
@@ -207,9 +207,10 @@ def _hand_over(home: Home, spec: Any, args: argparse.Namespace) -> int:
         path = _write_request(home, raw, spec.kind)
         result = runner.intake_file(path)
         plan = None
-        # Dry-run plans are pure and consume nothing: record any that are due (this one, or
-        # ones queued while halted) right away, and nothing else.
-        runner.run_until_idle(intake=False, only=lambda c: isinstance(c, PlanDispatch))
+        # Dry-run plans and policy rollbacks are pure and consume nothing: record any that
+        # are due (this one, or ones queued while halted) right away, and nothing else.
+        runner.run_until_idle(intake=False,
+                              only=lambda c: isinstance(c, (PlanDispatch, RollBackPolicy)))
         if runner.state.requests[result.request_id].status == "planned":
             plan = _recorded_plan(runner, result.request_id)
         state = runner.state
@@ -487,8 +488,10 @@ def register_daemon(subparsers: Subparsers) -> None:
         description=(
             "Hold the ledger (one daemon per home: a second refuses to start), take in "
             "request files from watcher_requests/ (each becomes exactly one RequestReceived, "
-            "then is archived), decide, run handlers, append. SIGTERM and SIGINT stop it "
-            "between appends. Handlers come from the prng_watcher.handlers entry points "
+            "then is archived), decide, run handlers, append. Handlers run in a worker "
+            "process, stopped at their command's timeout (policies.json timeouts); requests "
+            "and halts are taken in while one runs. SIGTERM and SIGINT stop the daemon, a "
+            "running handler included. Handlers come from the prng_watcher.handlers entry points "
             "($WATCHER_DISABLE_HANDLERS=pattern,... ignores some, e.g. 'llm.*' to run on the "
             "guardrails alone); a command without one is recorded as failed."
         ),

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Literal
 
 from ledger import (
     ArtifactStore,
@@ -76,12 +76,18 @@ from .requests import (
     request_id_for,
 )
 from .state import State
+from .watchdog import HandlerOutcome, HandlerWorker, fork_is_safe
 
 #: A command started this many times without finishing (its handler took the process down
 #: each time) is recorded as failed instead of being started again.
 MAX_UNFINISHED_STARTS = 3
 
-__all__ = ["Runner", "IntakeResult", "MAX_UNFINISHED_STARTS", "utc_now"]
+__all__ = ["Runner", "IntakeResult", "Isolation", "MAX_UNFINISHED_STARTS", "utc_now"]
+
+#: Where external handlers run: ``process``, in a worker the daemon can kill at the command's
+#: timeout (``machine.watchdog``); ``inline``, in the daemon's own process, with no timeout
+#: (tests that watch a handler's objects from outside, embedding that wants no fork).
+Isolation = Literal["process", "inline"]
 
 
 def utc_now() -> str:
@@ -111,8 +117,13 @@ class Runner:
         clock: Callable[[], str] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] | None = None,
+        isolation: Isolation = "process",
     ) -> None:
+        if isolation not in ("process", "inline"):
+            raise ValueError(f"isolation must be 'process' or 'inline', not {isolation!r}")
         self.recorder = recorder
+        self.isolation: Isolation = isolation
+        self._worker: HandlerWorker | None = None
         self.home = home
         self.registry = registry if registry is not None else HandlerRegistry()
         self.clock = clock
@@ -161,8 +172,12 @@ class Runner:
         return runner
 
     def close(self) -> None:
-        """Release the ledger (and its lock)."""
-        self.recorder.close()
+        """Stop the handler worker, if any, and release the ledger (and its lock)."""
+        try:
+            if self._worker is not None:
+                self._worker.close()
+        finally:
+            self.recorder.close()
 
     def __enter__(self) -> "Runner":
         return self
@@ -385,41 +400,118 @@ class Runner:
         """What ``decide`` says now."""
         return decide(self.state)
 
-    def execute(self, command: Command) -> list[Record]:
-        """Run ``command`` and append its events (a handler failure is recorded, not raised)."""
-        ctx = HandlerContext(
+    def _context(self, command: Any) -> HandlerContext:
+        return HandlerContext(
             command=command,
             clock=self.clock,
             home=self.home.root if self.home else None,
             artifacts=self.artifacts,
             ledger_path=self.home.ledger if self.home else None,
         )
+
+    def _timeout_for(self, command: Command) -> float:
+        """The command's own timeout (every external command carries one, from the
+        policies), else the policies' step timeout."""
+        timeout = getattr(command, "timeout_s", None)
+        if isinstance(timeout, (int, float)) and timeout > 0:
+            return float(timeout)
+        policies = self.state.policies or Policies()
+        return policies.timeouts.step_s
+
+    def _run_handler(
+        self, command: Command, stop: threading.Event | None, intake: bool
+    ) -> HandlerOutcome:
+        """Run the command's handler where :attr:`isolation` says."""
+        if self.isolation == "inline":
+            handler = self.registry.get(command.kind)
+            assert handler is not None  # installed() said so
+            try:
+                return HandlerOutcome("returned", tuple(handler(command, self._context(command))))
+            except Exception as error:  # a handler's exception is a recorded failure
+                return HandlerOutcome("raised", detail=f"{type(error).__name__}: {error}")
+        if self._worker is None:
+            # Handlers given to this process exist only in its memory: a fork reaches them.
+            # Installed ones can be served by a fresh interpreter, which a process that has
+            # loaded OpenMP or GPU libraries needs (see machine.watchdog).
+            installed_only = set(self.registry.describe().values()) <= {"entry point"}
+            fresh = installed_only and self.home is not None and not fork_is_safe()
+            self._worker = HandlerWorker(
+                self.registry.get, self._context, after_fork=self.recorder.forget_in_child,
+                fresh_home=str(self.home.root) if fresh and self.home is not None else None,
+            )
+
+        def between() -> bool:
+            # While the handler runs: a stop ends it; requests (halts first of all) are taken
+            # in and recorded at once; a halt lets the running unit finish and nothing after.
+            if stop is not None and stop.is_set():
+                return True
+            if intake:
+                self.intake()
+            return False
+
+        return self._worker.run(
+            command.kind, command, timeout_s=self._timeout_for(command), between=between
+        )
+
+    def execute(
+        self, command: Command, *, stop: threading.Event | None = None, intake: bool = False
+    ) -> list[Record]:
+        """Run ``command`` and append its events (a handler failure is recorded, not raised).
+
+        ``stop``: set, it ends a running handler (nothing is recorded; the command runs again
+        at the next start). ``intake``: take in request files while a handler runs.
+        """
+        ctx = self._context(command)
         if command.kind in BUILTIN_KINDS:
             return self.append([ctx.event(p) for p in builtin_events(command)])
-        handler = self.registry.get(command.kind)
-        if handler is None:
+        # (describe() names what is installed without importing it: the worker imports.)
+        if command.kind not in self.registry.describe():
             events = [ctx.event(p) for p in missing_handler_events(command)]
             return self.append(events)
-        starts = self._unfinished.get(command.id, 0)
-        if starts >= MAX_UNFINISHED_STARTS:
-            return self._record_failure(
-                command,
-                f"handler for {command.kind!r} was started {starts} times and never finished "
-                "(the process died inside it each time: a native crash, the OOM killer, a kill)",
-            )
-        # Recorded before the effect: a handler that takes the process down with it leaves
-        # this behind, and the next start counts it.
-        started = CommandStarted(command_id=command.id, kind=command.kind, start=starts + 1)
-        self.append(
-            [
-                new_event(
-                    started, id=f"{command.id}/start-{starts + 1}", ts=self.clock(),
-                    run_id=command.run_id, causation_id=command.id,
+        last_death = ""
+        while True:
+            starts = self._unfinished.get(command.id, 0)
+            if starts >= MAX_UNFINISHED_STARTS:
+                return self._record_failure(
+                    command,
+                    f"handler for {command.kind!r} was started {starts} times and never "
+                    "finished (the process died inside it each time: a native crash, the OOM "
+                    "killer, a kill)" + (f"; last: {last_death}" if last_death else ""),
                 )
-            ]
-        )
+            # Recorded before the effect: a handler that takes the process down with it leaves
+            # this behind, and the next start counts it.
+            started = CommandStarted(command_id=command.id, kind=command.kind, start=starts + 1)
+            self.append(
+                [
+                    new_event(
+                        started, id=f"{command.id}/start-{starts + 1}", ts=self.clock(),
+                        run_id=command.run_id, causation_id=command.id,
+                    )
+                ]
+            )
+            outcome = self._run_handler(command, stop, intake)
+            if outcome.status == "died":
+                last_death = outcome.detail
+                self.log(f"handler for {command.kind!r} [{command.id}] died: {outcome.detail}")
+                continue
+            break
+        if outcome.status == "stopped":
+            self.log(f"stopped while {command.kind!r} [{command.id}] ran; it runs again at "
+                     "the next start")
+            return []
+        if outcome.status == "timeout":
+            return self._record_failure(
+                command, f"handler for {command.kind!r} {outcome.detail} (timeout)"
+            )
+        if outcome.status == "raised":
+            return self._record_failure(
+                command, f"handler for {command.kind!r} raised {outcome.detail}"
+            )
         try:
-            events = checked_events(command, handler(command, ctx))
+            events = checked_events(command, outcome.events)
+            if self.isolation == "process":
+                # The worker's clock is a copy: the writer's clock stamps what it records.
+                events = [e.model_copy(update={"ts": self.clock()}) for e in events]
             self._trial(events)
             # A ledger that cannot store them (a full disk) is not the handler's failure:
             # whether anything was stored is unknown, so this must not record a failure after
@@ -429,8 +521,9 @@ class Runner:
             raise trouble.error from None
         except (HandlerError, FoldError, EventRejected) as error:
             reason = f"handler for {command.kind!r} returned unusable events: {error}"
-        except Exception as error:  # a handler's exception is a recorded failure, not a crash
-            reason = f"handler for {command.kind!r} raised {type(error).__name__}: {error}"
+        except Exception as error:  # whatever its events break is its recorded failure
+            reason = (f"handler for {command.kind!r} returned events that could not be "
+                      f"checked: {type(error).__name__}: {error}")
         return self._record_failure(command, reason)
 
     def _append_or_raise(self, events: list[NewEvent]) -> list[Record]:
@@ -524,7 +617,7 @@ class Runner:
                 break
             if waited == "decide":
                 continue
-            records = self.execute(command)
+            records = self.execute(command, stop=stop, intake=intake)
             count += 1
             self.log(_describe(command, records))
         return count

@@ -106,7 +106,9 @@ def run_loop(tmp_path: Path, service: FakeService, monkeypatch: pytest.MonkeyPat
                      "llm.evaluate": llm_handlers.evaluate})
     registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
     clock = Clock()
-    with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep) as runner:
+    # inline: the test reads the fake service's state from this process afterwards
+    with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep,
+                     isolation="inline") as runner:
         for n in range(runs):
             (home.requests / f"loop{n}.json").write_text(
                 json.dumps({"kind": "learning_loop", "scope": "steps_3_5_6", "note": str(n)}))

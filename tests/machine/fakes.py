@@ -37,6 +37,8 @@ from machine.registry import HandlerContext
 
 __all__ = [
     "STEP_OUTCOMES",
+    "FATAL_OUTCOMES",
+    "hang_or_die",
     "SELFPLAY_OUTCOMES",
     "LLM_START_OUTCOMES",
     "LLM_STOP_OUTCOMES",
@@ -47,6 +49,9 @@ __all__ = [
 ]
 
 STEP_OUTCOMES = ("complete", "soft_gate", "hard_gate", "fail", "raise", "garbage")
+#: Outcomes only a handler in a worker process survives: stuck in C code, or killing its
+#: own process (``machine.watchdog``).
+FATAL_OUTCOMES = ("hang", "die")
 SELFPLAY_OUTCOMES = ("candidates", "no_candidates", "fail", "raise")
 LLM_START_OUTCOMES = ("ok", "unavailable", "raise")
 LLM_STOP_OUTCOMES = ("ok", "fail")
@@ -68,6 +73,21 @@ class FakeFailure(RuntimeError):
     """What a handler scripted to raise raises."""
 
 
+def hang_or_die(what: str) -> None:
+    """``hang``: block inside C code (no Python signal handler can run), for good; ``die``:
+    kill the process, as a native crash or the OOM killer does."""
+    if what == "hang":
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        while True:
+            libc.sleep(3600)
+    if what == "die":
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _unit(command: Any) -> str:
     if command.kind.startswith("step."):
         return command.kind.split(".")[1]
@@ -77,6 +97,7 @@ def _unit(command: Any) -> str:
 def step_handler(outcome: Outcome) -> Callable[..., Sequence[NewEvent]]:
     def handle(command: Any, ctx: HandlerContext) -> list[NewEvent]:
         what = outcome(command, ctx)
+        hang_or_die(what)
         if what == "raise":
             raise FakeFailure(f"step {command.step} blew up")
         if what == "fail":
@@ -131,6 +152,7 @@ def selfplay_handler(outcome: Outcome) -> Callable[..., Sequence[NewEvent]]:
 def llm_start_handler(outcome: Outcome) -> Callable[..., Sequence[NewEvent]]:
     def handle(command: Any, ctx: HandlerContext) -> list[NewEvent]:
         what = outcome(command, ctx)
+        hang_or_die(what)
         if what == "raise":
             raise FakeFailure("llm would not load")
         if what == "unavailable":

@@ -21,7 +21,9 @@ from .helpers import FakeClock, drop, make_home
 
 
 class _ProcessDied(BaseException):
-    """Stands for the process dying inside the handler (a native crash, the OOM killer)."""
+    """Stands for the daemon's process dying inside the handler (a kill, a power cut): the
+    handler runs inline here, so that its death is the daemon's (a worker's death is in
+    test_watchdog.py)."""
 
 
 def _runner(home: Home, kills: dict[str, int]) -> Runner:
@@ -37,7 +39,7 @@ def _runner(home: Home, kills: dict[str, int]) -> Runner:
     handlers["step.3"] = dies
     registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
     clock = FakeClock()
-    return Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep)
+    return Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep, isolation="inline")
 
 
 def test_a_handler_that_kills_its_process_every_time_is_recorded_failed(tmp_path: Path) -> None:
