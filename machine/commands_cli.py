@@ -57,6 +57,7 @@ __all__ = [
     "register_halt",
     "register_resume",
     "register_approve",
+    "register_approvals",
     "register_machine",
 ]
 
@@ -475,6 +476,63 @@ def register_approve(subparsers: Subparsers) -> None:
         return out
 
     p.set_defaults(func=_control("approve", build))
+
+
+def register_approvals(subparsers: Subparsers) -> None:
+    """``watcher approvals``."""
+    p = subparsers.add_parser(
+        "approvals",
+        help="list escalations waiting for approval, and every approval given",
+        description=(
+            "Read the ledger (no lock taken) and list the escalated runs that wait for "
+            "`watcher approve ID`, then every approval ever given, oldest first: each is an "
+            "Approved event appended to the ledger, never overwritten."
+        ),
+    )
+    _home_arg(p)
+    _json_arg(p, "{pending: [...], given: [...]}")
+    p.set_defaults(func=_cmd_approvals)
+
+
+def _cmd_approvals(args: argparse.Namespace) -> int:
+    home = locate_home(args.home).require()
+    state = State()
+    escalated: dict[str, dict[str, Any]] = {}
+    given: list[dict[str, Any]] = []
+    for record in read_ledger(home.ledger):
+        evolve(state, record)
+        d = record.data
+        if record.type == "Escalated":
+            escalated[d["run_id"]] = {
+                "run_id": d["run_id"], "request_id": d["request_id"], "unit": d["unit"],
+                "attempt": d["attempt"], "reason": d["reason"], "seq": record.seq,
+                "ts": record.ts,
+            }
+        elif record.type == "Approved":
+            given.append({
+                "run_id": d["run_id"], "action": d.get("action", "continue"),
+                "note": d.get("note"), "request_id": d.get("request_id"),
+                "escalation": escalated.get(d["run_id"], {}).get("reason"),
+                "seq": record.seq, "ts": record.ts,
+            })
+    pending = [
+        escalated[run.run_id] for run in state.runs.values()
+        if run.status == "escalated" and run.run_id in escalated
+    ]
+    if args.json:
+        _print_json({"pending": pending, "given": given})
+        return 0
+    _echo(f"waiting for approval: {len(pending) or 'none'}")
+    for e in pending:
+        _echo(f"  {e['run_id']} (request {e['request_id']}): unit {unit_label(e['unit'])} "
+              f"attempt {e['attempt']}, escalated at seq {e['seq']} ({e['ts']}): {e['reason']}")
+        _echo(f"    answer with: watcher approve {e['run_id']}   (or --abort)")
+    _echo(f"approvals given: {len(given) or 'none'}")
+    for a in given:
+        note = f"; note: {a['note']}" if a["note"] else ""
+        _echo(f"  seq {a['seq']} {a['ts']}: {a['action']} {a['run_id']}"
+              + (f" (escalated: {a['escalation']})" if a["escalation"] else "") + note)
+    return 0
 
 
 # --- the daemon -------------------------------------------------------------------------
