@@ -178,10 +178,10 @@ def test_fast_handlers_share_one_worker(tmp_path: Path) -> None:
     assert not _alive(pid)  # closing the runner ends the worker
 
 
-def _plugin_daemon(home: Home, *args: str) -> subprocess.Popen[bytes]:
+def _plugin_daemon(home: Home, *args: str, disable: str = "handlers.*") -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(PLUGIN)])
-    env["WATCHER_DISABLE_HANDLERS"] = "handlers.*"  # only the test plugin's handlers
+    env["WATCHER_DISABLE_HANDLERS"] = disable  # the test plugin's handlers (and ingest's)
     return subprocess.Popen(
         [sys.executable, "-m", "machine.cli", "daemon", "--quiet", *args, "--home",
          str(home.root)],
@@ -260,4 +260,42 @@ def test_a_process_that_loaded_openmp_libraries_gets_a_fresh_interpreter_as_work
         runner.run_until_idle()
     [failed] = [r for r in _records(home) if r.type == "StepFailed"]
     assert "timeout of 1 s" in failed.data["reason"]
+    assert replay(home.root).exit_code == 0
+
+
+@pytest.mark.timeout(180)
+def test_the_daemon_runs_until_stopped_taking_requests_and_draws_as_they_come(
+    tmp_path: Path,
+) -> None:
+    home = make_home(tmp_path / "home")
+    (home.root / "fake_script.json").write_text(json.dumps({"*": "complete"}))
+    # the test plugin's handlers, and the installed draw ingest (handlers.ingest)
+    proc = _plugin_daemon(home, "--poll", "0.1", disable="handlers.[!i]*")
+
+    def wait_for(kind: str, count: int = 1) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if sum(r.type == kind for r in read_ledger(home.ledger)) >= count:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"no {kind} after 60 s (daemon exit {proc.poll()})")
+
+    try:
+        time.sleep(1.0)  # idle: it waits, it does not exit
+        assert proc.poll() is None
+        drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+        wait_for("DispatchCompleted")
+        tmp = home.draws / ".draws.jsonl.tmp"
+        tmp.write_text("".join(json.dumps({"ts": f"2026-11-24T16:00:{s:02d}Z", "draw": s})
+                               + "\n" for s in range(5)))
+        os.replace(tmp, home.draws / "draws.jsonl")
+        wait_for("DrawIngested")
+        drop(home, "loop2.json", {"kind": "learning_loop", "scope": [4]})
+        wait_for("DispatchCompleted", 2)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err.decode()
+    assert b"stopped by signal" in out
     assert replay(home.root).exit_code == 0
