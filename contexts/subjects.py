@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Mapping
 
+from machine.loop_policy import LOOP_PARAMETERS
 from machine.policies import DEFAULT_THRESHOLDS
 from machine.steps import SELFPLAY, step_for
 
@@ -341,14 +342,9 @@ SUBJECTS: Mapping[str, Subject] = {
                 MetricSpec("hit_rate_p_value", "binomial p-value of the hits vs chance"),
                 MetricSpec("draws_since_training", "draws that arrived since training"),
             ),
-            values=(
-                ValueBound("retrain_hit_rate_floor", 0.0, 1.0),
-                ValueBound("drift_window_draws", 10, 1000),
-                ValueBound("min_new_draws", 1, 1000),
-                ValueBound("exploration_budget_episodes", 1, 50),
-                ValueBound("acceptance_margin", 0.0, 0.5),
-                ValueBound("cooldown_hours", 0, 168),
-            ),
+            # the loop policy's own bounds (machine.loop_policy), the acceptance rules' too
+            values=tuple(ValueBound(p.name, p.low, p.high)
+                         for p in LOOP_PARAMETERS.values() if p.advisor),
         ),
         Subject(
             key="sieve_analysis",
