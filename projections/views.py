@@ -26,6 +26,7 @@ from machine.events import (
     LedgerRepaired,
     LLMUnavailable,
     PredictionIssued,
+    PredictionScored,
     RequestReceived,
     RequestRejected,
     RequestValidated,
@@ -316,17 +317,22 @@ class IncidentsView(Projection):
 class PredictionsView(Projection):
     """Every ``PredictionIssued`` with its outcome: the draw that arrived at its target index,
     whether the pool held it (``hit``), its ``rank`` in the pool (1 = most probable, ``None``
-    when absent) and the ``probability`` the pool gave it (0 when absent); ``open`` until that
-    draw arrives. The outcome is joined from the ``DrawIngested`` that brought the draw.
+    when absent) and the ``probability`` the pool gave it (0 when absent).
 
-    ``chance`` is the rate at which a pool of that size hits a uniform draw, the pool's size
-    over the alphabet (the draws' recorded modulus, else the alphabet the prediction step
-    reported; ``None`` before either is known): the null hypothesis every hit rate is held
-    against. A prediction issued after its draw arrived is marked ``late`` (its hit proves
-    nothing); one whose draw is older than the last ``KEEP`` draws cannot be joined and
-    stays ``unscored``."""
+    ``status`` says where it stands: ``open`` until its draw arrives; ``scored`` once it did,
+    from the ``PredictionScored`` event where the ledger has one (``scored_by``), else joined
+    from the ``DrawIngested`` that brought the draw (ledgers recorded before scoring existed);
+    ``superseded`` when a later prediction of the same draw was issued before it arrived (the
+    latest one is the one scored); ``late`` when it was issued after its draw arrived (its
+    outcome is shown, never counted: it would flatter the predictions).
+
+    ``chance`` is the rate at which a pool of that size hits a uniform draw: the recorded
+    ``chance_rate``, else the pool's size over the alphabet (the draws' recorded modulus, else
+    the one the prediction step reported; ``None`` before either is known). It is the null
+    hypothesis every hit rate is held against."""
 
     name = "predictions"
+    #: Draws kept to show the outcome of a late prediction.
     KEEP = 1000
 
     def __init__(self) -> None:
@@ -336,7 +342,7 @@ class PredictionsView(Projection):
         self.modulus: int | None = None
         self.step_alphabet: int | None = None
         self.items: list[dict[str, Any]] = []
-        self._open: dict[int, list[int]] = {}
+        self._open: dict[int, int] = {}  # target index -> index in items
 
     @property
     def alphabet(self) -> int | None:
@@ -347,10 +353,10 @@ class PredictionsView(Projection):
         return None if alphabet is None else min(1.0, pool_size / alphabet)
 
     @staticmethod
-    def _score(item: dict[str, Any], draw: int, fact: Fact) -> None:
+    def _join(item: dict[str, Any], draw: int, fact: Fact) -> None:
         pool = [entry[0] for entry in item["pool"]]
         rank = pool.index(draw) + 1 if draw in pool else None
-        item.update(status="scored", draw=draw, hit=rank is not None, rank=rank,
+        item.update(draw=draw, hit=rank is not None, rank=rank,
                     probability=item["pool"][rank - 1][1] if rank else 0.0,
                     scored_seq=fact.meta.seq, scored_ts=fact.meta.ts)
 
@@ -361,28 +367,44 @@ class PredictionsView(Projection):
             if e.modulus is not None:
                 self.modulus = e.modulus
             for offset, value in enumerate(e.values):
-                for index in self._open.pop(e.position + offset, []):
-                    self._score(self.items[index], value, fact)
+                index = self._open.pop(e.position + offset, None)
+                if index is not None:
+                    self._join(self.items[index], value, fact)
+                    self.items[index].update(status="scored", scored_by="DrawIngested")
             self.draws = max(self.draws, e.position + len(e.values))
             self.recent = (self.recent + list(e.values))[-self.KEEP:]
         elif isinstance(e, PredictionIssued):
+            late = e.target_index < self.draws
             item: dict[str, Any] = {
                 "seq": fact.meta.seq, "id": fact.meta.id, "ts": fact.meta.ts,
                 "run_id": fact.meta.run_id, "target_index": e.target_index,
                 "identified": e.identified, "hypothesis": e.hypothesis,
                 "pool": [[entry.draw, entry.probability] for entry in e.pool],
-                "chance": self._chance(len(e.pool)), "late": e.target_index < self.draws,
-                "status": "open", "draw": None, "hit": None, "rank": None,
-                "probability": None, "scored_seq": None, "scored_ts": None,
+                "chance": e.chance_rate if e.chance_rate is not None
+                else self._chance(len(e.pool)),
+                "chance_recorded": e.chance_rate is not None,
+                "status": "late" if late else "open", "draw": None, "hit": None,
+                "rank": None, "probability": None, "scored_by": None, "scored_seq": None,
+                "scored_ts": None,
             }
             self.items.append(item)
-            kept_from = self.draws - len(self.recent)
-            if not item["late"]:
-                self._open.setdefault(e.target_index, []).append(len(self.items) - 1)
-            elif e.target_index >= kept_from:
-                self._score(item, self.recent[e.target_index - kept_from], fact)
-            else:
-                item["status"] = "unscored"
+            if late:
+                kept_from = self.draws - len(self.recent)
+                if e.target_index >= kept_from:
+                    self._join(item, self.recent[e.target_index - kept_from], fact)
+                return
+            earlier = self._open.get(e.target_index)
+            if earlier is not None:
+                self.items[earlier]["status"] = "superseded"
+            self._open[e.target_index] = len(self.items) - 1
+        elif isinstance(e, PredictionScored):
+            # The event is the record: it scores the latest prediction of that draw.
+            for item in reversed(self.items):
+                if item["target_index"] == e.target_index and item["status"] == "scored":
+                    item.update(draw=e.draw, hit=e.hit, rank=e.rank, probability=e.probability,
+                                scored_by="PredictionScored", scored_seq=fact.meta.seq,
+                                scored_ts=fact.meta.ts)
+                    break
         elif isinstance(e, StepCompleted) and step_for(e.step).name == "prediction":
             alphabet = e.metrics.get("alphabet")
             if isinstance(alphabet, int) and not isinstance(alphabet, bool) and alphabet > 0:
@@ -391,22 +413,29 @@ class PredictionsView(Projection):
                 for item in reversed(self.items):
                     if item["run_id"] != fact.meta.run_id:
                         break
-                    item["chance"] = self._chance(len(item["pool"]))
+                    if not item["chance_recorded"]:
+                        item["chance"] = self._chance(len(item["pool"]))
+
+    def scored(self) -> list[dict[str, Any]]:
+        """The predictions scored, in the order they were issued."""
+        return [i for i in self.items if i["status"] == "scored"]
 
     def summary(self) -> dict[str, Any]:
-        """Counts over the predictions scored in time (late ones left out): hits against the
-        hits a chance pool of the same sizes would have had."""
-        scored = [i for i in self.items if i["status"] == "scored" and not i["late"]]
+        """Counts over the scored predictions: hits against the hits chance alone gives pools
+        of the same sizes (over those whose chance is known)."""
+        scored = self.scored()
         priced = [i for i in scored if i["chance"] is not None]
+        statuses = [i["status"] for i in self.items]
         return {
             "predictions": len(self.items),
-            "open": sum(i["status"] == "open" for i in self.items),
+            "open": statuses.count("open"),
             "scored": len(scored),
             "hits": sum(bool(i["hit"]) for i in scored),
+            "expected_hits": sum(i["chance"] for i in priced) if priced else None,
             "identified": sum(bool(i["identified"]) for i in scored),
             "identified_hits": sum(bool(i["hit"]) for i in scored if i["identified"]),
-            "expected_hits": sum(i["chance"] for i in priced) if priced else None,
-            "late": sum(bool(i["late"]) for i in self.items),
+            "superseded": statuses.count("superseded"),
+            "late": statuses.count("late"),
         }
 
     def snapshot(self) -> dict[str, Any]:
