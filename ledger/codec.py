@@ -44,12 +44,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from .errors import EventRejected, LedgerTampered
 from .events import ENVELOPE_KEYS, GENESIS_HASH, ArtifactRef, NewEvent, Record, canonical
+
+if TYPE_CHECKING:
+    from .idset import EventIdSet
 
 __all__ = [
     "CHECKPOINT_EVERY",
@@ -111,7 +114,7 @@ class ChainState:
         next_seq: int = 0,
         last_hash: str = GENESIS_HASH,
         pos: int = 0,
-        ids: set[str] | None = None,
+        ids: EventIdSet | set[str] | None = None,
         index: list[tuple[int, str]] | None = None,
     ) -> None:
         self.path = path

@@ -44,6 +44,7 @@ from .codec import (
     read_chunks,
 )
 from .errors import LedgerError, LedgerLocked
+from .idset import EventIdSet
 from .events import GENESIS_HASH, NewEvent, Record
 from .recorder import Recorder, RepairReport, Validator, select_new
 from .witness import Head, check_against_witness, read_witness, witness_path_for, write_witness
@@ -113,7 +114,8 @@ class JsonlRecorder(Recorder):
 
     Opening takes ``<path>.lock`` (``LedgerLocked`` if another writer holds it), creates the
     file if needed, verifies it (``LedgerTampered`` on damage) and repairs a torn tail
-    (:attr:`repair`). It keeps the set of stored ids in memory (idempotent appends) and a
+    (:attr:`repair`). It keeps the set of stored ids in memory (idempotent appends; 16 bytes
+    an id, :class:`ledger.idset.EventIdSet`) and a
     sparse seq -> byte offset index (``read(after_seq)`` starts near ``after_seq``).
     """
 
@@ -150,7 +152,7 @@ class JsonlRecorder(Recorder):
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _NOFOLLOW, 0o644)
         if created:
             _sync_dir(self.path.parent)
-        st = ChainState(str(self.path), ids=set(), index=[])
+        st = ChainState(str(self.path), ids=EventIdSet(), index=[])
         hash_at_head: str | None = None
         with os.fdopen(os.dup(self._fd), "rb") as fh:
             fh.seek(0)
