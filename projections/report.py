@@ -25,6 +25,7 @@ from typing import Any, Iterable, Sequence
 from machine.events import DrawIngested, DrawIngestedV1, Fact
 from machine.steps import step_for, unit_label
 
+from .diagnostics import calibration, hit_rate_band, hypothesis_identity, sequential_test
 from .views import DrawsView, PredictionsView, RunsView, StepsView
 
 __all__ = [
@@ -49,11 +50,12 @@ CHARTED_TYPES = frozenset({
 #: Timeline lanes in the order a reader follows the loop; types not named here come after,
 #: alphabetically.
 _LANE_ORDER = (
-    "TriggerFired", "ProposalMade", "ProposalAccepted", "ProposalRejected", "RequestReceived",
-    "RequestRejected", "DispatchPlanned", "DispatchStarted", "StepCompleted", "StepFailed",
-    "VerdictRecorded", "LLMUnavailable", "Escalated", "Approved", "DispatchCompleted",
-    "DispatchFailed", "SelfplayCompleted", "SelfplayFailed", "CandidateEmitted",
-    "PolicyPromoted", "PolicyRolledBack", "Halted", "Resumed", "LedgerRepaired",
+    "TriggerFired", "ProposalMade", "ProposalAccepted", "ProposalRejected", "ProposalEscalated",
+    "RequestReceived", "RequestRejected", "DispatchPlanned", "DispatchStarted", "StepCompleted",
+    "StepFailed", "VerdictRecorded", "LLMUnavailable", "Escalated", "Approved",
+    "DispatchCompleted", "DispatchFailed", "SelfplayCompleted", "SelfplayFailed",
+    "CandidateEmitted", "ShadowScored", "PolicyPromoted", "CandidateRetired",
+    "PolicyRolledBack", "Halted", "Resumed", "LedgerRepaired",
 )
 #: Rows of the timeline table (the newest); the lanes chart shows every event.
 TIMELINE_ROWS = 400
@@ -120,11 +122,6 @@ def collect(records: Iterable[Any]) -> ReportData:
 # --- what the sections compute ------------------------------------------------------------
 
 
-def _hypothesis_key(hypothesis: dict[str, Any]) -> str:
-    keys = ("generator", "seed", "reduction", "offset", "skip", "anchor")
-    return json.dumps({k: hypothesis.get(k) for k in keys}, sort_keys=True)
-
-
 def _step_metrics(steps: StepsView, run_id: str | None, step: str) -> dict[str, Any]:
     """The metrics of the run's last completed attempt of ``step`` (empty when none)."""
     unit = step_for(step).unit
@@ -136,7 +133,8 @@ def _step_metrics(steps: StepsView, run_id: str | None, step: str) -> dict[str, 
 
 
 def identifications(predictions: PredictionsView, steps: StepsView) -> list[dict[str, Any]]:
-    """Each hypothesis the predictions were identified under, in the order it first was.
+    """Each hypothesis the predictions were identified under (the same one by
+    :func:`projections.diagnostics.hypothesis_identity`), in the order it first was.
 
     ``lag`` counts the draws from the start of its regime to its first identified prediction:
     the regime starts at the hypothesis's anchor (the first draw it explains), or earlier at
@@ -151,7 +149,7 @@ def identifications(predictions: PredictionsView, steps: StepsView) -> list[dict
         hypothesis = item["hypothesis"]
         if not item["identified"] or not isinstance(hypothesis, dict):
             continue
-        key = _hypothesis_key(hypothesis)
+        key = hypothesis_identity(hypothesis)
         entry = by_key.get(key)
         if entry is None:
             anchor = hypothesis.get("anchor")
@@ -211,21 +209,19 @@ def sieve_runs(data: ReportData) -> list[dict[str, Any]]:
 def rolling_hit_rate(predictions: PredictionsView,
                      window: int = HIT_RATE_WINDOW) -> list[dict[str, Any]]:
     """Per scored prediction (in target order): the hit rate over the last ``window`` scored
-    predictions, the chance rate of those pools, and the 95% band of a chance hit rate (normal
-    approximation of their Poisson-binomial count)."""
-    scored = sorted((i for i in predictions.scored() if i["chance"] is not None),
-                    key=lambda i: (i["target_index"], i["seq"]))
+    predictions, the chance rate of those pools, and the band a chance hit rate stays inside
+    95% of the time (:func:`projections.diagnostics.hit_rate_band`, as rates)."""
+    outcomes = sorted((o for o in predictions.outcomes() if o.chance_rate is not None),
+                      key=lambda o: o.target_index)
     points = []
-    for n, item in enumerate(scored, 1):
-        recent = scored[max(0, n - window):n]
-        size = len(recent)
-        expected = sum(i["chance"] for i in recent) / size
-        spread = 1.96 * math.sqrt(sum(i["chance"] * (1 - i["chance"]) for i in recent)) / size
+    for n, outcome in enumerate(outcomes, 1):
+        band = hit_rate_band(outcomes[max(0, n - window):n])
+        size = band.scored
         points.append({
-            "target_index": item["target_index"], "hit": bool(item["hit"]),
-            "identified": bool(item["identified"]),
-            "rate": sum(bool(i["hit"]) for i in recent) / size, "chance": expected,
-            "low": max(0.0, expected - spread), "high": min(1.0, expected + spread),
+            "target_index": outcome.target_index, "hit": outcome.hit,
+            "identified": outcome.identified, "rate": band.hits / size,
+            "chance": band.expected / size, "low": band.band_low / size,
+            "high": min(1.0, band.band_high / size),
         })
     return points
 
@@ -252,6 +248,34 @@ def event_detail(type_: str, data: dict[str, Any]) -> str:
     if type_ == "RequestReceived":
         payload = data.get("payload") or {}
         return _short(f"{data.get('name')} ({payload.get('kind', 'unreadable')})", 240)
+    if type_ == "TriggerFired":
+        evidence = " ".join(f"{k}={_short(v, 40)}" for k, v in sorted(
+            (data.get("evidence") or {}).items()))
+        return _short(f"{data.get('trigger_id')}: {data.get('trigger')} after draw "
+                      f"{int(data.get('position', 0)) - 1}, "
+                      f"searching from draw {data.get('since')}: {evidence}", 240)
+    if type_ == "ProposalMade":
+        return _short(f"{data.get('source')}: {data.get('recommended_action')} "
+                      f"({data.get('failure_mode')}, risk {data.get('risk_level')}, confidence "
+                      f"{data.get('confidence')}): {data.get('reasoning')}", 240)
+    if type_ == "ProposalAccepted":
+        changes = ", ".join(f"{c.get('name')} {c.get('old')} → {c.get('new')}"
+                            for c in data.get("changes") or ())
+        return _short(f"{data.get('proposal_id')}: {changes or 'no parameter changed'}"
+                      f"{'; request ' + str(data['request_name']) if data.get('request_name') else ''}",
+                      240)
+    if type_ in ("ProposalRejected", "ProposalEscalated"):
+        return _short(f"{data.get('proposal_id')}: {'; '.join(map(str, data.get('reasons') or ()))}",
+                      240)
+    if type_ == "PolicyPromoted":
+        return _short(f"{data.get('candidate_id')} replaces {data.get('previous')}: "
+                      f"{data.get('wins')} wins, {data.get('losses')} losses over "
+                      f"{data.get('shadow_draws')} shadow draws; {data.get('evidence')}", 240)
+    if type_ == "ShadowScored":
+        candidate, active = data.get("candidate_hits") or (), data.get("active_hits") or ()
+        return _short(f"{data.get('candidate_id')} from draw {data.get('first_index')}: "
+                      f"{sum(map(bool, candidate))} hit(s) against the active policy's "
+                      f"{sum(map(bool, active))} in {len(candidate)}", 240)
     parts = []
     for key, value in sorted(data.items()):
         if value in (None, "", [], {}) or key in ("sha256", "source_sha256", "model_sha256"):
@@ -345,7 +369,7 @@ class _Plot:
         for css, label in legend:
             items.append(f'<rect class="{css}" x="{px}" y="8" width="12" height="12"/>'
                          f'<text class="legend" x="{px + 16}" y="18">{_e(label)}</text>')
-            px += 34 + 7 * len(label)
+            px += 40 + round(6.5 * len(label))
         return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
                 f'viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
                 f'height="{self.height}"><title>{_e(self.title)}</title>'
@@ -558,6 +582,32 @@ def _hypothesis_text(hypothesis: dict[str, Any] | None) -> str:
               f"{hypothesis.get('reduction')} offset {hypothesis.get('offset')} skip {skip}")
 
 
+def _diagnostics_table(data: ReportData) -> str:
+    """Chapter 13's diagnostics over every scored prediction."""
+    outcomes = data.predictions.outcomes()
+    if not outcomes:
+        return ""
+    band = hit_rate_band(outcomes)
+    test = sequential_test(outcomes)
+    claims = calibration(outcomes)
+    rows = [
+        [("", "hits against chance"),
+         ("", _e(f"{band.hits} hit(s) in {band.scored} scored prediction(s) whose chance is "
+                 f"known; chance alone gives {band.expected:.3g} (95% band {band.band_low:.3g} "
+                 f"to {band.band_high:.3g}): "
+                 + ("inside the band" if band.inside_band else
+                    "above the band" if band.hits > band.band_high else "below the band")))],
+        [("", "sequential test"),
+         ("", _e(f"{test.verdict} after {test.n} prediction(s) (log likelihood ratio "
+                 f"{test.log_ratio:.3g}; 'above chance' at {test.accept_at:.3g}, 'chance' at "
+                 f"{test.reject_at:.3g})"))],
+        [("", "calibration"),
+         ("", _e(f"the predictions claimed {claims.claimed:.3g} hit(s) and made {claims.hits}; "
+                 f"Brier score {_fmt(claims.brier)}, z {_fmt(claims.z)}"))],
+    ]
+    return _table(["diagnostic", "over every scored prediction"], rows)
+
+
 def _identifications_section(data: ReportData) -> str:
     found = identifications(data.predictions, data.steps)
     if not found:
@@ -676,13 +726,16 @@ def render_report(records: Iterable[Any], *, title: str = "prng-watcher report",
         (str(sum(r["status"] == "completed" for r in runs)), "runs completed"),
         (str(sum(r["status"] == "failed" for r in runs)), "runs failed"),
         (str(sum(e.type == "TriggerFired" for e in data.timeline)), "triggers"),
+        (str(sum(e.type == "ProposalMade" for e in data.timeline)), "proposals"),
+        (str(sum(e.type == "PolicyPromoted" for e in data.timeline)), "promotions"),
     ]
     meta = (f"{_e(source)} · {data.events} events, seq 0 to {data.events - 1} · "
             f"{_e(data.first_ts or '–')} to {_e(data.last_ts or '–')} · head "
             f"{_e(data.head or '–')}" + (f" · written {_e(generated)}" if generated else ""))
     sections = [
         ("draws", "The draws", _draws_chart(data, width)),
-        ("hit-rate", "Hit rate against chance", _hit_rate_chart(data, width)),
+        ("hit-rate", "Hit rate against chance",
+         _hit_rate_chart(data, width) + _diagnostics_table(data)),
         ("identifications", "Identifications", _identifications_section(data)),
         ("survivors", "Survivors against chance, per sieve run", _survivors_section(data, width)),
         ("timeline", "Timeline: triggers, proposals, verdicts, runs, promotions",

@@ -40,6 +40,7 @@ from machine.events import (
     VerdictRecorded,
 )
 from machine.requests import validated_status
+from machine.state import OpenPrediction, Outcome
 from machine.steps import SCREEN, SELFPLAY, step_for
 
 __all__ = [
@@ -419,6 +420,20 @@ class PredictionsView(Projection):
     def scored(self) -> list[dict[str, Any]]:
         """The predictions scored, in the order they were issued."""
         return [i for i in self.items if i["status"] == "scored"]
+
+    def outcomes(self) -> list[Outcome]:
+        """The scored predictions as Chapter 13's diagnostics read them
+        (``projections.diagnostics``), in the order they were issued."""
+        outcomes = []
+        for item in self.scored():
+            prediction = OpenPrediction(
+                target_index=item["target_index"], pool=tuple(map(tuple, item["pool"])),
+                identified=item["identified"], hypothesis=item["hypothesis"],
+                chance_rate=item["chance"], event_id=item["id"])
+            outcomes.append(Outcome(target_index=item["target_index"], hit=bool(item["hit"]),
+                                    identified=item["identified"], claimed=prediction.claimed,
+                                    chance_rate=item["chance"]))
+        return outcomes
 
     def summary(self) -> dict[str, Any]:
         """Counts over the scored predictions: hits against the hits chance alone gives pools
