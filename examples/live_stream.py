@@ -12,7 +12,7 @@ predictions``). The stream (every segment's generator, seed and first draw) is w
 reads it.
 
 Segments (``--segments``, in order after ``--random`` random draws), each ``--per-segment``
-draws long, are the reseeds of the issue this demo comes from, in the runtimes' own words:
+draws long, are servers reseeding with the clock, in the runtimes' own words:
 
 - ``glibc``: ``srand(time(NULL)); rand() % 1000`` (seconds);
 - ``java``: ``new java.util.Random(System.currentTimeMillis()).nextInt(1000)`` (milliseconds);
