@@ -20,7 +20,9 @@ over the episodes of::
 The variation with the best fitness is emitted with its metrics (``improvement`` over the
 active policy's fitness may be negative: Chapter 13's shadow test will then retire it).
 Request parameters: ``generators`` (comma-separated, default the sentinel's),
-``episode_draws`` (12..400, default 40), ``candidates`` (1..8).
+``episode_draws`` (12..400, default 40), ``candidates`` (1..8), ``budget_s`` (default 120:
+no episode starts after that many seconds, so that exploring never holds the queue for long;
+``episodes_run`` says how many ran).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ __all__ = [
 EXPLORED = ("min_new_draws", "sentinel_budget_s", "clock_span_s", "tolerated_errors")
 DEFAULT_CANDIDATES = 3
 DEFAULT_EPISODE_DRAWS = 40
+DEFAULT_BUDGET_S = 120.0
 LAG_WEIGHT = 0.02
 FALSE_WEIGHT = 0.5
 COST_WEIGHT = 0.01
@@ -136,7 +139,7 @@ def variations(policy: LoopPolicy, seed: int, count: int) -> list[LoopPolicy]:
         for name in rng.sample(EXPLORED, rng.choice((1, 2))):
             spec = LOOP_PARAMETERS[name]
             base = values[name] if values[name] else 1
-            changes[name] = spec.clamp(base * 2 ** rng.uniform(-1.0, 1.0))
+            changes[name] = spec.clamp(round(base * 2 ** rng.uniform(-1.0, 1.0), 2))
         candidate = with_values(policy, changes)
         if candidate != policy and candidate not in found:
             found.append(candidate)
@@ -181,6 +184,8 @@ def run(command: RunSelfplay, ctx: HandlerContext) -> list[NewEvent]:
     generators = tuple(name.strip() for name in names.split(",") if name.strip())
     length = int(min(max(float(params.get("episode_draws", DEFAULT_EPISODE_DRAWS)), 12), 400))
     count = int(min(max(float(params.get("candidates", DEFAULT_CANDIDATES)), 1), 8))
+    budget_s = min(max(float(params.get("budget_s", DEFAULT_BUDGET_S)), 1.0),
+                   command.timeout_s * 0.9)
     try:
         history = run_inputs(ctx.ledger_path, command.run_id).history
         active, alpha = _active(ctx)
@@ -188,7 +193,7 @@ def run(command: RunSelfplay, ctx: HandlerContext) -> list[NewEvent]:
         episodes: list[Episode] = []
         rows: list[list[dict[str, float]]] = [[] for _ in policies]
         for number in range(command.episodes):
-            if episodes and time.monotonic() - began > command.timeout_s * 0.9:
+            if episodes and time.monotonic() - began > budget_s:
                 break  # keep what was measured; the metrics say how many episodes ran
             episode = make_episode(history, number, command.seed, length, generators)
             episodes.append(episode)

@@ -7,7 +7,8 @@ from typing import get_args
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grammars.models import Chapter13ParamName
+from grammars.models import Chapter13ParamName, Chapter13Proposal
+from machine.events import ProposalMade
 from machine.acceptance import AcceptanceRules, DEFAULT_RULES, judge_proposal
 from machine.loop_policy import ADVISOR_PARAMETERS, BASELINE, LOOP_PARAMETERS, with_values
 from machine.promotion import MAX_SHADOW_DRAWS, promotion_test
@@ -36,6 +37,14 @@ def judge(vals, rules=DEFAULT_RULES, confidence=0.9, risk="low", action="retrain
 
 def test_the_advisor_parameters_are_the_grammars() -> None:
     assert set(ADVISOR_PARAMETERS) == set(get_args(Chapter13ParamName))
+
+
+def test_a_proposal_records_exactly_the_grammars_choices() -> None:
+    grammar = Chapter13Proposal.model_fields
+    recorded = ProposalMade.model_fields
+    for name in ("failure_mode", "recommended_action", "risk_level", "retrain_scope"):
+        assert get_args(recorded[name].annotation) == get_args(grammar[name].annotation), name
+    assert set(grammar) <= set(recorded)
 
 
 @settings(max_examples=300, deadline=None)
