@@ -417,9 +417,13 @@ def _draws_chart(data: ReportData, width: int) -> str:
         plot.parts.append(f'<circle class="{css}" cx="{plot.x(position):.1f}" '
                           f'cy="{plot.y(value):.1f}" r="{radius}"><title>draw {position}: '
                           f'{value}</title></circle>')
-    return plot.svg([("draw", "draw"), ("hit-ident", "predicted exactly (identified)"),
-                     ("miss-ident", "identified, missed"), ("hit-chance", "in a chance pool"),
-                     ("ident", "identification"), ("trigger", "trigger")])
+    svg = plot.svg([("draw", "draw"), ("hit-ident", "predicted exactly (identified)"),
+                    ("miss-ident", "identified, missed"), ("hit-chance", "in a chance pool"),
+                    ("ident", "identification"), ("trigger", "trigger")])
+    if first:
+        svg += (f'<p class="note">The newest {len(recent)} of {data.draws.count} draws '
+                f'(from draw {first}).</p>')
+    return svg
 
 
 def _hit_rate_chart(data: ReportData, width: int) -> str:
@@ -542,7 +546,7 @@ svg .chance{fill:none;stroke:#57606a;stroke-dasharray:4 3}
 svg .rate{fill:none;stroke:#0969da;stroke-width:2}svg rect.rate,svg .rate-dot{fill:#0969da}
 svg rect.band{fill:#c8d1da}svg rect.chance{fill:#57606a}
 svg .ident{stroke:#0969da;stroke-dasharray:3 3}svg rect.ident{fill:#0969da}
-svg .trigger{stroke:#cf222e;stroke-opacity:.7}svg rect.trigger{fill:#cf222e}
+svg .trigger{stroke:#cf222e;stroke-opacity:.45}svg rect.trigger{fill:#cf222e}
 svg .survivors{fill:#0969da}svg .expected{fill:#cf222e}
 svg .ev-ok{fill:#0969da;fill-opacity:.75}svg .ev-bad{fill:#cf222e}
 """
@@ -598,9 +602,9 @@ def _diagnostics_table(data: ReportData) -> str:
                  + ("inside the band" if band.inside_band else
                     "above the band" if band.hits > band.band_high else "below the band")))],
         [("", "sequential test"),
-         ("", _e(f"{test.verdict} after {test.n} prediction(s) (log likelihood ratio "
-                 f"{test.log_ratio:.3g}; 'above chance' at {test.accept_at:.3g}, 'chance' at "
-                 f"{test.reject_at:.3g})"))],
+         ("", _e(f"first bound crossed: {test.verdict}; log likelihood ratio now "
+                 f"{test.log_ratio:.3g} after {test.n} prediction(s) ('above chance' at "
+                 f"{test.accept_at:.3g} or more, 'chance' at {test.reject_at:.3g} or less)"))],
         [("", "calibration"),
          ("", _e(f"the predictions claimed {claims.claimed:.3g} hit(s) and made {claims.hits}; "
                  f"Brier score {_fmt(claims.brier)}, z {_fmt(claims.z)}"))],

@@ -181,3 +181,32 @@ def test_chromium_renders_the_page_with_its_charts(tmp_path: Path) -> None:
     for name, rgb in (("blue", (0x09, 0x69, 0xDA)), ("green", (0x1A, 0x7F, 0x37)),
                       ("red", (0xCF, 0x22, 0x2E))):
         assert rgb in colours, f"no {name} pixel: a chart did not render"
+
+
+def test_a_long_history_keeps_the_page_bounded() -> None:
+    from ledger import InMemoryRecorder
+    from machine.events import DrawIngested, PredictionIssued, PredictionPoolEntry, new_event
+    from machine.events import validate_event
+
+    events = []
+    for t in range(1500):
+        pool = tuple(PredictionPoolEntry(draw=(t * 7 + k) % 1000, probability=0.001)
+                     for k in range(10))
+        events.append(new_event(PredictionIssued(target_index=t, pool=pool, identified=False,
+                                                 chance_rate=0.01), id=f"p{t}",
+                                ts="2026-12-04T10:00:00.000000Z"))
+        value = (t * 7 + (0 if t % 3 else 500)) % 1000  # every third draw outside its pool
+        events.append(new_event(DrawIngested(source="s", position=t, values=(value,)),
+                                id=f"d{t}", ts="2026-12-04T10:00:00.000000Z"))
+    recorder = InMemoryRecorder(validator=validate_event)
+    recorder.append(events)
+    page = render_report(recorder.read())
+    assert _structure(page).errors == []
+    assert "The newest 1000 of 1500 draws (from draw 500)." in page
+    draws_chart = re.search(r'<section id="draws">.*?</section>', page, flags=re.S)
+    assert draws_chart is not None
+    assert draws_chart.group(0).count("<circle") == 1000
+    assert "The 300 newest of 1500 predictions." in page
+    # Two draws in three were in their pool: 1000 hits of 1500, 15 expected by chance.
+    assert "1000 hit(s) in 1500 scored prediction(s); chance alone would give 15." in page
+    assert "above the band" in page
