@@ -46,7 +46,7 @@ from .codec import (
 from .errors import LedgerError, LedgerLocked
 from .idset import EventIdSet
 from .events import GENESIS_HASH, NewEvent, Record
-from .recorder import Recorder, RepairReport, Validator, select_new
+from .recorder import BeforeWrite, Recorder, RepairReport, Validator, select_new
 from .witness import Head, check_against_witness, read_witness, witness_path_for, write_witness
 
 __all__ = ["JsonlRecorder", "lock_path_for", "witness_path_for"]
@@ -215,7 +215,9 @@ class JsonlRecorder(Recorder):
                 "close it and open it again to re-verify the file"
             )
 
-    def append(self, events: Sequence[NewEvent]) -> list[Record]:
+    def append(
+        self, events: Sequence[NewEvent], before_write: BeforeWrite | None = None
+    ) -> list[Record]:
         with self._mutex:
             self._check_open()
             st = self._state
@@ -223,6 +225,8 @@ class JsonlRecorder(Recorder):
             if not fresh:
                 return []
             records, lines = encode_events(fresh, st)
+            if before_write is not None:
+                before_write(records)
             blob = b"".join(lines)
             self._write(blob)
             # Commit to memory only now that the bytes are in the file.

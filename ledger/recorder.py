@@ -19,10 +19,12 @@ from .codec import ChainState, decode_lines, encode_events
 from .errors import EventRejected, LedgerError
 from .events import GENESIS_HASH, NewEvent, Record
 
-__all__ = ["Validator", "RepairReport", "Recorder", "InMemoryRecorder"]
+__all__ = ["Validator", "BeforeWrite", "RepairReport", "Recorder", "InMemoryRecorder"]
 
 #: ``validator(type, v, data)`` raises ValueError for an unknown type/version or bad data.
 Validator = Callable[[str, int, dict[str, Any]], None]
+#: ``before_write(records)``: see :meth:`Recorder.append`.
+BeforeWrite = Callable[[list[Record]], None]
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,16 @@ class Recorder(ABC):
     repair: RepairReport | None = None
 
     @abstractmethod
-    def append(self, events: Sequence[NewEvent]) -> list[Record]:
+    def append(
+        self, events: Sequence[NewEvent], before_write: BeforeWrite | None = None
+    ) -> list[Record]:
         """Append ``events`` atomically and in order; return only the newly stored records.
 
         Raises :class:`EventRejected` (nothing stored) when an event fails validation or
-        its data is not JSON-native.
+        its data is not JSON-native. ``before_write(records)`` is called with the records
+        exactly as they will be stored, before anything is written: if it raises, nothing is
+        stored and the error propagates (the writer folds them there, and so never stores
+        what its fold refuses, without folding a copy first).
         """
 
     @abstractmethod
@@ -149,7 +156,9 @@ class InMemoryRecorder(Recorder):
         if self._closed:
             raise LedgerError("recorder is closed")
 
-    def append(self, events: Sequence[NewEvent]) -> list[Record]:
+    def append(
+        self, events: Sequence[NewEvent], before_write: BeforeWrite | None = None
+    ) -> list[Record]:
         with self._lock:
             self._check_open()
             fresh = select_new(events, self._ids, self._validator)
@@ -157,6 +166,8 @@ class InMemoryRecorder(Recorder):
                 return []
             st = ChainState("<memory>", next_seq=len(self._lines), last_hash=self.last_hash())
             records, lines = encode_events(fresh, st)
+            if before_write is not None:
+                before_write(records)
             self._lines.extend(line[:-1] for line in lines)
             self._hashes.extend(r.hash for r in records)
             self._ids.update(r.id for r in records)

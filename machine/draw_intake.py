@@ -16,7 +16,6 @@ draws already recorded, appends nothing and is archived.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 from pathlib import Path
@@ -27,7 +26,6 @@ from pydantic import BaseModel, ConfigDict
 from ledger import NewEvent, Record
 
 from .events import DrawIngested, parse_event
-from .fold import evolve
 from .registry import ENTRY_POINT_GROUP, HandlerContext
 
 if TYPE_CHECKING:
@@ -84,9 +82,9 @@ def ingest_command(path: Path, raw: bytes | None, source: str | None = None) -> 
 
 def record_draws(runner: "Runner", events: Sequence[Any]) -> list[Record]:
     """Append a handler's draw events after checking them: ``DrawIngested`` only, each folding
-    cleanly onto the live state (``ValueError`` otherwise, and nothing is appended)."""
+    cleanly onto the live state (``ValueError`` otherwise, and nothing is appended: the
+    runner's append folds a batch before it writes it, and a refused one is not stored)."""
     checked: list[NewEvent] = []
-    trial = copy.deepcopy(runner.state)
     for event in events:
         if not isinstance(event, NewEvent) or event.type != "DrawIngested":
             raise ValueError(f"an ingest handler may only return DrawIngested, not {event!r:.80}")
@@ -94,8 +92,6 @@ def record_draws(runner: "Runner", events: Sequence[Any]) -> list[Record]:
         assert isinstance(payload, DrawIngested)
         if event.run_id is not None:
             raise ValueError("draws are ingested outside any run")
-        if event.id not in runner.recorder:
-            evolve(trial, event)
         checked.append(event)
     return runner.append(checked) if checked else []
 

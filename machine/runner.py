@@ -13,7 +13,6 @@ A torn last line is repaired when the ledger is opened and recorded as ``LedgerR
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import threading
@@ -188,12 +187,37 @@ class Runner:
     # --- appending -----------------------------------------------------------------------
 
     def append(self, events: Iterable[NewEvent]) -> list[Record]:
-        """Append a batch and fold what was newly stored into the live state."""
-        records = self.recorder.append(list(events))
+        """Append a batch and fold what was newly stored into the live state.
+
+        The records are folded just before they are written: a batch the fold refuses
+        (``FoldError``) is never stored, so the ledger can always be replayed, and no copy of
+        the state is needed to find that out. A refused or failed batch leaves the live state
+        folded afresh from the ledger (rare: a handler's bug, a full disk).
+        """
+        folded: list[Record] = []
+
+        def fold_first(records: list[Record]) -> None:
+            for record in records:
+                folded.append(record)
+                evolve(self.state, record)
+
+        try:
+            records = self.recorder.append(list(events), before_write=fold_first)
+        except BaseException:
+            if folded:
+                self._refold()
+            raise
         for record in records:
-            evolve(self.state, record)
             self._track(record)
         return records
+
+    def _refold(self) -> None:
+        """The live state folded again from the ledger (after a batch it may hold was not
+        stored)."""
+        state = State()
+        for record in self.recorder.read():
+            evolve(state, record)
+        self.state = state
 
     def _track(self, record: Record) -> None:
         cause = record.causation_id
@@ -512,7 +536,6 @@ class Runner:
             if self.isolation == "process":
                 # The worker's clock is a copy: the writer's clock stamps what it records.
                 events = [e.model_copy(update={"ts": self.clock()}) for e in events]
-            self._trial(events)
             # A ledger that cannot store them (a full disk) is not the handler's failure:
             # whether anything was stored is unknown, so this must not record a failure after
             # them; it propagates, and the next start re-verifies the ledger.
@@ -545,15 +568,6 @@ class Runner:
                 for i, p in enumerate(fallback_events(command, reason))
             ]
         )
-
-    def _trial(self, events: list[NewEvent]) -> None:
-        """Fold a handler's events into a copy first: the ledger must never hold an event the
-        fold refuses (that ledger could not be replayed)."""
-        trial = copy.deepcopy(self.state)
-        for event in events:
-            if event.id in self.recorder:
-                continue
-            evolve(trial, event)
 
     def step(self) -> Command | None:
         """Decide and execute one command; ``None`` when there was nothing to do."""

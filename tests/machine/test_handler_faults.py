@@ -139,11 +139,11 @@ def test_a_full_disk_under_a_handler_s_events_is_not_recorded_as_its_failure(
     with _runner(home, kills) as runner:
         real = runner.recorder.append
 
-        def full(events: Any) -> Any:
+        def full(events: Any, **kwargs: Any) -> Any:
             if any(e.type == "StepCompleted" for e in events):
-                real(events)  # stored, then the disk filled up before the caller heard
+                real(events, **kwargs)  # stored, then the disk filled up before the caller heard
                 raise LedgerError("append failed: No space left on device (injected)")
-            return real(events)
+            return real(events, **kwargs)
 
         monkeypatch.setattr(runner.recorder, "append", full)
         with pytest.raises(LedgerError):
