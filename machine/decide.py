@@ -3,8 +3,11 @@
 One command at a time, chosen from the folded state alone:
 
 1. nothing without recorded policies; a policy rollback request first; nothing else while
-   halted (fail-closed); then Chapter 13's policy side (``machine.policy_decide``):
-   proposals judged, candidates settled, and while idle the advisor and shadow predictions;
+   halted (fail-closed);
+   then Chapter 13's cycle on new draws (``machine.triggers``): scores, the next prediction of
+   an identified hypothesis, triggers and the requests they make; then its policy side
+   (``machine.policy_decide``): rollbacks, proposals judged, candidates settled, and while
+   idle the advisor and shadow predictions;
 2. dry runs first: planning consumes nothing and needs no GPU;
 3. with no active run, the head of the queue is dispatched (after the between-runs cooldown);
 4. inside a run, the phase says what is missing: the request's screening verdict, the LLM
@@ -46,6 +49,7 @@ from .policies import Policies
 from .requests import SelfplayRequest, run_id_for, scope_steps
 from .state import Attempt, Evaluation, Phase, RequestInfo, Run, State
 from .steps import SCREEN, SELFPLAY, STEPS, step_for, unit_needs_gpu
+from .triggers import chapter13_command
 from .policy_decide import policy_command, rollback_command
 from .verdicts import guardrail_for_attempt, guardrail_for_request
 
@@ -131,6 +135,9 @@ def decide(state: State) -> Command | None:
     rollback = rollback_command(state)  # the baseline policy is restorable at any time
     if rollback is not None or state.halted:
         return rollback
+    feedback = chapter13_command(state, policies)  # every new draw's cycle comes first
+    if feedback is not None:
+        return feedback
     policy = policy_command(state)  # proposals judged, candidates shadowed and settled
     if policy is not None:
         return policy

@@ -42,7 +42,11 @@ from .commands import (
     EvaluateWithLLM,
     FailRun,
     PlanDispatch,
+    PredictNext,
     RecordGuardrailVerdict,
+    RequestFromTrigger,
+    FireTrigger,
+    ScorePredictions,
     RunSelfplay,
     RunStep,
     AdviseOnTrigger,
@@ -66,11 +70,12 @@ from .events import (
     EventModel,
     LLMStopped,
     LLMUnavailable,
+    PredictionIssued,
+    RequestReceived,
+    RequestValidated,
     CandidateRetired,
     ProposalAccepted,
     ProposalMade,
-    RequestReceived,
-    RequestValidated,
     SelfplayFailed,
     SelfplayStarted,
     StepFailed,
@@ -294,6 +299,19 @@ def builtin_events(command: Command) -> list[EventModel]:
         return [DispatchCompleted(request_id=c.request_id, run_id=c.run_id, summary=c.summary)]
     if isinstance(c, FailRun):
         return [DispatchFailed(request_id=c.request_id, run_id=c.run_id, reason=c.reason)]
+    if isinstance(c, ScorePredictions):
+        return list(c.scores)
+    if isinstance(c, FireTrigger):
+        return [c.trigger]
+    if isinstance(c, RequestFromTrigger):
+        body = canonical(c.request)
+        normalised = REQUEST_ADAPTER.validate_python(c.request).model_dump(mode="json")
+        return [
+            RequestReceived(request_id=c.new_request_id, source="chapter13", name=c.trigger_id,
+                            sha256=hashlib.sha256(body).hexdigest(), bytes=len(body),
+                            payload=c.request),
+            RequestValidated(request_id=c.new_request_id, request=normalised),
+        ]
     if isinstance(c, JudgeProposal):
         return _judgement_events(c)
     if isinstance(c, SettleCandidate):
@@ -336,6 +354,10 @@ def fallback_events(command: Command, reason: str) -> list[EventModel]:
         return [LLMUnavailable(phase="evaluate", reason=reason)]
     if isinstance(c, StopLLM):
         return [LLMUnavailable(phase="stop", reason=reason)]
+    if isinstance(c, PredictNext):
+        # No prediction could be made: an empty pool says so, and the hypothesis is dropped.
+        return [PredictionIssued(target_index=c.target_index, identified=False,
+                                 hypothesis={"failed": reason[:2000]})]
     if isinstance(c, AdviseOnTrigger):
         # No advice: the rules' own proposal, saying why the LLM gave none.
         return [ProposalMade.model_validate({**c.fallback, "llm_unavailable": reason[:4000]})]
@@ -363,6 +385,7 @@ _ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                            frozenset({"SelfplayCompleted", "SelfplayFailed"})),
     kind_of(AdviseOnTrigger): (frozenset(), frozenset({"ProposalMade"})),
     kind_of(ShadowCandidate): (frozenset(), frozenset({"ShadowScored", "CandidateRetired"})),
+    kind_of(PredictNext): (frozenset(), frozenset({"PredictionIssued"})),
 }
 _STEP: tuple[frozenset[str], frozenset[str]] = (
     frozenset(), frozenset({"StepCompleted", "StepFailed"})

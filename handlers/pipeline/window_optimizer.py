@@ -3,7 +3,9 @@
 The plan: the window length ``W`` (draws a survivor must match exactly), how many disjoint
 windows of the training segment are tried (a corrupted draw spoils only the windows holding
 it), the offsets and skips, how far each seed tier reaches (Unix seconds and milliseconds back
-from the first draw's time, small and typed seeds, the rest of the 32-bit seeds), and the
+from the first draw's time, small and typed seeds, the rest of the 32-bit seeds; a stated
+``clock_span_s`` covers that span of the clock in rings, nearest the draws first, and the small
+seeds, nothing else), and the
 generators and reductions in the order they are searched. Tolerated errors stay 0: the sieve
 matches windows exactly, and several windows are how this plan survives a few transcription
 errors.
@@ -76,6 +78,9 @@ PRIORS: dict[str, Any] = {
 CLOCK_TIERS = ("unix_s", "unix_ms")
 LOOKBACKS_S = (600, 3600, 21600, 86400, 604800, 2592000)
 LOOKBACKS_MS = (0, 10_000, 60_000, 600_000, 3_600_000)
+#: Where a stated clock span (``clock_span_s``) is cut into pieces, in seconds before the
+#: first draw.
+CLOCK_RINGS_S = (10, 30, 60, 120, 300, 600, 1800, 3600, 10800, 21600, 43200, 86400, 604800)
 OFFSETS = (1, 2, 4, 8, 16)
 SKIPS = (0, 1, 3)
 #: Chance candidates beyond this make a plan infeasible (the sieve's cap is 100 000).
@@ -96,6 +101,9 @@ class Reach:
     small: bool
     typed: bool
     full32: bool
+    #: Seconds back from the first draw at which the clock tiers are cut into pieces of their
+    #: own (``clock_span_s``): the budget then takes the seeds nearest the draws first.
+    rings: tuple[int, ...] = ()
 
     def ranges(self, item: PlanItem) -> list[tuple[int, int]]:
         """The part of ``item``'s seeds this reach covers."""
@@ -111,6 +119,25 @@ class Reach:
             return out
         chosen = {"small": self.small, "typed": self.typed, "full32": self.full32}
         return list(item.ranges) if chosen.get(item.tier, False) else []
+
+    def pieces(self, item: PlanItem) -> list[list[tuple[int, int]]]:
+        """The covered seeds of ``item`` in the pieces they are planned as: one, or for a
+        clock tier cut into :attr:`rings`, one per ring (the nearest holds the seeds after the
+        first draw's time too)."""
+        ranges = self.ranges(item)
+        if not ranges or not self.rings or item.tier not in CLOCK_TIERS:
+            return [ranges] if ranges else []
+        unit = 1 if item.tier == "unix_s" else 1000
+        cuts = [item.origin - ring * unit for ring in self.rings]
+        out = []
+        for index, cut in enumerate(cuts):
+            upper = cuts[index - 1] if index else None
+            ring = [(max(low, cut), high if upper is None else min(high, upper))
+                    for low, high in ranges]
+            ring = [(low, high) for low, high in ring if low < high]
+            if ring:
+                out.append(ring)
+        return out
 
 
 @dataclass(frozen=True)
@@ -186,10 +213,8 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
     spans = sum(stop - first for first, stop in (
         window_offsets(start, offsets, 0, skip_high) for start in window_starts(window, windows)))
     rows = []
-    for item, q, cost in items:
-        ranges = reach.ranges(item)
-        if not ranges:
-            continue
+    for item, q, cost, ring, ranges in ((i, q, c, n, r) for i, q, c in items
+                                        for n, r in enumerate(reach.pieces(i))):
         seeds = sum(high - low for low, high in ranges)
         hypotheses = seeds * spans * skip_choices * len(item.reductions)
         chance = hypotheses * q ** window
@@ -199,10 +224,11 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
         rows.append({"generator": item.generator, "tier": item.tier,
                      "reductions": list(item.reductions), "ranges": [list(r) for r in ranges],
                      "hypotheses": hypotheses, "chance_survivors": chance, "seconds": seconds,
-                     "prior_mass": mass, "q": q})
-    # seeds around the draws' own time first (every generator's), then the rest, each part in
-    # order of prior mass per second
-    rows.sort(key=lambda r: (r["tier"] not in CLOCK_TIERS, -r["prior_mass"] / r["seconds"],
+                     "prior_mass": mass, "q": q, "ring": ring})
+    # seeds around the draws' own time first (every generator's; with rings, the nearest ring
+    # of every generator before the next), then the rest, each part in order of prior mass per
+    # second
+    rows.sort(key=lambda r: (r["tier"] not in CLOCK_TIERS, r["ring"], -r["prior_mass"] / r["seconds"],
                              r["generator"], r["tier"], r["reductions"]))
     chosen, spent = [], 0.0
     for row in rows:
@@ -303,6 +329,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     budget_s = min(step.number("budget_s", 120.0, 1.0, 86400.0), step.command.timeout_s / 2)
     error_rate = step.number("error_rate", 0.02, 0.0, 0.5)
     trials = int(step.number("plan_trials", 60, 5, 1000))
+    clock_span_s = int(step.number("clock_span_s", 0, 0, 30 * 86400))
     alpha = float(step.command.alpha)
     reason = None
     items: list[tuple[PlanItem, float, float]] = []
@@ -331,12 +358,20 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         windows = t.suggest_int("windows", 1, max(1, min(4, len(train) // window)))
         offsets = t.suggest_categorical("offsets", OFFSETS)
         skip_high = t.suggest_categorical("skip_high", SKIPS)
-        reach = Reach(
-            lookback_s=t.suggest_categorical("lookback_s", LOOKBACKS_S) if timed else 0,
-            lookback_ms=t.suggest_categorical("lookback_ms", LOOKBACKS_MS) if timed else 0,
-            small=t.suggest_categorical("small_seeds", (True, False)),
-            typed=t.suggest_categorical("typed_seeds", (True, False)),
-            full32=t.suggest_categorical("full32_seeds", (True, False)))
+        if timed and clock_span_s:
+            # the span is stated (Chapter 13's cheap searches): every second and millisecond
+            # of it, in rings nearest the draws first, and the small seeds; nothing else
+            reach = Reach(lookback_s=clock_span_s, lookback_ms=clock_span_s * 1000,
+                          small=True, typed=False, full32=False,
+                          rings=tuple(r for r in CLOCK_RINGS_S if r < clock_span_s)
+                          + (clock_span_s,))
+        else:
+            reach = Reach(
+                lookback_s=t.suggest_categorical("lookback_s", LOOKBACKS_S) if timed else 0,
+                lookback_ms=t.suggest_categorical("lookback_ms", LOOKBACKS_MS) if timed else 0,
+                small=t.suggest_categorical("small_seeds", (True, False)),
+                typed=t.suggest_categorical("typed_seeds", (True, False)),
+                full32=t.suggest_categorical("full32_seeds", (True, False)))
         pieces, mass, expected, hypotheses, chance = plan_pieces(
             items, reach, window=window, windows=windows, offsets=offsets,
             skip_high=skip_high, budget_s=budget_s)
@@ -369,7 +404,8 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         "error_rate": error_rate, "first_timestamp": first_ts,
         "reach": {"lookback_s": best["reach"].lookback_s,
                   "lookback_ms": best["reach"].lookback_ms, "small_seeds": best["reach"].small,
-                  "typed_seeds": best["reach"].typed, "full32_seeds": best["reach"].full32},
+                  "typed_seeds": best["reach"].typed, "full32_seeds": best["reach"].full32,
+                  "rings_s": list(best["reach"].rings)},
         "seed_model": "kernels.sieve.plan (build_plan items, CostCache)",
         "seed_costs": pinned_seed_costs(step.text("seed_costs", "")),
         "spaces": best["spaces"], "priors": PRIORS,
