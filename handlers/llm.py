@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence, cast
 
@@ -23,11 +25,12 @@ from contexts import (
     History,
     build_llm_context,
     guardrail_floor,
-    history_from_records,
     schema_gates,
     subject_for_unit,
 )
+from contexts.history import history_from_views
 from grammars import GrammarError
+from ledger import LedgerError, ResumePoint, read_ledger
 from machine.events import (
     DECISION_RANK,
     Decision,
@@ -37,6 +40,7 @@ from machine.events import (
     VerdictRecorded,
 )
 from machine.steps import SELFPLAY
+from projections.views import Projection, build_views
 
 from .llm_model import LLMConfig, LLMError
 from .llm_service import LLMService, evaluate_bundle
@@ -89,34 +93,72 @@ def stop_llm(command: Any, ctx: Any) -> list[Any]:
     return [ctx.event(LLMStopped(was_running=bool(freed), detail=detail))]
 
 
+@dataclass
+class _LedgerRead:
+    """What this process has read of one ledger: the projections built so far, where the read
+    stopped, the policies in force, and the artifacts of the latest completed attempts."""
+
+    resume: ResumePoint | None = None
+    views: dict[str, Projection] = field(default_factory=lambda: build_views(()))
+    last_hash: str | None = None
+    policies_sha256: str | None = None
+    artifacts: OrderedDict[tuple[str | None, str, int], list[Any]] = field(
+        default_factory=OrderedDict)
+
+
+#: Completed attempts whose artifacts are kept (an evaluation asks about one just finished).
+_KEPT_ATTEMPTS = 256
+_READS: dict[str, _LedgerRead] = {}
+
+
+def _read_new(path: Path) -> _LedgerRead:
+    """The ledger's projections, brought up to date by reading only what was appended since
+    the last call in this process (the daemon's handler worker lives on between commands);
+    a ledger that does not continue where the last read stopped is read again in full."""
+    key = str(path)
+    for attempt in range(2):
+        read = _READS.get(key) or _LedgerRead()
+        try:
+            # the first read only parses; a resumed one checks that the chain goes on
+            reader = read_ledger(path, verify=read.resume is not None, resume=read.resume)
+            for record in reader:
+                for view in read.views.values():
+                    view.apply(record)
+                read.last_hash = record.hash
+                if record.type == "PoliciesSet":
+                    read.policies_sha256 = record.data.get("sha256")
+                elif record.type in ("StepCompleted", "SelfplayCompleted", "CandidateEmitted"):
+                    where = (record.run_id, str(record.data.get("step", SELFPLAY)),
+                             int(record.data.get("attempt", 0)))
+                    read.artifacts.setdefault(where, []).extend(record.artifacts)
+                    read.artifacts.move_to_end(where)
+                    while len(read.artifacts) > _KEPT_ATTEMPTS:
+                        read.artifacts.popitem(last=False)
+            read.resume = reader.resume_point or read.resume
+        except (LedgerError, ValueError):
+            _READS.pop(key, None)
+            if attempt or read.resume is None:
+                raise
+            continue
+        _READS[key] = read
+        return read
+    raise AssertionError("unreachable")
+
+
 def _ledger_inputs(ctx: Any, command: Any, metrics: Sequence[str]) -> tuple[History | None, list[Any], str | None]:
-    """Tier-2 history, the unit's artifacts and the policies' SHA256, in one pass."""
+    """Tier-2 history, the unit's artifacts and the policies' SHA256 (the ledger read only
+    from where this process last stopped)."""
     path = getattr(ctx, "ledger_path", None)
     if path is None or not Path(path).exists():
         return None, [], None
-    from ledger import read_ledger
-
-    artifacts: list[Any] = []
-    policies: list[str] = []
+    read = _read_new(Path(path))
     unit, attempt, run_id = str(command.unit), command.attempt, command.run_id
-
-    def watch(records: Any) -> Any:
-        for record in records:
-            if record.type == "PoliciesSet":
-                policies.append(record.data.get("sha256"))
-            elif record.run_id == run_id and record.type in (
-                "StepCompleted", "SelfplayCompleted", "CandidateEmitted"
-            ):
-                step = str(record.data.get("step", SELFPLAY))
-                if step == unit and record.data.get("attempt") == attempt:
-                    artifacts.extend(record.artifacts)
-            yield record
-
-    history = history_from_records(
-        watch(read_ledger(path, verify=False)), unit=unit, metrics=metrics,
-        exclude=(run_id, unit, attempt),
+    history = history_from_views(
+        read.views, unit=unit, metrics=metrics, exclude=(run_id, unit, attempt),
+        last_hash=read.last_hash,
     )
-    return history, artifacts, (policies[-1] if policies else None)
+    artifacts = list(read.artifacts.get((run_id, unit, attempt), []))
+    return history, artifacts, read.policies_sha256
 
 
 def evaluate(command: Any, ctx: Any) -> list[Any]:

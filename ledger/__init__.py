@@ -35,7 +35,15 @@ from .events import (
 )
 from .jsonl import JsonlRecorder, lock_path_for
 from .witness import Head, read_witness, witness_path_for
-from .reader import LedgerReader, VerifyReport, follow, open_reader, read_ledger, verify_ledger
+from .reader import (
+    LedgerReader,
+    ResumePoint,
+    VerifyReport,
+    follow,
+    open_reader,
+    read_ledger,
+    verify_ledger,
+)
 from .recorder import InMemoryRecorder, Recorder, RepairReport, Validator
 
 __all__ = [
@@ -58,6 +66,7 @@ __all__ = [
     "witness_path_for",
     "LedgerReader",
     "open_reader",
+    "ResumePoint",
     "read_ledger",
     "follow",
     "TornTail",

@@ -28,10 +28,21 @@ __all__ = [
     "LedgerReader",
     "open_reader",
     "read_ledger",
+    "ResumePoint",
     "follow",
     "VerifyReport",
     "verify_ledger",
 ]
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a finished read stood at its last complete batch: a later read given it reads
+    only what was appended since (``read_ledger(path, resume=...)``)."""
+
+    pos: int
+    next_seq: int
+    last_hash: str
 
 
 class LedgerReader:
@@ -51,8 +62,16 @@ class LedgerReader:
         verify: bool = True,
         after_seq: int = -1,
         witness: bool = True,
+        resume: ResumePoint | None = None,
     ) -> None:
+        """``resume``: start where an earlier read of this file ended (its chain, verified
+        then, is taken as it was; the witness is not checked)."""
         self.path = Path(path)
+        self._resume = resume
+        #: Where this read ended (at its last complete batch), to resume from later.
+        self.resume_point: ResumePoint | None = None
+        if resume is not None:
+            witness = False
         self.verify = verify
         self.after_seq = after_seq
         self.torn_tail: TornTail | None = None
@@ -68,7 +87,14 @@ class LedgerReader:
         self._it = self._run()
 
     def _run(self) -> Generator[Record, None, None]:
-        st = ChainState(str(self.path))
+        start = self._resume
+        if start is None:
+            st = ChainState(str(self.path))
+        else:
+            st = ChainState(str(self.path), next_seq=start.next_seq, last_hash=start.last_hash,
+                            pos=start.pos)
+            self._fh.seek(start.pos)
+            self.resume_point = start
         after = self.after_seq
         head = self.head
         hash_at_head: str | None = None
@@ -81,6 +107,7 @@ class LedgerReader:
                 elif records[-1].seq > after:
                     yield from records[after + 1 - records[0].seq :]
                 self._note(st)
+                self.resume_point = ResumePoint(st.batch_pos, st.committed_seq, st.committed_hash)
             size = st.pos + len(st.tail)
             tail = check_tail(st, verify=self.verify)
             if isinstance(tail, list):
@@ -140,13 +167,16 @@ def open_reader(
     return LedgerReader(path, verify=verify, after_seq=after_seq)
 
 
-def read_ledger(path: str | os.PathLike[str], *, verify: bool = True) -> LedgerReader:
+def read_ledger(
+    path: str | os.PathLike[str], *, verify: bool = True, resume: ResumePoint | None = None
+) -> LedgerReader:
     """Stream the records of ``path``, verifying the chain (``verify=False``: parse only).
 
     Returns the :class:`LedgerReader` itself so that ``torn_tail`` can be inspected after the
-    loop. Memory stays at about one 1 MiB chunk however long the ledger is.
+    loop. Memory stays at about one 1 MiB chunk however long the ledger is. ``resume``: the
+    ``resume_point`` of an earlier read of this file, to read only what came after it.
     """
-    return LedgerReader(path, verify=verify)
+    return LedgerReader(path, verify=verify, resume=resume)
 
 
 def follow(

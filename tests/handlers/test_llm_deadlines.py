@@ -77,3 +77,58 @@ def test_reading_the_ledger_counts_against_the_timeout(
     [event] = _evaluate(tmp_path, timeout_s=5.0)
     assert event.type == "VerdictRecorded"
     assert service.given and service.given[-1] <= 5.0 - 0.4
+
+
+def test_each_evaluation_reads_only_what_was_appended_since_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contexts import history_from_records
+    from ledger import read_ledger
+    from tests.machine.fakes import all_pass
+    from tests.machine.helpers import drop, make_home, open_runner
+
+    monkeypatch.setenv("WATCHER_DISABLE_HANDLERS", "*")
+    home = make_home(tmp_path / "home")
+    read: list[int] = []
+    real_read = llm_handlers.read_ledger
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        reader = real_read(*args, **kwargs)
+
+        def counted() -> Any:
+            for record in reader:
+                read.append(record.seq)
+                yield record
+
+        class Counted:
+            resume_point = property(lambda _self: reader.resume_point)
+
+            def __iter__(self) -> Any:
+                return counted()
+
+        return Counted()
+
+    monkeypatch.setattr(llm_handlers, "read_ledger", counting)
+    command = make_command(
+        EvaluateWithLLM, "test", request_id="rq-t", run_id="run-t", subject="step", unit="3",
+        attempt=1, floor="proceed", floor_reasons=(), retry_allowed=True,
+        metrics=dict(SAMPLE_RESULTS["step_3"]), timeout_s=5.0,
+    )
+    ctx = HandlerContext(command=command, clock=Clock(), home=home.root,
+                         ledger_path=home.ledger)
+    metrics = ["score"]
+    for n in range(3):
+        drop(home, f"loop{n}.json", {"kind": "learning_loop", "scope": [3, 5]})
+        with open_runner(home, all_pass) as runner:
+            runner.run_until_idle()
+            last = runner.state.last_seq
+        before = len(read)
+        history, _artifacts, policies = llm_handlers._ledger_inputs(ctx, command, metrics)
+        seen = read[before:]
+        assert seen and seen[-1] == last
+        if n:
+            assert seen[0] > 0 and len(seen) < last / 2, "the whole ledger was read again"
+        full = history_from_records(read_ledger(home.ledger), unit="3", metrics=metrics,
+                                    exclude=("run-t", "3", 1))
+        assert history == full
+        assert policies is not None
