@@ -111,13 +111,14 @@ def infer_number_shape(values: Sequence[int | float]) -> NumberShape:
 
 def _range_start(ints: list[int], low: int, high: int) -> int:
     """The start of the range the draws come from: 0, 1 (a draw of 1 and none of 0: a range
-    from 1 explains a minimum of exactly 1 better than any range from 0), or the minimum when
+    from 1 explains a minimum of exactly 1 better than any range from 0; or none of 0 and a
+    largest draw of exactly 10, 100, 1000...: ``randint(1, 100)``), or the minimum when
     draws from 0 would almost never all stay at or above it and the draws are many enough for
     the range's start to have shown up."""
     if low == 0 or high >= _RANGE_LIMIT:
         return 0
-    if low == 1:
-        return 1
+    if low == 1 or (high >= 10 and high == 10 ** (len(str(high)) - 1)):
+        return 1  # a draw of 1 and none of 0, or a draw of 10, 100, 1000...: 1..10**k
     count = len(ints)
     span = high - low + 1
     all_above = (span / (high + 1)) ** count

@@ -16,7 +16,7 @@ from typing import Callable, Collection, Sequence
 
 from kernels.recovery import IDENTIFIED, Recovery, minimum_draws, recover_any
 from kernels.recovery.result import DEFAULT_ALPHA
-from kernels.sieve.plan import raw_width_plausible
+from kernels.sieve.plan import infer_shape, raw_width_plausible
 
 __all__ = ["default_hypotheses", "from_one_hypotheses", "recover_by_shape"]
 
@@ -50,16 +50,20 @@ def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
     if high >= 1 << 32:
         pairs += [(g, "raw") for g in ("mt19937_64", "xorshift64", "xorshift128plus",
                                         "xoroshiro128plus", "xoshiro256plus", "xorshift64star")]
-    return pairs + _bounded(high)
+    return pairs + _bounded(ints)
 
 
-def _bounded(high: int) -> list[tuple[str, str]]:
-    """Bounded-integer hypotheses for draws whose largest value is ``high``: the bound is
-    ``high + 1`` or that rounded up to a power of ten or of two."""
+def _bounded(ints: list[int]) -> list[tuple[str, str]]:
+    """Bounded-integer hypotheses for draws ``ints`` (from 0): the bounds the seed sieve's shape
+    infers (the power of ten above the largest draw unless the draws never come near it, else
+    the largest + 1; both when the draws cannot tell), and the power of two above the largest
+    (``nextInt(2**k)``, masks)."""
+    high = max(ints)
     if not 1 <= high < (1 << 20) - 1:
         return []
     pairs = []
-    bounds = {high + 1, 10 ** math.ceil(math.log10(high + 1)), 1 << high.bit_length()}
+    shape = infer_shape(ints)
+    bounds = {b for b in (shape.alphabet, shape.exact_alphabet, 1 << high.bit_length()) if b}
     for bound in sorted(b for b in bounds if b >= 2):
         pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
                   ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
@@ -75,7 +79,7 @@ def from_one_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
     if any(isinstance(v, float) and v != math.floor(v) for v in values):
         return []
     ints = [int(v) for v in values]
-    return _bounded(max(ints) - 1) if min(ints) >= 1 else []
+    return _bounded([v - 1 for v in ints]) if min(ints) >= 1 else []
 
 
 def _applicable(pairs: list[tuple[str, str]], keep_all: bool = False

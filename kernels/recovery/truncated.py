@@ -401,6 +401,11 @@ def _judge(base: Recovery, cls: type[PRNG], candidates: list[int], values: Seque
     origin = None
     if cls.name == "glibc_random" and identified and len(matching) == 1:
         origin = glibc_seed(cls, state)  # srand(seed) and the outputs since
+    equivalent = extra.get("equivalent_seed")
+    if isinstance(equivalent, int) and equivalent < 1 << 32 and identified and len(matching) == 1:
+        # new Random(seed) of a 32-bit seed, observed from its first draw: a state from
+        # nanoTime's 48 bits lands below 2**32 by chance once in 2**16
+        origin = (equivalent, 0)
     return replace(base, verdict=IDENTIFIED if identified else UNDETERMINED, message=message,
                    seed=origin[0] if origin else None, position=origin[1] if origin else None,
                    state=state if len(matching) == 1 else None, solving_draws=len(values),

@@ -132,6 +132,9 @@ class DrawShape:
     alphabet: int | None
     digits: int | None
     raw_widths: tuple[int, ...]
+    #: a second bound searched beside ``alphabet``: the largest draw + 1, when the draws are
+    #: too few to tell it from the power of ten above (see :func:`infer_shape`)
+    exact_alphabet: int | None = None
 
     def reductions(self, generator: type[PRNG]) -> list[str]:
         """The reductions to search for ``generator``, likeliest first (raw first when the
@@ -147,6 +150,8 @@ class DrawShape:
             specs.extend(default_reductions(generator, self.alphabet))
             if self.digits is not None and self.digits >= 2:
                 specs.append(f"digits:{self.digits}")
+        if self.exact_alphabet is not None:
+            specs.extend(default_reductions(generator, self.exact_alphabet))
         usable = []
         for spec in dict.fromkeys(specs):
             reduction = parse_reduction(spec)
@@ -165,7 +170,8 @@ class DrawShape:
         if self.raw_widths:
             parts.append("raw words of " + "/".join(map(str, self.raw_widths)) + " bits")
         if self.alphabet is not None:
-            parts.append(f"integers below {self.alphabet:,}")
+            parts.append(f"integers below {self.alphabet:,}"
+                         + (f" or {self.exact_alphabet:,}" if self.exact_alphabet else ""))
         if self.digits is not None and self.digits >= 2:
             parts.append(f"{self.digits}-digit numbers made digit by digit")
         return "; ".join(parts) or "nothing a catalog reduction makes"
@@ -192,8 +198,23 @@ def infer_shape(draws: list[int]) -> DrawShape:
     if alphabet is not None and alphabet > 1 << 32:
         alphabet = None
     digits = len(str(largest)) if alphabet is not None and largest >= 10 else None
+    exact = None
+    if alphabet is not None and not widths and 1 <= largest < alphabet - 1:
+        # draws below the power of ten that never come near it: the bound is the largest + 1
+        # (nextInt(6), randint(0, 9) read from 1 - 1), not 10 or 100
+        stays_below = ((largest + 1) / alphabet) ** len(draws)
+        if stays_below < EXACT_BOUND_MISS:
+            alphabet, digits = largest + 1, None
+        elif stays_below < BOTH_BOUNDS_MISS:
+            exact = largest + 1
     return DrawShape(count=len(draws), largest=largest, alphabet=alphabet, digits=digits,
-                     raw_widths=tuple(sorted(set(widths))))
+                     raw_widths=tuple(sorted(set(widths))), exact_alphabet=exact)
+
+
+#: the power of ten above the largest draw gives way to the largest draw + 1 when draws below
+#: that power would stay so low less often than this; below ``BOTH_BOUNDS_MISS`` both are searched
+EXACT_BOUND_MISS = 1e-3
+BOTH_BOUNDS_MISS = 0.01
 
 
 def infer_alphabet(draws: list[int]) -> int:
