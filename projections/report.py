@@ -9,9 +9,9 @@ cannot inject markup.
 
 Sections: the draws; the hit rate against the chance band over time; each identification with
 its lag and its evidence; survivors against the survivors chance alone would give, per sieve
-run; the timeline of triggers, proposals, verdicts, runs and promotions (every event type the
-page does not chart elsewhere, by type, so event types added later appear without a change
-here); the predictions.
+run; the runs; the timeline of triggers, proposals, verdicts, runs and promotions (every event
+type the page does not chart elsewhere, by type, so event types added later appear without a
+change here); the predictions.
 """
 
 from __future__ import annotations
@@ -654,6 +654,22 @@ def _survivors_section(data: ReportData, width: int) -> str:
     return _survivors_chart(rows, width) + (table if rows else "")
 
 
+def _runs_section(data: ReportData) -> str:
+    runs = list(data.runs.items.values())
+    if not runs:
+        return '<p class="empty">No run has started.</p>'
+    shown = runs[-TIMELINE_ROWS:]
+    note = (f'<p class="note">The {len(shown)} newest of {len(runs)} runs.</p>'
+            if len(shown) < len(runs) else "")
+    return note + _table(
+        ["run", "kind", "units", "draws", "started (UTC)", "ended (UTC)", "status", "outcome"],
+        ([("", _e(r["run_id"])), ("", _e(r["kind"])),
+          ("", _e(", ".join(unit_label(u) for u in r["units"]))),
+          ("num", _fmt(data.run_draws.get(r["run_id"]))), ("ts", _e(_when(r["started"]))),
+          ("ts", _e(_when(r["ended"] or "") or "–")), ("", _e(r["status"])),
+          ("detail", _e(r["outcome"] or ""))] for r in shown))
+
+
 def _timeline_section(data: ReportData, width: int) -> str:
     events = data.timeline[-TIMELINE_ROWS:]
     left_out = len(data.timeline) - len(events)
@@ -742,6 +758,7 @@ def render_report(records: Iterable[Any], *, title: str = "prng-watcher report",
          _hit_rate_chart(data, width) + _diagnostics_table(data)),
         ("identifications", "Identifications", _identifications_section(data)),
         ("survivors", "Survivors against chance, per sieve run", _survivors_section(data, width)),
+        ("runs", "Runs", _runs_section(data)),
         ("timeline", "Timeline: triggers, proposals, verdicts, runs, promotions",
          _timeline_section(data, width)),
         ("predictions", "Predictions", _predictions_section(data)),

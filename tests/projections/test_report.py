@@ -84,8 +84,8 @@ def test_the_page_is_self_contained_well_formed_and_complete() -> None:
         'xmlns="http://www.w3.org/2000/svg"', "")
     sections = [value for tag, name, value in parsed.attributes
                 if tag == "section" and name == "id"]
-    assert sections == ["draws", "hit-rate", "identifications", "survivors", "timeline",
-                        "predictions"]
+    assert sections == ["draws", "hit-rate", "identifications", "survivors", "runs",
+                        "timeline", "predictions"]
     # Every chart is well-formed SVG (a stray '<' or '&' from the ledger would break it).
     charts = re.findall(r"<svg .*?</svg>", page, flags=re.S)
     assert len(charts) == 4  # draws, hit rate, survivors, timeline
@@ -137,7 +137,7 @@ def test_every_recorded_history_renders(ledger: Path) -> None:
     page = render_report(records)
     parsed = _structure(page)
     assert parsed.errors == [] and parsed.stack == []
-    assert page.count("<section ") == 6
+    assert page.count("<section ") == 7
     data = collect(records)
     assert data.events == len(records) and data.head == records[-1].hash
     identified = {str(sorted(r.data["hypothesis"].items())) for r in records
