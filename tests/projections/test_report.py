@@ -98,6 +98,14 @@ def test_the_page_is_self_contained_well_formed_and_complete() -> None:
     assert "java_random seed 1795535963" in text
     assert "first miss at draw 49" in text
     assert "TriggerFired" in text and "regime_change-50" in text
+    # Chapter 13's events read as words on the timeline, each on its own lane.
+    assert "rules: hold (regime_change, risk low, confidence 0.7): search again" in text
+    assert "cand-1 replaces baseline: 9 wins, 2 losses over 40 shadow draws" in text
+    lanes = re.search(r'<section id="timeline">.*?</svg>', page, flags=re.S)
+    assert lanes is not None
+    for lane in ("TriggerFired", "ProposalMade", "ProposalRejected", "PolicyPromoted",
+                 "PolicyRolledBack", "RequestRejected", "Halted"):
+        assert f">{lane}</text>" in lanes.group(0)
 
 
 def test_ledger_strings_cannot_inject_markup() -> None:
@@ -108,7 +116,8 @@ def test_ledger_strings_cannot_inject_markup() -> None:
     assert all(not name.startswith("on") for _tag, name, _value in parsed.attributes)
     assert HOSTILE not in page and "</style></svg>" not in page.split("</style>", 1)[1]
     # The text is still there for a person to read, as text.
-    assert sum(HOSTILE in chunk for chunk in parsed.text) >= 4  # title, name, reason, halt
+    # title, request name and reason, halt, proposal reasoning and rejection
+    assert sum(HOSTILE in chunk for chunk in parsed.text) >= 6
     for chart in re.findall(r"<svg .*?</svg>", page, flags=re.S):
         ET.fromstring(chart)
 
