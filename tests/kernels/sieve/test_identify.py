@@ -408,3 +408,31 @@ def test_plan_leaves_random_draws_unexplained():
         identified += result.identified
         assert result.expected_chance_survivors < 1e-6
     assert identified == 0
+
+
+# ---- nulls of every shape --------------------------------------------------------------------------
+
+
+def _urandom_words(count: int) -> list[int]:
+    return [int.from_bytes(os.urandom(4), "little") for _ in range(count)]
+
+
+@pytest.mark.parametrize("shape", ["doubles", "signed ints", "dice", "u32"])
+def test_random_data_of_every_shape_is_no_generator(capsys, tmp_path, shape):
+    """Doubles and signed ints go through the state tier (and signed words through the seed
+    sieve as raw words), dice through both tiers read from 1: chance explains none of them."""
+    words = _urandom_words(700)
+    values = {"doubles": [w / 2**32 + int.from_bytes(os.urandom(2), "little") / 2**48
+                          for w in words],
+              "signed ints": [w - 2**32 if w >> 31 else w for w in words[:40]],
+              "dice": [w % 6 + 1 for w in words[:60]],
+              "u32": words}[shape]
+    path = tmp_path / "null.txt"
+    path.write_text("".join(f"{v!r}\n" for v in values))
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy", "--budget", "8",
+                         "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["verdict"] == "no generator explains this data" and not payload["identified"]
+    assert payload["state_tier"]["attempts"]  # the state tier tried and found nothing
+    assert all(a["verdict"] != "identified" for a in payload["state_tier"]["attempts"])
