@@ -105,6 +105,30 @@ def _outcome(home: Path, index: int) -> str:
     return f"{kind}: {'HIT' if item['hit'] else 'miss'}"
 
 
+def summarize(home: Path) -> list[str]:
+    """Per segment of the truth file: the WATCHER's exact predictions, the lag to the first one,
+    and the generators it claimed (a claim on the random draws is a false identification)."""
+    truth = json.loads((home / "live_stream.truth.json").read_text())
+    predictions = json.loads(_watcher(home, "predictions", "--json"))["predictions"]
+    offset = truth[0].get("history_start", 0)
+    lines = []
+    for part in truth:
+        first = offset + part["first_draw"]
+        inside = [p for p in predictions if p["status"] == "scored"
+                  and first <= p["target_index"] < first + part["draws"]]
+        exact = [p for p in inside if p["identified"] and p["hit"]]
+        claims = sorted({f"{p['hypothesis']['generator']} seed {p['hypothesis']['seed']}"
+                         for p in inside if p["identified"] and p["hypothesis"]})
+        lag = exact[0]["target_index"] - first if exact else None
+        true = part.get("hypothesis")
+        truly = f"{true['generator']} seed {true['seed']}" if true else "no generator"
+        lines.append(
+            f"{part['segment']:<8} draws {first}..{first + part['draws'] - 1}: {len(inside)} "
+            f"scored, {len(exact)} exact; first exact after {lag if lag is not None else '-'} "
+            f"draw(s); claimed: {', '.join(claims) or 'nothing'} (truth: {truly})")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -127,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
                              "a WATCHER without Chapter 13's triggers; default 0: none)")
     parser.add_argument("--budget", type=float, default=20.0, metavar="S",
                         help="sieve budget of each dispatched loop in seconds (default 20)")
+    parser.add_argument("--summary", action="store_true",
+                        help="feed nothing: compare the home's predictions with its truth file")
     args = parser.parse_args(argv)
+    if args.summary:
+        print("\n".join(summarize(Path(args.home))))
+        return 0
     segments = [s.strip() for s in args.segments.split(",") if s.strip()]
     unknown = [s for s in segments if s not in RUNTIMES]
     if unknown:
@@ -142,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     records, truth = build_stream(random_draws=args.random, segments=segments,
                                   per_segment=args.per_segment, start=start,
                                   interval=args.interval, rng=random.Random(args.seed))
-    (home / "live_stream.truth.json").write_text(json.dumps(truth, indent=2) + "\n")
     already = json.loads(_watcher(home, "predictions", "--json"))["summary"]["draws"]
+    truth[0]["history_start"] = already
+    (home / "live_stream.truth.json").write_text(json.dumps(truth, indent=2) + "\n")
     if already:
         print(f"{home}: the history already holds {already} draws; these follow them")
     starts = {part["first_draw"]: part["segment"] for part in truth}
@@ -166,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fed {len(records)} draws in {time.monotonic() - began:.0f} s; truth in "
           f"{home / 'live_stream.truth.json'}")
     print(_watcher(home, "predictions", "--last", "1").splitlines()[0])
+    print("\n".join(summarize(home)))
     return 0
 
 
