@@ -668,8 +668,9 @@ class PolicyPromoted(EventModel):
 
 
 class CandidateRetired(EventModel):
-    """Candidate ``candidate_id`` will not be promoted (the test went against it, or it was
-    never decided, or the active policy changed under it)."""
+    """Candidate ``candidate_id`` will not be promoted: the promotion test went against it or
+    stayed undecided too long, or its shadow predictions could not be made (``shadow_error``).
+    (A change of the active policy does not retire it: its comparison starts again.)"""
 
     type: Literal["CandidateRetired"] = "CandidateRetired"
     candidate_id: str = Field(min_length=1, max_length=128)
