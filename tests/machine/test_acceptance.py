@@ -8,7 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grammars.models import Chapter13ParamName, Chapter13Proposal
-from machine.events import ProposalMade
+from machine.events import (
+    DrawIngested,
+    PoliciesSet,
+    ProposalMade,
+    ProposedValue,
+    TriggerFired,
+    new_event,
+)
+from machine.fold import evolve
+from machine.policies import Policies, policies_sha256
+from machine.policy_decide import policy_command
+from machine.registry import builtin_events
+from machine.state import State
 from machine.acceptance import AcceptanceRules, DEFAULT_RULES, judge_proposal
 from machine.loop_policy import ADVISOR_PARAMETERS, BASELINE, LOOP_PARAMETERS, with_values
 from machine.promotion import MAX_SHADOW_DRAWS, promotion_test
@@ -124,3 +136,60 @@ def test_more_wins_never_hurt(wins, losses, margin) -> None:
     assert after.llr > before.llr
     if before.decision == "promote":
         assert after.decision == "promote"
+
+
+# --- through the fold: what decide judges is what the policy becomes ---------------------
+
+advisor_values = st.lists(
+    st.tuples(st.sampled_from(ADVISOR_PARAMETERS), st.floats(0, 1000, allow_nan=False)),
+    max_size=4)
+proposals = st.lists(st.tuples(
+    advisor_values, st.floats(0, 1), st.sampled_from(["low", "low", "medium"]),
+    st.sampled_from(["hold", "retrain", "explore", "rollback"])), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(proposals=proposals)
+def test_the_folded_policy_only_moves_as_the_rules_allow(proposals) -> None:
+    state = State()
+    clock = iter(range(10**6))
+
+    def record(payload, run_id=None):
+        event = new_event(payload, id=f"e{next(clock)}", ts=f"2026-11-25T10:00:00.{next(clock):06d}Z",
+                          run_id=run_id)
+        evolve(state, event)
+
+    policies = Policies()
+    record(PoliciesSet(policies=policies, sha256=policies_sha256(policies), source="test"))
+    for number, (vals, confidence, risk, action) in enumerate(proposals):
+        trigger_id = f"drift-{number}"
+        record(DrawIngested(source="test", position=number, values=(1,)))
+        record(TriggerFired.model_validate({
+            "trigger_id": trigger_id, "trigger": "drift", "position": number + 1, "since": 0,
+            "cooldown_draws": 0, "request": {"kind": "learning_loop"}}))
+        record(ProposalMade(
+            proposal_id=f"proposal-{trigger_id}", trigger_id=trigger_id, source="llm",
+            failure_mode="none", recommended_action=action, risk_level=risk,
+            retrain_scope="none", confidence=confidence, reasoning="test",
+            parameter_proposals=tuple(ProposedValue(name=n, value=v) for n, v in vals)))
+        before = state.loop.policy
+        command = policy_command(state)
+        assert command is not None and command.kind == "chapter13.judge"
+        for payload in builtin_events(command):
+            record(payload)
+        after = state.loop.policy
+        moved = {n for n in LOOP_PARAMETERS
+                 if getattr(before, n) != getattr(after, n)}
+        if action == "rollback" and state.loop.proposals[f"proposal-{trigger_id}"].status == \
+                "accepted":
+            assert after == BASELINE
+            continue
+        assert len(moved) <= 3 and "acceptance_margin" not in moved
+        assert moved <= {n for n, _ in vals}
+        if moved:
+            assert confidence >= DEFAULT_RULES.confidence_floor and risk == "low"
+        for name in moved:
+            old, new = getattr(before, name), getattr(after, name)
+            spec = LOOP_PARAMETERS[name]
+            base = abs(old) if old else spec.high - spec.low
+            assert abs(new - old) / base <= DEFAULT_RULES.max_relative_change + 1e-9
