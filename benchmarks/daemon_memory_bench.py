@@ -5,8 +5,8 @@ with fast fake handlers, the test plugin's), then, in a fresh process per size a
 opens the runner (the writer's verifying scan, id set and fold), runs one more learning loop,
 and prints the peak RSS, the open time, the time per command of that loop and the memory the
 writer's id set and the folded state take. Variant ``before`` puts back what the daemon did
-before (a set of id strings; a deep copy of the state per handler command), ``after`` is the
-code as it is.
+before (a set of id strings; a deep copy of the state per handler command; no fold snapshot),
+``after`` is the code as it is (the build leaves a fold snapshot, as a daemon closing does).
 
     python benchmarks/daemon_memory_bench.py [--sizes 10000,100000]
 
@@ -99,6 +99,9 @@ def _as_before() -> None:
     import ledger.jsonl
 
     setattr(ledger.jsonl, "EventIdSet", set)
+    import machine.runner
+
+    setattr(machine.runner, "read_snapshot", lambda _ledger: None)  # no fold snapshots
     execute = Runner.execute
 
     def with_copy(self: Runner, command: object, **kwargs: object) -> object:

@@ -654,6 +654,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         _echo(f"  damage: {report.damage}")
     if report.pending:
         _echo(f"  {report.pending}")
+    if report.snapshot:
+        _echo(f"  {report.snapshot}")
     return report.exit_code
 
 

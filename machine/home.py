@@ -4,6 +4,8 @@
 
     <home>/ledger.jsonl        the ledger (the only source of truth)
     <home>/ledger.jsonl.lock   the single writer's lock (holds its pid)
+    <home>/ledger.jsonl.head   the head witness (the last record's seq and hash)
+    <home>/ledger.jsonl.snapshot  the folded state up to a seq (a cache: machine.snapshots)
     <home>/artifacts/          content-addressed artifact store
     <home>/watcher_requests/   drop request files here (write, then rename into place)
     <home>/archive/            request files already received, named <request id>--<name>,

@@ -25,6 +25,7 @@ from ledger import ArtifactRef, ArtifactStore, LedgerError, LedgerTampered, read
 
 from .decide import decide
 from .fold import FoldError, evolve
+from .snapshots import Snapshot, SnapshotRefused, read_snapshot, snapshot_path_for
 from .state import State
 
 __all__ = ["Divergence", "ReplayReport", "replay", "EXIT_CLEAN", "EXIT_DIVERGED", "EXIT_DAMAGED"]
@@ -59,6 +60,7 @@ class ReplayReport:
     pending: str | None = None
     artifacts_checked: int = 0
     state: State | None = None
+    snapshot: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -89,9 +91,27 @@ class ReplayReport:
             "damage": self.damage,
             "pending": self.pending,
             "artifacts_checked": self.artifacts_checked,
+            "snapshot": self.snapshot,
             "phase": state.phase.value if state is not None else None,
             "halted": state.halted if state is not None else None,
         }
+
+
+def _check_snapshot(snapshot: Snapshot, record_hash: str, state: State,
+                    report: ReplayReport) -> str:
+    """Compare the fold snapshot with the full fold at its seq; a difference is a divergence
+    (the daemon would start from a state the ledger does not give)."""
+    where = f"snapshot at seq {snapshot.seq}"
+    if snapshot.hash != record_hash:
+        return f"{where}: for another ledger (record hash differs; ignored by the daemon)"
+    if snapshot.state != state:
+        report.divergences.append(Divergence(
+            seq=snapshot.seq, recorded="snapshot", expected=None,
+            detail=f"the fold snapshot at seq {snapshot.seq} differs from the full fold: delete "
+                   "it (the daemon writes a new one)",
+        ))
+        return f"{where}: DIFFERS from the full fold"
+    return f"{where}: equal to the full fold"
 
 
 def _ledger_path(path: Path) -> tuple[Path, Path | None]:
@@ -123,6 +143,11 @@ def replay(
     folding = True
     reader = read_ledger(ledger_path)
     head_seen = expect_head is None
+    try:
+        snapshot = read_snapshot(ledger_path)
+    except SnapshotRefused as refused:
+        snapshot = None
+        report.snapshot = f"{snapshot_path_for(ledger_path).name}: ignored by the daemon: {refused}"
     try:
         for record in reader:
             report.events += 1
@@ -160,6 +185,8 @@ def replay(
                     Divergence(seq=record.seq, recorded=record.type, expected=None, detail=str(error))
                 )
                 folding = False  # a state that could not take this event explains nothing after
+            if snapshot is not None and record.seq == snapshot.seq and folding:
+                report.snapshot = _check_snapshot(snapshot, record.hash, state, report)
     except LedgerTampered as error:
         report.damage = f"tampered: {error}"
     except LedgerError as error:
@@ -187,6 +214,9 @@ def replay(
                 break
     elif report.damage is None and refs:
         report.damage = f"{len(refs)} artifact(s) referenced but no artifact store beside the ledger"
+    if snapshot is not None and report.snapshot is None:
+        report.snapshot = (f"snapshot at seq {snapshot.seq}: beyond the ledger's end (ignored "
+                           "by the daemon)")
     report.runs = len(state.runs)
     report.requests = len(state.requests)
     report.plans = sum(1 for r in state.requests.values() if r.status == "planned")

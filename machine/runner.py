@@ -74,6 +74,7 @@ from .requests import (
     read_request_file,
     request_id_for,
 )
+from .snapshots import SNAPSHOT_EVERY, SnapshotRefused, read_snapshot, write_snapshot
 from .state import State
 from .watchdog import HandlerOutcome, HandlerWorker, fork_is_safe
 
@@ -133,10 +134,48 @@ class Runner:
         # command id -> how many times it was started without finishing (CommandStarted with
         # no later event of that command); only commands in flight, so it stays tiny.
         self._unfinished: dict[str, int] = {}
-        for record in recorder.read():
+        self._snapshot_seq = self._from_snapshot()
+        for record in recorder.read(after_seq=self.state.last_seq):
             evolve(self.state, record)
             self._track(record)
         self._policies_mtime: float | None = None
+
+    def _from_snapshot(self) -> int:
+        """Start from the snapshot beside the ledger when every key holds (see
+        ``machine.snapshots``); the seq it was folded up to, -1 without one."""
+        if self.home is None or not isinstance(self.recorder, JsonlRecorder):
+            return -1
+        try:
+            snapshot = read_snapshot(self.home.ledger)
+            if snapshot is None:
+                return -1
+            at = next(iter(self.recorder.read(after_seq=snapshot.seq - 1)), None)
+            if at is None or at.seq != snapshot.seq or at.hash != snapshot.hash:
+                raise SnapshotRefused(f"this ledger's record {snapshot.seq} is not the one it "
+                                      "was folded up to")
+        except SnapshotRefused as refused:
+            self.log(f"fold snapshot ignored: {refused}; folding the ledger from the start")
+            return -1
+        self.state = snapshot.state
+        self._unfinished = dict(snapshot.unfinished)
+        return snapshot.seq
+
+    def save_snapshot(self) -> bool:
+        """Save the folded state beside the ledger (``machine.snapshots``) if
+        :data:`SNAPSHOT_EVERY` events were appended since the last one; whether it did."""
+        if self.home is None or not isinstance(self.recorder, JsonlRecorder):
+            return False
+        seq = self.state.last_seq
+        if seq < 0 or seq - self._snapshot_seq < SNAPSHOT_EVERY:
+            return False
+        try:
+            write_snapshot(self.home.ledger, seq, self.recorder.last_hash(), self.state,
+                           self._unfinished)
+        except OSError as error:  # a cache: the ledger is what counts
+            self.log(f"fold snapshot not written: {error}")
+            return False
+        self._snapshot_seq = seq
+        return True
 
     # --- opening -------------------------------------------------------------------------
 
@@ -175,6 +214,7 @@ class Runner:
         try:
             if self._worker is not None:
                 self._worker.close()
+            self.save_snapshot()
         finally:
             self.recorder.close()
 
