@@ -6,7 +6,9 @@ Walking the stream one draw at a time, as the daemon does:
 
 - while a hypothesis is identified, it predicts the draw (one exact value); a hit keeps it,
   and more than ``tolerated_errors`` misses in a row drop it: a regime change, searched again
-  at once on the draws since the first of those misses;
+  at once on the draws since the first of those misses. Before any search, the dropped
+  hypothesis is checked on the window (free): a transcription error, not a reseed, and the
+  generator goes on where it was;
 - while nothing is identified there is no prediction (a miss), and every ``min_new_draws``
   draws a *sentinel* searches the last :data:`SEARCH_WINDOW` draws: the generators of
   :data:`SENTINEL_GENERATORS` seeded with the Unix time (seconds) within ``clock_span_s``
@@ -72,6 +74,8 @@ class Resume:
     misses: int = 0
     last_search: int = -1
     regime_start: int = 0
+    dropped: dict[str, Any] | None = None
+    dropped_anchor: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -200,13 +204,22 @@ def simulate(policy: LoopPolicy, stream: Stream, start: int, stop: int, *, alpha
             if state.misses <= policy.tolerated_errors:
                 continue
             # a regime change: search the draws since the first miss at once
-            hypothesis = predictor = None
             state = replace(state, hypothesis=None, regime_start=index - state.misses + 1,
-                            misses=0, last_search=index - policy.min_new_draws)
+                            misses=0, last_search=index - policy.min_new_draws,
+                            dropped=state.hypothesis, dropped_anchor=state.anchor)
+            hypothesis = predictor = None
         since = index - state.regime_start + 1
         if since < SEARCH_WINDOW or index - state.last_search < policy.min_new_draws:
             continue
         first = index - SEARCH_WINDOW + 1
+        if state.dropped is not None:
+            again = _Predictor(Hypothesis.model_validate(state.dropped), state.dropped_anchor)
+            if [again.at(i) for i in range(first, index + 1)] == list(
+                    stream.values[first:index + 1]):
+                hypothesis, predictor = Hypothesis.model_validate(state.dropped), again
+                state = replace(state, hypothesis=state.dropped, anchor=state.dropped_anchor,
+                                misses=0, dropped=None, last_search=index)
+                continue
         offsets = min(since - SEARCH_WINDOW, policy.min_new_draws + SEARCH_WINDOW) + 1
         found = _search(stream, first, index, offsets, policy, generators, alpha, sim)
         state = replace(state, last_search=index)
@@ -216,6 +229,6 @@ def simulate(policy: LoopPolicy, stream: Stream, start: int, stop: int, *, alpha
             predictor.at(index)  # the window's own draws are not predictions
             sim.identifications.append((first, found))
             state = replace(state, hypothesis=found.model_dump(mode="json"), anchor=first,
-                            misses=0)
+                            misses=0, dropped=None)
     sim.resume = state
     return sim

@@ -127,6 +127,37 @@ def learning_loop_pipeline(home: Path) -> None:
     watcher(home, "daemon", "--once", disable="llm.*")
 
 
+def selfplay_shadow_rollback(home: Path) -> None:
+    """The real selfplay and shadow handlers (nothing else installed, Chapter 13's own triggers
+    off): timed draws of a clock-seeded generator, a cheap selfplay run whose candidate is then
+    shadowed on the draws that arrive after it, a policy rollback."""
+    from datetime import datetime, timedelta, timezone
+
+    from kernels.observation import Hypothesis, predict
+
+    policies = json.loads((home / "policies.json").read_text())
+    (home / "policies.json").write_text(json.dumps({**policies, "autonomous": False}))
+    start = datetime(2026, 11, 24, 16, 0, tzinfo=timezone.utc)
+    values = predict(Hypothesis(generator="java_random", seed=int(start.timestamp()) - 100,
+                                reduction="mod:1000"), 30)
+    values[16] = (values[16] + 500) % 1000
+    lines = [json.dumps({"ts": (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "draw": v}) for i, v in enumerate(values)]
+    mine = "llm.*,step.*,chapter13.*"
+    before, after = home.parent / "before.jsonl", home.parent / "after.jsonl"
+    before.write_text("\n".join(lines[:12]) + "\n")
+    after.write_text("\n".join(lines[12:]) + "\n")
+    request = home.parent / "explore.json"
+    request.write_text(json.dumps({"kind": "selfplay_retrain", "episodes": 2, "seed": 3, "params": {
+        "generators": "glibc_random,java_random", "episode_draws": 16, "candidates": 2}}))
+    watcher(home, "ingest", str(before), disable=mine)
+    watcher(home, "submit", str(request), disable=mine)
+    watcher(home, "daemon", "--once", disable=mine)
+    watcher(home, "ingest", str(after), disable=mine)
+    watcher(home, "daemon", "--once", disable=mine)
+    watcher(home, "policy", "rollback", "--reason", "recorded rollback", disable=mine)
+
+
 HISTORIES = {
     "dry_run_plans": dry_run_plans,
     "no_handlers_escalation": no_handlers_escalation,
@@ -135,6 +166,7 @@ HISTORIES = {
     "retries_clamp_approval": retries_clamp_approval,
     "halt_resume_rejections": halt_resume_rejections,
     "learning_loop_pipeline": learning_loop_pipeline,
+    "selfplay_shadow_rollback": selfplay_shadow_rollback,
 }
 
 
