@@ -455,7 +455,8 @@ def _hit_rate_chart(data: ReportData, width: int) -> str:
                           f'draw {p["target_index"]}: {"hit" if p["hit"] else "miss"}</title>'
                           f'</rect>')
     return plot.svg([("rate", "hit rate"), ("band", "chance (95% band)"),
-                     ("hit-ident", "hit (identified)"), ("miss", "miss"),
+                     ("hit-ident", "hit (identified)"), ("hit-chance", "hit (chance pool)"),
+                     ("miss", "miss"),
                      ("ident", "identification"), ("trigger", "trigger")])
 
 
@@ -545,8 +546,8 @@ svg rect.miss{fill:#d0d7de}svg .band{fill:#c8d1da;fill-opacity:.6}
 svg .chance{fill:none;stroke:#57606a;stroke-dasharray:4 3}
 svg .rate{fill:none;stroke:#0969da;stroke-width:2}svg rect.rate,svg .rate-dot{fill:#0969da}
 svg rect.band{fill:#c8d1da}svg rect.chance{fill:#57606a}
-svg .ident{stroke:#0969da;stroke-dasharray:3 3}svg rect.ident{fill:#0969da}
-svg .trigger{stroke:#cf222e;stroke-opacity:.45}svg rect.trigger{fill:#cf222e}
+svg .ident{stroke:#0969da;stroke-dasharray:3 3}svg rect.ident{fill:#0969da;stroke:none}
+svg .trigger{stroke:#cf222e;stroke-opacity:.45}svg rect.trigger{fill:#cf222e;stroke:none}
 svg .survivors{fill:#0969da}svg .expected{fill:#cf222e}
 svg .ev-ok{fill:#0969da;fill-opacity:.75}svg .ev-bad{fill:#cf222e}
 """
@@ -598,7 +599,7 @@ def _diagnostics_table(data: ReportData) -> str:
         [("", "hits against chance"),
          ("", _e(f"{band.hits} hit(s) in {band.scored} scored prediction(s) whose chance is "
                  f"known; chance alone gives {band.expected:.3g} (95% band {band.band_low:.3g} "
-                 f"to {band.band_high:.3g}): "
+                 f"to {band.band_high:.3g}, a normal approximation): "
                  + ("inside the band" if band.inside_band else
                     "above the band" if band.hits > band.band_high else "below the band")))],
         [("", "sequential test"),
