@@ -586,7 +586,10 @@ def register_identify(subparsers: Any) -> None:
                     "likeliest per second of measured cost, by each generator's prior (`watcher "
                     "prng list`): small integers up to 10**7, Unix seconds and milliseconds newest "
                     "first from the first draw's timestamp (or --around, or now), then the full "
-                    "32-bit space; offsets and skips in raw outputs. The budget is a hard "
+                    "32-bit space, and small seeds up to 10,000 outputs deep; offsets and skips "
+                    "in raw outputs. Before the seeds, a state tier recovers every generator whose "
+                    "state the draws are enough to solve for (any seed; doubles and signed ints "
+                    "too). The budget is a hard "
                     "wall-clock limit, compiles included; a stopped search reports what it covered "
                     "(tier x generator) and the odds that the covered part held the answer, and "
                     "`--continue` resumes it.")

@@ -21,6 +21,10 @@ Seed tiers, per generator (``TIER_WEIGHTS`` gives each its share of the generato
 ``full32``   the rest of the 32-bit seeds (``random_device``, ``/dev/urandom``); for generators
              whose state is their seed (xorshift32, the 32-bit LCGs) this is every state at the
              first observed draw, so it also holds sequences observed long after seeding
+``deep``     the small seeds again, observed after up to 1,000 raw outputs (a test program
+             that prints outputs from the ninth hundred of ``std::mt19937``'s default seed);
+             generators whose state is their seed have no such tier (``full32`` holds it)
+``deeper``   the same from 1,001 to 10,000 raw outputs
 
 Within a tier the probability of a seed falls off with its distance from the tier's likeliest
 seed (``1/(distance + scale)``: small seeds before large ones, recent times before old ones);
@@ -74,13 +78,19 @@ TYPED_TOP = 10**7
 THIRTY_YEARS = 30 * 365 * 86400 + 7 * 86400  # leap days included
 MS_SPAN = 7 * 86_400_000
 
-TIERS = ("small", "typed", "unix_s", "unix_ms", "full32")
+TIERS = ("small", "typed", "unix_s", "unix_ms", "full32", "deep", "deeper")
 #: each tier's share of a generator's prior (renormalised over the tiers that apply). Small
 #: integers (test seeds and typed numbers) and the clock are how programs seed; a third of the
 #: small-integer share goes past 2**16 (``ln(10**7) / ln(2**16)`` of a log-uniform choice).
 #: Seeds from an entropy source (``full32``) are common in careful code, where nothing but the
 #: full space helps.
-TIER_WEIGHTS = {"small": 0.275, "typed": 0.125, "unix_s": 0.30, "unix_ms": 0.10, "full32": 0.15}
+TIER_WEIGHTS = {"small": 0.275, "typed": 0.125, "unix_s": 0.30, "unix_ms": 0.10, "full32": 0.15,
+                "deep": 0.035, "deeper": 0.015}
+#: the last offset of the ``deep`` and ``deeper`` tiers: small seeds observed after up to this
+#: many raw outputs (a test file that prints outputs from the ninth hundred of
+#: ``std::mt19937``'s default seed). Log-uniform depths: two thirds of the depths to 10,000 lie
+#: below 1,000, at a tenth of the cost, so that part is searched first
+DEEP_OFFSETS = {"deep": 1_000, "deeper": 10_000}
 #: ``full32`` share for generators with seeds wider than 32 bits: a 32-bit entropy seed is then
 #: only one of several ways to seed them from entropy
 WIDE_SEED_FULL32 = 0.05
@@ -399,6 +409,9 @@ def _tier_ranges(generator: type[PRNG], reference_s: int, forward_s: int) -> dic
     rest = _subtract([(0, full_top)], taken)
     if rest:
         tiers["full32"] = (rest, 0)
+    if not seed_is_state(generator):  # there full32 holds every state, at any depth
+        for name in DEEP_OFFSETS:
+            tiers[name] = ([(0, min(SMALL_TOP, top))], 0)
     return tiers
 
 
@@ -497,6 +510,11 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
                 continue
             # every state is a full32 seed there: other offsets add nothing but time
             tier_offsets = range(0, 1) if tier == "full32" and late else offsets
+            if tier in DEEP_OFFSETS:  # the small seeds again, past the small tier's offsets
+                start = max(offsets.stop, DEEP_OFFSETS["deep"] + 1 if tier == "deeper" else 0)
+                if start > DEEP_OFFSETS[tier]:
+                    continue
+                tier_offsets = range(start, DEEP_OFFSETS[tier] + 1)
             for group, (group_specs, share) in groups.items():
                 item = PlanItem(generator=name, tier=tier, reductions=group_specs, ranges=ranges,
                                 origin=origin, scale=DENSITY_SCALE.get(tier),
@@ -712,7 +730,7 @@ class _GeneratorCost:
     largest: int = 0
 
     @classmethod
-    def known(cls, entry: dict[str, float] | None, reductions: int) -> "_GeneratorCost":
+    def known(cls, entry: dict[str, float] | None, reductions: float) -> "_GeneratorCost":
         if entry:
             return cls(entry["seconds_per_seed"], entry.get("first_chunk_extra"),
                        measured="first_chunk_extra" in entry)
@@ -813,8 +831,11 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     costs: dict[str, _GeneratorCost] = {}
     for cursor in cursors:
         if cursor.item.cost_key not in costs:
+            # the default guess is per reduction at the usual few offsets: a tier of thousands
+            # of offsets (deep) costs that many times more per seed
             costs[cursor.item.cost_key] = _GeneratorCost.known(
-                cache.get(CostCache.key(backend, cursor.item)), len(cursor.item.reductions))
+                cache.get(CostCache.key(backend, cursor.item)),
+                len(cursor.item.reductions) * max(1.0, len(cursor.item.offsets) / 8))
     survivors: dict[tuple[str, int, str, int, str], Survivor] = {}
     for survivor in previous or []:
         h = survivor.hypothesis

@@ -217,8 +217,13 @@ def test_masses_fall_off_from_the_origin_and_sum_to_the_prior():
     assert full.mass([(20_000_000, 20_001_000)]) == pytest.approx(
         full.mass([(4_000_000_000, 4_000_001_000)]))
     # full32 is what the other tiers leave of the 32-bit seeds: no seed is counted twice
-    covered = sorted(r for item in items.values() if item.tier != "unix_ms" for r in item.ranges)
+    covered = sorted(r for item in items.values()
+                     if item.tier not in ("unix_ms", "deep", "deeper") for r in item.ranges)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
+    # the deep tiers hold the small seeds again at the offsets the small tier leaves, to 10,000
+    depths = [items[tier].offsets for tier in ("small", "deep", "deeper")]
+    assert items["deep"].ranges == items["small"].ranges == items["deeper"].ranges
+    assert [(r.start, r.stop) for r in depths] == [(0, 8), (8, 1001), (1001, 10_001)]
 
 
 def test_chunks_take_the_seeds_nearest_the_likeliest_from_both_sides():
@@ -436,3 +441,15 @@ def test_random_data_of_every_shape_is_no_generator(capsys, tmp_path, shape):
     assert payload["verdict"] == "no generator explains this data" and not payload["identified"]
     assert payload["state_tier"]["attempts"]  # the state tier tried and found nothing
     assert all(a["verdict"] != "identified" for a in payload["state_tier"]["attempts"])
+
+
+def test_a_small_seed_observed_deep_into_the_stream_is_found():
+    """Ten raw outputs from the ninth hundred of std::mt19937(300): the deep tier's offsets."""
+    truth = Hypothesis(generator="mt19937", seed=300, reduction="raw", offset=850)
+    observed = predict(truth, 10)
+    plan = build_plan(observed, reference_s=REFERENCE, generators=["mt19937"])
+    run = run_plan(plan, observed, NumpyBackend(), deadline=time.monotonic() + 120,
+                   cost_cache=CostCache(None))
+    assert run.identified and run.survivors[0].hypothesis == truth
+    deep = next(c for c in run.coverage if c.tier == "deep")
+    assert 0 < deep.covered_seeds < deep.seeds  # found near the likeliest seeds, not by sweeping
