@@ -780,12 +780,15 @@ class _GeneratorCost:
         self.measured = True
 
 
-def _min_chunk(backend: Backend, generator: type[PRNG]) -> int:
+def _min_chunk(backend: Backend, item: PlanItem) -> int:
     """The fewest seeds worth a chunk. pocl builds a second work-group function for launches
     of 2**16+ items: device-ported generators launch that size from the start, so the first
     chunk compiles the one the rest use; numpy (and generators without a port) have no such
-    constraint, and a small first chunk bounds what an unmeasured slow generator costs."""
-    if backend.name != "numpy" and has_device_port(generator):
+    constraint, and a small first chunk bounds what an unmeasured slow generator costs. A tier
+    of thousands of offsets per seed (deep) starts small everywhere: 2**16 of its seeds can take
+    minutes on a CPU device."""
+    if (backend.name != "numpy" and has_device_port(get_generator(item.generator))
+            and len(item.offsets) <= DEEP_OFFSETS["deep"] // 8):
         return 1 << 16
     return 1 << 8
 
@@ -826,8 +829,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     log_total = math.log(max(plan.hypotheses, 1))
     cache = cost_cache or CostCache(None)
     engine_chunk = getattr(backend, "preferred_chunk", 1 << 16)
-    minimums = {cursor.item.generator: _min_chunk(backend, get_generator(cursor.item.generator))
-                for cursor in cursors}
+    minimums = {cursor.item.cost_key: _min_chunk(backend, cursor.item) for cursor in cursors}
     costs: dict[str, _GeneratorCost] = {}
     for cursor in cursors:
         if cursor.item.cost_key not in costs:
@@ -865,7 +867,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             if cursor.done:
                 continue
             cost = costs[cursor.item.cost_key]
-            minimum = minimums[cursor.item.generator]
+            minimum = minimums[cursor.item.cost_key]
             if cost.chunks == 0:
                 seeds = minimum
             else:
@@ -926,7 +928,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             cursor.consume(ranges)  # searched, but too many chance candidates to say anything
             covered[item.key] = cursor.covered
             continue
-        costs[item.cost_key].record(_size(ranges), clock() - started, minimums[item.generator])
+        costs[item.cost_key].record(_size(ranges), clock() - started, minimums[item.cost_key])
         cursor.consume(ranges)
         covered[item.key] = cursor.covered
         reports.extend(result.reports)

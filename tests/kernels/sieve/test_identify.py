@@ -266,13 +266,14 @@ def test_tiny_budget_stops_and_reports_coverage(capsys, tmp_path):
     path = tmp_path / "draws.json"
     write_draws(path, urandom_draws(30))
     began = time.monotonic()
+    # the state tier (its first recovery loads compiled code) takes up to half of it first
     code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy",
-                         "--budget", "4", "--json")
+                         "--budget", "6", "--json")
     elapsed = time.monotonic() - began
     assert code == 0, err
     payload = json.loads(out)
-    assert elapsed < 4 + 2.5  # the budget, plus reading and the equivalence checks
-    assert payload["elapsed_seconds"] <= 4.5
+    assert elapsed < 6 + 2.5  # the budget, plus reading and the equivalence checks
+    assert payload["elapsed_seconds"] <= 6.5
     assert payload["stopped_by_budget"] and not payload["identified"]
     assert 0 < payload["covered_prior"] < 1
     cells = payload["coverage"]
