@@ -14,11 +14,29 @@ identify setting; ``shared/separate`` is the speed-up of the first over the seco
     python benchmarks/sieve_bench.py                     # every ported generator, ~15 min
     python benchmarks/sieve_bench.py --generators mt19937,php_mt_rand,java_random,xorshift32
     python benchmarks/sieve_bench.py --shared --backends numpy,opencl --generators mt19937
+
+With ``--php-mt-seed [PATH]``, first the php_mt_seed comparison: php_mt_seed (openwall's PHP
+mt_rand seed cracker, built from its own Makefile; PATH, else $PHP_MT_SEED, else php_mt_seed on
+PATH) and our ``php_mt_rand`` search (the engine's ``search`` over every seed, reduction raw, one
+output of seed 424242) are timed back to back in one run, each CPU backend in turn, and the
+ratio ours/php_mt_seed printed for wall and CPU time (CPU time is the steadier figure on a shared
+machine). The full run searches all 2**32 seeds (php_mt_seed's whole "5.2.1+" pass, which also
+checks PHP 5.2.1-7.0's variant of the same seeds, beside its short "3.0.7 to 5.2.0" pass, which
+is not counted in the quick figure). ``--quick`` times the first 2**28 seeds of both instead:
+php_mt_seed has no seed-range option, so its pace is read from its progress lines (the time
+between starting its "5.2.1+" chunk at 0 and its chunk at 2**28) and it is stopped there.
+
+    python benchmarks/sieve_bench.py --php-mt-seed /tmp/php_mt_seed/php_mt_seed --quick \
+        --backends native --compare-only
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
+import subprocess
 import sys
 import time
 
@@ -29,7 +47,6 @@ from kernels.sieve.backends import available_backends, make_backend
 from kernels.sieve.kernel_source import device_ported
 from kernels.sieve.plan import default_reductions
 
-ANCHOR = "php_mt_seed: 2**32 seeds of PHP mt_rand, one output, 36 s here (~120 M seeds/s)"
 
 
 def seeds_per_second(backend, name: str, specs: list[str], observed: list[int], offsets: int,
@@ -60,6 +77,108 @@ def seeds_per_second(backend, name: str, specs: list[str], observed: list[int], 
             return done / elapsed
 
 
+#: the seed whose first PHP mt_rand output both tools search for
+PHP_SEED = 424242
+#: php_mt_seed's progress line: "Found N, trying 0xSTART - 0xEND, speed ..."
+_PROGRESS = re.compile(rb"trying 0x([0-9a-f]{8}) - 0x([0-9a-f]{8})")
+
+
+def find_php_mt_seed(path: str | None) -> str | None:
+    """The php_mt_seed executable: ``path``, else $PHP_MT_SEED, else php_mt_seed on PATH."""
+    for candidate in (path, os.environ.get("PHP_MT_SEED"), shutil.which("php_mt_seed")):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process, all threads (Linux /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_php_mt_seed(executable: str, value: int, seeds: int) -> tuple[float, float, bool]:
+    """(wall s, CPU s, found PHP_SEED) of php_mt_seed's "5.2.1+" pass over its first ``seeds``
+    seeds (2**32: the whole pass, to its exit)."""
+    process = subprocess.Popen([executable, str(value)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stderr is not None and process.stdout is not None
+    modern, began, buffer = False, None, b""
+    try:
+        while True:
+            byte = process.stderr.read(1)
+            if not byte:
+                break
+            if byte not in (b"\r", b"\n"):
+                buffer += byte
+                continue
+            line, buffer = buffer, b""
+            if line.startswith(b"Version: 5.2.1"):
+                modern = True
+            found = _PROGRESS.search(line) if modern else None
+            if found is None:
+                continue
+            start = int(found.group(1), 16)
+            if start == 0:
+                began = (time.perf_counter(), _cpu_seconds(process.pid))
+            elif began is not None and start >= seeds:
+                return (time.perf_counter() - began[0], _cpu_seconds(process.pid) - began[1],
+                        False)
+        if began is None:
+            raise RuntimeError(f"{executable} printed no \"5.2.1+\" progress: not php_mt_seed?")
+        cpu_at_end = _cpu_seconds(process.pid)
+        wall = time.perf_counter() - began[0]
+        output = process.stdout.read()
+        process.wait()
+        return wall, cpu_at_end - began[1], f"= {PHP_SEED} (PHP 7.1.0+)".encode() in output
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def time_ours(backend, seeds: int) -> tuple[float, float, bool]:
+    """(wall s, CPU s, found PHP_SEED) of the engine's php_mt_rand search over ``seeds`` seeds
+    for the first raw output of PHP_SEED, with the backend's program built beforehand."""
+    from kernels.sieve.engine import SearchSpace, search
+
+    observed = predict(Hypothesis(generator="php_mt_rand", seed=PHP_SEED, reduction="raw",
+                                  skip=SkipSchedule()), 1)
+    warm = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0, offset_start=0, offset_stop=1,
+                       seed_stop=1 << 22)
+    search([warm], observed, backend=backend, stop_when_certain=False)
+    space = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0, offset_start=0, offset_stop=1,
+                        seed_stop=seeds)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = search([space], observed, backend=backend, stop_when_certain=False,
+                    max_candidates=1 << 20)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    found = any(s.hypothesis.seed == PHP_SEED for s in result.survivors)
+    return wall, cpu, found
+
+
+def compare_php_mt_seed(executable: str, backends: dict, seeds: int) -> None:
+    """php_mt_seed, then each CPU backend, on the same seeds, back to back; the ratios."""
+    value = predict(Hypothesis(generator="php_mt_rand", seed=PHP_SEED, reduction="raw",
+                               skip=SkipSchedule()), 1)[0] >> 1  # mt_rand() is raw >> 1
+    print(f"php_mt_seed comparison: first mt_rand() = {value} of seed {PHP_SEED}, "
+          f"{seeds:,} seeds ({'all 2**32' if seeds == 1 << 32 else f'2**{seeds.bit_length() - 1}'})")
+    theirs = time_php_mt_seed(executable, value, seeds)
+    rows = [("php_mt_seed", *theirs)]
+    for name, backend in backends.items():
+        if name in ("numpy", "cuda"):
+            continue
+        rows.append((f"ours ({name})", *time_ours(backend, seeds)))
+    header = ["search", "wall s", "CPU s", "M seeds/s", "wall ratio", "CPU ratio", "found"]
+    print("  ".join(f"{c:>14}" for c in header))
+    for label, wall, cpu, found in rows:
+        check = "yes" if found else ("-" if seeds != 1 << 32 and label == "php_mt_seed" else "NO")
+        cells = [label, f"{wall:.2f}", f"{cpu:.2f}", f"{seeds / wall / 1e6:,.1f}",
+                 f"{wall / theirs[0]:.2f}", f"{cpu / theirs[1]:.2f}", check]
+        print("  ".join(f"{c:>14}" for c in cells))
+    sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generators", help="comma-separated names (default: every device port)")
@@ -69,14 +188,34 @@ def main() -> int:
     parser.add_argument("--shared", action="store_true",
                         help="also measure shared seeding: all reductions in one probe vs one "
                              "probe per reduction")
+    parser.add_argument("--php-mt-seed", nargs="?", const="", metavar="PATH",
+                        help="first compare with php_mt_seed (PATH, else $PHP_MT_SEED, else "
+                             "on PATH) on the 2**32 php_mt_rand search")
+    parser.add_argument("--quick", action="store_true",
+                        help="compare on the first 2**28 seeds instead of all 2**32")
+    parser.add_argument("--compare-only", action="store_true",
+                        help="stop after the php_mt_seed comparison")
     args = parser.parse_args()
+    executable = None
+    if args.php_mt_seed is not None:
+        executable = find_php_mt_seed(args.php_mt_seed or None)
+        if executable is None:
+            parser.error("php_mt_seed not found: pass --php-mt-seed PATH or set PHP_MT_SEED "
+                         "(build it from github.com/openwall/php_mt_seed with its Makefile)")
+    elif args.compare_only:
+        parser.error("--compare-only needs --php-mt-seed")
     names = args.generators.split(",") if args.generators else device_ported()
     wanted = set(args.backends.split(",")) | {"numpy"} if args.backends else None
     backends = {name: make_backend(name) for name in available_backends()
                 if wanted is None or name in wanted}
     described = [f"{n} ({getattr(b, 'description', n)})" for n, b in backends.items()]
     print("backends: " + ", ".join(described))
-    print(f"anchor: {ANCHOR}")
+    if executable is not None:
+        compare_php_mt_seed(executable, backends, 1 << (28 if args.quick else 32))
+        if args.compare_only:
+            return 0
+    if executable is None:
+        print("php_mt_seed: not compared (--php-mt-seed PATH times it beside ours)")
     columns = ["generator", "reduction", "probe"] + [f"{n} seeds/s" for n in backends] + \
         [f"{n}/numpy" for n in backends if n != "numpy"] + ["outputs/seed"]
     print("  ".join(f"{c:>16}" for c in columns))
