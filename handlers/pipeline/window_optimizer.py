@@ -280,10 +280,12 @@ def pinned_seed_costs(text: str) -> dict[str, float]:
     return pinned
 
 
-def _items(step: StepInput, train: list[int], reference_s: int,
-           backend_name: str) -> list[tuple[PlanItem, float, float]]:
-    """The planner's items for the training draws (one offset, no skip: those are scaled
-    here), each with its largest chance match probability and measured seconds per seed."""
+def _items(step: StepInput, train: list[int], reference_s: int, backend_name: str,
+           tiers: tuple[str, ...]) -> list[tuple[PlanItem, float, float]]:
+    """The planner's items of ``tiers`` for the training draws (one offset, no skip: those
+    are scaled here), each with its largest chance match probability and measured seconds per
+    seed. Items of other tiers (the planner's deep offsets) are never measured: no reach of
+    this step covers them."""
     names_param = step.text("generators", "").strip()
     names = None
     if names_param:
@@ -300,6 +302,8 @@ def _items(step: StepInput, train: list[int], reference_s: int,
     registry = all_generators()
     out = []
     for item in plan.items:
+        if item.tier not in tiers:
+            continue
         cls = registry[item.generator]
         q = max(per_draw_match_probability(cls, parse_reduction(spec)) for spec in item.reductions)
         cost = item_cost(cache, shared, backend, item, train, pinned)
@@ -339,7 +343,8 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         # without timestamps the clock tiers are counted back from the catalog's reference
         reference_s = int(first_unix) if first_unix is not None else 0
         try:
-            items = _items(step, train, reference_s, backend_name)
+            tiers = CLOCK_TIERS + (("small",) if clock_span_s else ("small", "typed", "full32"))
+            items = _items(step, train, reference_s, backend_name, tiers)
         except NotEnoughDraws as error:
             reason = str(error)
     if reason is not None or not items:
