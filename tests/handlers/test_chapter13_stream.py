@@ -24,7 +24,7 @@ from machine.replay import replay
 #: What the suite feeds: a few random draws, then two reseeds.
 RANDOM_DRAWS = 8
 SEGMENTS = [("glibc_srand_time", 12), ("mt19937_time", 10)]
-#: Draws after a reseed by which every prediction is exact (the issue's bound; the goal is 8).
+#: Draws after a reseed by which every prediction must be exact (the loop's bound; it aims at 8).
 MAX_LAG = 20
 
 
