@@ -144,11 +144,11 @@ def time_ours(backend, seeds: int) -> tuple[float, float, bool]:
 
     observed = predict(Hypothesis(generator="php_mt_rand", seed=PHP_SEED, reduction="raw",
                                   skip=SkipSchedule()), 1)
-    warm = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0, offset_start=0, offset_stop=1,
-                       seed_stop=1 << 22)
+    warm = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0,
+                       seed_stop=1 << 22, offset_start=0, offset_stop=1)
     search([warm], observed, backend=backend, stop_when_certain=False)
-    space = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0, offset_start=0, offset_stop=1,
-                        seed_stop=seeds)
+    space = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0,
+                        seed_stop=seeds, offset_start=0, offset_stop=1)
     wall, cpu = time.perf_counter(), time.process_time()
     result = search([space], observed, backend=backend, stop_when_certain=False,
                     max_candidates=1 << 20)
@@ -193,6 +193,13 @@ def main() -> int:
                              "on PATH) on the 2**32 php_mt_rand search")
     parser.add_argument("--quick", action="store_true",
                         help="compare on the first 2**28 seeds instead of all 2**32")
+    parser.add_argument("--native-baseline", action="store_true",
+                        help="also measure the native backend without its fast paths "
+                             "(column native0: the program as first built)")
+    parser.add_argument("--threads", type=int,
+                        help="OpenMP threads for php_mt_seed and the native backend alike "
+                             "(OMP_NUM_THREADS; 1 compares the cost per seed on one core, "
+                             "steadier on a shared machine)")
     parser.add_argument("--compare-only", action="store_true",
                         help="stop after the php_mt_seed comparison")
     args = parser.parse_args()
@@ -204,10 +211,19 @@ def main() -> int:
                          "(build it from github.com/openwall/php_mt_seed with its Makefile)")
     elif args.compare_only:
         parser.error("--compare-only needs --php-mt-seed")
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error("--threads must be at least 1")
+        # read by libgomp when the first OpenMP library loads, here and in php_mt_seed
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)
     names = args.generators.split(",") if args.generators else device_ported()
     wanted = set(args.backends.split(",")) | {"numpy"} if args.backends else None
     backends = {name: make_backend(name) for name in available_backends()
                 if wanted is None or name in wanted}
+    if args.native_baseline and "native" in backends:
+        from kernels.sieve.native_backend import NativeBackend
+
+        backends["native0"] = NativeBackend(fast_paths=False)
     described = [f"{n} ({getattr(b, 'description', n)})" for n, b in backends.items()]
     print("backends: " + ", ".join(described))
     if executable is not None:

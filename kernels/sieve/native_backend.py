@@ -69,6 +69,10 @@ _ENTRY_POINTS = f"""
 /* seeds seeded together, in one SIMD loop: as many streams as fit in 64 KiB of stack */
 #define NATIVE_BATCH (sizeof(stream_t) < 65536 ? 65536 / sizeof(stream_t) : 1)
 
+#ifndef NATIVE_MAY_MATCH
+#define NATIVE_MAY_MATCH(seeded, observed, offset_start) 1
+#endif
+
 #ifndef NATIVE_SEED_BATCH
 static inline void native_seed_batch(stream_t *seeded, ulong first, ulong count) {{
     #pragma omp simd
@@ -96,9 +100,10 @@ void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offs
                 ulong count = high - low < NATIVE_BATCH ? high - low : NATIVE_BATCH;
                 NATIVE_SEED_BATCH(seeded, seed_start + low, count);
                 for (ulong i = 0; i < count; i++)
-                    sieve(low + i, &seeded[i], seed_start, lanes, observed, offset_start,
-                          offset_stop, skip_low, skip_high, hit_count, hit_seeds,
-                          hit_reductions, hit_offsets, hit_skips, max_hits);
+                    if (NATIVE_MAY_MATCH(&seeded[i], observed, offset_start))
+                        sieve(low + i, &seeded[i], seed_start, lanes, observed, offset_start,
+                              offset_stop, skip_low, skip_high, hit_count, hit_seeds,
+                              hit_reductions, hit_offsets, hit_skips, max_hits);
             }}
         }}
     }}
@@ -153,6 +158,49 @@ static void native_mtg_seed_batch(stream_t *seeded, ulong first, ulong count) {
 """
 
 
+#: the sieve kernel's test of reduction i's first draw on the look-ahead cursor
+_CURSOR_TEST = "c_{i}.degenerate || first_{i} == observed[0]"
+
+
+def _may_match_source(program: str) -> str:
+    """A cheap first test of a seeded stream, run before the sieve kernel: in a single-offset
+    program whose every reduction takes its first draw from the look-ahead cursor, the seed can
+    only match where one of those draws, from the first raw output alone, equals the first
+    observed value (or needs more than that output, or is degenerate). Most seeds stop here after
+    one output instead of the kernel's LOOK outputs and stream copies. Empty where the kernel
+    does not test exactly that."""
+    if "#define ONE_OFFSET 1" not in program:
+        return ""
+    count = len(re.findall(r"^\s*case (\d+): return draw_\1\(s\);", program, re.M))
+    if count == 0:
+        return ""
+    tests = []
+    for i in range(count):
+        if f"DEVICE ulong draw_{i}_c(cursor_t *s)" not in program or \
+                _CURSOR_TEST.format(i=i) not in program:
+            return ""
+        tests.append(f"    c.pos = 0; c.pending = 0; c.has_pending = 0; c.degenerate = 0;\n"
+                     f"    first = draw_{i}_c(&c);\n"
+                     f"    if (c.degenerate || c.pos > 1u || first == observed[0]) return 1;")
+    body = "\n".join(tests)
+    return f"""
+/* words past look[0] are unknown: a draw that reads them (pos > 1) may match */
+static inline int native_may_match(const stream_t *seeded, const ulong *observed,
+                                   uint offset_start) {{
+    stream_t s = *seeded;
+    skip(&s, offset_start);
+    ulong look[LOOK] = {{0}};
+    look[0] = next_raw(&s);
+    cursor_t c;
+    c.w = look;
+    ulong first;
+{body}
+    return 0;
+}}
+#define NATIVE_MAY_MATCH native_may_match
+"""
+
+
 def compiler() -> str | None:
     """The C compiler (``$CC``, else ``cc``), or None if there is none on PATH."""
     return shutil.which(os.environ.get("CC", "cc"))
@@ -184,9 +232,11 @@ def native_available() -> bool:
     return True
 
 
-def native_source(program: str) -> str:
+def native_source(program: str, fast_paths: bool = True) -> str:
     """The device program as a C translation unit with the native entry points: each kernel
-    takes its work item's index first, and the sieve kernel its seeded stream."""
+    takes its work item's index first, and the sieve kernel its seeded stream. Without
+    ``fast_paths``, the first-draw test before the kernel is left out (the program as first
+    built, kept for benchmarks and for tests that hold the two together)."""
     heads = {"KERNEL void sieve(": "ulong native_gid, const stream_t *native_seeded, ",
              "KERNEL void draw_stream(": "ulong native_gid, "}
     for head, parameters in heads.items():
@@ -197,7 +247,8 @@ def native_source(program: str) -> str:
         raise RuntimeError(f"sieve kernel has no single {_SIEVE_SEEDING!r}: kernel_source changed")
     program = program.replace(_SIEVE_SEEDING, "base = *native_seeded;")
     batch = _INIT_GENRAND_BATCH if _INIT_GENRAND_PORT.search(program) else ""
-    return _PRELUDE + program + batch + _ENTRY_POINTS
+    may_match = _may_match_source(program) if fast_paths else ""
+    return _PRELUDE + program + batch + may_match + _ENTRY_POINTS
 
 
 def _cache_dir() -> Path:
@@ -244,14 +295,16 @@ class NativeBackend:
     #: seeds per call: many blocks per thread, so a loaded core does not hold the others up
     preferred_chunk = 1 << 22
 
-    def __init__(self, max_hits: int = 1 << 16) -> None:
+    def __init__(self, max_hits: int = 1 << 16, fast_paths: bool = True) -> None:
         cc = compiler()
         if cc is None:
             raise RuntimeError("no C compiler found (set CC or install cc)")
         self._cc = cc
         self.max_hits = max_hits
+        self.fast_paths = fast_paths
         self._fallback = NumpyBackend()
-        self.description = f"{Path(cc).name} {' '.join(FLAGS[:2])}, {os.cpu_count()} CPUs"
+        self.description = (f"{Path(cc).name} {' '.join(FLAGS[:2])}, {os.cpu_count()} CPUs"
+                            + ("" if fast_paths else ", without fast paths"))
 
     @staticmethod
     def available() -> bool:
@@ -262,7 +315,8 @@ class NativeBackend:
 
     def _function(self, generator: type[PRNG], reductions: Sequence[Reduction], probe: int,
                   name: str, one_offset: bool = False):
-        source = native_source(program_source(generator, tuple(reductions), probe, one_offset))
+        source = native_source(program_source(generator, tuple(reductions), probe, one_offset),
+                               self.fast_paths)
         function = getattr(_library(source, self._cc), name)
         if name == "native_sieve":
             function.argtypes = [_u64, _u32, _u64p, _u32, _u32, _u32, _u32, _u32p, _u64p, _u32p,
