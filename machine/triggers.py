@@ -12,7 +12,8 @@
    ``TriggerFired``), while no dispatch request is queued or running:
 
    - ``regime_change``: an identified hypothesis missed. Once :data:`SEARCH_DRAWS` draws have
-     arrived since the miss, the draws since the miss are searched at once;
+     arrived since the miss, the draws since the miss are searched at once (again at the
+     sentinel's cadence, for :data:`REGIME_SPAN` draws after the miss; then the sentinel);
    - ``drift``: the identified predictions' hit rate over the loop policy's drift window fell
      below its floor of what they claimed;
    - ``sentinel``: while nothing is identified, every ``min_new_draws`` new draws (the loop
@@ -56,6 +57,7 @@ from .steps import step_for
 
 __all__ = [
     "SEARCH_DRAWS",
+    "REGIME_SPAN",
     "SEARCH_STEPS",
     "SEARCH_PARAMS",
     "chapter13_command",
@@ -66,6 +68,10 @@ __all__ = [
 
 #: The fewest draws a search is run on: the sieve's shortest window.
 SEARCH_DRAWS = 8
+#: Draws after a miss during which the regime-change search stays anchored at the miss; past
+#: them the miss is stale (the new regime was not in the searched seeds, or changed again) and
+#: the sentinel searches the newest draws instead.
+REGIME_SPAN = 3 * SEARCH_DRAWS
 #: The steps a Chapter 13 search runs: plan, sieve, scoring, prediction (no model training:
 #: an identified hypothesis needs no ranking, and an unidentified one is priced at chance).
 SEARCH_STEPS = tuple(step_for(name).number for name in
@@ -158,12 +164,12 @@ def _trigger(state: State, policy: LoopPolicy) -> TriggerFired | None:
             request=trigger_request(policy, since, kind, position))
 
     missed = regime_change(c13)
-    if missed is not None:
+    if missed is not None and position - missed <= REGIME_SPAN:
         if position - missed >= SEARCH_DRAWS and not _cooling(
                 c13, "regime_change", position, policy.min_new_draws):
             return fire("regime_change", missed, policy.min_new_draws, missed_at=missed,
                         draws_since_miss=position - missed)
-        return None  # the draws since the miss are too few to search yet
+        return None  # the draws since the miss are too few to search yet, or it is cooling
     if c13.identified is not None:
         found = drift(c13.outcomes, window=policy.drift_window_draws,
                       floor=policy.retrain_hit_rate_floor)

@@ -26,7 +26,7 @@ from machine.fold import FoldError, evolve
 from machine.policies import Policies, policies_sha256
 from machine.registry import builtin_events
 from machine.state import Identified, Outcome, State
-from machine.triggers import SEARCH_DRAWS, SEARCH_STEPS
+from machine.triggers import REGIME_SPAN, SEARCH_DRAWS, SEARCH_STEPS
 from projections.diagnostics import (
     calibration,
     drift,
@@ -236,3 +236,15 @@ def test_drift_of_an_identified_hit_rate() -> None:
     drifted = drift(fading, window=20, floor=0.5)
     assert drifted is not None and drifted.drifted
     assert drift(fading[:5], window=20, floor=0.5) is None
+
+
+def test_a_stale_miss_leaves_the_search_to_the_sentinel() -> None:
+    state = _draws(_state(), *range(10))
+    _identify(state)
+    _draws(state, 3)
+    _apply(state, decide(state))
+    _draws(state, *range(REGIME_SPAN))  # no search ran: the miss is now stale
+    command = decide(state)
+    assert isinstance(command, FireTrigger)
+    assert command.trigger.trigger == "sentinel"
+    assert command.trigger.since == state.draws - SEARCH_DRAWS
