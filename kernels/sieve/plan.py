@@ -830,6 +830,12 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     cache = cost_cache or CostCache(None)
     engine_chunk = getattr(backend, "preferred_chunk", 1 << 16)
     minimums = {cursor.item.cost_key: _min_chunk(backend, cursor.item) for cursor in cursors}
+    # deep tiers' cost keys -> the key of the same generator and reductions at the plan's
+    # offsets: offsets are launch arguments, so the device programs are the same
+    plan_offsets = "{}:{}".format(*plan.parameters["offsets"])
+    same_program = {c.item.cost_key: "|".join([c.item.generator, ",".join(c.item.reductions),
+                                               plan_offsets, str(c.item.skip)])
+                    for c in cursors if c.item.tier in DEEP_OFFSETS}
     costs: dict[str, _GeneratorCost] = {}
     for cursor in cursors:
         if cursor.item.cost_key not in costs:
@@ -895,6 +901,9 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             extra = guess
             if cost.first_extra is not None:
                 extra = min(cost.first_extra, guess) if trust_run else cost.first_extra
+            shallow = costs.get(same_program.get(key, ""))
+            if shallow is not None and shallow.chunks:
+                extra = 0.0  # a deep tier runs the programs its generator's shallow items built
             bundle_ratio[key] = _bundle_ratio(chunks, extra)
         for cursor, ranges, mass in candidates:
             cost = costs[cursor.item.cost_key]
