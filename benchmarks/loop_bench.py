@@ -15,7 +15,8 @@ per draw that ran a triggered search, the lag in draws after each reseed (from t
 the first draw from which every prediction of its segment is exact), claims of a generator on
 the random part, and whether ``watcher replay`` is clean. The baseline, measured in the same
 run: ``watcher daemon --once`` with nothing to do (process start and the ledger's fold).
-The machine's load average is printed beside it: the CPU may be shared.
+Wall-clock and CPU seconds are both printed (CPU of the commands and their worker processes):
+on a shared machine the wall clock counts the other users too; the load average says how many.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,13 +41,19 @@ PROGRAMS = ("glibc_srand_time", "java_random_millis", "mt19937_time")
 SEARCH_EVENTS = {"TriggerFired", "DispatchStarted"}
 
 
-def _run(command: list[str], env: dict[str, str], data: bytes | None = None) -> float:
-    began = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(command: list[str], env: dict[str, str], data: bytes | None = None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one command (its worker processes' CPU included)."""
+    began, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(command, input=data, env=env, capture_output=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): "
                          f"{done.stderr.decode(errors='replace')[-500:]}")
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _cpu() - cpu
 
 
 def _lags(ledger: list[Any], positions: list[int], total: int) -> tuple[list[int | None], list[int]]:
@@ -94,23 +102,30 @@ def main() -> int:
         env["WATCHER_DISABLE_HANDLERS"] = "llm.*,chapter13.advise"
     _run(["watcher", "init"], env)
     quiet: list[tuple[float, float]] = []
+    quiet_cpu: list[float] = []
     searched: list[float] = []
+    searched_cpu: list[float] = []
     seen = 0
     for index, record in enumerate(records):
-        ingest_s = _run(["watcher", "ingest", "-"], env, (json.dumps(record) + "\n").encode())
-        daemon_s = _run(["watcher", "daemon", "--once", "--quiet"], env)
+        ingest_s, ingest_cpu = _run(["watcher", "ingest", "-"], env,
+                                    (json.dumps(record) + "\n").encode())
+        daemon_s, daemon_cpu = _run(["watcher", "daemon", "--once", "--quiet"], env)
         ledger = list(read_ledger(home / "ledger.jsonl"))
         new = {r.type for r in ledger[seen:]}
         seen = len(ledger)
         if new & SEARCH_EVENTS:
             searched.append(ingest_s + daemon_s)
+            searched_cpu.append(ingest_cpu + daemon_cpu)
         else:
             quiet.append((ingest_s, daemon_s))
+            quiet_cpu.append(ingest_cpu + daemon_cpu)
         if not args.json:
             mark = "search" if new & SEARCH_EVENTS else ""
-            print(f"  draw {index:3d}: {ingest_s + daemon_s:6.2f} s {mark}", file=sys.stderr)
-    baseline = statistics.median(_run(["watcher", "daemon", "--once", "--quiet"], env)
-                                 for _ in range(3))
+            print(f"  draw {index:3d}: {ingest_s + daemon_s:6.2f} s wall, "
+                  f"{ingest_cpu + daemon_cpu:5.2f} s CPU {mark}", file=sys.stderr)
+    idle = [_run(["watcher", "daemon", "--once", "--quiet"], env) for _ in range(3)]
+    baseline = statistics.median(wall for wall, _ in idle)
+    baseline_cpu = statistics.median(cpu for _, cpu in idle)
     ledger = list(read_ledger(home / "ledger.jsonl"))
     lags, claims = _lags(ledger, [r.position for r in reseeds], len(records))
     verdict = subprocess.run(["watcher", "replay", str(home / "ledger.jsonl")], env=env,
@@ -119,7 +134,9 @@ def main() -> int:
     figures = {
         "draws": len(records), "random_draws": args.random, "segment_draws": args.segment,
         "llm": args.llm, "load_average": os.getloadavg()[0],
-        "baseline_idle_daemon_s": baseline,
+        "baseline_idle_daemon_s": baseline, "baseline_idle_daemon_cpu_s": baseline_cpu,
+        "quiet_draw_cpu_s_median": statistics.median(quiet_cpu) if quiet_cpu else None,
+        "search_draw_cpu_s_median": statistics.median(searched_cpu) if searched_cpu else None,
         "quiet_draws": len(quiet),
         "quiet_draw_s_median": statistics.median(totals) if totals else None,
         "quiet_draw_s_max": max(totals) if totals else None,
@@ -139,15 +156,17 @@ def main() -> int:
     print(f"stream: {args.random} random draws, then {args.segment} after each of "
           f"{', '.join(PROGRAMS)}; LLM {'on' if args.llm else 'off (guardrails)'}; "
           f"load average {figures['load_average']:.2f}")
-    print(f"baseline: watcher daemon --once with nothing to do       {baseline:6.2f} s")
+    print(f"baseline: watcher daemon --once with nothing to do       {baseline:6.2f} s"
+          f"  ({baseline_cpu:.2f} s CPU)")
     print(f"draw with nothing triggered (ingest + daemon), median   "
           f"{figures['quiet_draw_s_median']:6.2f} s  (ingest {figures['quiet_ingest_s_median']:.2f}"
           f", daemon {figures['quiet_daemon_s_median']:.2f}; worst "
-          f"{figures['quiet_draw_s_max']:.2f} s; {len(quiet)} draws)")
+          f"{figures['quiet_draw_s_max']:.2f} s; {figures['quiet_draw_cpu_s_median']:.2f} s CPU;"
+          f" {len(quiet)} draws)")
     if searched:
         print(f"draw with a triggered search, median                    "
               f"{figures['search_draw_s_median']:6.2f} s  (worst {figures['search_draw_s_max']:.2f}"
-              f" s; {len(searched)} draws)")
+              f" s; {figures['search_draw_cpu_s_median']:.2f} s CPU; {len(searched)} draws)")
     for reseed, lag in zip(reseeds, lags):
         shown = f"{lag} draws" if lag is not None else "never exact"
         print(f"lag after {reseed.program:<20} (draw {reseed.position:3d}): {shown}")
