@@ -486,6 +486,11 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         names_shown = " = ".join([top.hypothesis.generator, *twins])
         print(f"IDENTIFIED: {top.hypothesis.describe()} (corrected p = "
               f"10^{top.log10_p_value:.1f} < alpha {args.alpha})")
+        if shape.shift:
+            print(f"  each draw is that reduction's value + {shape.shift} (a range from "
+                  f"{shape.shift})")
+        elif shape.signed32:
+            print("  the draws are those raw words read as signed 32-bit ints")
         if twins:
             print(f"  equivalent catalog entries, identical draws for this seed and reduction: "
                   f"{names_shown}")
