@@ -5,7 +5,14 @@ from __future__ import annotations
 import hashlib
 
 from handlers.history import DrawHistory
-from handlers.loop_simulation import SEARCH_WINDOW, Stream, simulate, stream_of
+from handlers.loop_simulation import (
+    SEARCH_WINDOW,
+    Outcome,
+    Resume,
+    Stream,
+    simulate,
+    stream_of,
+)
 from handlers.selfplay import fitness, make_episode, variations
 from kernels.observation import Hypothesis, predict
 from machine.loop_policy import BASELINE, LOOP_PARAMETERS, with_values
@@ -66,7 +73,8 @@ def test_a_simulation_resumed_draw_by_draw_equals_one_walk() -> None:
                       14)
     stream = _stream(_random(10) + planted)
     whole = simulate(BASELINE, stream, 0, 24, alpha=0.01, generators=CHEAP)
-    resume, pieces = None, []
+    resume: Resume | None = None
+    pieces: list[Outcome] = []
     for index in range(24):
         part = simulate(BASELINE, stream, index, index + 1, alpha=0.01, resume=resume,
                         generators=CHEAP)
