@@ -209,21 +209,26 @@ def state_tier_seconds(remaining: float, seed_search: bool) -> float:
 
 def report_without_seed_search(state: StateTier, shape: NumberShape, *, alpha: float,
                                as_json: bool, elapsed: float,
-                               seed_search: str | None = None) -> int:
+                               seed_search: str | None = None,
+                               seed_search_too_short: bool = False) -> int:
     """The answer when the state tier identified the draws, or when no seed search could run
-    (``seed_search`` says why, ``None``: the state tier answered first). Returns the exit
+    (``seed_search`` says why, ``None``: the state tier answered first;
+    ``seed_search_too_short``: because the draws are too few). Returns the exit
     status; raises ``ValueError`` (one line: the least draws anything needs) when nothing at
     all could be tried."""
     if state.best is None and not state.attempts:
         needs = family_needs(state)
         least = (f"; state recovery needs at least {needs[0][2]:,} draws ({needs[0][0]} through "
                  f"{needs[0][1]})" if needs else "")
+        # too short for what could read them, or nothing reads them at all
+        verdict = ("too short" if needs or seed_search_too_short
+                   else "no catalog generator makes these")
         if as_json:
-            _print_json({"verdict": "too short", "identified": False, "observed": shape.count,
+            _print_json({"verdict": verdict, "identified": False, "observed": shape.count,
                          "number_shape": shape.describe(), "seed_search": seed_search,
                          "state_tier": state.to_json()})
         else:
-            print(f"too short: {shape.count} draw{'s' if shape.count != 1 else ''} "
+            print(f"{verdict}: {shape.count} draw{'s' if shape.count != 1 else ''} "
                   f"({shape.describe()})")
             if seed_search:
                 print(f"seed search: {seed_search}")

@@ -47,7 +47,7 @@ def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
         pairs += [("glibc_random", "raw"), ("php_mt_rand", "shr:1"), ("drand48", "raw")]
     if raw_width_plausible(high, count, 32):
         pairs += [(g, "raw") for g in _WORD_GENERATORS]
-    if high >= 1 << 32:
+    if 1 << 32 <= high < 1 << 64:
         pairs += [(g, "raw") for g in ("mt19937_64", "xorshift64", "xorshift128plus",
                                         "xoroshiro128plus", "xoshiro256plus", "xorshift64star")]
     return pairs + _bounded(ints)

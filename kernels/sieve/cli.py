@@ -23,8 +23,9 @@ from kernels.sieve.backends import BACKEND_NAMES, make_backend
 from kernels.sieve.backward import plausible_ranges, walk_back
 from kernels.sieve.engine import SearchResult, SearchSpace, SkipSpace, Survivor, search
 from kernels.sieve.plan import (AROUND_SPAN_S, FORWARD_SLACK_S, TIERS, CostCache, Coverage,
-                                PlanRun, build_plan, default_reductions, equivalent_generators,
-                                infer_alphabet, plan_fingerprint, run_plan, state_path_for)
+                                NotEnoughDraws, PlanRun, build_plan, default_reductions,
+                                equivalent_generators, infer_alphabet, plan_fingerprint, run_plan,
+                                state_path_for)
 from kernels.sieve.survivors import write_survivors
 
 __all__ = ["register_sieve", "register_identify", "result_payload"]
@@ -376,7 +377,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         except ValueError as error:  # too few draws, or no reduction makes them
             return report_without_seed_search(state_tier, shape, alpha=state_alpha,
                                               as_json=args.json, seed_search=str(error),
-                                              elapsed=time.monotonic() - began)
+                                              elapsed=time.monotonic() - began,
+                                              seed_search_too_short=isinstance(error,
+                                                                               NotEnoughDraws))
     backend = make_backend(args.backend)
     search_on_workers = search
     if args.scheduler:

@@ -454,3 +454,14 @@ def test_a_small_seed_observed_deep_into_the_stream_is_found():
     assert run.identified and run.survivors[0].hypothesis == truth
     deep = next(c for c in run.coverage if c.tier == "deep")
     assert 0 < deep.covered_seeds < deep.seeds  # found near the likeliest seeds, not by sweeping
+
+
+@pytest.mark.parametrize("values", [[-0.5, 0.25, 0.75], [2**70, 5, 7], [-(2**40), 5]])
+def test_draws_no_catalog_generator_makes_are_one_line(capsys, tmp_path, values):
+    path = tmp_path / "odd.txt"
+    path.write_text("".join(f"{v!r}\n" for v in values))
+    code, out, err = run(capsys, "identify", "--draws", path, "--backend", "numpy", "--json")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    payload = json.loads(out)
+    assert payload["verdict"] == "no catalog generator makes these"
+    assert payload["state_tier"]["needs_more_draws"] == []
