@@ -293,13 +293,19 @@ def main() -> int:
                     h = best["hypothesis"]
                     found = f"{'='.join([h['generator'], *best['equivalent']])} seed={h['seed']} " \
                             f"{h['reduction']} o{h['offset']} s{h['skip']['then']}"
+                elif payload["identified"]:  # by the state tier, whatever the seed
+                    state = payload["state_tier"]["best"]
+                    found = (f"{state['generator']} {state['reduction']} (state) seed="
+                             f"{state['seed']} o{state['position']}")
+                covered = payload.get("covered_prior")
                 if kind.runtime == "urandom":
                     verdict = "no (right)" if not payload["identified"] else "YES (false)"
                 else:
                     verdict = "yes" if payload["identified"] else "no"
                 rows.append((kind.name, kind.runtime, str(kind.draws), f"{budget:.0f}", verdict,
                              "ok" if payload.get("next") == held else "WRONG" if payload.get("next")
-                             else "-", f"{elapsed:.1f}", f"{payload['covered_prior']:.1%}", found,
+                             else "-", f"{elapsed:.1f}",
+                             "state tier" if covered is None else f"{covered:.1%}", found,
                              load))
             print("  ".join(rows[-1]), flush=True)
     print()

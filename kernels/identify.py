@@ -242,6 +242,8 @@ def report_without_seed_search(state: StateTier, shape: NumberShape, *, alpha: f
             "number_shape": shape.describe(), "seed_search": seed_search,
             "state_tier": state.to_json(), "elapsed_seconds": round(elapsed, 3),
             "next": list(best.predictions) if best and best.predictions else None,
+            # the seed plan's keys, for scripts that read either answer: it did not run
+            "best": [], "survivors": 0, "covered_prior": None,
         })
         return 0
     print("\n".join(state_tier_lines(state)))
