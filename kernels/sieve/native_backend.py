@@ -69,22 +69,38 @@ _ENTRY_POINTS = f"""
 /* seeds seeded together, in one SIMD loop: as many streams as fit in 64 KiB of stack */
 #define NATIVE_BATCH (sizeof(stream_t) < 65536 ? 65536 / sizeof(stream_t) : 1)
 
-#ifndef NATIVE_MAY_MATCH
-#define NATIVE_MAY_MATCH(seeded, observed, offset_start) 1
-#endif
-
-#ifndef NATIVE_SEED_BATCH
-static inline void native_seed_batch(stream_t *seeded, ulong first, ulong count) {{
+#ifndef NATIVE_SEED_LIST
+static inline void native_seed_list(stream_t *seeded, const ulong *seeds, ulong count) {{
     #pragma omp simd
-    for (ulong i = 0; i < count; i++) stream_seed(&seeded[i], first + i);
+    for (ulong i = 0; i < count; i++) stream_seed(&seeded[i], seeds[i]);
 }}
-#define NATIVE_SEED_BATCH native_seed_batch
+#define NATIVE_SEED_LIST native_seed_list
 #endif
 
-/* Every seed of [0, lanes): blocks across threads; in a block, each batch of seeds is seeded in
- * a SIMD loop (seeding is where one-output searches spend their time, and the rest of the item,
- * with its calls and rare matches, would keep a whole-item loop scalar), then each seed runs the
- * rest of the sieve kernel from its seeded stream. */
+#ifndef NATIVE_FIRST_RAWS
+#define NATIVE_FIRST_RAWS(firsts, first, count, offset) 0
+#endif
+#ifdef NATIVE_MAY_MATCH
+#define NATIVE_PREFILTER 1
+/* the raw output at the offset of a seeded stream, on a copy */
+static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
+    stream_t s = *seeded;
+    skip(&s, offset);
+    return next_raw(&s);
+}}
+#else
+#define NATIVE_PREFILTER 0
+#define NATIVE_MAY_MATCH(word, observed) 1
+#define native_first_raw(seeded, offset) 0
+#endif
+
+/* Every seed of [0, lanes): blocks across threads, batches of NATIVE_BATCH seeds in a block.
+ * Seeding is where one-output searches spend their time, and the rest of the item, with its
+ * calls and rare matches, would keep a whole-item loop scalar: so a batch is seeded in SIMD loops
+ * of its own, then each seed runs the rest of the sieve kernel from its seeded stream. With a
+ * first-draw test (NATIVE_MAY_MATCH), a port that computes the first raw outputs of a batch
+ * straight from the seeds (NATIVE_FIRST_RAWS) has only the seeds that pass seeded as streams;
+ * otherwise every seed is seeded and tested from its stream. */
 void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offset_start,
                   uint offset_stop, uint skip_low, uint skip_high, uint *hit_count,
                   ulong *hit_seeds, uint *hit_reductions, uint *hit_offsets, uint *hit_skips,
@@ -93,17 +109,28 @@ void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offs
     #pragma omp parallel
     {{
         stream_t seeded[NATIVE_BATCH];
+        ulong listed[NATIVE_BATCH], firsts[NATIVE_BATCH];
         #pragma omp for schedule(dynamic, 1)
         for (ulong block = 0; block < blocks; block++) {{
             ulong high = (block + 1) * NATIVE_BLOCK < lanes ? (block + 1) * NATIVE_BLOCK : lanes;
             for (ulong low = block * NATIVE_BLOCK; low < high; low += NATIVE_BATCH) {{
-                ulong count = high - low < NATIVE_BATCH ? high - low : NATIVE_BATCH;
-                NATIVE_SEED_BATCH(seeded, seed_start + low, count);
-                for (ulong i = 0; i < count; i++)
-                    if (NATIVE_MAY_MATCH(&seeded[i], observed, offset_start))
-                        sieve(low + i, &seeded[i], seed_start, lanes, observed, offset_start,
-                              offset_stop, skip_low, skip_high, hit_count, hit_seeds,
-                              hit_reductions, hit_offsets, hit_skips, max_hits);
+                ulong count = high - low < NATIVE_BATCH ? high - low : NATIVE_BATCH, n = 0;
+                int filtered = NATIVE_PREFILTER &&
+                    NATIVE_FIRST_RAWS(firsts, seed_start + low, count, offset_start);
+                if (filtered) {{
+                    for (ulong i = 0; i < count; i++)
+                        if (NATIVE_MAY_MATCH(firsts[i], observed)) listed[n++] = seed_start + low + i;
+                }} else {{
+                    for (ulong i = 0; i < count; i++) listed[i] = seed_start + low + i;
+                    n = count;
+                }}
+                NATIVE_SEED_LIST(seeded, listed, n);
+                for (ulong i = 0; i < n; i++)
+                    if (filtered || !NATIVE_PREFILTER ||
+                        NATIVE_MAY_MATCH(native_first_raw(&seeded[i], offset_start), observed))
+                        sieve(listed[i] - seed_start, &seeded[i], seed_start, lanes, observed,
+                              offset_start, offset_stop, skip_low, skip_high, hit_count,
+                              hit_seeds, hit_reductions, hit_offsets, hit_skips, max_hits);
             }}
         }}
     }}
@@ -126,24 +153,28 @@ _INIT_GENRAND_PORT = re.compile(r"#define\s+\w+_seed\s+mtg_seed\b")
 #: the multiplier's latency (pocl's ports break the walk with barriers for the same reason). Here
 #: the walk steps all NATIVE_JAM seeds at once (16 vectors of 16 words with AVX-512), then each
 #: stream gets the state of mtg_seed's plain path and stream_seed's empty buffers; the
-#: backends-agree tests hold the two seedings together.
+#: backends-agree tests hold the two seedings together. Output 0 needs only I[0], I[1] and
+#: I[397] (as in php_mt_seed): the first raw outputs of a batch stop there, with no stream.
 _INIT_GENRAND_BATCH = """
 #define NATIVE_JAM 256
-static void native_mtg_seed_batch(stream_t *seeded, ulong first, ulong count) {
+/* I[1] and I[397] of each seed's init_genrand walk, NATIVE_JAM seeds at a time */
+#define NATIVE_MTG_WALK(seed_of)                                                   \\
+        uint x[NATIVE_JAM], i1[NATIVE_JAM];                                        \\
+        _Pragma("omp simd")                                                        \\
+        for (uint l = 0; l < NATIVE_JAM; l++) {                                    \\
+            x[l] = mt_init_step((uint)((seed_of) & 0xFFFFFFFFUL), 1u);             \\
+            i1[l] = x[l];                                                          \\
+        }                                                                          \\
+        for (uint i = 2u; i <= 397u; i++) {                                        \\
+            _Pragma("omp simd")                                                    \\
+            for (uint l = 0; l < NATIVE_JAM; l++) x[l] = mt_init_step(x[l], i);    \\
+        }
+static void native_mtg_seed_list(stream_t *seeded, const ulong *seeds, ulong count) {
     for (ulong low = 0; low < count; low += NATIVE_JAM) {
-        uint x[NATIVE_JAM], i1[NATIVE_JAM];
-        #pragma omp simd
-        for (uint l = 0; l < NATIVE_JAM; l++) {
-            x[l] = mt_init_step((uint)((first + low + l) & 0xFFFFFFFFUL), 1u);
-            i1[l] = x[l];
-        }
-        for (uint i = 2u; i <= 397u; i++) {
-            #pragma omp simd
-            for (uint l = 0; l < NATIVE_JAM; l++) x[l] = mt_init_step(x[l], i);
-        }
         ulong n = count - low < NATIVE_JAM ? count - low : NATIVE_JAM;
+        NATIVE_MTG_WALK(seeds[low + (l < n ? l : 0u)])
         for (ulong l = 0; l < n; l++) {
-            uint s = (uint)((first + low + l) & 0xFFFFFFFFUL);
+            uint s = (uint)(seeds[low + l] & 0xFFFFFFFFUL);
             stream_t *st = &seeded[low + l];
             st->g.out = mt_temper(mt_tw(s, i1[l], x[l]));
             st->g.seed = s;
@@ -154,8 +185,69 @@ static void native_mtg_seed_batch(stream_t *seeded, ulong first, ulong count) {
         }
     }
 }
-#define NATIVE_SEED_BATCH native_mtg_seed_batch
+#define NATIVE_SEED_LIST native_mtg_seed_list
+
+/* output 0 of seeds first .. first + count - 1 (offset 0 only) */
+static int native_mtg_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {
+    if (offset != 0u) return 0;
+    for (ulong low = 0; low < count; low += NATIVE_JAM) {
+        NATIVE_MTG_WALK(first + low + l)
+        ulong n = count - low < NATIVE_JAM ? count - low : NATIVE_JAM;
+        #pragma omp simd
+        for (ulong l = 0; l < n; l++)
+            firsts[low + l] = mt_temper(mt_tw((uint)((first + low + l) & 0xFFFFFFFFUL), i1[l], x[l]));
+    }
+    return 1;
+}
+#define NATIVE_FIRST_RAWS native_mtg_first_raws
 """
+
+
+#: the glibc_random port (``_glibc_srandom.h``'s table and coefficients)
+_GLIBC_RANDOM_PORT = re.compile(r"#define\s+glibc_random_FAST\s+\d+")
+#: the srandom table's modulus, 2**31 - 1, and multiplier
+_MINSTD_MODULUS, _MINSTD_MULTIPLIER = (1 << 31) - 1, 16807
+
+#: First raw outputs of glibc_random straight from the seeds. The srandom table is s[0] = u (the
+#: seed's low word, 0 made 1) and s[j] = 16807 s[j-1] mod p (p = 2**31 - 1) by glibc's Schrage
+#: step on a signed word, which for a negative word -n is (-16807 n) mod p: so s[j] = t_j for a
+#: positive word and p - t_j (0 for t_j = 0) for a negative one, t_j = v 16807**j mod p with
+#: v = u or n. Each t_j is one multiply by a constant and a reduction, independent of the others
+#: (no chain of 30 dependent steps), and raw output k < glibc_random_FAST is the dot product of
+#: the table with row k of glibc_srandom_W; for a negative word the sum of W_j (p - t_j) is
+#: p sum(W_j) - sum(W_j t_j), unless every t_j is 0 (n = p).
+_GLIBC_RANDOM_FIRSTS = """
+static const uint native_glibc_powers[31] = {POWERS};
+static int native_glibc_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {
+    if (offset >= glibc_random_FAST) return 0;
+    const uint base = glibc_srandom_FAST - 1u - offset;
+    uint weight_p = 0u;  /* p times the sum of W_j, j >= 1, mod 2**32 */
+    for (uint j = 1; j < 31; j++) weight_p += glibc_srandom_W[base + j] * 0x7FFFFFFFu;
+    #pragma omp simd
+    for (ulong i = 0; i < count; i++) {
+        uint u = (uint)(first + i);
+        if (u == 0u) u = 1u;
+        uint negative = u >= 0x80000000u;
+        ulong v = negative ? (ulong)(0u - u) : (ulong)u;
+        ulong sum = 0;
+        #pragma GCC unroll 31
+        for (uint j = 1; j < 31; j++) {
+            ulong t = v * (ulong)native_glibc_powers[j];
+            t = (t & 0x7FFFFFFFUL) + (t >> 31);
+            t = (t & 0x7FFFFFFFUL) + (t >> 31);
+            t = t >= 0x7FFFFFFFUL ? t - 0x7FFFFFFFUL : t;
+            sum += (ulong)glibc_srandom_W[base + j] * t;
+        }
+        uint dot = glibc_srandom_W[base] * u;
+        if (!negative) dot += (uint)sum;
+        else if (v != 0x7FFFFFFFUL) dot += weight_p - (uint)sum;
+        firsts[i] = dot >> 1;
+    }
+    return 1;
+}
+#define NATIVE_FIRST_RAWS native_glibc_first_raws
+""".replace("POWERS", ", ".join(f"{pow(_MINSTD_MULTIPLIER, j, _MINSTD_MODULUS)}u"
+                                for j in range(31)))
 
 
 #: the sieve kernel's test of reduction i's first draw on the look-ahead cursor
@@ -185,12 +277,9 @@ def _may_match_source(program: str) -> str:
     body = "\n".join(tests)
     return f"""
 /* words past look[0] are unknown: a draw that reads them (pos > 1) may match */
-static inline int native_may_match(const stream_t *seeded, const ulong *observed,
-                                   uint offset_start) {{
-    stream_t s = *seeded;
-    skip(&s, offset_start);
+static inline int native_may_match(ulong word, const ulong *observed) {{
     ulong look[LOOK] = {{0}};
-    look[0] = next_raw(&s);
+    look[0] = word;
     cursor_t c;
     c.w = look;
     ulong first;
@@ -248,6 +337,8 @@ def native_source(program: str, fast_paths: bool = True) -> str:
     program = program.replace(_SIEVE_SEEDING, "base = *native_seeded;")
     batch = _INIT_GENRAND_BATCH if _INIT_GENRAND_PORT.search(program) else ""
     may_match = _may_match_source(program) if fast_paths else ""
+    if may_match and _GLIBC_RANDOM_PORT.search(program):
+        may_match += _GLIBC_RANDOM_FIRSTS
     return _PRELUDE + program + batch + may_match + _ENTRY_POINTS
 
 
