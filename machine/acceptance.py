@@ -75,7 +75,8 @@ class ParameterChange:
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """The outcome and why; ``changes`` only for an accepted proposal."""
+    """The outcome and why; ``changes`` for an accepted proposal, and for an escalated one
+    the changes it would make once a person approves it (none for a rejected one)."""
 
     outcome: Literal["accepted", "rejected", "escalated"]
     reasons: tuple[str, ...]
@@ -154,6 +155,7 @@ def judge_proposal(
     if recommended_action == "escalate":
         escalations.append("the advisor recommends escalating")
     if escalations:
-        return Judgement("escalated", tuple(escalations), clamped=tuple(clamped))
+        # the changes a person's approval would apply (``watcher policy approve``)
+        return Judgement("escalated", tuple(escalations), tuple(changes), tuple(clamped))
     reasons = [f"{c.name} {c.old:g} -> {c.new:g}" for c in changes] or ["no parameter change"]
     return Judgement("accepted", tuple(reasons), tuple(changes), tuple(clamped))

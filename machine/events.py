@@ -613,6 +613,8 @@ class ProposalAccepted(EventModel):
     request_name: str | None = Field(default=None, max_length=255)
     request: dict[str, Any] | None = None
     rollback: bool = False
+    #: the ``proposal_approve`` request of the person who approved an escalated proposal
+    approval_id: str | None = None
 
 
 class ProposalRejected(EventModel):
@@ -622,11 +624,14 @@ class ProposalRejected(EventModel):
     proposal_id: str = Field(min_length=1, max_length=128)
     reasons: tuple[str, ...] = Field(min_length=1)
     clamped: tuple[str, ...] = ()
+    #: the ``proposal_approve`` request of the person who rejected an escalated proposal
+    approval_id: str | None = None
 
 
 class ProposalEscalated(EventModel):
     """The proposal is for a person to judge (a medium or high risk, or the advisor asked);
-    nothing of it applies."""
+    nothing of it applies unless ``watcher policy approve`` accepts it (then the rules judge
+    it again, without the escalation, and ``ProposalAccepted`` names the approval)."""
 
     type: Literal["ProposalEscalated"] = "ProposalEscalated"
     proposal_id: str = Field(min_length=1, max_length=128)

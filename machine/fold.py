@@ -218,6 +218,12 @@ def _(e: RequestValidated, s: State, fact: Fact) -> None:
         s.queue.append(e.request_id)
     elif spec.kind == "policy_rollback":
         s.loop.rollback_requests.append(e.request_id)
+    elif spec.kind == "proposal_approve":
+        proposal = s.loop.proposals.get(spec.proposal_id)
+        if proposal is None or proposal.status != "escalated" or (
+                spec.proposal_id in s.loop.approvals.values()):
+            raise _fail(fact, f"proposal {spec.proposal_id} waits for no approval")
+        s.loop.approvals[e.request_id] = spec.proposal_id
 
 
 @apply.register
@@ -668,6 +674,27 @@ def _proposal(s: State, fact: Fact, proposal_id: str) -> Proposal:
     return proposal
 
 
+def _approved(s: State, fact: Fact, proposal_id: str, approval_id: str, outcome: str) -> Any:
+    """A person's answer to an escalated proposal: the rules judge it again; it is accepted
+    only when they would have, but for the escalation, and the person said accept."""
+    loop = s.loop
+    proposal = loop.proposals.get(proposal_id)
+    if proposal is None or loop.approvals.get(approval_id) != proposal_id or (
+            proposal.status != "escalated"):
+        raise _fail(fact, f"request {approval_id} approves no escalated proposal {proposal_id}")
+    del loop.approvals[approval_id]
+    _control_applied(s, fact, approval_id)
+    action = getattr(s.requests[approval_id].spec, "action", "accept")
+    judgement = judge_proposal(
+        confidence=proposal.confidence, risk_level=proposal.risk_level,
+        recommended_action=proposal.recommended_action, values=proposal.values,
+        policy=loop.policy, changed_at_run=loop.changed_at_run, runs=len(s.runs))
+    if outcome == "accepted" and (action != "accept" or judgement.outcome == "rejected"):
+        raise _fail(fact, f"the approval says {action} and the rules {judgement.outcome}")
+    proposal.status = outcome
+    return judgement
+
+
 def _judged(s: State, fact: Fact, proposal: Proposal, outcome: str,
             reasons: tuple[str, ...], clamped: tuple[str, ...]) -> Any:
     """Re-derive the rules' judgement: a ledger may only record what they decide."""
@@ -701,8 +728,12 @@ def _(e: ProposalMade, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: ProposalAccepted, s: State, fact: Fact) -> None:
-    proposal = _proposal(s, fact, e.proposal_id)
-    judgement = _judged(s, fact, proposal, "accepted", e.reasons, e.clamped)
+    if e.approval_id is not None:
+        judgement = _approved(s, fact, e.proposal_id, e.approval_id, "accepted")
+        proposal = s.loop.proposals[e.proposal_id]
+    else:
+        proposal = _proposal(s, fact, e.proposal_id)
+        judgement = _judged(s, fact, proposal, "accepted", e.reasons, e.clamped)
     recorded = tuple((c.name, c.old, c.new) for c in e.changes)
     if recorded != tuple((c.name, c.old, c.new) for c in judgement.changes):
         raise _fail(fact, "the changes differ from the acceptance rules'")
@@ -725,6 +756,9 @@ def _(e: ProposalAccepted, s: State, fact: Fact) -> None:
 
 @apply.register
 def _(e: ProposalRejected, s: State, fact: Fact) -> None:
+    if e.approval_id is not None:
+        _approved(s, fact, e.proposal_id, e.approval_id, "rejected")
+        return
     _judged(s, fact, _proposal(s, fact, e.proposal_id), "rejected", e.reasons, e.clamped)
 
 

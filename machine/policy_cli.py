@@ -5,7 +5,10 @@
   and rollback, from the ledger), the candidates and their shadow evidence, the proposals;
 - ``watcher policy rollback [--reason TEXT]``: a ``policy_rollback`` request, applied at once
   (``PolicyRolledBack``) when no daemon holds the ledger, else by the daemon before any other
-  work.
+  work;
+- ``watcher policy approve PROPOSAL [--reject]``: a person's answer to an escalated proposal
+  (``proposal_approve``), applied by the daemon: the acceptance rules judge it again without
+  the escalation (``ProposalAccepted``), or it is rejected (``ProposalRejected``).
 """
 
 from __future__ import annotations
@@ -124,3 +127,16 @@ def register_policy(subparsers: Subparsers) -> None:
     _json_arg(back, "the outcome")
     back.set_defaults(func=_control("policy_rollback",
                                     lambda a: {"reason": a.reason} if a.reason else {}))
+    approve = sub.add_parser(
+        "approve", help="answer an escalated Chapter 13 proposal",
+        description="Accept (or --reject) a proposal the acceptance rules escalated to a "
+                    "person. An accepted one is judged again by the rules without the "
+                    "escalation: its changes and its work apply unless a rule now rejects "
+                    "it. The daemon applies the answer on its next turn.")
+    approve.add_argument("proposal_id", metavar="PROPOSAL", help="the proposal's id "
+                         "(watcher policy show lists the escalated ones)")
+    approve.add_argument("--reject", action="store_true", help="reject it instead")
+    _home_arg(approve)
+    _json_arg(approve, "the outcome")
+    approve.set_defaults(func=_control("proposal_approve", lambda a: {
+        "proposal_id": a.proposal_id, "action": "reject" if a.reject else "accept"}))

@@ -4,7 +4,8 @@ In this order (:func:`policy_command`):
 
 1. a ``policy_rollback`` request is applied at once (``PolicyRolledBack``), whatever runs and
    even while halted (:func:`rollback_command`, which ``decide`` asks first);
-2. a proposal not yet judged is judged by the acceptance rules (``machine.acceptance``):
+2. a person's answer to an escalated proposal (``proposal_approve``) is applied; then a
+   proposal not yet judged is judged by the acceptance rules (``machine.acceptance``):
    ``ProposalAccepted`` (with its rollback, or the request its action makes: a retrain, or a
    selfplay exploration of ``exploration_budget_episodes`` unless one was requested less than
    ``cooldown_hours`` before), ``ProposalRejected`` or ``ProposalEscalated``;
@@ -105,6 +106,8 @@ def policy_command(state: State) -> Command | None:
     ``None``."""
     loop = state.loop
     assert state.policies is not None
+    for approval_id, proposal_id in loop.approvals.items():
+        return _approve(state, approval_id, loop.proposals[proposal_id])
     for proposal in loop.proposals.values():
         if proposal.status == "made":
             return _judge(state, proposal)
@@ -149,12 +152,32 @@ def policy_command(state: State) -> Command | None:
     return None
 
 
-def _judge(state: State, proposal: Proposal) -> Command:
+def _judgement(state: State, proposal: Proposal) -> Judgement:
     loop = state.loop
-    judgement: Judgement = judge_proposal(
+    return judge_proposal(
         confidence=proposal.confidence, risk_level=proposal.risk_level,
         recommended_action=proposal.recommended_action, values=proposal.values,
         policy=loop.policy, changed_at_run=loop.changed_at_run, runs=len(state.runs))
+
+
+def _approve(state: State, approval_id: str, proposal: Proposal) -> Command:
+    """A person's answer to an escalated proposal: a rejection, or the rules' judgement again
+    with the escalation lifted (a proposal the rules now reject stays rejected)."""
+    scope = f"chapter13/approve/{approval_id}"
+    common: dict[str, Any] = {"proposal_id": proposal.proposal_id}
+    judgement = _judgement(state, proposal)
+    if getattr(state.requests[approval_id].spec, "action", "accept") == "reject":
+        reasons: tuple[str, ...] = (f"rejected by a person (request {approval_id})",)
+    elif judgement.outcome == "rejected":
+        reasons = judgement.reasons
+    else:
+        return _accept(state, proposal, judgement, scope, approval_id)
+    return make_command(JudgeProposal, scope, **common, verdict=ProposalRejected(
+        proposal_id=proposal.proposal_id, reasons=reasons, approval_id=approval_id))
+
+
+def _judge(state: State, proposal: Proposal) -> Command:
+    judgement = _judgement(state, proposal)
     scope = f"chapter13/judge/{proposal.proposal_id}"
     common: dict[str, Any] = {"proposal_id": proposal.proposal_id}
     if judgement.outcome == "rejected":
@@ -165,15 +188,25 @@ def _judge(state: State, proposal: Proposal) -> Command:
         return make_command(JudgeProposal, scope, **common, verdict=ProposalEscalated(
             proposal_id=proposal.proposal_id, reasons=judgement.reasons,
             clamped=judgement.clamped))
+    return _accept(state, proposal, judgement, scope, None)
+
+
+def _accept(state: State, proposal: Proposal, judgement: Judgement, scope: str,
+            approval_id: str | None) -> Command:
+    loop = state.loop
+    common: dict[str, Any] = {"proposal_id": proposal.proposal_id}
+    reasons = judgement.reasons
+    if approval_id is not None:
+        reasons = (f"approved by a person (request {approval_id})", *reasons)
     after = with_values(loop.policy, {c.name: c.new for c in judgement.changes})
     request = _request_for(state, proposal, after)
     verdict = ProposalAccepted(
         proposal_id=proposal.proposal_id,
         changes=tuple(AppliedChange(name=c.name, old=c.old, new=c.new, proposed=c.proposed)
                       for c in judgement.changes),
-        reasons=judgement.reasons, clamped=judgement.clamped,
+        reasons=reasons, clamped=judgement.clamped,
         request_name=proposal.proposal_id if request is not None else None, request=request,
-        rollback=proposal.recommended_action == "rollback")
+        rollback=proposal.recommended_action == "rollback", approval_id=approval_id)
     rollback = None
     if verdict.rollback:
         rollback = PolicyRolledBack(reason=f"accepted proposal {proposal.proposal_id}",

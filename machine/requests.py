@@ -8,8 +8,9 @@ A request is a JSON object in ``watcher_requests/*.json`` (or built by a CLI com
   steps and scopes are defined in ``machine.steps``.
 - ``pipeline_rerun``: the full loop.
 - control kinds, applied on receipt: ``halt``, ``resume``, ``approve`` (``run_id``, ``action``
-  ``continue`` or ``abort``); ``policy_rollback`` (optional ``reason``) is applied by the
-  machine right after.
+  ``continue`` or ``abort``); ``policy_rollback`` (optional ``reason``) and
+  ``proposal_approve`` (``proposal_id``, ``action`` ``accept`` or ``reject``) are applied by
+  the machine right after.
 
 Dispatch kinds also take ``dry_run`` (record the plan, consume nothing), ``draws`` (a file
 inside the home folder) and ``params`` (at most 32 scalar parameters handed to the steps).
@@ -53,6 +54,7 @@ __all__ = [
     "ResumeRequest",
     "ApproveRequest",
     "PolicyRollbackRequest",
+    "ProposalApproveRequest",
     "RequestSpec",
     "DispatchSpec",
     "REQUEST_ADAPTER",
@@ -68,7 +70,7 @@ MAX_REQUEST_BYTES = 1 << 20
 #: A recorded rejection reason is cut to this many characters (it may quote what was sent).
 MAX_REASON_CHARS = 1000
 DISPATCH_KINDS = ("selfplay_retrain", "learning_loop", "pipeline_rerun")
-CONTROL_KINDS = ("halt", "resume", "approve", "policy_rollback")
+CONTROL_KINDS = ("halt", "resume", "approve", "policy_rollback", "proposal_approve")
 
 #: What became of a request: ``received``, then ``rejected``, or validated -- a dispatch
 #: request is then ``queued`` (and later ``planned`` by a dry run, or ``running`` and
@@ -182,6 +184,15 @@ class PolicyRollbackRequest(_Request):
     reason: str = Field(default="", max_length=2000)
 
 
+class ProposalApproveRequest(_Request):
+    """A person's answer to an escalated Chapter 13 proposal: ``accept`` (the acceptance
+    rules judge it again without the escalation) or ``reject``."""
+
+    kind: Literal["proposal_approve"]
+    proposal_id: str = Field(min_length=1, max_length=128)
+    action: Literal["accept", "reject"] = "accept"
+
+
 DispatchSpec = Union[SelfplayRequest, LearningLoopRequest, PipelineRerunRequest]
 RequestSpec = Annotated[
     Union[
@@ -192,6 +203,7 @@ RequestSpec = Annotated[
         ResumeRequest,
         ApproveRequest,
         PolicyRollbackRequest,
+        ProposalApproveRequest,
     ],
     Field(discriminator="kind"),
 ]
@@ -295,6 +307,13 @@ def check_request(spec: Any, *, home: Path, state: "State") -> Any:
     if isinstance(spec, (SelfplayRequest, LearningLoopRequest, PipelineRerunRequest)):
         if spec.draws is not None:
             _inside(home, spec.draws, "draws")
+    if isinstance(spec, ProposalApproveRequest):
+        proposal = state.loop.proposals.get(spec.proposal_id)
+        if proposal is None:
+            raise RequestError(f"no proposal {spec.proposal_id!r} in this ledger")
+        if proposal.status != "escalated" or spec.proposal_id in state.loop.approvals.values():
+            raise RequestError(f"proposal {spec.proposal_id} is {proposal.status}, not "
+                               "escalated and waiting for a person")
     if isinstance(spec, ApproveRequest):
         run_id = spec.run_id
         if run_id.startswith("rq-"):

@@ -275,6 +275,7 @@ class LoopState:
     # trigger id -> (kind, evidence) of fired triggers the advisor has not answered yet
     awaiting_advice: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     rollback_requests: list[str] = field(default_factory=list)  # validated, not yet applied
+    approvals: dict[str, str] = field(default_factory=dict)  # request id -> escalated proposal
 
 
 @dataclass

@@ -332,3 +332,48 @@ def test_promotion_needs_post_emission_evidence_and_rollback_restores_the_baseli
     assert [item["kind"] for item in shown["lineage"]] == ["baseline", "promotion", "rollback"]
     assert shown["is_baseline"] and shown["candidates"][0]["status"] == "promoted"
     _clean_replay(loop)
+
+
+def test_an_escalated_proposal_waits_for_a_person(
+        tmp_path: Path, service: FakeService, capsys: pytest.CaptureFixture[str]) -> None:
+    service.answer = EXPLORE_12.replace('"low"', '"high"')
+    loop = Loop(tmp_path, {"chapter13.advise": advisor.advise,
+                           "selfplay.run": emitting(BASELINE)})
+    loop.trigger("regime_change")
+    loop.run()
+    (escalated,) = loop.of("ProposalEscalated")
+    proposal_id = escalated.data["proposal_id"]
+    home = str(loop.home.root)
+    # only an escalated proposal can be answered: a wrong id is refused, nothing recorded
+    before = len(loop.records())
+    assert main(["policy", "approve", "proposal-nothing", "--home", home]) == 2
+    assert "no proposal 'proposal-nothing'" in capsys.readouterr().err
+    assert len([r for r in loop.records() if r.type == "RequestValidated"]) == 0
+    assert main(["policy", "approve", proposal_id, "--home", home]) == 0
+    capsys.readouterr()
+    loop.run()
+    (accepted,) = loop.of("ProposalAccepted")
+    assert accepted.data["approval_id"] and accepted.data["reasons"][0].startswith(
+        "approved by a person")
+    assert fold(loop.records()).loop.policy.exploration_budget_episodes == 12
+    assert loop.of("SelfplayStarted")[0].data["episodes"] == 12
+    assert len(loop.records()) > before
+    # a second answer to the same proposal is refused
+    assert main(["policy", "approve", proposal_id, "--reject", "--home", home]) == 2
+    assert "not escalated" in capsys.readouterr().err
+    _clean_replay(loop)
+
+
+def test_a_person_may_reject_an_escalated_proposal(tmp_path: Path, service: FakeService) -> None:
+    service.answer = EXPLORE_12.replace('"low"', '"medium"')
+    loop = Loop(tmp_path, {"chapter13.advise": advisor.advise})
+    loop.trigger("drift")
+    loop.run()
+    proposal_id = loop.of("ProposalEscalated")[0].data["proposal_id"]
+    assert main(["policy", "approve", proposal_id, "--reject", "--home",
+                 str(loop.home.root)]) == 0
+    loop.run()
+    (rejected,) = loop.of("ProposalRejected")
+    assert rejected.data["reasons"][0].startswith("rejected by a person")
+    assert fold(loop.records()).loop.policy == BASELINE and not loop.of("SelfplayStarted")
+    _clean_replay(loop)

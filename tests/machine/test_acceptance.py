@@ -64,16 +64,19 @@ def test_a_proposal_records_exactly_the_grammars_choices() -> None:
        risk=st.sampled_from(["low", "medium", "high"]),
        action=st.sampled_from(["hold", "retrain", "explore", "rollback", "escalate"]),
        changed=st.dictionaries(st.sampled_from(NAMES), st.integers(0, 10)))
-def test_an_accepted_proposal_keeps_every_rule(vals, rules, confidence, risk, action,
+def test_an_accepted_or_escalated_proposal_keeps_every_rule(vals, rules, confidence, risk, action,
                                                changed) -> None:
     verdict = judge(vals, rules, confidence, risk, action, changed, runs=10)
-    if verdict.outcome != "accepted":
+    if verdict.outcome == "rejected":
         assert verdict.reasons and not verdict.changes
         return
+    if verdict.outcome == "escalated":  # the changes a person's approval would apply
+        assert risk in rules.escalate_risks or action == "escalate"
+    else:
+        assert risk not in rules.escalate_risks and action != "escalate"
     assert confidence >= rules.confidence_floor
     assert len(vals) <= rules.max_parameters <= 3
     assert len(verdict.changes) <= 3
-    assert risk not in rules.escalate_risks and action != "escalate"
     for change in verdict.changes:
         spec = LOOP_PARAMETERS[change.name]
         assert spec.advisor and change.name not in rules.frozen
