@@ -95,8 +95,10 @@ def _show(args: argparse.Namespace) -> int:
         _echo("proposals:")
         for p in summary["proposals"]:
             values = ", ".join(f"{n}={v:g}" for n, v in p["values"]) or "no values"
+            answer = (f" (answer: watcher policy approve {p['proposal']} [--reject])"
+                      if p["status"] == "escalated" else "")
             _echo(f"  {p['proposal']} ({p['source']}) {p['action']}, risk {p['risk']}, "
-                  f"confidence {p['confidence']:g}, {values}: {p['status']}")
+                  f"confidence {p['confidence']:g}, {values}: {p['status']}{answer}")
     return 0
 
 
