@@ -337,7 +337,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         [r.draw for r in records], predict=args.predict, alpha=state_alpha, only=names,
         seconds=0.0 if counting_only else state_tier_seconds(
             deadline - reserve - time.monotonic(), seed_search=bool(observed)))
-    seed_alpha = args.alpha / 2 if state_tier.ready else args.alpha
+    # (a resumed search keeps the split its first run made; named reductions run no state tier)
+    seed_alpha = args.alpha / 2 if state_tier.ready and not reductions else args.alpha
     if state_tier.best is not None or not observed:
         return report_without_seed_search(state_tier, shape, alpha=state_alpha, as_json=args.json,
                                           elapsed=time.monotonic() - began,
