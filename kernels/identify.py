@@ -161,14 +161,15 @@ class StateTier:
 
 def run_state_tier(values: Sequence[int | float], *, predict: int = 0,
                    alpha: float = DEFAULT_ALPHA, seconds: float | None = None,
-                   only: Collection[str] | None = None) -> StateTier:
+                   only: Collection[str] | None = None, start: int = 1) -> StateTier:
     """Recover every generator (of ``only``, when given) and reduction the shape of ``values``
-    allows and the draws are long enough for, within ``seconds`` (0: count them, try none)."""
+    allows and the draws are long enough for, within ``seconds`` (0: count them, try none);
+    draws from ``start`` (:attr:`NumberShape.shift`, else 1) are tried minus it too."""
     started = time.monotonic()
     counted: list[int] = []
     try:
         best, attempts, too_short = recover_by_shape(
-            values, predict=predict, alpha=alpha, seconds=seconds, only=only,
+            values, predict=predict, alpha=alpha, seconds=seconds, only=only, start=start,
             announce=lambda ready, _total: counted.append(ready))
     except ValueError:  # no hypothesis fits the shape at all
         return StateTier(None, [], [], time.monotonic() - started, 0)

@@ -73,13 +73,13 @@ def _bounded(ints: list[int]) -> list[tuple[str, str]]:
     return pairs
 
 
-def from_one_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
+def from_one_hypotheses(values: Sequence[int | float], start: int = 1) -> list[tuple[str, str]]:
     """Bounded hypotheses for draws that start at 1 (dice, ``nextInt(6) + 1``, ``rand() % 6 +
-    1``): tried on the draws minus one."""
-    if any(isinstance(v, float) and v != math.floor(v) for v in values):
+    1``), or at ``start`` (``randint(100, 120)``): tried on the draws minus ``start``."""
+    if any(isinstance(v, float) and v != math.floor(v) for v in values) or start < 1:
         return []
     ints = [int(v) for v in values]
-    return _bounded([v - 1 for v in ints]) if min(ints) >= 1 else []
+    return _bounded([v - start for v in ints]) if min(ints) >= start else []
 
 
 def _applicable(pairs: list[tuple[str, str]], keep_all: bool = False
@@ -99,13 +99,13 @@ def _applicable(pairs: list[tuple[str, str]], keep_all: bool = False
 
 def recover_by_shape(values: Sequence[int | float], *, generator: str | None = None,
                      reduction: str | None = None, only: Collection[str] | None = None,
-                     predict: int = 0,
+                     start: int = 1, predict: int = 0,
                      alpha: float = DEFAULT_ALPHA, seconds: float | None = None,
                      announce: Callable[[int, int], None] | None = None
                      ) -> tuple[Recovery | None, list[Recovery], list[tuple[str, str, int]]]:
     """Recover from every hypothesis the draws' shape allows (narrowed to ``generator`` and/or
-    ``reduction`` when given, to the generators in ``only``), draws from 1 up also as
-    ``reduction + 1``: ``(identified or
+    ``reduction`` when given, to the generators in ``only``), draws from ``start`` (1) up also
+    as ``reduction + start``: ``(identified or
     None, attempts, (generator, reduction, draws needed) of the hypotheses the draws are too
     short for)``. The p-value of the identified one
     is corrected for every attempt. ``seconds`` bounds the time: hypotheses not started by then
@@ -120,7 +120,7 @@ def recover_by_shape(values: Sequence[int | float], *, generator: str | None = N
         pairs = [(generator, reduction, offset)]
     else:
         pairs = [(g, r, 0) for g, r in default_hypotheses(values)]
-        pairs += [(g, r, 1) for g, r in from_one_hypotheses(values)]
+        pairs += [(g, r, start) for g, r in from_one_hypotheses(values, start)]
         pairs = [(g, r, o) for g, r, o in pairs
                  if (not generator or g == generator) and (not reduction or r == reduction)
                  and (only is None or g in only)]

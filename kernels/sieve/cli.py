@@ -335,6 +335,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     state_alpha = args.alpha / 2 if observed else args.alpha
     state_tier = run_state_tier(
         [r.draw for r in records], predict=args.predict, alpha=state_alpha, only=names,
+        start=max(shape.shift, 1),
         seconds=0.0 if counting_only else state_tier_seconds(
             deadline - reserve - time.monotonic(), seed_search=bool(observed)))
     # (a resumed search keeps the split its first run made; named reductions run no state tier)
