@@ -132,8 +132,8 @@ def _range_start(ints: list[int], low: int, high: int) -> int:
 class StateTier:
     """What the state tier tried and found."""
 
-    #: the identified recovery (p-value corrected for every attempt and for the seed search
-    #: when that ran too), or ``None``
+    #: the identified recovery (p-value corrected for every attempt; judged against half of
+    #: alpha when the seed sieve searches the same draws), or ``None``
     best: Recovery | None
     attempts: list[Recovery]
     #: (generator, reduction, draws needed) of the hypotheses the draws are too short for
@@ -143,10 +143,6 @@ class StateTier:
     hypotheses: int
     #: the hypotheses the draws are long enough for (tried unless the time ran out)
     ready: int = 0
-
-    @property
-    def tried(self) -> bool:
-        return bool(self.attempts)
 
     def to_json(self) -> dict[str, object]:
         return {
