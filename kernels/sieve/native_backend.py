@@ -77,11 +77,31 @@ static inline void native_seed_list(stream_t *seeded, const ulong *seeds, ulong 
 #define NATIVE_SEED_LIST native_seed_list
 #endif
 
-#ifndef NATIVE_FIRST_RAWS
-#define NATIVE_FIRST_RAWS(firsts, first, count, offset) 0
-#endif
 #ifdef NATIVE_MAY_MATCH
 #define NATIVE_PREFILTER 1
+#ifndef NATIVE_FIRST_RAWS
+/* the raw output at the offset of each seed, each from a stream of its own in one SIMD loop
+ * (at offset 0 straight-line code, which vectorises where the port's code does) */
+static inline int native_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {{
+    if (offset == 0u) {{
+        #pragma omp simd
+        for (ulong i = 0; i < count; i++) {{
+            stream_t s;
+            stream_seed(&s, first + i);
+            firsts[i] = next_raw(&s);
+        }}
+    }} else {{
+        for (ulong i = 0; i < count; i++) {{
+            stream_t s;
+            stream_seed(&s, first + i);
+            skip(&s, offset);
+            firsts[i] = next_raw(&s);
+        }}
+    }}
+    return 1;
+}}
+#define NATIVE_FIRST_RAWS native_first_raws
+#endif
 /* the raw output at the offset of a seeded stream, on a copy */
 static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
     stream_t s = *seeded;
@@ -91,6 +111,9 @@ static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
 #else
 #define NATIVE_PREFILTER 0
 #define NATIVE_MAY_MATCH(word, observed) 1
+#ifndef NATIVE_FIRST_RAWS
+#define NATIVE_FIRST_RAWS(firsts, first, count, offset) 0
+#endif
 #define native_first_raw(seeded, offset) 0
 #endif
 
@@ -110,6 +133,7 @@ void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offs
     {{
         stream_t seeded[NATIVE_BATCH];
         ulong listed[NATIVE_BATCH], firsts[NATIVE_BATCH];
+        uchar passed[NATIVE_BATCH + 8];
         #pragma omp for schedule(dynamic, 1)
         for (ulong block = 0; block < blocks; block++) {{
             ulong high = (block + 1) * NATIVE_BLOCK < lanes ? (block + 1) * NATIVE_BLOCK : lanes;
@@ -118,8 +142,18 @@ void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offs
                 int filtered = NATIVE_PREFILTER &&
                     NATIVE_FIRST_RAWS(firsts, seed_start + low, count, offset_start);
                 if (filtered) {{
+                    /* the test in SIMD, then a scan that skips 8 failed seeds at a time */
+                    #pragma omp simd
                     for (ulong i = 0; i < count; i++)
-                        if (NATIVE_MAY_MATCH(firsts[i], observed)) listed[n++] = seed_start + low + i;
+                        passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+                    for (ulong i = count; i < count + 8; i++) passed[i] = 0;
+                    for (ulong i = 0; i < count; i += 8) {{
+                        ulong eight;
+                        __builtin_memcpy(&eight, &passed[i], 8);
+                        if (eight == 0) continue;
+                        for (ulong j = i; j < i + 8 && j < count; j++)
+                            if (passed[j]) listed[n++] = seed_start + low + j;
+                    }}
                 }} else {{
                     for (ulong i = 0; i < count; i++) listed[i] = seed_start + low + i;
                     n = count;
