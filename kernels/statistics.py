@@ -84,12 +84,20 @@ def match_probability(alphabet: int, resolution_bits: int | None = None) -> floa
     return min(1.0, -(-span // alphabet) / span)
 
 
-def minimum_window(hypotheses: int, q: float, alpha: float) -> int:
-    """The fewest draws that, all matching, make a single survivor significant at ``alpha``."""
+def minimum_window(hypotheses: int, q: float, alpha: float, errors: int = 0) -> int:
+    """The fewest draws that, all but ``errors`` of them matching, make a single survivor
+    significant at ``alpha``."""
     if not 0.0 < q < 1.0:
         raise ValueError("q must be in (0, 1)")
     needed = (math.log(max(hypotheses, 1)) - math.log(alpha)) / -math.log(q)
-    return max(1, math.ceil(needed - 1e-12))
+    window = max(1, math.ceil(needed - 1e-12))
+    if errors <= 0:
+        return window
+    window += errors
+    bound = math.log(alpha) - math.log(max(hypotheses, 1))
+    while log_binomial_tail(window, window - errors, q) >= bound:
+        window += 1
+    return window
 
 
 @dataclass(frozen=True)

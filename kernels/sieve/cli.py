@@ -63,11 +63,21 @@ def _progress_printer(label: str) -> Callable[[int, int], None] | None:
     return show
 
 
+def wrong_draws(survivor: Survivor) -> str:
+    """`` (2 wrong: draws 0, 7)`` for a survivor that got draws wrong, else nothing."""
+    if not survivor.mismatches:
+        return ""
+    shown = ", ".join(str(i) for i in survivor.mismatches[:8])
+    more = f", ... ({len(survivor.mismatches)} in all)" if len(survivor.mismatches) > 8 else ""
+    return f" ({len(survivor.mismatches)} wrong: draws {shown}{more})"
+
+
 def _survivor_payload(survivor: Survivor) -> dict[str, Any]:
     return {"hypothesis": survivor.hypothesis.model_dump(mode="json"),
             "description": survivor.hypothesis.describe(), "matched": survivor.matched,
             "compared": survivor.compared, "p_value": survivor.p_value,
-            "log10_p_value": survivor.log10_p_value}
+            "log10_p_value": survivor.log10_p_value, "errors": survivor.errors,
+            "mismatches": list(survivor.mismatches)}
 
 
 def result_payload(result: SearchResult, *, top: int = 20) -> dict[str, Any]:
@@ -101,7 +111,8 @@ def _print_result(result: SearchResult, predicted: list[int] | None, top: int = 
         print(f"survivors: {len(result.survivors)} (best first)")
         for survivor in result.survivors[:top]:
             print(f"  {survivor.hypothesis.describe()}  matched {survivor.matched}/"
-                  f"{survivor.compared}  corrected p = 10^{survivor.log10_p_value:.1f}")
+                  f"{survivor.compared}{wrong_draws(survivor)}  corrected p = "
+                  f"10^{survivor.log10_p_value:.1f}")
     if result.identified:
         best = result.survivors[0]
         print(f"IDENTIFIED: {best.hypothesis.describe()} (corrected p = "
@@ -145,7 +156,7 @@ def _run_search(args: argparse.Namespace, spaces: list[SearchSpace], observed: l
         run_chunks, backend = dask_chunk_runner(args.scheduler, args.backend)
     return search(spaces, observed, window=args.window, alpha=args.alpha, backend=backend,
                   progress=None if args.json else _progress_printer(label),
-                  run_chunks=run_chunks, max_candidates=args.max_candidates)
+                  run_chunks=run_chunks, max_candidates=args.max_candidates, errors=args.errors)
 
 
 def _cmd_sieve(args: argparse.Namespace) -> int:
@@ -364,7 +375,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                           forward_s=params["forward_s"], generators=params["generators"],
                           reductions=params["reductions"], offsets=range(*params["offsets"]),
                           skip=SkipSpace.parse(params["skip"]), window=params["window"],
-                          alpha=seed_alpha)
+                          alpha=seed_alpha, errors=int(params.get("errors", 0)))
         state = _load_state(state_path, plan_fingerprint(observed, plan.parameters))
         covered = {key: [tuple(r) for r in ranges] for key, ranges in state["covered"].items()}
         previous = [Survivor.model_validate(s) for s in state.get("survivors", [])]
@@ -375,7 +386,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         try:
             plan = build_plan(observed, reference_s=reference_s, reference_source=source,
                               forward_s=forward_s, generators=names, reductions=reductions,
-                              offsets=offsets, skip=skip, window=args.window, alpha=seed_alpha)
+                              offsets=offsets, skip=skip, window=args.window, alpha=seed_alpha,
+                              errors=args.errors)
         except ValueError as error:  # too few draws, or no reduction makes them
             return report_without_seed_search(state_tier, shape, alpha=state_alpha,
                                               as_json=args.json, seed_search=str(error),
@@ -483,7 +495,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         for index, survivor in enumerate(run.survivors[:10]):
             twins = equivalents.get(index)
             print(f"  {survivor.hypothesis.describe()}  matched {survivor.matched}/"
-                  f"{survivor.compared}  corrected p = 10^{survivor.log10_p_value:.1f}"
+                  f"{survivor.compared}{wrong_draws(survivor)}  corrected p = "
+                  f"10^{survivor.log10_p_value:.1f}"
                   + (f"  (same draws: {', '.join(twins)})" if twins else ""))
     if run.identified:
         top = run.survivors[0]
@@ -549,6 +562,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="leading draws a survivor must match (default: all, up to 64)")
     parser.add_argument("--alpha", type=float, default=0.01,
                         help="significance level for 'identified' (default 0.01)")
+    parser.add_argument("--errors", type=int, default=0, metavar="K",
+                        help="tolerate up to K wrong draws in the window (transcription "
+                             "errors; default 0): a survivor matches at least W - K of its W "
+                             "draws, and the statistics count the chance of that exactly")
     parser.add_argument("--backend", choices=BACKEND_NAMES, default="auto",
                         help="auto (default: cuda, else opencl, else numpy) or a named backend")
     parser.add_argument("--scheduler", metavar="ADDR",

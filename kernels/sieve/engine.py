@@ -242,6 +242,10 @@ class Survivor(BaseModel):
     compared: int
     p_value: float
     log10_p_value: float
+    #: draws it does not explain (``matched`` counts every other compared draw) when the search
+    #: tolerated errors, and where they are; a search without errors keeps leading matches
+    errors: int = 0
+    mismatches: tuple[int, ...] = ()
 
 
 class SpaceReport(BaseModel):
@@ -271,6 +275,8 @@ class SearchResult(BaseModel):
     window: int
     observed: int
     alpha: float
+    #: draws of the window a survivor may get wrong (``errors`` of ``search``)
+    errors: int = 0
     hypotheses: int
     expected_chance_survivors: float
     reports: list[SpaceReport]
@@ -380,6 +386,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
            certainty_log10: float = -12.0,
            progress: Callable[[int, int], None] | None = None,
            run_chunks: Callable[[list[Chunk], Callable[[Chunk], Any]], Iterable[tuple[Chunk, Any]]] | None = None,
+           errors: int = 0,
            ) -> SearchResult:
     """Search ``spaces`` for hypotheses explaining ``observed``.
 
@@ -394,12 +401,26 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
     The search stops early (``stop_when_certain``) once a survivor's corrected p-value is
     below ``10**certainty_log10``: the remaining spaces could not change the verdict.
     ``progress(done, total)`` counts seeds (each seed once, whatever its reductions).
+
+    ``errors`` (``--errors K``) tolerates up to K wrong draws in the window (transcription
+    errors): a hypothesis survives when it matches at least ``window - K`` of the window's
+    draws, and its chance of doing so by luck is the exact binomial tail. The backends still
+    match exactly: the window is cut into K + 1 blocks, one of which holds no error whatever
+    the K wrong draws are, and each block is searched exactly at the raw outputs where its
+    first draw lies (see :func:`_block_offsets`); every candidate is then counted over the
+    whole window with the scalar model, giving up at the (K + 1)-th wrong draw.
     """
     from kernels.sieve.numpy_backend import NumpyBackend
 
     if not observed:
         raise ValueError("no observed draws")
     window = min(window or 64, len(observed))
+    if errors < 0 or errors >= window:
+        raise ValueError(f"errors {errors}: tolerate 0 to {window - 1} wrong draws of a "
+                         f"window of {window}")
+    if errors and any(space.skip.variable for space in spaces):
+        raise ValueError("tolerated errors need a constant skip (a wrong draw and a "
+                         "per-draw skip choice cannot be told apart)")
     backend = backend or NumpyBackend()
     chunk_size = chunk_size or int(getattr(backend, "preferred_chunk", DEFAULT_CHUNK))
     fingerprint = observation_hash(observed, window)
@@ -429,6 +450,9 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
 
             def run_one(chunk: Chunk, _space: SearchSpace = space, _live: list[str] = live,
                         _probe: int = probe) -> ChunkOutcome:
+                if errors:
+                    return _run_tolerant_chunk(chunk, _space, _live, backend, observed, window,
+                                               errors, chunk_size)
                 return _run_chunk(chunk, _space, _live, backend, observed, window, _probe)
 
             seen: set[str] = set()
@@ -441,14 +465,16 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
                                              or outcome.best_partial[1] > best_partial[1]):
                     hypothesis = outcome.best_partial[0]
                     best_partial = (*outcome.best_partial, q_of[hypothesis.reduction])
-                for hypothesis, matched, compared in outcome.confirmed:
+                for hypothesis, matched, compared, *wrong in outcome.confirmed:
                     tally = tallies[hypothesis.reduction]
                     tally.candidates += 1
                     log_p = min(0.0, log_total + log_binomial_tail(
                         compared, matched, q_of[hypothesis.reduction]))
+                    mismatches = tuple(wrong[0]) if wrong else ()
                     tally.survivors.append(Survivor(
                         hypothesis=hypothesis, matched=matched, compared=compared,
-                        p_value=math.exp(log_p), log10_p_value=log_p / math.log(10)))
+                        p_value=math.exp(log_p), log10_p_value=log_p / math.log(10),
+                        errors=len(mismatches), mismatches=mismatches))
                 if sum(t.candidates for t in tallies.values()) > max_candidates:
                     raise SurvivorCapExceeded(
                         f"{space.describe()}: more than {max_candidates} candidates; the window of "
@@ -463,7 +489,8 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         count = _per_reduction_count(space, window)
         for spec in space.reductions:
             q = q_of[spec]
-            log_survival = window * math.log(q) + (
+            # at least window - errors of the window's draws right, by luck
+            log_survival = log_binomial_tail(window, window - errors, q) + (
                 (window - 1) * math.log(space.skip.choices) if space.skip.variable else 0.0)
             survival = math.exp(log_survival)
             tally = tallies[spec]
@@ -486,7 +513,7 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
         near_miss = Survivor(hypothesis=hypothesis, matched=matched, compared=compared,
                              p_value=math.exp(log_p), log10_p_value=log_p / math.log(10))
     return SearchResult(
-        window=window, observed=len(observed), alpha=alpha, hypotheses=total,
+        window=window, observed=len(observed), alpha=alpha, errors=errors, hypotheses=total,
         expected_chance_survivors=sum(r.expected_chance_survivors for r in reports),
         reports=reports, survivors=survivors,
         identified=bool(survivors) and survivors[0].p_value < alpha,
@@ -495,10 +522,112 @@ def search(spaces: list[SearchSpace], observed: list[int], *, window: int | None
 
 @dataclass(frozen=True)
 class ChunkOutcome:
-    """What one chunk found: survivors (matched the window) and the best near miss."""
+    """What one chunk found: survivors (matched the window: hypothesis, matched, compared, and
+    with tolerated errors the positions of the wrong draws) and the best near miss."""
 
-    confirmed: list[tuple[Hypothesis, int, int]]
+    confirmed: list[tuple[Any, ...]]
     best_partial: tuple[Hypothesis, int, int] | None
+
+
+def window_blocks(window: int, errors: int) -> list[tuple[int, int]]:
+    """The window cut into ``errors + 1`` blocks ``(first draw, length)``, the longest first:
+    whichever ``errors`` draws are wrong, one block holds none of them."""
+    count = errors + 1
+    base, extra = divmod(window, count)
+    blocks, start = [], 0
+    for index in range(count):
+        length = base + (1 if index < extra else 0)
+        blocks.append((start, length))
+        start += length
+    return blocks
+
+
+def _outputs_per_draw(generator: type[PRNG], reduction: Reduction) -> tuple[int, int]:
+    """Fewest and most raw outputs one draw of ``reduction`` took, over a sample of streams:
+    exact for reductions that take a fixed number, the usual range for those that reject."""
+    if reduction.fixed_outputs:
+        return reduction.fixed_outputs, reduction.fixed_outputs
+    from kernels.sieve.vector import outputs_per_draw_bound
+
+    low, high = 1 << 30, 0
+    for seed in range(1, 9):
+        stream = generator(generator.check_seed(seed))
+        for _ in range(32):
+            behind = generator.from_state(stream.get_state())
+            reduction.draw(stream)
+            target = stream.get_state()
+            taken = 0
+            while behind.get_state() != target and taken < 64:
+                behind.next_raw()
+                taken += 1
+            if taken == 64:  # a half-word left buffered: no whole number of outputs says it
+                return 1, 2 * outputs_per_draw_bound(reduction, generator)
+            low, high = min(low, taken), max(high, taken)
+    return low, high
+
+
+def _block_offsets(space: SearchSpace, per_draw: tuple[int, int], first: int) -> range:
+    """Raw-output offsets at which draw ``first`` of a hypothesis of ``space`` lies: each draw
+    before it took ``per_draw`` outputs plus the skip; a rejecting reduction's draws drift, so
+    a sixteenth more (and one) is allowed past the usual most."""
+    low, high = per_draw
+    start = space.offset_start + first * (low + space.skip.low)
+    stop = space.offset_stop + first * (high + space.skip.high) + (first // 16 + 1 if first and
+                                                                    low != high else 0)
+    return range(start, stop)
+
+
+def _tolerant_count(hypothesis: Hypothesis, observed: list[int], window: int,
+                    errors: int) -> tuple[int, tuple[int, ...]] | None:
+    """Matches of ``hypothesis`` over all of ``observed`` and the positions of the wrong draws,
+    or ``None`` as soon as the window holds more than ``errors`` wrong draws."""
+    wrong: list[int] = []
+    matched = 0
+    for index, (value, expected) in enumerate(zip(iter_draws(hypothesis), observed)):
+        if value == expected:
+            matched += 1
+            continue
+        wrong.append(index)
+        if index < window and len(wrong) > errors:
+            return None
+    return matched, tuple(wrong)
+
+
+def _run_tolerant_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backend,
+                        observed: list[int], window: int, errors: int,
+                        lanes: int) -> ChunkOutcome:
+    """Survivors of one chunk with up to ``errors`` wrong draws in the window: each block of
+    :func:`window_blocks` searched exactly at its own offsets, each candidate counted over the
+    window at every offset of the space."""
+    generator = get_generator(space.generator)
+    seen: set[tuple[str, int, int, int]] = set()
+    confirmed: list[tuple[Any, ...]] = []
+    for spec in live:
+        reduction = parse_reduction(spec)
+        per_draw = _outputs_per_draw(generator, reduction)
+        q = per_draw_match_probability(generator, reduction)
+        for first, length in window_blocks(window, errors):
+            offsets = _block_offsets(space, per_draw, first)
+            block = space.model_copy(update={
+                "reductions": (spec,), "offset_start": offsets.start,
+                "offset_stop": offsets.stop, "seed_start": chunk.seed_start,
+                "seed_stop": chunk.seed_stop})
+            probe = _probe_length(q, lanes, len(offsets) * space.skip.choices, length,
+                                  space.skip)
+            found = _run_chunk(Chunk(block, chunk.seed_start, chunk.seed_stop, chunk.observation),
+                               block, [spec], backend, observed[first:], length, probe)
+            for candidate, _matched, _compared in found.confirmed:
+                k = candidate.skip.after(0)
+                for offset in space.offsets:
+                    key = (spec, candidate.seed, offset, k)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    hypothesis = _hypothesis(space, spec, candidate.seed, offset, (), k)
+                    counted = _tolerant_count(hypothesis, observed, window, errors)
+                    if counted is not None:
+                        confirmed.append((hypothesis, counted[0], len(observed), counted[1]))
+    return ChunkOutcome(confirmed, None)
 
 
 def _run_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backend,

@@ -383,6 +383,8 @@ class Plan:
     #: generators left out because no reduction of the shape applies to them
     inapplicable: list[str]
     parameters: dict[str, Any]
+    #: wrong draws a survivor may have in the window (``--errors``)
+    errors: int = 0
 
     @property
     def hypotheses(self) -> int:
@@ -470,7 +472,7 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
                forward_s: int = FORWARD_SLACK_S, generators: list[str] | None = None,
                include_legacy: bool = False, reductions: list[str] | None = None,
                offsets: range = range(0, 8), skip: SkipSpace = SkipSpace(low=0, high=1),
-               window: int | None = None, alpha: float = 0.01) -> Plan:
+               window: int | None = None, alpha: float = 0.01, errors: int = 0) -> Plan:
     """Every (generator, tier) item for ``observed``, with its prior mass and hypothesis count.
 
     Nothing runs here: :func:`run_plan` orders and searches the items. ``reductions`` overrides
@@ -531,7 +533,8 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
                 parameters={"reference_s": reference_s, "reference_source": reference_source,
                             "forward_s": forward_s, "generators": names,
                             "reductions": reductions, "offsets": [offsets.start, offsets.stop],
-                            "skip": str(skip), "window": window})
+                            "skip": str(skip), "window": window, "errors": errors},
+                errors=errors)
     _check_enough_draws(plan, observed, alpha)
     return plan
 
@@ -544,9 +547,9 @@ def _check_enough_draws(plan: Plan, observed: list[int], alpha: float) -> None:
 
     q = min(max(q_of(item, spec) for item in plan.items for spec in item.reductions), 0.5)
     q_best = min(q_of(item, spec) for item in plan.items for spec in item.reductions)
-    needed = minimum_window(plan.hypotheses, q_best, alpha)
+    needed = minimum_window(plan.hypotheses, q_best, alpha, plan.errors)
     if len(observed) < needed:
-        typical = minimum_window(plan.hypotheses, q, alpha)
+        typical = minimum_window(plan.hypotheses, q, alpha, plan.errors)
         raise NotEnoughDraws(
             f"{len(observed)} draw{'s' if len(observed) != 1 else ''} cannot single out one of "
             f"the {plan.hypotheses:.3g} hypotheses this search holds: at least {needed} draws are "
@@ -925,7 +928,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         future = worker.submit(search_function, item.spaces(ranges), observed,
                                window=plan.window, alpha=alpha, backend=backend,
                                chunk_size=engine_chunk, max_candidates=max_candidates,
-                               stop_when_certain=False)
+                               stop_when_certain=False, errors=plan.errors)
         try:
             result = future.result(timeout=max(deadline - clock(), 0.0) + ABANDON_GRACE_SECONDS)
         except concurrent.futures.TimeoutError:
@@ -948,7 +951,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             h = found.hypothesis
             survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip))] = Survivor(
                 hypothesis=h, matched=found.matched, compared=found.compared,
-                p_value=math.exp(log_p), log10_p_value=log_p / math.log(10))
+                p_value=math.exp(log_p), log10_p_value=log_p / math.log(10),
+                errors=found.errors, mismatches=found.mismatches)
         if result.near_miss is not None and (near_miss is None
                                              or result.near_miss.matched > near_miss.matched):
             miss = result.near_miss
