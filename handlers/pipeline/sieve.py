@@ -30,15 +30,19 @@ from .common import StepInput, completed, run_step, window_offsets
 __all__ = ["run", "survivor_rows"]
 
 
-def survivor_rows(found: list[tuple[Survivor, int]], windows: int) -> list[dict[str, Any]]:
+def survivor_rows(found: list[tuple[Survivor, int]], windows: int,
+                  tolerant: bool = False) -> list[dict[str, Any]]:
     """Survivors with their anchors, p-values corrected for ``windows`` searches, best first."""
     log_windows = math.log10(max(windows, 1))
     rows: list[dict[str, Any]] = []
     for survivor, anchor in found:
         log10_p = min(0.0, survivor.log10_p_value + log_windows)
-        rows.append({"hypothesis": survivor.hypothesis.model_dump(mode="json"),
-                     "anchor": anchor, "matched": survivor.matched,
-                     "compared": survivor.compared, "log10_p_value": log10_p})
+        row: dict[str, Any] = {"hypothesis": survivor.hypothesis.model_dump(mode="json"),
+                               "anchor": anchor, "matched": survivor.matched,
+                               "compared": survivor.compared, "log10_p_value": log10_p}
+        if tolerant:  # the wrong draws, positions from the anchor, for steps 3-5 to rank by
+            row.update(errors=survivor.errors, mismatches=list(survivor.mismatches))
+        rows.append(row)
     rows.sort(key=lambda r: (r["log10_p_value"], r["anchor"], r["hypothesis"]["generator"],
                              r["hypothesis"]["seed"]))
     return rows
@@ -67,6 +71,8 @@ def sieve(step: StepInput) -> list[NewEvent]:
     skip = SkipSpace(low=int(plan["skip"]["low"]), high=int(plan["skip"]["high"]))
     backend = make_backend(str(plan.get("backend", "numpy")))
     alpha = float(step.command.alpha)
+    # wrong draws a survivor may have in each window (the plan's tolerated errors)
+    errors = int(plan.get("errors", 0))
     starts = [int(p) for p in plan["window_starts"] if p + window <= len(train)]
     total = 0
     chance = 0.0
@@ -82,7 +88,8 @@ def sieve(step: StepInput) -> list[NewEvent]:
             for piece in spaces_plan for low, high in piece["ranges"]
         ]
         try:
-            result = search(spaces, train[start:], window=window, alpha=alpha, backend=backend)
+            result = search(spaces, train[start:], window=window, alpha=alpha, backend=backend,
+                            errors=errors)
         except SurvivorCapExceeded:
             capped = True  # a window too short for the space: try the next one
             searched_windows += 1
@@ -94,7 +101,7 @@ def sieve(step: StepInput) -> list[NewEvent]:
         if result.survivors and result.survivors[0].log10_p_value < -12:
             break  # certain: the later windows could not change the verdict
     # Bonferroni over every window searched: each survivor's p-value times the windows
-    survivors = survivor_rows(found, searched_windows)
+    survivors = survivor_rows(found, searched_windows, tolerant=errors > 0)
     table = step.put_json("survivors.json", {"hypotheses": total, "survivors": survivors})
     best = survivors[0] if survivors else None
     best_log10 = best["log10_p_value"] if best else None

@@ -151,3 +151,19 @@ def test_the_window_needed_grows_with_the_errors_allowed() -> None:
         assert math.log(2**32) + log_binomial_tail(window, window - errors, 1e-3) < math.log(0.01)
         assert math.log(2**32) + log_binomial_tail(window - 1, window - 1 - errors,
                                                    1e-3) >= math.log(0.01)
+
+
+def test_the_pipeline_survivor_table_keeps_the_wrong_draws_when_errors_are_tolerated() -> None:
+    from handlers.pipeline.sieve import survivor_rows
+
+    truth = Hypothesis(generator="minstd_rand", seed=4242, reduction="mod:1000", offset=0)
+    observed = _spoil(predict(truth, 16), [3], 1000)
+    space = SearchSpace(generator="minstd_rand", reductions=("mod:1000",), seed_start=4000,
+                        seed_stop=4500, offset_start=0, offset_stop=1)
+    result = search([space], observed, window=10, errors=1)
+    [row] = survivor_rows([(s, 5) for s in result.survivors], 2, tolerant=True)
+    assert (row["hypothesis"]["seed"], row["errors"], row["mismatches"]) == (4242, 1, [3])
+    assert row["log10_p_value"] == pytest.approx(result.survivors[0].log10_p_value
+                                                 + math.log10(2))
+    [exact_row] = survivor_rows([(s, 5) for s in result.survivors], 2)
+    assert "errors" not in exact_row and "mismatches" not in exact_row
