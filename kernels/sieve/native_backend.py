@@ -79,28 +79,38 @@ static inline void native_seed_list(stream_t *seeded, const ulong *seeds, ulong 
 
 #ifdef NATIVE_MAY_MATCH
 #define NATIVE_PREFILTER 1
-#ifndef NATIVE_FIRST_RAWS
-/* the raw output at the offset of each seed, each from a stream of its own in one SIMD loop
- * (at offset 0 straight-line code, which vectorises where the port's code does) */
-static inline int native_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {{
+/* passed[i]: whether seed first + i may match, from its raw output at the offset */
+#ifdef NATIVE_FIRST_RAWS
+static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
+                                uint offset, const ulong *observed) {{
+    if (!NATIVE_FIRST_RAWS(firsts, first, count, offset)) return 0;
+    #pragma omp simd
+    for (ulong i = 0; i < count; i++) passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+    return 1;
+}}
+#else
+/* each seed from a stream of its own, seeding and test in one SIMD loop (at offset 0
+ * straight-line code, which vectorises where the port's code does) */
+static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
+                                uint offset, const ulong *observed) {{
+    (void)firsts;
     if (offset == 0u) {{
         #pragma omp simd
         for (ulong i = 0; i < count; i++) {{
             stream_t s;
             stream_seed(&s, first + i);
-            firsts[i] = next_raw(&s);
+            passed[i] = (uchar)NATIVE_MAY_MATCH(next_raw(&s), observed);
         }}
     }} else {{
         for (ulong i = 0; i < count; i++) {{
             stream_t s;
             stream_seed(&s, first + i);
             skip(&s, offset);
-            firsts[i] = next_raw(&s);
+            passed[i] = (uchar)NATIVE_MAY_MATCH(next_raw(&s), observed);
         }}
     }}
     return 1;
 }}
-#define NATIVE_FIRST_RAWS native_first_raws
 #endif
 /* the raw output at the offset of a seeded stream, on a copy */
 static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
@@ -111,9 +121,7 @@ static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
 #else
 #define NATIVE_PREFILTER 0
 #define NATIVE_MAY_MATCH(word, observed) 1
-#ifndef NATIVE_FIRST_RAWS
-#define NATIVE_FIRST_RAWS(firsts, first, count, offset) 0
-#endif
+#define native_passes(passed, firsts, first, count, offset, observed) 0
 #define native_first_raw(seeded, offset) 0
 #endif
 
@@ -139,13 +147,10 @@ void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offs
             ulong high = (block + 1) * NATIVE_BLOCK < lanes ? (block + 1) * NATIVE_BLOCK : lanes;
             for (ulong low = block * NATIVE_BLOCK; low < high; low += NATIVE_BATCH) {{
                 ulong count = high - low < NATIVE_BATCH ? high - low : NATIVE_BATCH, n = 0;
-                int filtered = NATIVE_PREFILTER &&
-                    NATIVE_FIRST_RAWS(firsts, seed_start + low, count, offset_start);
+                int filtered = NATIVE_PREFILTER && native_passes(passed, firsts, seed_start + low,
+                                                                 count, offset_start, observed);
                 if (filtered) {{
-                    /* the test in SIMD, then a scan that skips 8 failed seeds at a time */
-                    #pragma omp simd
-                    for (ulong i = 0; i < count; i++)
-                        passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+                    /* a scan that skips 8 failed seeds at a time */
                     for (ulong i = count; i < count + 8; i++) passed[i] = 0;
                     for (ulong i = 0; i < count; i += 8) {{
                         ulong eight;

@@ -107,3 +107,34 @@ def test_fast_paths_only_in_single_offset_programs():
     assert "native_glibc_first_raws" in native_source(one)
     assert "native_may_match" not in native_source(one, fast_paths=False)
     assert "native_may_match" not in native_source(several)
+
+
+def test_auto_prefers_native_to_opencl_on_a_cpu():
+    """Without a GPU, ``auto`` is the native backend wherever it builds, ahead of OpenCL."""
+    from kernels.sieve.backends import available_backends, make_backend
+
+    names = available_backends()
+    assert names.index("native") < names.index("numpy")
+    if "opencl" in names:
+        assert names.index("native") < names.index("opencl")
+    if "cuda" not in names:
+        assert make_backend("auto").name == "native"
+
+
+def test_auto_falls_back_without_a_c_compiler(monkeypatch):
+    """No C compiler: native is not offered and ``auto`` is the next backend."""
+    from kernels.sieve import native_backend
+    from kernels.sieve.backends import available_backends, make_backend
+
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    native_backend.native_available.cache_clear()
+    try:
+        names = available_backends()
+        assert "native" not in names
+        assert make_backend("auto").name == names[0]
+        with pytest.raises(ValueError, match="not available"):
+            make_backend("native")
+    finally:
+        monkeypatch.delenv("CC")
+        native_backend.native_available.cache_clear()
+    assert native_backend.native_available()
