@@ -4,7 +4,8 @@ Every ``import`` of every module of the package folders is read with ``ast`` (th
 functions too) and checked against what its folder may import. The rules are those of the
 folder table, as the code keeps them today:
 
-- ``ledger`` imports the standard library, orjson and pydantic, nothing else;
+- ``ledger`` imports the standard library, orjson, pydantic and numpy (the writer's compact
+  id set), nothing else;
 - ``grammars`` imports the standard library and pydantic, nothing else;
 - ``kernels`` imports no other folder of the package (the machine least of all);
 - ``machine`` imports ``ledger`` and ``projections``, never ``kernels``, ``handlers`` or
@@ -44,7 +45,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "ledger": Rule(folders=(), third_party=("orjson", "pydantic")),
+    "ledger": Rule(folders=(), third_party=("orjson", "pydantic", "numpy")),
     "grammars": Rule(folders=(), third_party=("pydantic",)),
     "kernels": Rule(folders=()),
     "machine": Rule(folders=("ledger", "projections")),
@@ -150,6 +151,6 @@ def test_the_check_sees_relative_and_nested_imports() -> None:
     bad = [Import("kernels.registry", "x.py:1"), Import("contexts", "x.py:2"),
            Import("handlers.llm.start_llm", "x.py:3"), Import("ledger.format_ts", "x.py:4")]
     assert len(violations("machine", bad)) == 3
-    assert violations("ledger", [Import("numpy", "x.py:1")]) == ["x.py:1: ledger/ imports third-party numpy"]
+    assert violations("ledger", [Import("torch", "x.py:1")]) == ["x.py:1: ledger/ imports third-party torch"]
     assert violations("handlers", [Import("machine.decide.decide", "x.py:1")])
     assert not violations("handlers", [Import("machine.events.Gate", "x.py:1")])
