@@ -196,7 +196,8 @@ def sieve_runs(data: ReportData) -> list[dict[str, Any]]:
         metrics = item["metrics"]
         rows.append({
             "run_id": item["run_id"], "attempt": item["attempt"], "started": item["started"],
-            "draws": metrics.get("draws", data.run_draws.get(item["run_id"] or "")),
+            "history": data.run_draws.get(item["run_id"] or ""),
+            "draws": metrics.get("draws"),
             "hypotheses": metrics.get("hypotheses_tried"),
             "survivors": metrics.get("survivors"),
             "expected": metrics.get("expected_chance_survivors"),
@@ -646,9 +647,10 @@ def _identifications_section(data: ReportData) -> str:
 def _survivors_section(data: ReportData, width: int) -> str:
     rows = sieve_runs(data)
     table = _table(
-        ["run", "attempt", "draws", "hypotheses", "survivors", "expected by chance",
-         "best log10 corrected p", "identified"],
-        ([("", _e(r["run_id"] or "–")), ("num", _fmt(r["attempt"])), ("num", _fmt(r["draws"])),
+        ["run", "attempt", "history (draws)", "draws it read", "hypotheses", "survivors",
+         "expected by chance", "best log10 corrected p", "identified"],
+        ([("", _e(r["run_id"] or "–")), ("num", _fmt(r["attempt"])),
+          ("num", _fmt(r["history"])), ("num", _fmt(r["draws"])),
           ("num", _fmt(r["hypotheses"])), ("num", _fmt(r["survivors"])),
           ("num", _fmt(r["expected"])), ("num", _fmt(r["best_log10_p"])),
           ("", _fmt(r["identified"]))] for r in rows[-TIMELINE_ROWS:]))

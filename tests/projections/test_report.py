@@ -132,7 +132,7 @@ def test_identification_lag_and_evidence() -> None:
     assert found["evidence"]["hypotheses_tried"] == 4432448
     assert found["evidence"]["history_matches"] == 46
     [run] = sieve_runs(data)
-    assert (run["survivors"], run["draws"], run["identified"]) == (1, 48, True)
+    assert (run["survivors"], run["draws"], run["history"], run["identified"]) == (1, 48, 48, True)
     assert 0 < run["expected"] < 1e-30
     points = rolling_hit_rate(data.predictions, window=20)
     assert [(p["target_index"], p["rate"]) for p in points] == [(48, 1.0), (49, 0.5)]
