@@ -117,8 +117,13 @@ def summarize(home: Path) -> list[str]:
         inside = [p for p in predictions if p["status"] == "scored"
                   and first <= p["target_index"] < first + part["draws"]]
         exact = [p for p in inside if p["identified"] and p["hit"]]
-        claims = sorted({f"{p['hypothesis']['generator']} seed {p['hypothesis']['seed']}"
-                         for p in inside if p["identified"] and p["hypothesis"]})
+        tally: dict[str, list[int]] = {}
+        for p in inside:
+            if p["identified"] and p["hypothesis"]:
+                name = f"{p['hypothesis']['generator']} seed {p['hypothesis']['seed']}"
+                tally.setdefault(name, [0, 0])[0 if p["hit"] else 1] += 1
+        claims = [f"{name} ({hits} exact, {misses} missed)"
+                  for name, (hits, misses) in tally.items()]
         lag = exact[0]["target_index"] - first if exact else None
         true = part.get("hypothesis")
         truly = f"{true['generator']} seed {true['seed']}" if true else "no generator"
@@ -134,13 +139,13 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", default=os.environ.get("WATCHER_HOME", "watcher-home"),
                         help="the watcher home (created if missing; default $WATCHER_HOME)")
-    parser.add_argument("--random", type=int, default=40, metavar="N",
-                        help="truly random draws first (default 40)")
+    parser.add_argument("--random", type=int, default=20, metavar="N",
+                        help="truly random draws first (default 20)")
     parser.add_argument("--segments", default="glibc,java,mt19937", metavar="LIST",
                         help=f"reseeded servers in order, from {', '.join(RUNTIMES)} "
                              "(default all three)")
-    parser.add_argument("--per-segment", type=int, default=40, metavar="N",
-                        help="draws per reseeded segment (default 40)")
+    parser.add_argument("--per-segment", type=int, default=20, metavar="N",
+                        help="draws per reseeded segment (default 20)")
     parser.add_argument("--interval", type=float, default=60.0, metavar="S",
                         help="seconds between draws (default 60)")
     parser.add_argument("--start", metavar="TIME",
