@@ -25,6 +25,7 @@ from typing import Any, Callable
 import orjson
 
 from ledger import LedgerLocked, follow, read_ledger
+from projections.diagnostics import hit_rate_band
 
 from .commands import PlanDispatch, RollBackPolicy
 from .decide import decide
@@ -710,6 +711,7 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
             for status in sorted({r.status for r in state.requests.values()})
         },
         "next": None,
+        "chapter13": _chapter13_status(state),
     }
     if run is not None:
         out["active"] = {
@@ -728,6 +730,41 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
     if command is not None:
         out["next"] = {"kind": command.kind, "id": command.id}
     return out
+
+
+def _chapter13_status(state: State) -> dict[str, Any]:
+    c13 = state.chapter13
+    identified = c13.identified
+    return {
+        "autonomous": bool(state.policies is not None and state.policies.autonomous),
+        "scored": c13.scored, "hits": c13.hits,
+        # over the scored predictions the state keeps (the newest 1000)
+        "expected_hits_by_chance": hit_rate_band(c13.outcomes).expected,
+        "open": sorted(c13.open), "late": c13.late,
+        "identified": None if identified is None else {
+            "hypothesis": identified.hypothesis, "first_target": identified.first_target,
+            "hits": identified.hits},
+        "missed_at": c13.miss_at, "triggers_fired": c13.fired,
+        "last_fired": dict(sorted(c13.last_fired.items())),
+    }
+
+
+def _print_chapter13(c: dict[str, Any]) -> None:
+    mode = "autonomous" if c["autonomous"] else "scoring only (policy autonomous is off)"
+    line = (f"  chapter 13 ({mode}): {c['scored']} prediction(s) scored, {c['hits']} hit(s) "
+            f"({c['expected_hits_by_chance']:.3g} expected by chance)")
+    found = c["identified"]
+    if found is not None:
+        h = found["hypothesis"]
+        line += (f"; identified {h.get('generator')} seed {h.get('seed')} ({h.get('reduction')})"
+                 f" since draw {found['first_target']}")
+    elif c["missed_at"] is not None:
+        line += f"; the identified generator missed at draw {c['missed_at']}"
+    _echo(line)
+    if c["open"] or c["triggers_fired"]:
+        fired = ", ".join(f"{kind} at draw {at}" for kind, at in c["last_fired"].items())
+        _echo(f"    open predictions: {', '.join(map(str, c['open'])) or 'none'}; triggers "
+              f"fired: {c['triggers_fired']}" + (f" (latest: {fired})" if fired else ""))
 
 
 def _print_status(s: dict[str, Any]) -> None:
@@ -756,6 +793,7 @@ def _print_status(s: dict[str, Any]) -> None:
         if a["escalation"]:
             _echo(f"    escalated: {a['escalation']}")
             _echo(f"    answer with: watcher approve {a['run_id']}   (or --abort)")
+    _print_chapter13(s["chapter13"])
     if s["next"]:
         _echo(f"  next: {s['next']['kind']}")
     for run_id, r in list(s["runs"].items())[-10:]:

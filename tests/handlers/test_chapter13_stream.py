@@ -110,3 +110,7 @@ def test_a_reseeded_stream_is_caught_again_after_every_reseed(
     assert {t["trigger_id"] for t in triggers} <= received
     report = replay(home / "ledger.jsonl")
     assert report.exit_code == 0, report.divergences
+    assert main(["status", "--json", "--home", str(home)]) == 0
+    status = json.loads(capsys.readouterr().out)["chapter13"]
+    assert status["autonomous"] and status["identified"]["hypothesis"]["generator"] == "mt19937"
+    assert status["scored"] == sum(r.type == "PredictionScored" for r in ledger)
