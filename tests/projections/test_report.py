@@ -10,6 +10,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ from projections.report import (
     sieve_runs,
 )
 
-from .report_ledgers import HOSTILE, live_ledger
+from .report_ledgers import HISTORY, HOSTILE, live_ledger
 
 CHROMIUM = Path("/usr/bin/chromium")
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
@@ -177,19 +178,24 @@ def _screenshot(page: str, folder: Path) -> Path:
 def test_chromium_renders_the_page_with_its_charts(tmp_path: Path) -> None:
     from PIL import Image  # matplotlib's dependency
 
-    png = _screenshot(render_report(live_ledger()), tmp_path)
-    image = Image.open(png).convert("RGB")
-    assert image.size == (1400, 2200)
-    counts = {rgb: n for n, rgb in image.getcolors(maxcolors=1 << 24) or []}
-    assert counts, "no colours counted"
-    white = counts.get((255, 255, 255), 0)
-    assert white < 0.97 * sum(counts.values()), "the screenshot is blank"
-    colours = set(counts)
-    # The charts drew: the blue of the hit-rate line and identification marks, the green of
-    # the exact prediction, the red of the identified miss and the trigger.
-    for name, rgb in (("blue", (0x09, 0x69, 0xDA)), ("green", (0x1A, 0x7F, 0x37)),
-                      ("red", (0xCF, 0x22, 0x2E))):
-        assert rgb in colours, f"no {name} pixel: a chart did not render"
+    def colours(records: list[Any], name: str) -> dict[tuple[int, int, int], int]:
+        folder = tmp_path / name
+        folder.mkdir()
+        image = Image.open(_screenshot(render_report(records), folder)).convert("RGB")
+        assert image.size == (1400, 2200)
+        return {rgb: n for n, rgb in image.getcolors(maxcolors=1 << 24) or []}
+
+    live = colours(live_ledger(), "live")
+    white = live.get((255, 255, 255), 0)
+    assert white < 0.97 * sum(live.values()), "the screenshot is blank"
+    # The same page before the predicted draws arrived (the recorded loop alone): its legends
+    # are the same, so more of each colour means the charts drew the data: the green of the
+    # exact prediction, the red of the identified miss and the trigger, the blue of the
+    # hit-rate line.
+    before = colours(list(read_ledger(HISTORY / "ledger.jsonl")), "before")
+    for name, rgb in (("green", (0x1A, 0x7F, 0x37)), ("red", (0xCF, 0x22, 0x2E)),
+                      ("blue", (0x09, 0x69, 0xDA))):
+        assert live.get(rgb, 0) > before.get(rgb, 0) > 0, f"the {name} marks did not render"
 
 
 def test_a_long_history_keeps_the_page_bounded() -> None:
