@@ -7,6 +7,11 @@ that maps the few OpenCL C names the sources use onto C. Each work item is one i
 512 bits where AVX-512 is there), and OpenMP threads take blocks. Without pocl's
 ``POCL_DEVICE_ADDRESS_BITS`` the MT ports compile their plain per-item seeding (no barriers).
 
+Fast paths (``fast_paths``, on by default): a single-offset program tests each seed's first draw
+from its first raw output alone before the kernel, in SIMD, and seeds streams only for the seeds
+that pass; the MT19937 init_genrand ports compute that output from I[1] and I[397] only, and
+glibc_random from the srandom table's words as independent products (no 30-step chain).
+
 A program is compiled once into a shared library kept in the user's cache directory, named by
 the hash of its source, the compiler and the flags (like pocl's kernel cache), and loaded with
 ctypes, which releases the GIL during a call.
@@ -129,9 +134,10 @@ static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
  * Seeding is where one-output searches spend their time, and the rest of the item, with its
  * calls and rare matches, would keep a whole-item loop scalar: so a batch is seeded in SIMD loops
  * of its own, then each seed runs the rest of the sieve kernel from its seeded stream. With a
- * first-draw test (NATIVE_MAY_MATCH), a port that computes the first raw outputs of a batch
- * straight from the seeds (NATIVE_FIRST_RAWS) has only the seeds that pass seeded as streams;
- * otherwise every seed is seeded and tested from its stream. */
+ * first-draw test (NATIVE_MAY_MATCH), each seed's raw output at the offset is tested first (from
+ * the port's NATIVE_FIRST_RAWS, or from a stream seeded in the same SIMD loop) and only the seeds
+ * that pass are seeded as streams; where a port's first raws do not reach the offset, every seed
+ * is seeded and tested from its stream. */
 void native_sieve(ulong seed_start, uint lanes, const ulong *observed, uint offset_start,
                   uint offset_stop, uint skip_low, uint skip_high, uint *hit_count,
                   ulong *hit_seeds, uint *hit_reductions, uint *hit_offsets, uint *hit_skips,
