@@ -53,6 +53,62 @@ def test_planted_same_survivors(opencl, name, which, seed, offset, skip):
     assert planted in [s.hypothesis for s in device.survivors]
 
 
+def _tolerant_keys(result):
+    return sorted((s.hypothesis.generator, s.hypothesis.reduction, s.hypothesis.seed,
+                   s.hypothesis.offset, s.hypothesis.skip.then, s.matched, s.mismatches)
+                  for s in result.survivors)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(PORTED), which=st.integers(0, 2), seed=st.integers(0, 2**32),
+       offset=st.integers(0, 3), skip=st.integers(0, 1), errors=st.integers(1, 3),
+       wrong=st.sets(st.integers(0, 11), max_size=3))
+def test_planted_with_wrong_draws_same_survivors(opencl, name, which, seed, offset, skip, errors,
+                                                 wrong):
+    """Tolerated errors: a planted hypothesis with up to three wrong draws in the window is
+    found by both backends alike, with the same wrong positions, whenever K covers them."""
+    cls = all_generators()[name]
+    reductions = default_reductions(cls, 1000) or ["raw"]
+    spec = reductions[which % len(reductions)]
+    seed = valid_seed(name, seed)
+    start = max(0, min(seed - 300, (1 << cls.seed_bits) - 1024))
+    planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=offset,
+                         skip=SkipSchedule.constant(skip))
+    observed = predict(planted, 16)
+    for index in wrong:  # a different value of the same kind (raw words stay raw words)
+        observed[index] ^= 1
+    space = SearchSpace(generator=name, reductions=tuple(reductions), seed_start=start,
+                        seed_stop=start + 1024, offset_stop=4, skip=SkipSpace(low=0, high=1))
+    device = search([space], observed, backend=opencl, window=12, errors=errors)
+    reference = search([space], observed, backend=NumpyBackend(), window=12, errors=errors)
+    assert _tolerant_keys(device) == _tolerant_keys(reference)
+    found = {s.hypothesis: s.mismatches for s in device.survivors}
+    if len(wrong) <= errors:
+        assert found[planted] == tuple(sorted(wrong))
+    else:
+        assert planted not in found
+
+
+@pytest.mark.parametrize("name", PORTED[1::6])
+def test_chance_survivors_with_wrong_draws_same(opencl, name):
+    """Short windows on random data with one wrong draw tolerated: many chance survivors,
+    with the same wrong positions on both backends."""
+    cls = all_generators()[name]
+    reductions = default_reductions(cls, 10) or ["raw"]
+    rng = random.Random(f"{name}/tolerant")
+    observed = ([rng.randrange(10) for _ in range(4)] if reductions != ["raw"]
+                else [rng.randrange(2) for _ in range(2)])
+    start = valid_seed(name, 1)
+    space = SearchSpace(generator=name, reductions=tuple(reductions), seed_start=start,
+                        seed_stop=start + 1000, offset_stop=2)
+    kwargs = dict(window=len(observed), stop_when_certain=False, errors=1)
+    device = search([space], observed, backend=opencl, **kwargs)
+    reference = search([space], observed, backend=NumpyBackend(), **kwargs)
+    assert _tolerant_keys(device) == _tolerant_keys(reference)
+    if reductions != ["raw"]:
+        assert any(s.errors == 1 for s in reference.survivors)
+
+
 @pytest.mark.parametrize("name", PORTED[::3])
 def test_chance_survivors_same(opencl, name):
     """Short windows on random data: a non-trivial set of chance survivors, identical."""
