@@ -72,6 +72,13 @@ def wrong_draws(survivor: Survivor) -> str:
     return f" ({len(survivor.mismatches)} wrong: draws {shown}{more})"
 
 
+def identified_errors(survivor: Survivor) -> str:
+    """What a search that tolerated errors says of the identified hypothesis's wrong draws."""
+    where = ", ".join(str(i) for i in survivor.mismatches)
+    return (f"it got {survivor.errors} of the {survivor.compared} draws wrong"
+            + (f": draws {where} (counted from 0)" if where else ""))
+
+
 def _survivor_payload(survivor: Survivor) -> dict[str, Any]:
     return {"hypothesis": survivor.hypothesis.model_dump(mode="json"),
             "description": survivor.hypothesis.describe(), "matched": survivor.matched,
@@ -86,6 +93,7 @@ def result_payload(result: SearchResult, *, top: int = 20) -> dict[str, Any]:
         "identified": result.identified,
         "alpha": result.alpha,
         "window": result.window,
+        "tolerated_errors": result.errors,
         "observed": result.observed,
         "hypotheses": result.hypotheses,
         "expected_chance_survivors": result.expected_chance_survivors,
@@ -105,7 +113,8 @@ def _print_result(result: SearchResult, predicted: list[int] | None, top: int = 
     spaces = len({report.space.describe() for report in result.reports})
     print(f"searched {result.hypotheses:,} hypotheses in {spaces} spaces "
           f"({len(result.reports)} space x reduction pairs); "
-          f"window {result.window} of {result.observed} draws")
+          f"window {result.window} of {result.observed} draws"
+          + (f", up to {result.errors} wrong" if result.errors else ""))
     print(f"expected chance survivors for a search this size: {result.expected_chance_survivors:.3g}")
     if result.survivors:
         print(f"survivors: {len(result.survivors)} (best first)")
@@ -117,6 +126,8 @@ def _print_result(result: SearchResult, predicted: list[int] | None, top: int = 
         best = result.survivors[0]
         print(f"IDENTIFIED: {best.hypothesis.describe()} (corrected p = "
               f"10^{best.log10_p_value:.1f} < alpha {result.alpha})")
+        if result.errors:
+            print(f"  {identified_errors(best)}")
     else:
         print(f"verdict: {NO_GENERATOR} (alpha {result.alpha})")
         odds = result.survivors[0] if result.survivors else result.near_miss
@@ -472,6 +483,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             "coverage": _coverage_cells(run),
             "not_applicable": plan.inapplicable,
             "errors": run.errors,
+            "tolerated_errors": plan.errors,
             "abandoned_at_deadline": run.abandoned,
             "state_file": state_written,
             "origins": [{"hypothesis": o.hypothesis.model_dump(mode="json"),
@@ -488,7 +500,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         return _finish(run)
     print(f"searched {run.hypotheses_searched:.3g} of the plan's {plan.hypotheses:.3g} hypotheses "
           f"in {elapsed:.0f} s (budget {args.budget:.0f} s); window {plan.window} of "
-          f"{len(observed)} draws; p-values corrected for the whole plan")
+          f"{len(observed)} draws"
+          + (f", up to {plan.errors} wrong" if plan.errors else "")
+          + "; p-values corrected for the whole plan")
     print(f"expected chance survivors in what was searched: {run.expected_chance_survivors:.3g}")
     if run.survivors:
         print(f"survivors: {len(run.survivors)} (best first)")
@@ -504,6 +518,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         names_shown = " = ".join([top.hypothesis.generator, *twins])
         print(f"IDENTIFIED: {top.hypothesis.describe()} (corrected p = "
               f"10^{top.log10_p_value:.1f} < alpha {args.alpha})")
+        if plan.errors:
+            print(f"  {identified_errors(top)}")
         if shape.shift:
             print(f"  each draw is that reduction's value + {shape.shift} (a range from "
                   f"{shape.shift})")

@@ -5,6 +5,7 @@ tail says."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 import shutil
@@ -167,3 +168,57 @@ def test_the_pipeline_survivor_table_keeps_the_wrong_draws_when_errors_are_toler
                                                  + math.log10(2))
     [exact_row] = survivor_rows([(s, 5) for s in result.survivors], 2)
     assert "errors" not in exact_row and "mismatches" not in exact_row
+
+
+def _run_cli(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    from machine.cli import main
+
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as stop:  # argparse's own usage errors
+        code = int(stop.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_sieve_command_with_errors_says_which_draws_were_wrong(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from kernels.draws import write_draws
+
+    truth = Hypothesis(generator="java_random", seed=31337, reduction="java_nextint:1000",
+                       offset=2)
+    path = tmp_path / "draws.json"
+    write_draws(path, _spoil(predict(truth, 30), [1, 9], 1000))
+    argv = ["sieve", "--draws", path, "--generators", "java_random", "--seeds", "31000:32000",
+            "--offsets", "0:4", "--reduce", "java_nextint:1000", "--backend", "numpy",
+            "--window", "16"]
+    code, out, _ = _run_cli(capsys, *argv)
+    assert code == 0 and "IDENTIFIED" not in out
+    code, out, _ = _run_cli(capsys, *argv, "--errors", "2")
+    assert code == 0 and "IDENTIFIED: java_random seed=31337" in out
+    assert "it got 2 of the 30 draws wrong: draws 1, 9" in out
+    code, out, _ = _run_cli(capsys, *argv, "--errors", "2", "--json")
+    payload = json.loads(out)
+    assert payload["tolerated_errors"] == 2
+    assert (payload["best"][0]["errors"], payload["best"][0]["mismatches"]) == (2, [1, 9])
+    code, out, err = _run_cli(capsys, *argv, "--errors", "16")
+    assert code == 2 and out == "" and "tolerate 0 to 15" in err and "Traceback" not in err
+
+
+def test_identify_with_errors_finds_a_mistyped_cpython_sequence(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from kernels.draws import write_draws
+
+    stream = random.Random(1234)
+    path = tmp_path / "draws.json"
+    write_draws(path, _spoil([stream.randrange(1000) for _ in range(40)], [2, 17], 1000))
+    argv = ["identify", "--draws", path, "--generators", "cpython_random", "--budget", "120",
+            "--backend", "numpy"]
+    code, out, err = _run_cli(capsys, *argv, "--errors", "2", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"] and payload["tolerated_errors"] == 2
+    best = payload["best"][0]
+    assert (best["hypothesis"]["seed"], best["errors"], best["mismatches"]) == (1234, 2, [2, 17])
+    code, out, err = _run_cli(capsys, *argv, "--errors", "2")
+    assert "up to 2 wrong" in out and "it got 2 of the 40 draws wrong: draws 2, 17" in out
