@@ -35,6 +35,22 @@ def test_same_result_as_in_process(client):
     assert remote.reports[0].chunks == local.reports[0].chunks == 6
 
 
+def test_tolerated_errors_same_as_in_process(client):
+    planted = Hypothesis(generator="mt19937", seed=5005, reduction="mod:1000", offset=1,
+                         skip=SkipSchedule.constant(1))
+    observed = predict(planted, 16)
+    for index in (0, 5):
+        observed[index] = (observed[index] + 1) % 1000
+    run_chunks, backend = dask_chunk_runner("", "numpy", client=client)
+    remote = search([SPACE], observed, backend=backend, run_chunks=run_chunks, chunk_size=1000,
+                    window=12, errors=2)
+    local = search([SPACE], observed, chunk_size=1000, window=12, errors=2)
+    assert remote.identified and remote.best.hypothesis == planted
+    assert remote.best.mismatches == (0, 5)
+    assert ([(s.hypothesis, s.mismatches) for s in remote.survivors]
+            == [(s.hypothesis, s.mismatches) for s in local.survivors])
+
+
 def test_duplicated_chunks_count_once(client):
     run_chunks, _ = dask_chunk_runner("", "numpy", client=client)
     chunks = list(chunk_space(SPACE, "obs", 2000))
