@@ -84,39 +84,38 @@ static inline void native_seed_list(stream_t *seeded, const ulong *seeds, ulong 
 
 #ifdef NATIVE_MAY_MATCH
 #define NATIVE_PREFILTER 1
-/* passed[i]: whether seed first + i may match, from its raw output at the offset */
-#ifdef NATIVE_FIRST_RAWS
-static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
-                                uint offset, const ulong *observed) {{
-    if (!NATIVE_FIRST_RAWS(firsts, first, count, offset)) return 0;
-    #pragma omp simd
-    for (ulong i = 0; i < count; i++) passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
-    return 1;
-}}
-#else
-/* each seed from a stream of its own, seeding and test in one SIMD loop (at offset 0
- * straight-line code, which vectorises where the port's code does) */
-static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
-                                uint offset, const ulong *observed) {{
-    (void)firsts;
+/* passed[i]: whether seed first + i may match, from its raw output at the offset. The test is
+ * a loop of its own, left to the compiler's cost model: a reduction with a 64-bit division (mod
+ * of a ulong) has no SIMD form, and inside the seeding loop it would keep the seeding scalar. */
+#ifndef NATIVE_FIRST_RAWS
+/* each seed's raw output at the offset from a stream of its own, in one SIMD loop at offset 0
+ * (straight-line code, which vectorises where the port's code does) */
+static inline int native_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {{
     if (offset == 0u) {{
         #pragma omp simd
         for (ulong i = 0; i < count; i++) {{
             stream_t s;
             stream_seed(&s, first + i);
-            passed[i] = (uchar)NATIVE_MAY_MATCH(next_raw(&s), observed);
+            firsts[i] = next_raw(&s);
         }}
     }} else {{
         for (ulong i = 0; i < count; i++) {{
             stream_t s;
             stream_seed(&s, first + i);
             skip(&s, offset);
-            passed[i] = (uchar)NATIVE_MAY_MATCH(next_raw(&s), observed);
+            firsts[i] = next_raw(&s);
         }}
     }}
     return 1;
 }}
+#define NATIVE_FIRST_RAWS native_first_raws
 #endif
+static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
+                                uint offset, const ulong *observed) {{
+    if (!NATIVE_FIRST_RAWS(firsts, first, count, offset)) return 0;
+    for (ulong i = 0; i < count; i++) passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+    return 1;
+}}
 /* the raw output at the offset of a seeded stream, on a copy */
 static inline ulong native_first_raw(const stream_t *seeded, uint offset) {{
     stream_t s = *seeded;
