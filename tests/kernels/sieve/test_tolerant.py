@@ -222,3 +222,35 @@ def test_identify_with_errors_finds_a_mistyped_cpython_sequence(
     assert (best["hypothesis"]["seed"], best["errors"], best["mismatches"]) == (1234, 2, [2, 17])
     code, out, err = _run_cli(capsys, *argv, "--errors", "2")
     assert "up to 2 wrong" in out and "it got 2 of the 40 draws wrong: draws 2, 17" in out
+
+
+def test_exact_search_statistics_are_unchanged_bit_for_bit() -> None:
+    """K = 0 keeps the exact sieve's figures: survival is q**W to the last bit."""
+    space = SearchSpace(generator="minstd_rand", reductions=("mod:1000",), seed_start=1,
+                        seed_stop=2000, offset_start=0, offset_stop=2)
+    observed = _random_draws(12, 1000, "bits")
+    default = search([space], observed, window=8)
+    exact = search([space], observed, window=8, errors=0)
+    assert default == exact
+    q = exact.reports[0].q
+    assert exact.reports[0].survival_probability == math.exp(8 * math.log(q))
+    assert minimum_window(10**9, q, 0.01, errors=0) == math.ceil(
+        (math.log(10**9) - math.log(0.01)) / -math.log(q) - 1e-12)
+
+
+def test_random_draws_are_identified_no_more_often_than_alpha() -> None:
+    """Null draws on a small alphabet, where a chance survivor can be significant: the share of
+    searches that claim one stays within alpha and near the Poisson expectation."""
+    trials, alpha, window, errors = 240, 0.1, 10, 2
+    space = SearchSpace(generator="minstd_rand", reductions=("mod:4",), seed_start=1,
+                        seed_stop=201, offset_start=0, offset_stop=1)
+    claimed = 0
+    expected = 0.0
+    for trial in range(trials):
+        result = search([space], _random_draws(window, 4, f"fpr/{trial}"), window=window,
+                        errors=errors, alpha=alpha)
+        claimed += result.identified
+        expected += -math.expm1(-result.expected_chance_survivors)
+    sigma = math.sqrt(trials * alpha * (1 - alpha))
+    assert claimed <= trials * alpha + 3 * sigma
+    assert abs(claimed - expected) < 4 * math.sqrt(expected) + 1
