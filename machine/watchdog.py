@@ -53,6 +53,9 @@ __all__ = [
 GRACE_MAX_S = 2.0
 #: How often the daemon looks up from a running handler (requests, halts, a stop).
 POLL_S = 0.2
+#: How long a new worker may take to be ready (a fresh interpreter imports the machine
+#: first); its start never counts against a command's timeout.
+START_LIMIT_S = 300.0
 
 _PR_SET_PDEATHSIG = 1
 #: The worker's exit code when something the daemon cannot hear about (a ``BaseException``)
@@ -129,9 +132,21 @@ class HandlerWorker:
         process = self._process
         return process.pid if process is not None and process.is_alive() else None
 
-    def _ensure(self) -> Connection:
+    def _ensure(self) -> Connection | None:
+        """The live worker's connection; a new worker, once it says it is ready; ``None``
+        when a new one died or hung before that."""
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
+        conn = self._start()
+        try:
+            if conn.poll(START_LIMIT_S) and conn.recv() == ("ready", None):
+                return conn
+        except (OSError, EOFError):
+            pass
+        self._kill()
+        return None
+
+    def _start(self) -> Connection:
         self._discard()
         parent_end, child_end = multiprocessing.Pipe(duplex=True)
         if self._fresh_home is not None:
@@ -184,9 +199,11 @@ class HandlerWorker:
         """Run ``kind``'s handler on ``command`` in the worker; wait at most ``timeout_s``
         (and its grace). ``between()`` is called every :attr:`poll_s` seconds while waiting
         and returns ``True`` to stop now."""
+        conn = self._ensure()
+        if conn is None:
+            return HandlerOutcome("died", detail="its worker process did not start")
         began = time.monotonic()
         deadline = began + timeout_s + grace_for(timeout_s)
-        conn = self._ensure()
         try:
             conn.send((kind, command))
         except (OSError, EOFError) as error:
@@ -324,6 +341,7 @@ def _serve(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     after_fork()
+    conn.send(("ready", None))
     while True:
         try:
             message = conn.recv()
