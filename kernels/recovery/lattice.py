@@ -16,7 +16,7 @@ dimensions here stay below 50); fpylll would be faster but does not install clea
 
 from __future__ import annotations
 
-__all__ = ["lll", "truncated_lcg_states"]
+__all__ = ["lll", "truncated_lcg_states", "bounded_lcg_states"]
 
 
 def _dot(u: list[int], v: list[int]) -> int:
@@ -114,4 +114,52 @@ def truncated_lcg_states(tops: list[int], steps: list[tuple[int, int]], modulus_
         # row = sign * (target - w) + lattice part that vanishes: w = target - sign * row
         w0 = (target[0] - sign * row[0]) % modulus
         found.append(w0)
+    return found
+
+
+def bounded_lcg_states(draws: list[int], steps: list[tuple[int, int]], bound: int, shift: int,
+                       modulus_bits: int) -> list[int]:
+    """First states ``s_0`` whose draws ``(s_i >> shift) mod bound`` read ``draws`` (``s_i =
+    A_i s_0 + C_i mod 2**modulus_bits``, ``steps[0] = (1, 0)``), for any bound, odd ones
+    included, which show no state bit directly: the candidates the reduced lattice offers
+    (possibly none, or wrong ones: the caller checks them).
+
+    Each draw says ``s_i = 2**shift * (q_i * bound + r_i) + e_i`` with unknown ``q_i <
+    2**(m - shift) / bound`` and ``e_i < 2**shift``: the vectors ``(s_i - 2**shift bound q_i mod
+    2**m, q_i)`` form a lattice of dimension ``2n`` (determinant ``2**(m (n-1))``) in which the
+    draws put the answer inside a box of volume ``(2**m / bound)**n``; each coordinate is scaled
+    so the box is a cube, and the centre embedded as in :func:`truncated_lcg_states`. The
+    answer stands out by about ``sqrt(bound)`` over the lattice's other short vectors, which
+    LLL finds from about ``bound = 13`` on (LattiCG's construction)."""
+    modulus = 1 << modulus_bits
+    n = len(draws)
+    quotients = [(((1 << (modulus_bits - shift)) - 1 - r) // bound + 1) for r in draws]
+    widest = max(quotients)
+    # u coordinates span 2**shift, q coordinates up to `widest`: scale both to 2**shift * widest
+    scale_u, scale_q = widest, 1 << shift
+    half = (1 << (shift - 1)) * widest
+    step = bound << shift
+    rows = [[(a % modulus) * scale_u for a, _ in steps] + [0] * (n + 1)]
+    for i in range(1, n):
+        row = [0] * (2 * n + 1)
+        row[i] = modulus * scale_u
+        rows.append(row)
+    for i in range(n):
+        row = [0] * (2 * n + 1)
+        row[i] = -step * scale_u
+        row[n + i] = scale_q
+        rows.append(row)
+    target_u = [(((r << shift) + (1 << (shift - 1)) - c) % modulus) * scale_u
+                for r, (_, c) in zip(draws, steps)]
+    target_q = [(q // 2) * scale_q for q in quotients]
+    rows.append(target_u + target_q + [half])
+    found = []
+    for row in lll(rows):
+        if abs(row[-1]) != half:
+            continue
+        sign = 1 if row[-1] == half else -1
+        # the lattice vector is target - sign * row: s_0 = u_0 + 2**shift bound q_0
+        u0 = (target_u[0] - sign * row[0]) // scale_u
+        q0 = (target_q[0] - sign * row[n]) // scale_q
+        found.append((u0 + step * q0) % modulus)
     return found

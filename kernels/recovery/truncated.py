@@ -33,7 +33,7 @@ import numpy as np
 from kernels.generators._bits import MASK32, MASK48, affine_power
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import pack_bits, solve
-from kernels.recovery.lattice import truncated_lcg_states
+from kernels.recovery.lattice import bounded_lcg_states, truncated_lcg_states
 from kernels.recovery.observe import Shape, parse_any_reduction
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
@@ -51,6 +51,9 @@ _MAX_REPLAYED = 4096
 _REDRAW_RETRIES = 8
 #: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
 _MIN_LATTICE_BITS = 3
+#: the smallest odd bound the lattice route takes: the answer stands out by about sqrt(bound),
+#: and below 13 the LLL here misses it (7 and 9: no recovery in 6 tries from 27-31 draws)
+_MIN_ODD_LATTICE_BOUND = 13
 
 TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
 #: raw rand() outputs a glibc recovery asks for (see truncated_minimum_draws)
@@ -79,7 +82,7 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
                 # small LLL here solves reliably from k = 3 on
                 k = bound.bit_length() - 1
                 return ("high", k, 0) if k >= _MIN_LATTICE_BITS else None
-            return ("top", 17, bound)
+            return _bounded_view(bound)
         if kind == "mod":  # next(32) % N on the unsigned word
             return ("top", 16, reduction.args[0])
         if kind in ("java_double", "native_double"):  # nextDouble() is Java's own double
@@ -89,10 +92,19 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
         if kind == "raw":
             return ("top", 17, 0)
         if kind in ("mod", "c_rand_mod"):
-            return ("top", 17, reduction.args[0])
+            return _bounded_view(reduction.args[0])
         if kind == "native_double":  # drand48() = s / 2**48: the whole state
             return ("top", 0, 0)
     return None
+
+
+def _bounded_view(bound: int) -> tuple[str, int, int] | None:
+    """How ``(s >> 17) mod bound`` is attacked: an even bound shows low state bits, so the rest
+    is enumerated (``"top"``); an odd one shows none, so the state comes from a lattice
+    (``"bounded"``), which needs a bound of 13 or more."""
+    if bound % 2 == 0:
+        return ("top", 17, bound)
+    return ("bounded", 17, bound) if bound >= _MIN_ODD_LATTICE_BOUND else None
 
 
 def _draw_bits(spec: str, generator: type[PRNG]) -> float:
@@ -124,6 +136,8 @@ def truncated_minimum_draws(name: str, spec: str) -> int | None:
     evidence = math.ceil((_space_bits(view) + 40) / _draw_bits(spec, generator))
     if view[0] == "high":
         return max(evidence, _lattice_draws(view[1]))
+    if view[0] == "bounded":
+        return max(evidence, _bounded_lattice_draws(view[2]))
     return evidence
 
 
@@ -131,6 +145,13 @@ def _lattice_draws(shown: int) -> int:
     """Draws the lattice is built from when each shows the top ``shown`` of 48 state bits: the
     short vector stands out once they carry ``48 * n / (n - 1)`` bits, plus a few for LLL."""
     return math.ceil(48 / (shown + 1)) + 5
+
+
+def _bounded_lattice_draws(bound: int) -> int:
+    """Draws the lattice for an odd ``bound`` is built from: they must carry more than the 48
+    state bits, at a bit less than ``log2(bound)`` each for LLL, plus a few (nextInt(13): 23,
+    nextInt(37): 16, nextInt(1001): 11)."""
+    return math.ceil(48 / (math.log2(bound) - 1)) + 5
 
 
 def _space_bits(view: tuple[str, int, int]) -> int:
@@ -200,6 +221,10 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
     if kind == "high":
         count = min(len(draws), _lattice_draws(shift))
         return np.array(truncated_lcg_states(list(draws[:count]), steps[:count], 48, shift),
+                        dtype=np.uint64)
+    if kind == "bounded":
+        count = min(len(draws), _bounded_lattice_draws(bound))
+        return np.array(bounded_lcg_states(list(draws[:count]), steps[:count], bound, shift, 48),
                         dtype=np.uint64)
     if kind == "java_double":
         # nextDouble: (s_1 >> 22) << 27 | (s_2 >> 21)
@@ -322,8 +347,9 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     assert view is not None
     multiplier, increment = int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT"))
     space_bits = _space_bits(view)
-    method = ("lattice reduction over the top bits" if view[0] == "high"
-              else "exhaustive search of the states the draws allow")
+    method = {"high": "lattice reduction over the top bits",
+              "bounded": "lattice reduction over the draws' quotients and hidden bits"
+              }.get(view[0], "exhaustive search of the states the draws allow")
     # nextInt redraws a rejected word, which shifts every later state by one step: a redraw
     # among the draws that select the candidates loses the recovery, so it is tried again from
     # each of the next few draws (each start one more hypothesis in the p-value)

@@ -1,0 +1,93 @@
+"""java.util.Random (and lrand48) from draws with any bound, odd ones included: nextInt(37) and
+nextInt(1001) show no state bit directly, so the state comes from a lattice over the draws'
+quotients and hidden bits; nextInt(6) shows one low bit a draw and is enumerated."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kernels.recovery import IDENTIFIED, minimum_draws, recover, recovery_needs
+from kernels.recovery.by_shape import recover_by_shape
+from kernels.recovery.observe import parse_any_reduction
+from kernels.registry import get_generator
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+BOUNDS = (6, 37, 1001)
+
+
+def _draws_from_state(name: str, state: int, spec: str, count: int) -> list[int]:
+    stream = get_generator(name).from_state((state,))
+    reduction = parse_any_reduction(spec)
+    return [int(reduction.draw(stream)) for _ in range(count)]
+
+
+def _check_recovers(name: str, spec: str, draws: list[int]) -> None:
+    needed = minimum_draws(name, spec)
+    assert needed is not None and needed + 10 <= len(draws)
+    result = recover(draws[:needed], name, spec, predict=10)
+    assert result.verdict == IDENTIFIED, result.message
+    assert list(result.predictions) == draws[needed:needed + 10]
+    assert result.p_value < 1e-9
+
+
+@pytest.mark.parametrize("bound", BOUNDS)
+def test_java_nextint_from_a_random_48_bit_state(bound):
+    spec = f"java_nextint:{bound}"
+    for trial in range(1 if bound == 6 else 2):  # nextInt(6) enumerates 2**31 / 6 states
+        state = random.Random(bound * 100 + trial).getrandbits(48)  # new Random()'s 48 bits
+        _check_recovers("java_random", spec, _draws_from_state("java_random", state, spec, 60))
+
+
+def test_lrand48_modulo_an_odd_bound():
+    state = random.Random(5).getrandbits(48)
+    _check_recovers("drand48", "c_rand_mod:999",
+                    _draws_from_state("drand48", state, "c_rand_mod:999", 40))
+
+
+@pytest.mark.parametrize("bound", BOUNDS)
+def test_random_ints_in_the_range_are_not_claimed(bound):
+    spec = f"java_nextint:{bound}"
+    needed = minimum_draws("java_random", spec)
+    assert needed is not None
+    chance = random.Random(bound)
+    values = [chance.randrange(bound) for _ in range(needed + 10)]
+    assert recover(values, "java_random", spec).verdict != IDENTIFIED
+    best, attempts, _ = recover_by_shape(values, generator="java_random", reduction=spec)
+    assert best is None and attempts
+
+
+def test_what_the_bounds_need():
+    # the lattice route misses below an odd bound of 13: offered from 13 on, never below
+    assert minimum_draws("java_random", "java_nextint:7") is None
+    assert minimum_draws("java_random", "java_nextint:11") is None
+    needs = {n: minimum_draws("java_random", f"java_nextint:{n}") for n in (13, 37, 1001, 99999)}
+    assert all(isinstance(v, int) and 0 < v <= 30 for v in needs.values())
+    assert needs[13] > needs[37] > needs[1001] > needs[99999]
+    assert recovery_needs("java_random")["java_nextint:1000"] > 0
+
+
+def test_identify_by_shape_finds_an_odd_bound():
+    spec = "java_nextint:37"
+    state = random.Random(37).getrandbits(48)
+    draws = _draws_from_state("java_random", state, spec, 40)
+    best, _, _ = recover_by_shape(draws[:30], generator="java_random", predict=10)
+    assert best is not None and best.reduction == spec, best
+    assert list(best.predictions) == draws[30:40]
+
+
+def test_openjdk_new_random(tmp_path):
+    missing = [tool for tool in ("javac", "java") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"runtime not installed: {', '.join(missing)}")
+    subprocess.run(["javac", "-d", str(tmp_path), str(PROGRAMS / "NewRandom.java")], check=True,
+                   timeout=120)
+    for bound in BOUNDS:
+        done = subprocess.run(["java", "-cp", str(tmp_path), "NewRandom", "50", str(bound)],
+                              capture_output=True, text=True, timeout=120, check=True)
+        _check_recovers("java_random", f"java_nextint:{bound}", json.loads(done.stdout)["draws"])
