@@ -31,6 +31,7 @@ The API the planner builds on:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
@@ -542,9 +543,12 @@ def window_blocks(window: int, errors: int) -> list[tuple[int, int]]:
     return blocks
 
 
-def _outputs_per_draw(generator: type[PRNG], reduction: Reduction) -> tuple[int, int]:
-    """Fewest and most raw outputs one draw of ``reduction`` took, over a sample of streams:
-    exact for reductions that take a fixed number, the usual range for those that reject."""
+@functools.lru_cache(maxsize=256)
+def _outputs_per_draw(generator_name: str, spec: str) -> tuple[int, int]:
+    """Fewest and most raw outputs one draw of reduction ``spec`` took, over a sample of streams:
+    exact for reductions that take a fixed number, the usual range for those that reject
+    (sampled once per process: every chunk of a search asks)."""
+    generator, reduction = get_generator(generator_name), parse_reduction(spec)
     if reduction.fixed_outputs:
         return reduction.fixed_outputs, reduction.fixed_outputs
     from kernels.sieve.vector import outputs_per_draw_bound
@@ -604,7 +608,7 @@ def _run_tolerant_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backe
     confirmed: list[tuple[Any, ...]] = []
     for spec in live:
         reduction = parse_reduction(spec)
-        per_draw = _outputs_per_draw(generator, reduction)
+        per_draw = _outputs_per_draw(space.generator, spec)
         q = per_draw_match_probability(generator, reduction)
         for first, length in window_blocks(window, errors):
             offsets = _block_offsets(space, per_draw, first)
