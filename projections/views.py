@@ -25,8 +25,11 @@ from machine.events import (
     Halted,
     LedgerRepaired,
     LLMUnavailable,
+    PolicyRolledBack,
     PredictionIssued,
     PredictionScored,
+    ProposalAccepted,
+    ProposalRejected,
     RequestReceived,
     RequestRejected,
     RequestValidated,
@@ -129,8 +132,12 @@ class RequestsView(Projection):
             self.items[e.request_id]["status"] = "completed"
         elif isinstance(e, DispatchFailed):
             self.items[e.request_id]["status"] = "failed"
-        elif isinstance(e, (Halted, Resumed, Approved)) and e.request_id in self.items:
+        elif isinstance(e, (Halted, Resumed, Approved, PolicyRolledBack)) and (
+                e.request_id in self.items):
             self.items[e.request_id]["status"] = "applied"
+        elif isinstance(e, (ProposalAccepted, ProposalRejected)) and (
+                e.approval_id in self.items):
+            self.items[e.approval_id]["status"] = "applied"
 
     def snapshot(self) -> dict[str, Any]:
         return {"last_seq": self.last_seq, "items": self.items}
