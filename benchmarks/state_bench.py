@@ -10,6 +10,7 @@ solver against a plain numpy elimination (one row XOR per pivot) on one system o
 
     python benchmarks/state_bench.py                  # every row, ~3 min on 2 cores
     python benchmarks/state_bench.py --goals          # only the goal rows
+    python benchmarks/state_bench.py --match nextint  # only the rows naming nextint
     python benchmarks/state_bench.py --measure        # re-measure MEASURED_SOLVING by bisection
 """
 
@@ -47,7 +48,9 @@ FAMILIES = [
     ("taus88", "raw"), ("lfsr113", "u32_double"), ("java_random", "signed32"),
     ("java_random", "java_double"), ("java_random", "java_nextint:100"), ("drand48", "raw"),
     ("drand48", "c_rand_mod:1000"), ("java_random", "java_nextint:6"),
-    ("java_random", "java_nextint:256"), ("v8_math_random", "float_mul:6"),
+    ("java_random", "java_nextint:256"), ("java_random", "java_nextint:13"),
+    ("java_random", "java_nextint:37"), ("java_random", "java_nextint:1001"),
+    ("java_random", "java_nextint:99999"), ("drand48", "c_rand_mod:999"), ("v8_math_random", "float_mul:6"),
     ("cpython_random", "float_mul:1000"), ("mt19937", "native_double"),
     ("mt19937_64", "native_double"),
 ]
@@ -151,6 +154,9 @@ def main() -> int:
     parser.add_argument("--baseline-seconds", type=float, default=20.0,
                         help="how long to run the numpy baseline before extrapolating")
     parser.add_argument("--measure", action="store_true", help="re-measure MEASURED_SOLVING")
+    parser.add_argument("--match", default="", metavar="TEXT",
+                        help="only the rows whose 'generator reduction' contains TEXT "
+                             "(the baseline still runs)")
     args = parser.parse_args()
     if args.measure:
         _measure()
@@ -163,6 +169,7 @@ def main() -> int:
         (g, r, n, goal) for g, r, n, goal in GOALS]
     if not args.goals:
         plan += [(g, r, None, None) for g, r in FAMILIES]
+    plan = [row for row in plan if args.match in f"{row[0]} {row[1]}"]
     recover([0.5] * 700, "cpython_random", "res53")  # compile the solver once, outside the rows
     for generator, reduction, count, goal in plan:
         rows.append(_row(generator, reduction, count, goal, rng))

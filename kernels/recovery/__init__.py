@@ -49,7 +49,7 @@ def minimum_draws(generator: str, reduction: str) -> int | None:
 
 #: the shapes whose needs ``recovery_needs`` lists (what a catalog listing shows per generator)
 LISTED_REDUCTIONS = ("raw", "signed32", "shr:1", "mod:1000", "c_rand_mod:1000",
-                     "java_nextint:1000", "masked:1024", "float_mul:1000", "res53",
+                     "java_nextint:1000", "java_nextint:37", "masked:1024", "float_mul:1000", "res53",
                      "java_double", "u32_double", "u53_double", "v8_double", "native_double")
 
 

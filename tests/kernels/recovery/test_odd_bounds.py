@@ -69,7 +69,10 @@ def test_what_the_bounds_need():
     needs = {n: minimum_draws("java_random", f"java_nextint:{n}") for n in (13, 37, 1001, 99999)}
     assert all(isinstance(v, int) and 0 < v <= 30 for v in needs.values())
     assert needs[13] > needs[37] > needs[1001] > needs[99999]
-    assert recovery_needs("java_random")["java_nextint:1000"] > 0
+    # what `watcher prng list` shows: an odd bound next to the even one
+    listed = recovery_needs("java_random")
+    assert listed["java_nextint:37"] == needs[37]
+    assert listed["java_nextint:1000"] != needs[37]
 
 
 def test_identify_by_shape_finds_an_odd_bound():
