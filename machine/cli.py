@@ -28,8 +28,12 @@ EXIT_USAGE = 2
 CommandProvider = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
-def _providers() -> list[tuple[str, CommandProvider]]:
+def _providers(only: str | None = None) -> list[tuple[str, CommandProvider]]:
     found = sorted(entry_points(group="prng_watcher.cli"), key=lambda ep: ep.name)
+    if only is not None and any(ep.name == only for ep in found):
+        # one command asked for: load only its module (the others' imports, the kernels' numba
+        # and OpenCL among them, cost a second at every start of a per-draw `watcher ingest`)
+        found = [ep for ep in found if ep.name == only]
     providers = []
     for ep in found:
         # One broken contributor must not take every other command down with it.
@@ -43,7 +47,7 @@ def _providers() -> list[tuple[str, CommandProvider]]:
     return providers
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="watcher",
         description=(
@@ -54,14 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for _name, register in _providers():
+    for _name, register in _providers(only):
         register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # the command is the first word; options before it (`watcher --help`) need every command
+    parser = build_parser(words[0] if words and not words[0].startswith("-") else None)
+    args = parser.parse_args(words)
     try:
         code = args.func(args)
     except BrokenPipeError:
