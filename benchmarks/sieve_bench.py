@@ -24,7 +24,11 @@ machine). The full run searches all 2**32 seeds (php_mt_seed's whole "5.2.1+" pa
 checks PHP 5.2.1-7.0's variant of the same seeds, beside its short "3.0.7 to 5.2.0" pass, which
 is not counted in the quick figure). ``--quick`` times the first 2**28 seeds of both instead:
 php_mt_seed has no seed-range option, so its pace is read from its progress lines (the time
-between starting its "5.2.1+" chunk at 0 and its chunk at 2**28) and it is stopped there.
+between starting its "5.2.1+" chunk at 0 and its chunk at 2**28) and it is stopped there. The
+quick ratio is for iterating only: php_mt_seed's first chunk ran slower than its average here
+(quick CPU ratio 0.45-0.6 where the full run measured 0.99), so quote the full run.
+``--native-baseline`` adds the native program without its fast paths (native0) to both the
+comparison and the table; ``--threads N`` sets OMP_NUM_THREADS for php_mt_seed and ours alike.
 
     python benchmarks/sieve_bench.py --php-mt-seed /tmp/php_mt_seed/php_mt_seed --quick \
         --backends native --compare-only
