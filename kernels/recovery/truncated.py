@@ -8,7 +8,9 @@ bits of the first one. A draw ``(s >> 17) mod N`` with ``2**v`` dividing ``N`` f
 ``2**(17+v)`` candidates by their agreement with the first draws' low bits (vectorised); the
 first draw's value then leaves ``2**31 / N`` candidates for the remaining bits, which the second
 and later draws sift. Whole 32-bit outputs (Java's ``nextInt()``) leave 16 hidden bits,
-``nextDouble()`` 22.
+``nextDouble()`` 22. An odd ``N`` fixes no state bit: the state comes from a lattice over the
+draws' quotients and hidden bits (:func:`~kernels.recovery.lattice.bounded_lcg_states`), from
+``N = 13`` on; ``nextInt(2**k)`` shows the top ``k`` bits, a lattice problem too.
 
 glibc ``random()`` TYPE_3: ``r[i] = r[i-3] + r[i-31] mod 2**32`` and ``rand() = r[i] >> 1``. The
 dropped low bits follow the same recurrence over GF(2), and each output shows the carry out of
@@ -82,9 +84,9 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
                 # small LLL here solves reliably from k = 3 on
                 k = bound.bit_length() - 1
                 return ("high", k, 0) if k >= _MIN_LATTICE_BITS else None
-            return _bounded_view(bound)
+            return _bounded_view(bound, 17)
         if kind == "mod":  # next(32) % N on the unsigned word
-            return ("top", 16, reduction.args[0])
+            return _bounded_view(reduction.args[0], 16)
         if kind in ("java_double", "native_double"):  # nextDouble() is Java's own double
             return ("java_double", 0, 0)
         return None
@@ -92,19 +94,19 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
         if kind == "raw":
             return ("top", 17, 0)
         if kind in ("mod", "c_rand_mod"):
-            return _bounded_view(reduction.args[0])
+            return _bounded_view(reduction.args[0], 17)
         if kind == "native_double":  # drand48() = s / 2**48: the whole state
             return ("top", 0, 0)
     return None
 
 
-def _bounded_view(bound: int) -> tuple[str, int, int] | None:
-    """How ``(s >> 17) mod bound`` is attacked: an even bound shows low state bits, so the rest
-    is enumerated (``"top"``); an odd one shows none, so the state comes from a lattice
+def _bounded_view(bound: int, shift: int) -> tuple[str, int, int] | None:
+    """How ``(s >> shift) mod bound`` is attacked: an even bound shows low state bits, so the
+    rest is enumerated (``"top"``); an odd one shows none, so the state comes from a lattice
     (``"bounded"``), which needs a bound of 13 or more."""
     if bound % 2 == 0:
-        return ("top", 17, bound)
-    return ("bounded", 17, bound) if bound >= _MIN_ODD_LATTICE_BOUND else None
+        return ("top", shift, bound)
+    return ("bounded", shift, bound) if bound >= _MIN_ODD_LATTICE_BOUND else None
 
 
 def _draw_bits(spec: str, generator: type[PRNG]) -> float:
@@ -249,28 +251,25 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
     low = (bound & -bound).bit_length() - 1  # 2**low divides the bound
     width = 48 - shift  # bits of s >> shift
     highs = math.ceil((1 << width) / bound)
-    if low == 0:
-        if (1 << shift) * highs > _MAX_CANDIDATES:
-            return None
-        lows = np.arange(1 << shift, dtype=np.uint64)
-    else:
-        if highs > _MAX_CANDIDATES:
-            return None
-        # the low shift+low bits from the low bits of the first draws (a few dozen bits
-        # suffice; fewer draws also mean fewer chances that a rejected nextInt draw breaks the
-        # alignment), one state bit at a time: bit j of every state depends on bits 0..j of the
-        # first only, so each added bit doubles the candidates and the draws halve them again
-        sifting = [d % (1 << low) for d in draws[:max(12, math.ceil(48 / low))]]
-        lows = _sift(np.arange(1 << (shift + 1), dtype=np.uint64), steps, sifting, shift, 0,
-                     shift + 1)
-        for bits in range(shift + 2, shift + low + 1):
-            lows = np.concatenate([lows, lows | np.uint64(1 << (bits - 1))])
-            lows = _sift(lows, steps, sifting, shift, 0, bits)
-        if bound == 1 << low:
-            # a power-of-two modulus shows bits shift..shift+low-1 only, and they depend on no
-            # higher bit: the top of the state stays unknown for good, and need not be known
-            return np.unique(lows)
-        lows = np.unique(lows & np.uint64((1 << shift) - 1))
+    # an odd bound shows no state bit and takes the lattice route ("bounded"): here 2**low
+    # divides the bound, low >= 1
+    if highs > _MAX_CANDIDATES:
+        return None
+    # the low shift+low bits from the low bits of the first draws (a few dozen bits
+    # suffice; fewer draws also mean fewer chances that a rejected nextInt draw breaks the
+    # alignment), one state bit at a time: bit j of every state depends on bits 0..j of the
+    # first only, so each added bit doubles the candidates and the draws halve them again
+    sifting = [d % (1 << low) for d in draws[:max(12, math.ceil(48 / low))]]
+    lows = _sift(np.arange(1 << (shift + 1), dtype=np.uint64), steps, sifting, shift, 0,
+                 shift + 1)
+    for bits in range(shift + 2, shift + low + 1):
+        lows = np.concatenate([lows, lows | np.uint64(1 << (bits - 1))])
+        lows = _sift(lows, steps, sifting, shift, 0, bits)
+    if bound == 1 << low:
+        # a power-of-two modulus shows bits shift..shift+low-1 only, and they depend on no
+        # higher bit: the top of the state stays unknown for good, and need not be known
+        return np.unique(lows)
+    lows = np.unique(lows & np.uint64((1 << shift) - 1))
     multipliers = np.array([a for a, _ in steps[1:]], dtype=np.uint64)
     increments = np.array([c for _, c in steps[1:]], dtype=np.uint64)
     # enough draws to leave about one state, no more: nextInt redraws on a rejection, which

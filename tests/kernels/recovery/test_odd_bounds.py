@@ -44,10 +44,11 @@ def test_java_nextint_from_a_random_48_bit_state(bound):
         _check_recovers("java_random", spec, _draws_from_state("java_random", state, spec, 60))
 
 
-def test_lrand48_modulo_an_odd_bound():
+@pytest.mark.parametrize("name, spec", [("drand48", "c_rand_mod:999"),
+                                        ("java_random", "mod:37")])  # next(32) % 37
+def test_other_odd_moduli(name, spec):
     state = random.Random(5).getrandbits(48)
-    _check_recovers("drand48", "c_rand_mod:999",
-                    _draws_from_state("drand48", state, "c_rand_mod:999", 40))
+    _check_recovers(name, spec, _draws_from_state(name, state, spec, 40))
 
 
 @pytest.mark.parametrize("bound", BOUNDS)
