@@ -583,7 +583,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "errors; default 0): a survivor matches at least W - K of its W "
                              "draws, and the statistics count the chance of that exactly")
     parser.add_argument("--backend", choices=BACKEND_NAMES, default="auto",
-                        help="auto (default: cuda, else native where a C compiler with OpenMP builds it, else opencl, else numpy) or a named backend")
+                        help="auto (default: cuda, else native where a C compiler with "
+                             "OpenMP builds it, else opencl, else numpy) or a named backend")
     parser.add_argument("--scheduler", metavar="ADDR",
                         help="run chunks on a Dask distributed scheduler (tcp://host:8786)")
     parser.add_argument("--predict", type=int, default=0, metavar="N",
