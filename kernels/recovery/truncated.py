@@ -54,7 +54,8 @@ _REDRAW_RETRIES = 8
 #: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
 _MIN_LATTICE_BITS = 3
 #: the smallest odd bound the lattice route takes: the answer stands out by about sqrt(bound),
-#: and below 13 the LLL here misses it (7 and 9: no recovery in 6 tries from 27-31 draws)
+#: and below 13 the LLL here misses it too often (7 and 9: no recovery in 6 tries from 27-31
+#: draws; 11: 15 of 20 from 30)
 _MIN_ODD_LATTICE_BOUND = 13
 
 TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
@@ -151,9 +152,9 @@ def _lattice_draws(shown: int) -> int:
 
 def _bounded_lattice_draws(bound: int) -> int:
     """Draws the lattice for an odd ``bound`` is built from: they must carry more than the 48
-    state bits, at a bit less than ``log2(bound)`` each for LLL, plus a few (nextInt(13): 23,
-    nextInt(37): 16, nextInt(1001): 11)."""
-    return math.ceil(48 / (math.log2(bound) - 1)) + 5
+    state bits, at less than ``log2(bound)`` each for LLL, plus a few (nextInt(13): 27,
+    nextInt(37): 18, nextInt(1001): 11; each recovered 20 of 20 random states from these)."""
+    return math.ceil(48 / (math.log2(bound) - 1.5)) + 5
 
 
 def _space_bits(view: tuple[str, int, int]) -> int:
