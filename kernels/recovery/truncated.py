@@ -378,6 +378,21 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
                                  f"before it; the state is the one at draw {skipped})",
                                  extra={**result.extra, "first_draw_used": skipped})
             return result
+    parsed = parse_any_reduction(reduction)
+    if result.verdict == REJECTED and parsed.kind == "java_nextint":
+        # nextInt(N) redraws a word with probability (2**31 mod N) / 2**31; a redraw among the
+        # draws that select the state loses it, so a failure says nothing against Java when that
+        # is likely (a large odd N: over 30% per draw near 2**30)
+        bound = int(parsed.args[0])
+        redraw = ((1 << 31) % bound) / (1 << 31)
+        selecting = min(len(values), _bounded_lattice_draws(bound) if view[0] == "bounded"
+                        else minimum)
+        hit = 1.0 - (1.0 - redraw) ** selecting
+        if hit > 0.01:
+            return replace(result, verdict=UNDETERMINED, message=(
+                f"no state found, but nextInt({bound}) redraws {redraw:.1%} of its words, so a "
+                f"redraw among the {selecting} draws the state is solved from "
+                f"(chance {hit:.0%} at each of {max(1, starts)} starts) may have hidden it"))
     return result
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kernels.recovery import IDENTIFIED, minimum_draws, recover, recovery_needs
+from kernels.recovery import IDENTIFIED, UNDETERMINED, minimum_draws, recover, recovery_needs
 from kernels.recovery.by_shape import recover_by_shape
 from kernels.recovery.observe import parse_any_reduction
 from kernels.registry import get_generator
@@ -95,3 +95,20 @@ def test_openjdk_new_random(tmp_path):
         done = subprocess.run(["java", "-cp", str(tmp_path), "NewRandom", "50", str(bound)],
                               capture_output=True, text=True, timeout=120, check=True)
         _check_recovers("java_random", f"java_nextint:{bound}", json.loads(done.stdout)["draws"])
+
+
+def test_frequent_redraws_are_not_taken_for_another_generator():
+    # nextInt(0x55555555) redraws a third of its words: the lattice often meets a redraw, and
+    # then must not call Java's own draws "rejected"
+    spec = f"java_nextint:{0x55555555}"
+    verdicts = set()
+    for trial in range(4):
+        state = random.Random(trial).getrandbits(48)
+        draws = _draws_from_state("java_random", state, spec, 30)
+        result = recover(draws[:20], "java_random", spec, predict=10)
+        verdicts.add(result.verdict)
+        if result.verdict == IDENTIFIED:
+            assert list(result.predictions) == draws[20:30][:len(result.predictions)]
+        else:
+            assert result.verdict == UNDETERMINED and "redraws 33.3%" in result.message
+    assert UNDETERMINED in verdicts
