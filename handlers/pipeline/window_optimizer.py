@@ -328,7 +328,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     train = [step.history.values[i] for i in step.split.train_range]
     first_ts = step.history.first_timestamp
     first_unix = timestamp_seconds(first_ts) if first_ts is not None else None
-    backend_name = step.text("backend", "numpy")
+    backend_name = step.text("backend", "auto")
     # the search fits in half the step's timeout (the policies' timeouts.step_s)
     budget_s = min(step.number("budget_s", 120.0, 1.0, 86400.0), step.command.timeout_s / 2)
     error_rate = step.number("error_rate", 0.02, 0.0, 0.5)
