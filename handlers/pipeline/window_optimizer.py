@@ -6,9 +6,9 @@ it), the offsets and skips, how far each seed tier reaches (Unix seconds and mil
 from the first draw's time, small and typed seeds, the rest of the 32-bit seeds; a stated
 ``clock_span_s`` covers that span of the clock in rings, nearest the draws first, and the small
 seeds, nothing else), and the
-generators and reductions in the order they are searched. Tolerated errors stay 0: the sieve
-matches windows exactly, and several windows are how this plan survives a few transcription
-errors.
+generators and reductions in the order they are searched, and the wrong draws a window may hold
+(``errors``, the sieve's tolerated errors): several windows or a tolerant one are the two ways
+the plan survives a few transcription errors, and the objective weighs them.
 
 The model of where seeds come from and what a seed costs is ``watcher identify``'s planner
 (``kernels.sieve.plan``): its items (one per generator, seed tier and reduction, each with its
@@ -22,11 +22,14 @@ identifying a hypothesis inside the covered space per second of the search budge
 (``budget_s``), ties going to the plan expected to finish sooner:
 
 - the probability: the prior mass of the covered seeds, times the offset and skip priors,
-  times the chance that at least one window is free of errors at the assumed ``error_rate``,
-  times 1 if a true hypothesis would then be significant over the training segment after the
-  Bonferroni correction for everything searched (exact binomial tail), else 0;
-- the seconds: measured seconds per seed times seeds, offsets, skips and windows, plus the
-  confirmation of the expected chance survivors (exact: hypotheses times ``q**W``); pieces are
+  times the chance that at least one window holds at most ``errors`` wrong draws at the
+  assumed ``error_rate``, times 1 if a true hypothesis would then be significant over the
+  training segment after the Bonferroni correction for everything searched (exact binomial
+  tail), else 0;
+- the seconds: measured seconds per seed times seeds, offsets, skips, windows and the
+  ``errors + 1`` blocks a tolerant window is searched in, plus the confirmation of the
+  expected chance survivors (exact: hypotheses times the binomial tail of ``W - errors`` right
+  draws of ``W``); pieces are
   taken while they fit the budget, the clock tiers of every generator first (seeds in the
   seconds and milliseconds before the first draw), the rest after, each in order of prior
   mass per second, and the expected time counts the search stopping at the first certain
@@ -82,6 +85,9 @@ LOOKBACKS_MS = (0, 10_000, 60_000, 600_000, 3_600_000)
 #: first draw.
 CLOCK_RINGS_S = (10, 30, 60, 120, 300, 600, 1800, 3600, 10800, 21600, 43200, 86400, 604800)
 OFFSETS = (1, 2, 4, 8, 16)
+#: the most wrong draws a planned window may hold (each one more costs a search of one more
+#: block of the window, and a window of W draws holds at most W // 4 of them)
+MAX_PLANNED_ERRORS = 3
 SKIPS = (0, 1, 3)
 #: Chance candidates beyond this make a plan infeasible (the sieve's cap is 100 000).
 MAX_CHANCE_SURVIVORS = 20_000.0
@@ -200,12 +206,14 @@ def _measure(backend: Backend, item: PlanItem, observed: list[int]) -> float:
 
 
 def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, window: int,
-                windows: int, offsets: int, skip_high: int,
-                budget_s: float) -> tuple[list[dict[str, Any]], float, float, int, float]:
+                windows: int, offsets: int, skip_high: int, budget_s: float,
+                errors: int = 0) -> tuple[list[dict[str, Any]], float, float, int, float]:
     """The pieces of a plan in search order (most prior mass per second first) that fit the
     budget; returns them with the covered prior mass (offsets and skips included, before window
     cleanliness and significance), the expected seconds with early stop, the hypotheses
-    searched and the expected chance survivors. ``items`` are (item, q, seconds per seed)."""
+    searched and the expected chance survivors. ``items`` are (item, q, seconds per seed).
+    With ``errors`` the sieve searches ``errors + 1`` blocks of each window and a wrong
+    hypothesis survives with the binomial tail's chance of ``window - errors`` right draws."""
     offset_mass = 1 - PRIORS["offset_geometric_ratio"] ** offsets
     skip_mass = PRIORS["skip"][str(skip_high)]
     skip_choices = skip_high + 1
@@ -217,8 +225,8 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
                                         for n, r in enumerate(reach.pieces(i))):
         seeds = sum(high - low for low, high in ranges)
         hypotheses = seeds * spans * skip_choices * len(item.reductions)
-        chance = hypotheses * q ** window
-        seconds = seeds * cost * spans * skip_choices + chance * CONFIRM_S \
+        chance = hypotheses * math.exp(log_binomial_tail(window, window - errors, q))
+        seconds = seeds * cost * spans * skip_choices * (errors + 1) + chance * CONFIRM_S \
             + PIECE_OVERHEAD_S
         mass = item.mass(ranges) * offset_mass * skip_mass
         rows.append({"generator": item.generator, "tier": item.tier,
@@ -248,14 +256,17 @@ def plan_pieces(items: list[tuple[PlanItem, float, float]], reach: Reach, *, win
 
 def plan_objective(mass: float, expected_s: float, hypotheses: int, chance: float, *,
                    window: int, windows: int, train: int, error_rate: float, q: float,
-                   alpha: float, budget_s: float) -> tuple[float, float]:
+                   alpha: float, budget_s: float, errors: int = 0) -> tuple[float, float]:
     """(probability of identifying, that probability per second of the budget, less a
     millionth of the expected seconds per budget second so that the faster of two equally
     likely plans wins)."""
     if hypotheses == 0 or window * windows > train or chance > MAX_CHANCE_SURVIVORS:
         return 0.0, 0.0
-    clean = 1 - (1 - (1 - error_rate) ** window) ** windows
-    matches = max(window, math.floor(train * (1 - error_rate)))
+    # a window serves when it holds at most ``errors`` wrong draws
+    fits = sum(math.comb(window, k) * error_rate ** k * (1 - error_rate) ** (window - k)
+               for k in range(errors + 1))
+    clean = 1 - (1 - fits) ** windows
+    matches = max(window - errors, math.floor(train * (1 - error_rate)))
     log_p = math.log(hypotheses) + log_binomial_tail(train, matches, q)
     significant = 1.0 if log_p < math.log(alpha) else 0.0
     probability = mass * clean * significant
@@ -363,6 +374,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         windows = t.suggest_int("windows", 1, max(1, min(4, len(train) // window)))
         offsets = t.suggest_categorical("offsets", OFFSETS)
         skip_high = t.suggest_categorical("skip_high", SKIPS)
+        errors = t.suggest_int("errors", 0, min(MAX_PLANNED_ERRORS, window // 4))
         if timed and clock_span_s:
             # the span is stated (Chapter 13's cheap searches): every second and millisecond
             # of it, in rings nearest the draws first, and the small seeds; nothing else
@@ -379,17 +391,19 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
                 full32=t.suggest_categorical("full32_seeds", (True, False)))
         pieces, mass, expected, hypotheses, chance = plan_pieces(
             items, reach, window=window, windows=windows, offsets=offsets,
-            skip_high=skip_high, budget_s=budget_s)
+            skip_high=skip_high, budget_s=budget_s, errors=errors)
         common = {"expected_s": expected, "hypotheses": hypotheses, "chance": chance,
                   "window": window, "windows": windows, "train": len(train),
-                  "error_rate": error_rate, "q": q, "alpha": alpha, "budget_s": budget_s}
+                  "error_rate": error_rate, "q": q, "alpha": alpha, "budget_s": budget_s,
+                  "errors": errors}
         probability, rate = plan_objective(mass, **common)
         power, _ = plan_objective(1.0, **common)
         if power < power_floor:
             # the step's own gate would send this plan back: every plan that passes it ranks
             # first, and among those that cannot, the most powerful
             rate = power - 2.0
-        return {"power": power, "window": window, "windows": windows, "offsets": offsets,
+        return {"power": power, "window": window, "windows": windows, "errors": errors,
+                "offsets": offsets,
                 "skip_high": skip_high, "reach": reach, "spaces": pieces, "mass": mass,
                 "expected_s": expected, "hypotheses": hypotheses, "chance": chance,
                 "probability": probability, "rate": rate}
@@ -403,7 +417,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     # disjoint windows spread over the training segment, the newest last
     starts = window_starts(best["window"], best["windows"])
     plan: dict[str, Any] = {
-        "window": best["window"], "window_starts": starts, "errors": 0,
+        "window": best["window"], "window_starts": starts, "errors": best["errors"],
         "offsets": best["offsets"], "skip": {"low": 0, "high": best["skip_high"]},
         "backend": backend_name, "budget_s": budget_s, "alpha": alpha,
         "error_rate": error_rate, "first_timestamp": first_ts,
@@ -423,7 +437,7 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
     metrics = {
         "planned": bool(best["spaces"]), "spaces": len(best["spaces"]),
         "window": best["window"], "windows": best["windows"], "window_draws": span,
-        "offsets": best["offsets"], "skip_high": best["skip_high"], "errors": 0,
+        "offsets": best["offsets"], "skip_high": best["skip_high"], "errors": best["errors"],
         "hypotheses": best["hypotheses"],
         "log10_hypotheses": math.log10(best["hypotheses"]) if best["hypotheses"] else None,
         "expected_power": best["power"], "identify_probability": best["probability"],
@@ -432,7 +446,8 @@ def window_optimizer(step: StepInput) -> list[NewEvent]:
         "timed_history": first_ts is not None,
     }
     summary: str = (f"plan: {len(best['spaces'])} spaces, window {best['window']} x "
-               f"{best['windows']}, offsets {best['offsets']}, skips 0..{best['skip_high']}; "
+               f"{best['windows']} (up to {best['errors']} wrong), offsets {best['offsets']}, "
+               f"skips 0..{best['skip_high']}; "
                f"P(identify) {best['probability']:.3g} in about {best['expected_s']:.3g} s")
     return [completed(step, metrics, summary=summary, artifacts=(ref,))]
 

@@ -223,16 +223,19 @@ def test_errors_in_the_first_window_leave_the_later_windows_to_find_it(
                                             reduction="java_nextint:1000", corrupt=0)
     for index in (2, 5, 9):  # every window that starts at the first draw is spoiled
         records[index]["draw"] = (records[index]["draw"] + 1) % 1000
-    # told to expect errors this dense, the plan's only windows that pass its power gate are
-    # four of eight draws (the first two spoiled, the later two clean); a narrow region for
-    # the optimizer to find, and the budget for the seconds tier behind it
+    # told to expect errors this dense, the plan's windows that pass its power gate are many
+    # short ones or ones that tolerate wrong draws; the budget covers the seconds tier
     ledger = _loop(tmp_path / "home", records, capsys,
                    {**FAST, "generators": "java_random", "error_rate": 0.2, "plan_trials": 60,
                     "budget_s": 20})
     [prediction] = _data(ledger, "PredictionIssued")
     assert prediction["identified"] and prediction["pool"][0]["draw"] == clean[60]
     assert prediction["hypothesis"]["seed"] == truth.seed
-    assert prediction["hypothesis"]["anchor"] > 9
+    # either a later, clean window found it, or a window that tolerates the wrong draws it holds
+    [plan_step] = [d["metrics"] for d in _data(ledger, "StepCompleted") if d["step"] == 1]
+    anchor = prediction["hypothesis"]["anchor"]
+    inside = sum(1 for i in (2, 5, 9) if anchor <= i < anchor + plan_step["window"])
+    assert anchor > 9 or 0 < inside <= plan_step["errors"]
 
 
 def test_windows_sit_back_to_back_and_their_offsets_reach_past_the_draws_before() -> None:
