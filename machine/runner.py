@@ -486,14 +486,7 @@ class Runner:
         self, command: Command, stop: threading.Event | None, intake: bool
     ) -> HandlerOutcome:
         """Run the command's handler where :attr:`isolation` says."""
-        # Handlers given to this process exist only in its memory: a fork reaches them, a
-        # fresh interpreter cannot. Installed ones can be served by a fresh interpreter, which
-        # a process that has loaded OpenMP or GPU libraries needs (see machine.watchdog); where
-        # neither is possible the handler runs here, unguarded, rather than in a child that
-        # would hang for good.
-        installed_only = set(self.registry.describe().values()) <= {"entry point"}
-        if self.isolation == "inline" or (
-                self._worker is None and not installed_only and not fork_is_safe()):
+        if self.isolation == "inline":
             handler = self.registry.get(command.kind)
             assert handler is not None  # installed() said so
             try:
@@ -501,6 +494,10 @@ class Runner:
             except Exception as error:  # a handler's exception is a recorded failure
                 return HandlerOutcome("raised", detail=f"{type(error).__name__}: {error}")
         if self._worker is None:
+            # Handlers given to this process exist only in its memory: a fork reaches them.
+            # Installed ones can be served by a fresh interpreter, which a process that has
+            # loaded OpenMP or GPU libraries needs (see machine.watchdog).
+            installed_only = set(self.registry.describe().values()) <= {"entry point"}
             fresh = installed_only and self.home is not None and not fork_is_safe()
             self._worker = HandlerWorker(
                 self.registry.get, self._context, after_fork=self.recorder.forget_in_child,

@@ -299,30 +299,3 @@ def test_the_daemon_runs_until_stopped_taking_requests_and_draws_as_they_come(
     assert proc.returncode == 0, err.decode()
     assert b"stopped by signal" in out
     assert replay(home.root).exit_code == 0
-
-
-def test_a_process_that_loaded_openmp_runs_its_own_handlers_in_itself(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Handlers that exist only in this process's memory cannot be served by a fresh
-    interpreter, and a fork of a process that ran OpenMP work would hang: they run here."""
-    import types
-
-    monkeypatch.setitem(sys.modules, "torch", types.ModuleType("torch"))
-    home = make_home(tmp_path / "home")
-    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3, 4]})
-    ran_in: set[int] = set()
-
-    def noting(handlers: dict[str, Any]) -> dict[str, Any]:
-        def wrap(handler: Any) -> Any:
-            def run(command: Any, ctx: Any) -> Any:
-                ran_in.add(os.getpid())
-                return handler(command, ctx)
-            return run
-        return {kind: wrap(handler) for kind, handler in handlers.items()}
-
-    with _runner(home, noting(make_handlers(all_pass))) as runner:
-        runner.run_until_idle()
-        assert runner._worker is None
-        assert {r.status for r in runner.state.runs.values()} == {"completed"}
-    assert ran_in == {os.getpid()}
