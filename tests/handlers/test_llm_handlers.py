@@ -238,7 +238,10 @@ def test_a_learning_loop_with_the_real_model(tmp_path, monkeypatch) -> None:
     registry = HandlerRegistry(handlers, use_process_registry=False, use_entry_points=False)
     clock = Clock()
     try:
-        with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep) as runner:
+        # inline: the model loaded in this process by earlier tests would hang a forked worker
+        # (llama.cpp's threads), and the service stopped below is this process's
+        with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep,
+                         isolation="inline") as runner:
             (home.requests / "loop.json").write_text(
                 json.dumps({"kind": "learning_loop", "scope": [6]}))
             runner.run_until_idle()
