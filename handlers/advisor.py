@@ -91,12 +91,6 @@ def advise(command: AdviseOnTrigger, ctx: HandlerContext) -> list[NewEvent]:
         reasoning=advice.reasoning,
         parameter_proposals=tuple(ProposedValue(name=p.name, value=p.value)
                                   for p in advice.parameter_proposals),
-        model_sha256=answer.model_sha256,
-        grammar=bundle.grammar,
-        grammar_sha256=bundle.grammar_sha256,
-        prompt_sha256=bundle.prompt_sha256,
-        tokens_in=gen.prompt_tokens,
-        tokens_out=gen.completion_tokens,
-        latency_ms=round(gen.latency_s * 1000, 1),
+        **answer.provenance,
     )
     return [ctx.event(made)]

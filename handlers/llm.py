@@ -239,12 +239,6 @@ def evaluate(command: Any, ctx: Any) -> list[Any]:
         effective=decision,  # the machine re-derives it
         reasons=tuple(_clip(r, 300) for r in meaning.reasons[:12]),
         adjustments=meaning.adjustments,
-        model_sha256=answer.model_sha256,
-        grammar=bundle.grammar,
-        grammar_sha256=bundle.grammar_sha256,
-        prompt_sha256=bundle.prompt_sha256,
-        tokens_in=gen.prompt_tokens,
-        tokens_out=gen.completion_tokens,
-        latency_ms=round(gen.latency_s * 1000, 1),
+        **answer.provenance,
     )
     return [ctx.event(verdict)]

@@ -437,6 +437,18 @@ class LLMAnswer:
         """Whether the LLM gave a valid answer."""
         return self.status == "ok"
 
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What every event made from an answer records of how it was made: model, grammar,
+        prompt, tokens and latency (the generation's fields ``None`` when there was none)."""
+        gen = self.generation
+        return {"model_sha256": self.model_sha256, "grammar": self.bundle.grammar,
+                "grammar_sha256": self.bundle.grammar_sha256,
+                "prompt_sha256": self.bundle.prompt_sha256,
+                "tokens_in": gen.prompt_tokens if gen else None,
+                "tokens_out": gen.completion_tokens if gen else None,
+                "latency_ms": round(gen.latency_s * 1000, 1) if gen else None}
+
 
 def evaluate_bundle(
     service: LLMService, bundle: StepAwarenessBundle, *, timeout_s: float | None = None,
