@@ -24,7 +24,7 @@ from handlers.llm_service import Generation, StartInfo
 from handlers.policy_shadow import shadow
 from handlers.selfplay import run as selfplay_run
 from kernels.observation import Hypothesis, predict
-from ledger import NewEvent, format_ts, read_ledger
+from ledger import NewEvent, read_ledger
 from machine.cli import main
 from machine.events import (
     CandidateEmitted,
@@ -42,6 +42,7 @@ from machine.replay import replay
 from machine.runner import Runner
 
 from tests.contexts.cases import ApproxCounter
+from tests.handlers.test_llm_handlers import Clock
 
 EXPLORE_12 = json.dumps({
     "failure_mode": "regime_change", "recommended_action": "explore", "risk_level": "low",
@@ -79,18 +80,6 @@ class FakeService:
                  timeout_s: float) -> Generation:
         self.prompts.append(prompt)
         return Generation(self.answer, "stop", 300, 40, 0.5, 0.3, 0.2, 0.01)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> str:
-        self.now += timedelta(milliseconds=1)
-        return format_ts(self.now)
-
-    def sleep(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def emitting(policy: LoopPolicy) -> Callable[[Any, HandlerContext], list[NewEvent]]:
