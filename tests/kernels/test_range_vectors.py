@@ -14,6 +14,8 @@ from kernels.observation import Hypothesis, predict
 from kernels.sieve.plan import infer_shape
 from machine.cli import main
 
+from tests.kernels.vectors import read_vector_text
+
 RANGES = Path(__file__).resolve().parents[1] / "vectors" / "ranges"
 
 
@@ -21,14 +23,7 @@ def read_range_vectors() -> list[tuple[str, int, str, int, list[int], Path]]:
     """Every file of tests/vectors/ranges: (generator, seed, stream, add, values, path)."""
     found = []
     for path in sorted(RANGES.glob("*/*.csv")):
-        header: dict[str, str] = {}
-        values: list[int] = []
-        for line in path.read_text().splitlines():
-            if line.startswith("#"):
-                key, _, value = line[1:].partition(":")
-                header[key.strip()] = value.strip()
-            elif line.strip() and line.strip() != "value":
-                values.append(int(line))
+        header, values = read_vector_text(path)
         assert {"generator", "seed", "stream", "add", "source", "made by"} <= header.keys(), path
         found.append((header["generator"], int(header["seed"]), header["stream"],
                       int(header["add"]), values, path))

@@ -27,7 +27,8 @@ class VectorFile:
         return f"{self.generator}/{self.path.name}"
 
 
-def _read(path: Path) -> VectorFile:
+def read_vector_text(path: Path) -> tuple[dict[str, str], list[int]]:
+    """A known-answer file's ``# key: value`` header and its values, one per line."""
     header: dict[str, str] = {}
     values: list[int] = []
     for line in path.read_text().splitlines():
@@ -36,6 +37,11 @@ def _read(path: Path) -> VectorFile:
             header[key.strip()] = value.strip()
         elif line.strip() and line.strip() != "value":
             values.append(int(line))
+    return header, values
+
+
+def _read(path: Path) -> VectorFile:
+    header, values = read_vector_text(path)
     missing = {"generator", "seed", "stream", "source", "made by"} - header.keys()
     if missing:
         raise AssertionError(f"{path}: header lacks {sorted(missing)}")
