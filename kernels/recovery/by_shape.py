@@ -56,14 +56,15 @@ def default_hypotheses(values: Sequence[int | float]) -> list[tuple[str, str]]:
 def _bounded(ints: list[int]) -> list[tuple[str, str]]:
     """Bounded-integer hypotheses for draws ``ints`` (from 0): the bounds the seed sieve's shape
     infers (the power of ten above the largest draw unless the draws never come near it, else
-    the largest + 1; both when the draws cannot tell), and the power of two above the largest
+    the largest + 1 and the bounds just above it that the draws leave likely; both when the
+    draws cannot tell), and the power of two above the largest
     (``nextInt(2**k)``, masks)."""
     high = max(ints)
     if not 1 <= high < (1 << 20) - 1:
         return []
     pairs = []
     shape = infer_shape(ints)
-    bounds = {b for b in (shape.alphabet, shape.exact_alphabet, 1 << high.bit_length()) if b}
+    bounds = {b for b in (shape.alphabet, *shape.other_bounds, 1 << high.bit_length()) if b}
     for bound in sorted(b for b in bounds if b >= 2):
         pairs += [("mt19937", f"mod:{bound}"), ("java_random", f"java_nextint:{bound}"),
                   ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),

@@ -142,9 +142,18 @@ class DrawShape:
     alphabet: int | None
     digits: int | None
     raw_widths: tuple[int, ...]
-    #: a second bound searched beside ``alphabet``: the largest draw + 1, when the draws are
-    #: too few to tell it from the power of ten above (see :func:`infer_shape`)
-    exact_alphabet: int | None = None
+    #: further bounds searched beside ``alphabet``, likeliest first: the largest draw + 1 when
+    #: the draws are too few to tell it from the power of ten above, and the bounds just above
+    #: the largest draw that the draws have not yet ruled out (see :func:`infer_shape`)
+    other_bounds: tuple[int, ...] = ()
+
+    def bound_weight(self, alphabet: int) -> float:
+        """How likely the draws are to come from integers below ``alphabet`` against the
+        likeliest bound: ((largest + 1) / alphabet) ** count, the chance that ``count`` draws
+        below ``alphabet`` all stay at or under the largest one seen (1 for the largest + 1)."""
+        if alphabet <= self.largest:
+            return 0.0
+        return ((self.largest + 1) / alphabet) ** self.count
 
     def reductions(self, generator: type[PRNG]) -> list[str]:
         """The reductions to search for ``generator``, likeliest first (raw first when the
@@ -160,8 +169,8 @@ class DrawShape:
             specs.extend(default_reductions(generator, self.alphabet))
             if self.digits is not None and self.digits >= 2:
                 specs.append(f"digits:{self.digits}")
-        if self.exact_alphabet is not None:
-            specs.extend(default_reductions(generator, self.exact_alphabet))
+        for bound in self.other_bounds:
+            specs.extend(default_reductions(generator, bound))
         usable = []
         for spec in dict.fromkeys(specs):
             reduction = parse_reduction(spec)
@@ -180,8 +189,8 @@ class DrawShape:
         if self.raw_widths:
             parts.append("raw words of " + "/".join(map(str, self.raw_widths)) + " bits")
         if self.alphabet is not None:
-            parts.append(f"integers below {self.alphabet:,}"
-                         + (f" or {self.exact_alphabet:,}" if self.exact_alphabet else ""))
+            parts.append(f"integers below "
+                         + " or ".join(f"{b:,}" for b in (self.alphabet, *self.other_bounds)))
         if self.digits is not None and self.digits >= 2:
             parts.append(f"{self.digits}-digit numbers made digit by digit")
         return "; ".join(parts) or "nothing a catalog reduction makes"
@@ -208,23 +217,32 @@ def infer_shape(draws: list[int]) -> DrawShape:
     if alphabet is not None and alphabet > 1 << 32:
         alphabet = None
     digits = len(str(largest)) if alphabet is not None and largest >= 10 else None
-    exact = None
+    other: list[int] = []
     if alphabet is not None and not widths and 1 <= largest < alphabet - 1:
         # draws below the power of ten that never come near it: the bound is the largest + 1
-        # (nextInt(6), randint(0, 9) read from 1 - 1), not 10 or 100
+        # (nextInt(6), randint(0, 9) read from 1 - 1), not 10 or 100, or a little above it:
+        # 30 draws of nextInt(37) stay below 36 44% of the time
         stays_below = ((largest + 1) / alphabet) ** len(draws)
+        near = [largest + 1 + k for k in range(MAX_BOUNDS_ABOVE_LARGEST + 1)
+                if largest + 1 + k < alphabet
+                and ((largest + 1) / (largest + 1 + k)) ** len(draws) >= BOUND_ABOVE_LARGEST_MISS]
         if stays_below < EXACT_BOUND_MISS:
-            alphabet, digits = largest + 1, None
+            alphabet, digits = near[0], None
+            other = near[1:]
         elif stays_below < BOTH_BOUNDS_MISS:
-            exact = largest + 1
+            other = near
     return DrawShape(count=len(draws), largest=largest, alphabet=alphabet, digits=digits,
-                     raw_widths=tuple(sorted(set(widths))), exact_alphabet=exact)
+                     raw_widths=tuple(sorted(set(widths))), other_bounds=tuple(other))
 
 
 #: the power of ten above the largest draw gives way to the largest draw + 1 when draws below
 #: that power would stay so low less often than this; below ``BOTH_BOUNDS_MISS`` both are searched
 EXACT_BOUND_MISS = 1e-3
 BOTH_BOUNDS_MISS = 0.01
+#: a bound above the largest draw + 1 is searched too while draws below it would stay at or
+#: under the largest this often (its likelihood against the largest + 1), at most this many
+BOUND_ABOVE_LARGEST_MISS = 0.05
+MAX_BOUNDS_ABOVE_LARGEST = 4
 
 
 def infer_alphabet(draws: list[int]) -> int:
@@ -426,12 +444,13 @@ DIGITS_SHARE = 0.15
 REDUCTION_WEIGHTS = {"native": 0.55, "mod": 0.25, "float_mul": 0.20}
 
 
-def _reduction_groups(generator: type[PRNG],
-                      specs: list[str]) -> dict[str, tuple[tuple[str, ...], float]]:
+def _reduction_groups(generator: type[PRNG], specs: list[str], shape: DrawShape
+                      ) -> dict[str, tuple[tuple[str, ...], float]]:
     """Each reduction as its own item with its share of the generator's prior: one seeding
     serves several reductions only partly on the device ports (the draws dominate for cheap
     seedings), so the schedule weighs each reduction's probability against its own measured
-    cost. Returns group label -> (reductions, share)."""
+    cost. A bound above the largest draw + 1 weighs as likely as the draws leave it
+    (:meth:`DrawShape.bound_weight`). Returns group label -> (reductions, share)."""
     weights: dict[str, float] = {}
     for spec in specs:
         reduction = parse_reduction(spec)
@@ -445,6 +464,8 @@ def _reduction_groups(generator: type[PRNG],
         else:
             weights[spec] = REDUCTION_WEIGHTS.get(
                 "mod" if reduction.kind in ("mod", "c_rand_mod") else reduction.kind, 1.0)
+        if reduction.alphabet is not None and reduction.alphabet in shape.other_bounds:
+            weights[spec] *= shape.bound_weight(reduction.alphabet)
     digits = [s for s in specs if s.startswith("digits:")]
     main_share = 1.0 - DIGITS_SHARE if digits and weights else 1.0
     total = sum(weights.values())
@@ -505,7 +526,7 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
         tiers = _tier_ranges(generator, reference_s, forward_s)
         weights = _tier_weights(generator, tiers)
         late = seed_is_state(generator)
-        groups = _reduction_groups(generator, specs)
+        groups = _reduction_groups(generator, specs, shape)
         for tier, (ranges, origin) in tiers.items():
             ranges = _trim_refused(generator, ranges)
             if not ranges:

@@ -98,6 +98,39 @@ def test_k_digit_draws_include_digits_k():
         "c_rand_mod:1000", "float_mul:1000", "digits:3"]  # mod:1000 is c_rand_mod:1000
 
 
+def test_bounds_just_above_the_largest_draw_are_searched_as_the_draws_leave_them_likely():
+    # 30 draws of nextInt(37) whose largest is 34 (seed 2): 37 is as likely as the draws allow
+    draws = predict(Hypothesis(generator="java_random", seed=2, reduction="java_nextint:37"), 30)
+    shape = infer_shape(draws)
+    assert (shape.alphabet, shape.other_bounds) == (35, (36, 37, 38))  # 39: (35/39)**30 < 5%
+    assert shape.bound_weight(35) == 1.0
+    assert shape.bound_weight(37) == pytest.approx((35 / 37) ** 30)
+    assert "java_nextint:37" in shape.reductions(get_generator("java_random"))
+    # many draws that never pass 34 leave no room above 35
+    rng = random.Random(11)
+    many = infer_shape([rng.randrange(35) for _ in range(400)])
+    assert (many.alphabet, many.other_bounds) == (35, ())
+
+
+def test_a_bound_above_the_largest_draw_is_identified_with_its_seed(capsys, tmp_path):
+    truth = Hypothesis(generator="java_random", seed=2, reduction="java_nextint:37")
+    path = tmp_path / "roulette.json"
+    draws = predict(truth, 40)
+    write_draws(path, draws[:30])
+    code, out, err = run(capsys, "identify", "--draws", path, "--generators", "java_random",
+                         "--backend", "numpy", "--budget", "60", "--predict", "10", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"]
+    if payload["identified_by"] == "seed":
+        found = payload["best"][0]["hypothesis"]
+        assert (found["seed"], found["reduction"]) == (2, "java_nextint:37")
+    else:  # the state tier solved it first, and walked back to the seed
+        found = payload["state_tier"]["best"]
+        assert (found["seed"], found["reduction"]) == (2, "java_nextint:37")
+    assert payload["next"] == draws[30:]
+
+
 def test_raw_sequence_is_identified_where_it_used_to_crash(capsys, tmp_path):
     truth = Hypothesis(generator="mt19937", seed=31337, reduction="raw")
     path = tmp_path / "raw.json"
