@@ -75,10 +75,36 @@ class EventIdSet:
         """Bytes held by the digest arrays (the recent strings not counted)."""
         return sum(level.nbytes for level in self._levels)
 
+    def digest_levels(self) -> list[bytes]:
+        """Every id as sorted digest arrays' raw bytes (the recent ids as one more), for a
+        checkpoint (``ledger.checkpoint``); :meth:`from_digest_levels` builds the set again."""
+        out = [level.tobytes() for level in self._levels]
+        if self._recent:
+            out.append(np.array(sorted(map(_digest, self._recent)), dtype=_DTYPE).tobytes())
+        return out
+
+    @classmethod
+    def from_digest_levels(cls, levels: Iterable[bytes]) -> EventIdSet:
+        """The set :meth:`digest_levels` described; ``ValueError`` unless every level is a
+        whole number of strictly increasing digests (bisection needs them sorted)."""
+        ids = cls()
+        for raw in levels:
+            if len(raw) % DIGEST_BYTES:
+                raise ValueError("a digest level is not a whole number of digests")
+            level = np.frombuffer(raw, dtype=_DTYPE).copy()
+            if len(level) > 1 and not bool(np.all(level[:-1] < level[1:])):
+                raise ValueError("a digest level is not sorted")
+            if len(level):
+                ids._push(level)
+        return ids
+
     def _freeze(self) -> None:
         fresh = np.array(sorted(map(_digest, self._recent)), dtype=_DTYPE)
-        self._frozen += len(fresh)
         self._recent.clear()
+        self._push(fresh)
+
+    def _push(self, fresh: np.ndarray) -> None:
+        self._frozen += len(fresh)
         levels = self._levels
         levels.append(fresh)
         while len(levels) >= 2 and len(levels[-2]) <= 2 * len(levels[-1]):

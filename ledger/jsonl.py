@@ -17,6 +17,10 @@ other kind of damage must be loud):
   file is left untouched for a human.
 - After each acknowledged append the writer names its last record in the head witness
   ``<path>.head`` (:mod:`ledger.witness`), so cutting acknowledged lines off the end is caught.
+- Opening does not verify the whole chain again: the writer's checkpoint ``<path>.checkpoint``
+  (:mod:`ledger.checkpoint`) names the end of a prefix it verified before, with the ids and the
+  index it built from it; when its anchor holds, only the bytes after it are read and
+  verified (what that leaves unchecked until ``watcher replay`` is in ``docs/ledger.md``).
 
 ``durability="batch"`` skips the per-append ``fdatasync``: the bytes reach the OS page cache
 before ``append`` returns, so they survive the process dying but not a power loss or a kernel
@@ -43,6 +47,13 @@ from .codec import (
     iter_records,
     read_chunks,
 )
+from .checkpoint import (
+    Checkpoint,
+    CheckpointRefused,
+    anchor_problem,
+    read_checkpoint,
+    write_checkpoint,
+)
 from .errors import LedgerError, LedgerLocked
 from .idset import EventIdSet
 from .events import GENESIS_HASH, NewEvent, Record
@@ -55,6 +66,16 @@ __all__ = ["JsonlRecorder", "lock_path_for", "witness_path_for"]
 _NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 
 Durability = Literal["fsync", "batch"]
+
+#: Records appended since the last checkpoint before the writer writes one when it closes
+#: (so an open verifies at most about this many records after a clean close).
+CHECKPOINT_SAVE_EVERY = 2000
+#: While appending (``durability="fsync"``), the writer writes a checkpoint once the records
+#: since the last one reach this fraction of the ledger (and CHECKPOINT_SAVE_EVERY): a
+#: checkpoint rewrites every id's 16-byte digest, so this spacing keeps that to about
+#: 16 * 8 = 128 bytes an appended record, and an open after a crash verifies at most about
+#: an eighth of the ledger.
+CHECKPOINT_GROWTH = 8
 
 
 def _datasync(fd: int) -> None:
@@ -117,6 +138,12 @@ class JsonlRecorder(Recorder):
     (:attr:`repair`). It keeps the set of stored ids in memory (idempotent appends; 16 bytes
     an id, :class:`ledger.idset.EventIdSet`) and a
     sparse seq -> byte offset index (``read(after_seq)`` starts near ``after_seq``).
+
+    ``checkpoint=True`` (the default): start from the checkpoint beside the ledger when its
+    anchor holds, verifying only what follows it (:attr:`verified_from` is the byte offset
+    the open verified from; :attr:`checkpoint_note` says why a checkpoint was not used), and
+    write checkpoints (:data:`CHECKPOINT_SAVE_EVERY`). ``checkpoint=False`` verifies the whole
+    chain and writes none.
     """
 
     def __init__(
@@ -125,12 +152,20 @@ class JsonlRecorder(Recorder):
         *,
         durability: Durability = "fsync",
         validator: Validator | None = None,
+        checkpoint: bool = True,
     ) -> None:
         if durability not in ("fsync", "batch"):
             raise ValueError(f"durability must be 'fsync' or 'batch', not {durability!r}")
         self.path = Path(path)
         self.durability: Durability = durability
         self._validator = validator
+        self._use_checkpoint = checkpoint
+        #: The seq the newest checkpoint (read or written) covers; -1 when none.
+        self.checkpoint_seq = -1
+        #: Why the checkpoint beside the ledger was not used (None: used, or there is none).
+        self.checkpoint_note: str | None = None
+        #: The byte offset the open verified from (0: the whole chain).
+        self.verified_from = 0
         self._mutex = threading.Lock()
         self._fd = -1
         self._witness_fd = -1
@@ -154,8 +189,18 @@ class JsonlRecorder(Recorder):
             _sync_dir(self.path.parent)
         st = ChainState(str(self.path), ids=EventIdSet(), index=[])
         hash_at_head: str | None = None
+        anchor = self._checkpoint() if self._use_checkpoint and not created else None
+        if anchor is not None:
+            st = ChainState(str(self.path), next_seq=anchor.seq + 1, last_hash=anchor.hash,
+                            pos=anchor.offset, ids=anchor.ids, index=anchor.index)
+            self.checkpoint_seq = anchor.seq
+            self.verified_from = anchor.offset
+            if head is not None and head.seq <= anchor.seq:
+                # A witness that lags behind the checkpoint (a crash with batch durability):
+                # its record is in the trusted prefix, found through the index.
+                hash_at_head = self._hash_in_prefix(head.seq, anchor)
         with os.fdopen(os.dup(self._fd), "rb") as fh:
-            fh.seek(0)
+            fh.seek(st.pos)
             for records in read_chunks(fh, st):
                 if head is not None and records[0].seq <= head.seq <= records[-1].seq:
                     hash_at_head = records[head.seq - records[0].seq].hash
@@ -189,6 +234,54 @@ class JsonlRecorder(Recorder):
         if created:
             _sync_dir(self.path.parent)
         self._witness()
+
+    def _checkpoint(self) -> Checkpoint | None:
+        """The checkpoint beside the ledger if its anchor holds (else None, and why in
+        :attr:`checkpoint_note`)."""
+        try:
+            found = read_checkpoint(self.path)
+            if found is None:
+                return None
+            problem = anchor_problem(found, self._fd, os.fstat(self._fd).st_size)
+        except CheckpointRefused as refused:
+            problem = str(refused)
+        except OSError as error:
+            problem = f"cannot be read ({error})"
+        if problem is not None:
+            self.checkpoint_note = f"checkpoint not used: {problem}; verifying the whole chain"
+            return None
+        return found
+
+    def _hash_in_prefix(self, seq: int, anchor: Checkpoint) -> str | None:
+        """The hash of record ``seq`` (at most the anchor's), read from the nearest index entry
+        on (at most CHECKPOINT_EVERY records, verified as they are read)."""
+        k = seq // CHECKPOINT_EVERY
+        offset, prev = anchor.index[k]
+        scan = ChainState(str(self.path), next_seq=k * CHECKPOINT_EVERY, last_hash=prev,
+                          pos=offset)
+        with os.fdopen(os.dup(self._fd), "rb") as fh:
+            fh.seek(offset)
+            for record in iter_records(fh, scan, end=anchor.offset):
+                if record.seq == seq:
+                    return record.hash
+        return None
+
+    def _save_checkpoint(self, due: int) -> None:
+        """Write a checkpoint of everything appended if ``due`` records were appended since
+        the last one. Best effort, like the witness: the ledger is what counts."""
+        st = self._state
+        last = st.next_seq - 1
+        if not self._use_checkpoint or last < 0 or last - self.checkpoint_seq < due:
+            return
+        assert st.index is not None
+        if not isinstance(st.ids, EventIdSet):
+            return
+        try:
+            write_checkpoint(self.path, self._fd, seq=last, record_hash=st.last_hash,
+                             offset=self._size, ids=st.ids, index=st.index)
+        except OSError:
+            return
+        self.checkpoint_seq = last
 
     def _witness(self) -> None:
         """Name the newest acknowledged record in the head witness.
@@ -242,6 +335,8 @@ class JsonlRecorder(Recorder):
             st.pos = st.batch_pos = self._size = offset
             if self.durability == "fsync":
                 self._witness()
+                self._save_checkpoint(
+                    max(CHECKPOINT_SAVE_EVERY, st.next_seq // CHECKPOINT_GROWTH))
             return records
 
     def _write(self, blob: bytes) -> None:
@@ -321,6 +416,7 @@ class JsonlRecorder(Recorder):
                 if self._broken is None:
                     _datasync(self._fd)
                     self._witness()
+                    self._save_checkpoint(CHECKPOINT_SAVE_EVERY)
             finally:
                 self._release()
 
