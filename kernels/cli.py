@@ -110,7 +110,7 @@ def _add_hypothesis_args(parser: argparse.ArgumentParser, *, generator_flag: boo
     parser.add_argument("--reduce", default="raw", metavar="SPEC",
                         help="how raw outputs become draws: raw (default), mod:N, java_nextint:N, "
                              "python_randbelow:N, masked:N, c_rand_mod:N, float_mul:N, "
-                             "php_range:A:B, php_legacy_range:A:B, digits:K")
+                             "php_range:A:B, php_legacy_range:A:B, lua_range:A:B, digits:K")
     parser.add_argument("--offset", type=_int_arg, default=0, metavar="K",
                         help="raw outputs consumed after seeding, before the first draw "
                              "(default 0)")

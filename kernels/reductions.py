@@ -21,6 +21,9 @@ A reduction is written as a spec string, ``KIND`` or ``KIND:ARG[:ARG]``:
 ``pcg_bounded:N``      the PCG reference's ``pcg32_boundedrand_r``: reject below ``2**32 mod N``
 ``php_range:A:B``      PHP 7.1+ ``mt_rand(A, B)`` (uniform ``rand_range32`` with rejection)
 ``php_legacy_range:A:B`` PHP 5.2.1..7.0 ``mt_rand(A, B)`` (``RAND_RANGE_BADSCALING``)
+``lua_range:A:B``      Lua 5.4 ``math.random(A, B)`` (``math.random(M)`` is ``lua_range:1:M``):
+                       ``A`` plus the low bits of a 64-bit word under the smallest ``2**k - 1``
+                       at least ``B - A``, rejecting values above ``B - A`` (``project``)
 ``float_mul:N``        ``floor(u * N)`` with ``u`` the runtime's double (``PRNG.next_double``)
 ``digits:K``           ``K`` calls of the runtime's own "integer below 10", read as a K-digit number
 =====================  =======================================================================
@@ -38,7 +41,7 @@ from typing import Callable
 
 from kernels.prng import PRNG, TWO_POW_53
 
-__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "example_spec", "supported_reductions"]
+__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "RANGE_KINDS", "example_spec", "supported_reductions"]
 
 _MAX_ALPHABET = 1 << 32
 
@@ -167,6 +170,23 @@ def _php_range(low: int, high: int) -> Callable[[PRNG], int]:
     return draw
 
 
+def _lua_range(low: int, high: int) -> Callable[[PRNG], int]:
+    # lmathlib.c project(): no rejection when the span is 2**k - 1 (1..2, 1..4, 1..8...)
+    span = high - low
+    limit = (1 << span.bit_length()) - 1
+    if span == limit:
+        return lambda stream: low + (stream.next_raw() & span)
+
+    def draw(stream: PRNG) -> int:
+        for _ in _attempts(stream):
+            value = stream.next_raw() & limit
+            if value <= span:
+                return low + value
+        raise _degenerate(stream)
+
+    return draw
+
+
 def _php_legacy_range(low: int, high: int) -> Callable[[PRNG], int]:
     # RAND_RANGE_BADSCALING with PHP_MT_RAND_MAX = 0x7FFFFFFF on mt_rand() = genrand >> 1.
     width = high - low + 1.0
@@ -217,7 +237,7 @@ def _mod(bound: int) -> Callable[[PRNG], int]:
 def native_below(generator: type[PRNG] | PRNG, bound: int) -> "Reduction":
     """The runtime's own "integer below ``bound``" for ``generator`` (``PRNG.native_below``)."""
     kind = generator.native_below
-    if kind in ("php_range", "php_legacy_range"):
+    if kind in RANGE_KINDS:
         return parse_reduction(f"{kind}:0:{bound - 1}")
     return parse_reduction(f"{kind}:{bound}")
 
@@ -283,6 +303,7 @@ _REQUIREMENTS: dict[str, Callable[[type[PRNG], Reduction], str | None]] = {
     "pcg_bounded": _needs_32_bit_raw,
     "php_range": _needs_u32,
     "php_legacy_range": _needs_u32,
+    "lua_range": _needs_64_bit_raw,
     "digits": _needs_native_digit,
 }
 
@@ -298,11 +319,14 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., Callable[[PRNG], int]], b
     "pcg_bounded": (("N",), _pcg_bounded, False),
     "php_range": (("A", "B"), _php_range, False),
     "php_legacy_range": (("A", "B"), _php_legacy_range, True),
+    "lua_range": (("A", "B"), _lua_range, False),
     "float_mul": (("N",), _float_mul, False),
     "digits": (("K",), _digits, False),
 }
 
 REDUCTION_KINDS: tuple[str, ...] = ("raw", *_KINDS)
+#: the kinds written ``KIND:A:B``: a range call from ``A`` to ``B``, both included
+RANGE_KINDS: tuple[str, ...] = ("php_range", "php_legacy_range", "lua_range")
 
 
 @cache
@@ -327,7 +351,12 @@ def parse_reduction(spec: str) -> Reduction:
     except ValueError:
         raise ValueError(f"reduction {spec!r}: arguments must be integers") from None
     alphabet: int
-    if kind in ("php_range", "php_legacy_range"):
+    if kind == "lua_range":
+        low, high = args
+        if not 0 <= low <= high < 1 << 63 or high - low >= _MAX_ALPHABET:
+            raise ValueError(f"reduction {spec!r}: need 0 <= A <= B < 2**63, B - A < 2**32")
+        alphabet = high - low + 1
+    elif kind in RANGE_KINDS:
         low, high = args
         if not 0 <= low <= high <= 0xFFFFFFFF:
             raise ValueError(f"reduction {spec!r}: need 0 <= A <= B < 2**32")
@@ -357,7 +386,7 @@ def example_spec(kind: str, size: int = 10) -> str:
         return "raw"
     if kind == "digits":
         return "digits:3"
-    if kind in ("php_range", "php_legacy_range"):
+    if kind in RANGE_KINDS:
         return f"{kind}:0:{size - 1}"
     return f"{kind}:{size}"
 

@@ -194,6 +194,11 @@ class _Xoshiro256(GF2Jump, PRNG):
     def __init__(self, seed: int) -> None:
         self.s = splitmix64_words(self.check_seed(seed), 4)
 
+    @classmethod
+    def _seed_words_np(cls, seeds: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The state words ``__init__`` makes, for many seeds at once."""
+        return tuple(splitmix64_words_np(seeds, 4))
+
     @staticmethod
     def _scramble(s: list[int]) -> int:
         raise NotImplementedError
@@ -201,6 +206,18 @@ class _Xoshiro256(GF2Jump, PRNG):
     @staticmethod
     def _scramble_np(s0, s1, s2, s3) -> np.ndarray:
         raise NotImplementedError
+
+    @staticmethod
+    def _step_np(s0: np.ndarray, s1: np.ndarray, s2: np.ndarray,
+                 s3: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`next_raw`'s state transition on arrays of states."""
+        t = s1 << _U64(17)
+        s2 = s2 ^ s0
+        s3 = s3 ^ s1
+        s1 = s1 ^ s2
+        s0 = s0 ^ s3
+        s2 = s2 ^ t
+        return s0, s1, s2, rotl_np(s3, 45)
 
     def next_raw(self) -> int:
         s0, s1, s2, s3 = self.s
@@ -230,17 +247,11 @@ class _Xoshiro256(GF2Jump, PRNG):
 
     @classmethod
     def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
-        s0, s1, s2, s3 = splitmix64_words_np(seeds, 4)
+        s0, s1, s2, s3 = cls._seed_words_np(seeds)
         out = np.empty((len(s0), n), dtype=_U64)
         for col in range(n):
             out[:, col] = cls._scramble_np(s0, s1, s2, s3)
-            t = s1 << _U64(17)
-            s2 = s2 ^ s0
-            s3 = s3 ^ s1
-            s1 = s1 ^ s2
-            s0 = s0 ^ s3
-            s2 = s2 ^ t
-            s3 = rotl_np(s3, 45)
+            s0, s1, s2, s3 = cls._step_np(s0, s1, s2, s3)
         return out
 
 

@@ -218,6 +218,13 @@ def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
             return f"return {low}UL + (next_u32(s) & {span}UL);"
         limit = 0xFFFFFFFF - (0xFFFFFFFF % size) - 1
         return _rejecting("next_u32", f"w <= {limit}UL", f"{low}UL + w % {size}UL")
+    if kind == "lua_range":
+        low, high = args
+        span = high - low
+        limit = (1 << span.bit_length()) - 1
+        if span == limit:
+            return f"return {low}UL + (next_raw(s) & {span}UL);"
+        return _rejecting("next_raw", f"(w & {limit}UL) <= {span}UL", f"{low}UL + (w & {limit}UL)")
     if kind == "php_legacy_range":
         low, high = args
         return (f"double n = (double)(next_u32(s) >> 1);\n"

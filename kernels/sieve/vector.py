@@ -190,6 +190,16 @@ def draw_lanes(reduction: Reduction, streams: LaneStreams) -> np.ndarray:
             return words <= _U64(limit), words % _U64(size) + _U64(low)
 
         return _rejecting(streams, streams.take_u32, accept_php)
+    if kind == "lua_range":
+        low, high = args
+        span = high - low
+        under = _U64((1 << span.bit_length()) - 1)  # lmathlib.c project()'s lim
+
+        def accept_lua(words: np.ndarray):
+            values = words & under
+            return values <= _U64(span), values + _U64(low)
+
+        return _rejecting(streams, streams.take, accept_lua)
     if kind == "php_legacy_range":
         low, high = args
         n = (streams.take_u32() >> _U64(1)).astype(np.float64)

@@ -38,7 +38,7 @@ def test_every_runtime_range_call_has_vectors():
     assert calls == {("cpython_random", "python_randbelow"), ("numpy_random_state", "masked"),
                      ("php_mt_rand", "php_range"), ("ruby_random", "masked"),
                      ("java_random", "java_nextint"), ("glibc_random", "c_rand_mod"),
-                     ("v8_math_random", "float_mul")}
+                     ("v8_math_random", "float_mul"), ("lua54_random", "lua_range")}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[5].parent.name}/{v[5].name}")

@@ -24,3 +24,9 @@ DEVICE void xoshiro256_step(xoshiro256_state *st) {
     s2 ^= t;
     st->s0 = s0; st->s1 = s1; st->s2 = s2; st->s3 = rotl64(s3, 45);
 }
+
+/* xoshiro256**'s output, read from the state before the step (xoshiro256** and Lua 5.4's
+ * math.random, which seeds it its own way) */
+DEVICE ulong xoshiro256_starstar_output(const xoshiro256_state *st) {
+    return rotl64(st->s1 * 5UL, 7) * 9UL;
+}
