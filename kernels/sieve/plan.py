@@ -105,8 +105,10 @@ DENSITY_SCALE = {"small": 1.0, "typed": 1.0, "unix_s": 10.0, "unix_ms": 10_000.0
 FORWARD_SLACK_S = 120
 #: with ``--around`` the time is only approximate: search a day on both sides of it
 AROUND_SPAN_S = 86_400
-#: the p-value below which a survivor ends the search: nothing left could change the verdict
-CERTAINTY_LOG10 = -12.0
+#: a survivor ends the search once its p-value, corrected for the whole plan (what is left
+#: included), is this many powers of ten below alpha: a chance match as good in what is left has
+#: less than alpha / 10**4 odds, so nothing left could change the verdict
+CERTAINTY_BELOW_ALPHA_LOG10 = -4.0
 #: one chunk's target duration: short enough to stop near the deadline, long enough to hide
 #: launch overheads
 CHUNK_SECONDS = 1.0
@@ -848,6 +850,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     schedule alone).
     """
     began = clock()
+    certainty_log10 = math.log10(alpha) + CERTAINTY_BELOW_ALPHA_LOG10
     covered = {k: _normalise(v) for k, v in (covered or {}).items()}
     cursors = [_ItemCursor.start(item, covered.get(item.key, [])) for item in plan.items]
     log_total = math.log(max(plan.hypotheses, 1))
@@ -984,7 +987,7 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                                                 "log10_p_value": log_p / math.log(10)})
         if progress is not None:
             progress(_covered_prior(cursors), clock() - began, f"{item.key} {_size(ranges):,} seeds")
-        if any(s.log10_p_value < CERTAINTY_LOG10 for s in survivors.values()):
+        if any(s.log10_p_value < certainty_log10 for s in survivors.values()):
             stopped_early = any(not c.done for c in cursors)
             break
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import random
 import time
@@ -432,6 +433,19 @@ def test_plan_identifies_planted_sequences(generator, reduction, seed, offset, s
     best = result.survivors[0].hypothesis
     assert predict(best, 30) == predict(truth, 30)
     assert result.stopped_early  # beyond doubt well before the plan's end
+
+
+def test_a_survivor_far_below_alpha_ends_the_search():
+    """24 dice (62 bits) against a plan of 5e11 hypotheses: corrected p about 1e-7, four
+    powers of ten below alpha = 0.01, so the rest of the plan cannot change the verdict."""
+    truth = Hypothesis(generator="glibc_random", seed=4242, reduction="c_rand_mod:6")
+    observed = predict(truth, 24)
+    plan = build_plan(observed, reference_s=REFERENCE,
+                      generators=["glibc_random", "java_random", "mt19937"])
+    result = run_plan(plan, observed, NumpyBackend(), deadline=time.monotonic() + 120)
+    assert result.identified and result.stopped_early
+    assert -12 < result.survivors[0].log10_p_value < math.log10(0.01) - 4
+    assert result.covered_prior < 0.5  # stopped at the find, not after the plan
 
 
 def test_plan_leaves_random_draws_unexplained():
