@@ -706,10 +706,7 @@ def _status_dict(home: Home, state: State) -> dict[str, Any]:
                        "outcome": r.outcome, "escalation": r.escalation}
             for r in runs
         },
-        "requests": {
-            status: sum(1 for r in state.requests.values() if r.status == status)
-            for status in sorted({r.status for r in state.requests.values()})
-        },
+        "requests": dict(sorted(state.request_counts.items())),
         "next": None,
         "chapter13": _chapter13_status(state),
     }

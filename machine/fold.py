@@ -61,7 +61,10 @@ from .acceptance import ADVISED_TRIGGERS, judge_proposal
 from .loop_policy import BASELINE, BASELINE_ID, LoopPolicy, loop_policy_sha256, with_values
 from .promotion import promotion_test
 from .requests import DISPATCH_KINDS, REQUEST_ADAPTER, run_id_for, validated_status
+from .requests import RequestStatus
 from .state import (
+    FINISHED_KEPT,
+    FINISHED_REQUEST_STATUSES,
     OUTCOMES_KEPT,
     Attempt,
     Evaluation,
@@ -162,6 +165,31 @@ def _request(s: State, fact: Fact, request_id: str) -> RequestInfo:
     return request
 
 
+def _count(s: State, status: RequestStatus, by: int) -> None:
+    counts = s.request_counts
+    left = counts.get(status, 0) + by
+    if left:
+        counts[status] = left
+    else:
+        del counts[status]
+
+
+def _set_status(s: State, request: RequestInfo, status: RequestStatus) -> None:
+    """Move ``request`` to ``status``; once finished, it is kept only while it is among the
+    newest FINISHED_KEPT finished requests (the state's size stays flat)."""
+    _count(s, request.status, -1)
+    _count(s, status, +1)
+    request.status = status
+    if status in FINISHED_REQUEST_STATUSES:
+        _keep_newest(s.finished_requests, s.requests, request.request_id)
+
+
+def _keep_newest(finished: list[str], kept: dict[str, Any], key: str) -> None:
+    finished.append(key)
+    if len(finished) > FINISHED_KEPT:
+        del kept[finished.pop(0)]
+
+
 @singledispatch
 def apply(event: EventModel, s: State, fact: Fact) -> None:
     """Apply one event's data to the state (registered per event type)."""
@@ -195,6 +223,7 @@ def _(e: RequestReceived, s: State, fact: Fact) -> None:
     s.requests[e.request_id] = RequestInfo(
         request_id=e.request_id, name=e.name, source=e.source, seq=fact.meta.seq
     )
+    _count(s, "received", +1)
 
 
 @apply.register
@@ -212,7 +241,7 @@ def _(e: RequestValidated, s: State, fact: Fact) -> None:
         s.client_ids[spec.id] = e.request_id
     request.kind = spec.kind
     request.spec = spec
-    request.status = validated_status(spec.kind)
+    _set_status(s, request, validated_status(spec.kind))
     if spec.kind in DISPATCH_KINDS:
         request.dry_run = spec.dry_run
         s.queue.append(e.request_id)
@@ -231,7 +260,7 @@ def _(e: RequestRejected, s: State, fact: Fact) -> None:
     request = _request(s, fact, e.request_id)
     if request.status != "received":
         raise _fail(fact, f"request {e.request_id} is {request.status}, not received")
-    request.status = "rejected"
+    _set_status(s, request, "rejected")
     request.reason = e.reason
 
 
@@ -241,7 +270,7 @@ def _control_applied(s: State, fact: Fact, request_id: str | None) -> None:
     request = _request(s, fact, request_id)
     if request.status != "validated":
         raise _fail(fact, f"request {request_id} is {request.status}, not validated")
-    request.status = "applied"
+    _set_status(s, request, "applied")
 
 
 @apply.register
@@ -305,7 +334,7 @@ def _queued(s: State, fact: Fact, request_id: str, run_id: str, dry: bool,
 def _(e: DispatchPlanned, s: State, fact: Fact) -> None:
     request = _queued(s, fact, e.request_id, e.run_id, dry=True, plan_kind=e.plan.kind)
     s.queue.remove(e.request_id)
-    request.status = "planned"
+    _set_status(s, request, "planned")
     request.run_id = e.run_id
 
 
@@ -317,10 +346,11 @@ def _(e: DispatchStarted, s: State, fact: Fact) -> None:
     if e.run_id in s.runs:
         raise _fail(fact, f"run {e.run_id} was already started")
     s.queue.remove(e.request_id)
-    request.status = "running"
+    _set_status(s, request, "running")
     request.run_id = e.run_id
     if e.plan.kind != "selfplay_retrain":
         s.chapter13.searched_to = s.draws  # a learning loop searches the history it starts on
+    s.runs_started += 1
     s.runs[e.run_id] = Run(
         run_id=e.run_id,
         request_id=e.request_id,
@@ -339,7 +369,8 @@ def _close(
         raise _fail(fact, f"request {request_id} is not the run's ({run.request_id})")
     run.status = status
     run.outcome = text
-    s.requests[run.request_id].status = status
+    _set_status(s, s.requests[run.request_id], status)
+    _keep_newest(s.finished_runs, s.runs, run.run_id)
     s.active = None
     s.last_run_ended_ts = fact.meta.ts
 
@@ -688,7 +719,7 @@ def _approved(s: State, fact: Fact, proposal_id: str, approval_id: str, outcome:
     judgement = judge_proposal(
         confidence=proposal.confidence, risk_level=proposal.risk_level,
         recommended_action=proposal.recommended_action, values=proposal.values,
-        policy=loop.policy, changed_at_run=loop.changed_at_run, runs=len(s.runs))
+        policy=loop.policy, changed_at_run=loop.changed_at_run, runs=s.runs_started)
     if outcome == "accepted" and (action != "accept" or judgement.outcome == "rejected"):
         raise _fail(fact, f"the approval says {action} and the rules {judgement.outcome}")
     proposal.status = outcome
@@ -701,7 +732,7 @@ def _judged(s: State, fact: Fact, proposal: Proposal, outcome: str,
     judgement = judge_proposal(
         confidence=proposal.confidence, risk_level=proposal.risk_level,
         recommended_action=proposal.recommended_action, values=proposal.values,
-        policy=s.loop.policy, changed_at_run=s.loop.changed_at_run, runs=len(s.runs))
+        policy=s.loop.policy, changed_at_run=s.loop.changed_at_run, runs=s.runs_started)
     if (judgement.outcome, judgement.reasons, judgement.clamped) != (outcome, reasons, clamped):
         raise _fail(fact, f"the acceptance rules say {judgement.outcome}: "
                           f"{'; '.join(judgement.reasons)}")
@@ -749,7 +780,7 @@ def _(e: ProposalAccepted, s: State, fact: Fact) -> None:
     if e.changes:
         policy = with_values(loop.policy, {c.name: c.new for c in e.changes})
         for change in e.changes:
-            loop.changed_at_run[change.name] = len(s.runs)
+            loop.changed_at_run[change.name] = s.runs_started
         _new_policy(s, fact, policy, "proposal", e.proposal_id, e.proposal_id,
                     "; ".join(f"{c.name} {c.old:g} -> {c.new:g}" for c in e.changes))
 

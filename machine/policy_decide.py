@@ -157,7 +157,7 @@ def _judgement(state: State, proposal: Proposal) -> Judgement:
     return judge_proposal(
         confidence=proposal.confidence, risk_level=proposal.risk_level,
         recommended_action=proposal.recommended_action, values=proposal.values,
-        policy=loop.policy, changed_at_run=loop.changed_at_run, runs=len(state.runs))
+        policy=loop.policy, changed_at_run=loop.changed_at_run, runs=state.runs_started)
 
 
 def _approve(state: State, approval_id: str, proposal: Proposal) -> Command:

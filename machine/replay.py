@@ -217,7 +217,7 @@ def replay(
     if snapshot is not None and report.snapshot is None:
         report.snapshot = (f"snapshot at seq {snapshot.seq}: beyond the ledger's end (ignored "
                            "by the daemon)")
-    report.runs = len(state.runs)
-    report.requests = len(state.requests)
-    report.plans = sum(1 for r in state.requests.values() if r.status == "planned")
+    report.runs = state.runs_started
+    report.requests = sum(state.request_counts.values())
+    report.plans = state.request_counts.get("planned", 0)
     return report

@@ -373,13 +373,16 @@ class Runner:
         found = read_request_file(path)
         request_id = request_id_for(name, found.sha256, claim)
         known = self.state.requests.get(request_id)
-        if known is not None:
-            # Claimed and recorded before a crash: only the move is left to do.
+        if known is not None or f"{request_id}/received" in self.recorder:
+            # Claimed and recorded before a crash: only the move is left to do. (A finished
+            # request may have left the state: the ledger's ids still know it.)
+            rejected = f"{request_id}/rejected" in self.recorder
+            shown = known.status if known is not None else "rejected" if rejected else "finished"
             self.log(
                 f"request {request_id} ({name}): already recorded before a restart "
-                f"({known.status}); filed, not received again"
+                f"({shown}); filed, not received again"
             )
-            self._file_away(path, request_id, known.status == "rejected")
+            self._file_away(path, request_id, rejected)
             return IntakeResult(name, request_id, "duplicate", "already recorded")
         spec: Any = None
         extra: list[tuple[EventModel, str | None]] = []

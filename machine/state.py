@@ -3,6 +3,10 @@
 Plain dataclasses, compared by value: replaying any prefix of a ledger must give a state equal
 to the one the live runner held at that point. The fold builds a fresh state and updates it in
 place event by event; nobody else mutates it.
+
+Its size does not grow with the ledger: requests and runs still open are all kept, finished
+ones only the newest :data:`FINISHED_KEPT` of each (with running totals); the history of older
+ones is the ledger's, read by the projections (``projections.views``) when someone asks.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ __all__ = [
     "PendingTrigger",
     "Chapter13",
     "OUTCOMES_KEPT",
+    "FINISHED_KEPT",
+    "FINISHED_REQUEST_STATUSES",
     "Proposal",
     "Candidate",
     "Lineage",
@@ -190,6 +196,14 @@ class PendingTrigger:
 #: Scored outcomes the state keeps (the newest), enough for every diagnostic's window.
 OUTCOMES_KEPT = 1000
 
+#: Finished requests, and finished runs, the state keeps (the newest of each): what
+#: ``watcher status`` lists as recent; nothing the machine decides with.
+FINISHED_KEPT = 100
+
+#: A request in one of these states is finished: no event names it again.
+FINISHED_REQUEST_STATUSES: frozenset[RequestStatus] = frozenset(
+    ("rejected", "applied", "planned", "completed", "failed"))
+
 
 @dataclass
 class Chapter13:
@@ -288,10 +302,18 @@ class State:
     halted: bool = False
     halt_reason: str | None = None
     llm: LLMStatus = "unknown"
+    # open requests and the newest FINISHED_KEPT finished ones (``finished_requests``, oldest
+    # first); ``request_counts``: every request ever received, by its status now
     requests: dict[str, RequestInfo] = field(default_factory=dict)
+    finished_requests: list[str] = field(default_factory=list)
+    request_counts: dict[str, int] = field(default_factory=dict)
     client_ids: dict[str, str] = field(default_factory=dict)
     queue: list[str] = field(default_factory=list)
+    # the active run and the newest FINISHED_KEPT finished ones (``finished_runs``, oldest
+    # first); ``runs_started``: every run ever started
     runs: dict[str, Run] = field(default_factory=dict)
+    finished_runs: list[str] = field(default_factory=list)
+    runs_started: int = 0
     active: str | None = None
     last_run_ended_ts: str | None = None
     draws: int = 0
@@ -318,7 +340,8 @@ class State:
 
     def summary(self) -> dict[str, Any]:
         """A JSON-able digest without timestamps or seqs: two ledgers that did the same work
-        (one of them interrupted by crashes and repaired) have equal summaries."""
+        (one of them interrupted by crashes and repaired) have equal summaries. Requests and
+        runs: those the state keeps (open ones, the newest finished), and the totals."""
         return {
             "phase": self.phase.value,
             "halted": self.halted,
@@ -327,6 +350,8 @@ class State:
             "queue": list(self.queue),
             "active": self.active,
             "draws": self.draws,
+            "request_counts": dict(sorted(self.request_counts.items())),
+            "runs_started": self.runs_started,
             "requests": {
                 rid: {"status": r.status, "kind": r.kind, "reason": r.reason, "run": r.run_id}
                 for rid, r in sorted(self.requests.items())

@@ -1,0 +1,125 @@
+"""The folded state stays flat as the ledger grows: finished requests and runs leave it (the
+newest FINISHED_KEPT stay, with running totals), the fold is still a pure function of the
+events, and every reader of what left finds it in the ledger."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ledger import read_ledger
+
+from machine.fold import fold
+from machine.home import Home
+from machine.replay import replay
+from machine.runner import Runner
+from machine.snapshots import read_snapshot
+from machine.state import FINISHED_REQUEST_STATUSES, State
+
+from projections.views import RequestsView
+
+from .fakes import all_pass
+from .helpers import drop, make_home, open_runner
+
+KEPT = 3
+# machine/__init__ exports the function fold under the module's name
+_FOLD_MODULE = importlib.import_module("machine.fold")
+
+
+@pytest.fixture(autouse=True)
+def _keep_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_FOLD_MODULE, "FINISHED_KEPT", KEPT)
+
+
+def _work(runner: Runner, home: Home, start: int, count: int) -> None:
+    """``count`` requests that finish: loops, a dry run, a rejected file, a halt and a resume."""
+    for n in range(start, start + count):
+        body: dict[str, object] | str
+        match n % 5:
+            case 0 | 1:
+                body = {"kind": "learning_loop", "scope": [3]}
+            case 2:
+                body = {"kind": "learning_loop", "scope": [3], "dry_run": True}
+            case 3:
+                body = "{not json"
+            case _:
+                body = {"kind": "halt" if n % 10 == 4 else "resume"}
+        drop(home, f"r{n:04d}.json", body)
+        runner.run_until_idle()
+
+
+def _size(state: State) -> int:
+    return len(pickle.dumps(state))
+
+
+def test_the_state_does_not_grow_with_finished_requests(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    with open_runner(home, all_pass) as runner:
+        _work(runner, home, 0, 10)
+        state = runner.state
+        assert len(state.requests) == KEPT and len(state.runs) <= KEPT
+        small = _size(state)
+        _work(runner, home, 10, 30)
+        state = runner.state
+        assert state.active is None and not state.queue
+        assert len(state.requests) == KEPT and len(state.runs) == KEPT
+        assert all(r.status in FINISHED_REQUEST_STATUSES for r in state.requests.values())
+        # four times the work, the same size (ids and counters only get a digit longer)
+        assert _size(state) < small * 1.1
+        # and the totals are every request's, as the ledger's view counts them
+        view = RequestsView.rebuild(read_ledger(home.ledger))
+        assert state.request_counts == dict(Counter(i["status"] for i in view.items.values()))
+        assert state.runs_started == sum(
+            1 for i in view.items.values() if i["status"] in ("completed", "failed"))
+        assert state.runs_started == 16
+        # the fold stays a pure function of the events: the live state is the ledger's
+        assert state == fold(read_ledger(home.ledger))
+    report = replay(home.root)
+    assert report.exit_code == 0
+    assert (report.requests, report.runs, report.plans) == (40, 16, 8)
+
+
+def test_an_open_from_a_snapshot_equals_the_full_fold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import machine.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "SNAPSHOT_EVERY", 10)
+    home = make_home(tmp_path / "home")
+    with open_runner(home, all_pass) as runner:
+        _work(runner, home, 0, 10)
+    snapshot = read_snapshot(home.ledger)
+    assert snapshot is not None and len(snapshot.state.requests) == KEPT
+    with open_runner(home, all_pass) as runner:
+        _work(runner, home, 10, 10)
+        assert runner.state == fold(read_ledger(home.ledger))
+        assert len(runner.state.requests) == KEPT
+    assert replay(home.root).exit_code == 0
+
+
+def test_a_claimed_file_whose_request_left_the_state_is_not_received_again(
+    tmp_path: Path,
+) -> None:
+    home = make_home(tmp_path / "home")
+    with open_runner(home, all_pass) as runner:
+        drop(home, "first.json", {"kind": "learning_loop", "scope": [3]})
+        [first] = runner.intake()
+        runner.run_until_idle()
+        [received] = [r for r in read_ledger(home.ledger) if r.type == "RequestReceived"]
+        _work(runner, home, 0, KEPT + 2)
+        assert first.request_id not in runner.state.requests  # it left the state
+        # a crash after recording, before filing the claim: the claim is found again
+        [archived] = home.archive.glob(f"{first.request_id}--*")
+        os.replace(archived, home.claimed / f"c{received.seq:09d}--first.json")
+        last = runner.state.last_seq
+        [again] = runner.intake()
+        assert (again.request_id, again.status) == (first.request_id, "duplicate")
+        assert runner.state.last_seq == last  # nothing recorded twice
+        assert not list(home.claimed.iterdir())
+        assert [p.name for p in home.archive.glob(f"{first.request_id}--*")] == [
+            f"{first.request_id}--first.json"]
