@@ -199,6 +199,8 @@ class Runner:
             # blobs can go.
             if runner.artifacts.remove_leftovers():
                 runner.log("removed temporary artifact files left by an interrupted write")
+            if recorder.checkpoint_note is not None:
+                runner.log(f"ledger {recorder.checkpoint_note}")
             if recorder.repair is not None:
                 runner.record_repair(
                     recorder.repair.truncated_bytes, recorder.repair.at_seq, recorder.repair.detail

@@ -123,3 +123,44 @@ def test_a_claimed_file_whose_request_left_the_state_is_not_received_again(
         assert not list(home.claimed.iterdir())
         assert [p.name for p in home.archive.glob(f"{first.request_id}--*")] == [
             f"{first.request_id}--first.json"]
+
+
+def test_a_daemon_open_decodes_what_follows_its_checkpoint_not_the_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ledger.codec
+    from ledger import JsonlRecorder, Record
+    from ledger.codec import CHECKPOINT_EVERY, ChainState
+
+    from machine.events import validate_event
+
+    from .helpers import FakeClock, registry
+
+    home = make_home(tmp_path / "home")
+    clock = FakeClock()
+    recorder = JsonlRecorder(home.ledger, durability="batch", validator=validate_event)
+    with Runner(recorder, home=home, registry=registry(all_pass), clock=clock,
+                sleep=clock.sleep, isolation="inline") as runner:
+        n = 0
+        while runner.state.last_seq < 4 * CHECKPOINT_EVERY:
+            drop(home, f"loop{n}.json", {"kind": "learning_loop", "scope": "full"})
+            runner.run_until_idle()
+            n += 1
+    events = runner.state.last_seq + 1
+    decoded: list[int] = []
+    real = ledger.codec.decode_lines
+
+    def counting(lines: list[bytes], st: ChainState, *, verify: bool = True) -> list[Record]:
+        decoded.append(len(lines))
+        return real(lines, st, verify=verify)
+
+    monkeypatch.setattr(ledger.codec, "decode_lines", counting)
+    logged: list[str] = []
+    with Runner.open(home, registry=registry(all_pass), clock=clock, sleep=clock.sleep,
+                     log=logged.append) as runner:
+        opened = sum(decoded)
+        assert runner.state == fold(read_ledger(home.ledger))
+    assert not [line for line in logged if "not used" in line or "ignored" in line], logged
+    # the checkpoint's and the snapshot's records are found through the sparse index: at most
+    # CHECKPOINT_EVERY records before each, whatever the ledger's length
+    assert opened <= 2 * CHECKPOINT_EVERY < events
