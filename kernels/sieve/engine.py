@@ -645,9 +645,15 @@ def _run_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backe
     unsupported = [spec for spec in live if spec not in probed]
     candidates: list[Candidate] = []
     if probed:
-        hits, overflowed = backend.probe(generator, [parse_reduction(spec) for spec in probed],
-                                         seeds, space.offsets, skips, space.skip.variable,
-                                         observed[:probe])
+        from kernels.sieve.deep_probe import deep_probe, reads_streams
+
+        reductions = [parse_reduction(spec) for spec in probed]
+        # thousands of offsets on a CPU: each seed's stream made once, every offset read from it
+        probe_function = (functools.partial(deep_probe, backend)
+                          if reads_streams(backend, generator, reductions, space.offsets)
+                          else backend.probe)
+        hits, overflowed = probe_function(generator, reductions, seeds, space.offsets, skips,
+                                          space.skip.variable, observed[:probe])
         candidates = [(probed[index], seed, offset, chosen, None) if space.skip.variable else
                       (probed[index], seed, offset, (), chosen[0])
                       for seed, index, offset, chosen in hits]

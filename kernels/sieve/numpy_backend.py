@@ -93,8 +93,8 @@ class NumpyBackend:
                 matched = streams.duplicate(lanes)
                 for choices in ([list(skips)] if variable_skip else [[k] for k in skips]):
                     follow = matched.duplicate(np.arange(matched.lanes))
-                    found, overflowed = self._follow(reduction, follow, observed[1:], choices,
-                                                     variable_skip)
+                    found, overflowed = self.follow(reduction, follow, observed[1:], choices,
+                                                    variable_skip)
                     for lane, chosen in found:
                         hits.append((int(seeds[lanes[lane]]), index, offset,
                                      tuple(chosen) if variable_skip else (choices[0],)))
@@ -102,9 +102,9 @@ class NumpyBackend:
         return hits, seeds[overflow]
 
     @staticmethod
-    def _follow(reduction: Reduction, streams: LaneStreams, rest: list[int],
-                skip_choices: list[int], variable: bool
-                ) -> tuple[list[tuple[int, list[int]]], np.ndarray]:
+    def follow(reduction: Reduction, streams: LaneStreams, rest: list[int],
+               skip_choices: list[int], variable: bool
+               ) -> tuple[list[tuple[int, list[int]]], np.ndarray]:
         """Extend matching lanes draw by draw, skipping before each; with variable skips,
         branch over the choices. Returns the matches (lane given, skips chosen) and the lanes
         given that ran off their rows (to be checked by the scalar reference)."""
