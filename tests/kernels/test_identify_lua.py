@@ -1,0 +1,80 @@
+"""`watcher identify --predict 10` on what Lua 5.4 scripts print: ``math.random(6)`` dice and
+``math.random(100)`` after ``math.randomseed(42)`` or ``math.randomseed(os.time())``. The draws
+are the committed ones of tests/vectors/ranges/lua54_random/ (printed by Lua 5.4.8), and, where
+the PyPI package lupa is installed, fresh ones from the embedded interpreter seeded with the
+clock of this very run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from machine.cli import main
+from tests.kernels.vectors import VECTORS, read_vector_text
+
+RANGES = VECTORS / "ranges" / "lua54_random"
+
+
+@pytest.fixture(autouse=True)
+def _private_cost_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHER_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _committed(seed: int, sides: int) -> list[int]:
+    header, values = read_vector_text(RANGES / f"seed-{seed}.lua_range-0-{sides - 1}+1.csv")
+    assert header["generator"] == "lua54_random" and int(header["seed"]) == seed
+    assert f"math.random({sides})" in header["source"]
+    return values
+
+
+def _identify(capsys, tmp_path: Path, draws: list[int], *extra: str) -> dict:
+    path = tmp_path / "draws.txt"
+    path.write_text("".join(f"{v}\n" for v in draws))
+    code = main(["identify", "--draws", str(path), "--predict", "10", "--json", *extra])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0
+    return payload
+
+
+def _found(payload: dict, seed: int, sides: int) -> None:
+    assert payload["identified"] and payload["identified_by"] == "seed", payload
+    best = payload["best"][0]["hypothesis"]
+    assert (best["generator"], best["seed"], best["reduction"]) == (
+        "lua54_random", seed, f"lua_range:0:{sides - 1}")
+    assert payload["sieve_reads"] == {"shift": 1}
+
+
+def test_twenty_dice_after_randomseed_42_on_the_whole_catalog(capsys, tmp_path):
+    """``math.randomseed(42); for i = 1, 20 do print(math.random(6)) end``, nothing else said."""
+    values = _committed(42, 6)
+    payload = _identify(capsys, tmp_path, values[:20], "--budget", "30")
+    _found(payload, 42, 6)
+    assert payload["next"] == values[20:30]
+
+
+@pytest.mark.parametrize("sides", [6, 100])
+def test_dice_and_percentages_seeded_from_the_clock(capsys, tmp_path, sides):
+    """``math.randomseed(os.time())`` run at 2024-12-05T00:00:00Z, searched around that time
+    (40 draws: enough for a verdict that ends the search, not only one within alpha)."""
+    values = _committed(1733356800, sides)
+    payload = _identify(capsys, tmp_path, values[:40], "--generators", "lua54_random",
+                        "--around", "2024-12-05T00:00:30Z", "--backend", "numpy",
+                        "--budget", "60")
+    _found(payload, 1733356800, sides)
+    assert payload["next"] == values[40:50]
+
+
+def test_a_script_seeded_from_the_clock_just_now(capsys, tmp_path):
+    """The real interpreter, seeded with ``os.time()`` now: found by searching back from now."""
+    lua54 = pytest.importorskip("lupa.lua54", reason="lupa (the embedded Lua 5.4) not installed")
+    runtime = lua54.LuaRuntime()
+    seed, printed = runtime.execute(
+        "local seed = math.randomseed(os.time()); local t = {}"
+        " for i = 1, 50 do t[i] = math.random(6) end return seed, table.concat(t, ' ')")
+    values = [int(v) for v in printed.split()]
+    payload = _identify(capsys, tmp_path, values[:40], "--generators", "lua54_random",
+                        "--backend", "numpy", "--budget", "60")
+    _found(payload, seed, 6)
+    assert payload["next"] == values[40:50]
