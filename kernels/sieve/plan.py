@@ -24,7 +24,8 @@ Seed tiers, per generator (``TIER_WEIGHTS`` gives each its share of the generato
 ``deep``     the small seeds again, observed after up to 1,000 raw outputs (a test program
              that prints outputs from the ninth hundred of ``std::mt19937``'s default seed);
              generators whose state is their seed have no such tier (``full32`` holds it)
-``deeper``   the same from 1,001 to 10,000 raw outputs
+``deeper``   the same from 1,001 to 10,000 raw outputs; on CPU backends both read each seed's
+             stream once for all their offsets (``kernels/sieve/deep_probe.py``)
 
 Within a tier the probability of a seed falls off with its distance from the tier's likeliest
 seed (``1/(distance + scale)``: small seeds before large ones, recent times before old ones);
@@ -84,12 +85,18 @@ TIERS = ("small", "typed", "unix_s", "unix_ms", "full32", "deep", "deeper")
 #: small-integer share goes past 2**16 (``ln(10**7) / ln(2**16)`` of a log-uniform choice).
 #: Seeds from an entropy source (``full32``) are common in careful code, where nothing but the
 #: full space helps.
+#: A small seed is often observed deep into its stream (``deep``, ``deeper``): test programs
+#: print the n-th output (the C++ standard's check is the 10,000th output of a default
+#: ``std::mt19937``), challenge files burn outputs before the printed ones, programs shuffle or
+#: draw other values first. We put a little over a quarter of the small-integer seeds'
+#: probability there (0.11 of 0.385), log-uniform in depth from 8 to 10,000 outputs:
+#: ``ln(125) / ln(1250)``, two thirds, below 1,000, at a tenth of the cost, so that part is
+#: searched first.
 TIER_WEIGHTS = {"small": 0.275, "typed": 0.125, "unix_s": 0.30, "unix_ms": 0.10, "full32": 0.15,
-                "deep": 0.035, "deeper": 0.015}
+                "deep": 0.075, "deeper": 0.035}
 #: the last offset of the ``deep`` and ``deeper`` tiers: small seeds observed after up to this
 #: many raw outputs (a test file that prints outputs from the ninth hundred of
-#: ``std::mt19937``'s default seed). Log-uniform depths: two thirds of the depths to 10,000 lie
-#: below 1,000, at a tenth of the cost, so that part is searched first
+#: ``std::mt19937``'s default seed)
 DEEP_OFFSETS = {"deep": 1_000, "deeper": 10_000}
 #: ``full32`` share for generators with seeds wider than 32 bits: a 32-bit entropy seed is then
 #: only one of several ways to seed them from entropy
@@ -98,8 +105,9 @@ WIDE_SEED_FULL32 = 0.05
 #: sequences observed long after seeding (any position), which no other tier reaches
 LATE_OBSERVATION = 0.25
 #: density scale (in seeds) of ``1/(distance + scale)`` per tier: ten seconds, ten milliseconds
-#: in ten thousand; one for integers
-DENSITY_SCALE = {"small": 1.0, "typed": 1.0, "unix_s": 10.0, "unix_ms": 10_000.0}
+#: in ten thousand; one for integers (the deep tiers' seeds are the small tier's)
+DENSITY_SCALE = {"small": 1.0, "typed": 1.0, "unix_s": 10.0, "unix_ms": 10_000.0, "deep": 1.0,
+                 "deeper": 1.0}
 #: seconds after the reference time still searched: clocks disagree, and a draw's timestamp may
 #: be written a little before the program seeds
 FORWARD_SLACK_S = 120
