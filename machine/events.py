@@ -76,6 +76,7 @@ __all__ = [
     "PolicyRolledBack",
     "LedgerRepaired",
     "CommandStarted",
+    "CommandInterrupted",
     "AnyEvent",
     "LEGACY_MODELS",
     "EVENT_MODELS",
@@ -705,6 +706,20 @@ class CommandStarted(EventModel):
     start: int = Field(ge=1)
 
 
+class CommandInterrupted(EventModel):
+    """An orderly stop (``SIGTERM``, ``SIGINT``: an operator, a restart) ended the start
+    ``start`` of the command while its handler ran: the handler's worker was killed, nothing
+    of it was recorded, and that start does not count among those that never finished (the
+    next one is numbered ``start`` again). A death (a native crash, the OOM killer,
+    ``SIGKILL``) leaves no such record and counts. The fold ignores it."""
+
+    type: Literal["CommandInterrupted"] = "CommandInterrupted"
+    command_id: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=80)
+    start: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class LedgerRepaired(EventModel):
     """A torn last line (a crash mid-write) was truncated when the ledger was opened."""
 
@@ -753,6 +768,7 @@ AnyEvent = Annotated[
         PolicyRolledBack,
         LedgerRepaired,
         CommandStarted,
+        CommandInterrupted,
     ],
     Field(discriminator="type"),
 ]

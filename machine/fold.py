@@ -29,6 +29,7 @@ from .events import (
     Fact,
     Halted,
     LedgerRepaired,
+    CommandInterrupted,
     CommandStarted,
     LLMStarted,
     LLMStopped,
@@ -306,6 +307,11 @@ def _(e: DrawIngestedV1, s: State, fact: Fact) -> None:
 @apply.register
 def _(e: CommandStarted, s: State, fact: Fact) -> None:
     """Only the runner reads it (how often a command was started without finishing)."""
+
+
+@apply.register
+def _(e: CommandInterrupted, s: State, fact: Fact) -> None:
+    """Only the runner reads it (a start an orderly stop ended does not count)."""
 
 
 @apply.register

@@ -132,6 +132,7 @@ ORTHOGONAL_EVENTS: frozenset[str] = frozenset(
         "PolicyRolledBack",
         "LedgerRepaired",
         "CommandStarted",
+        "CommandInterrupted",
     }
 )
 
