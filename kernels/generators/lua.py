@@ -12,15 +12,32 @@ What scripts print is a reduction of the 64-bit output (``kernels/reductions.py`
 ``math.random(m)`` is ``lua_range:1:M``, ``math.random()`` is ``u53_double`` (``(x >> 11) *
 2**-53``, the default double of a 64-bit generator) and ``math.random(0)`` is the raw word as a
 signed integer.
+
+Lua 5.3 and 5.1 call the C library's generator; on Linux that is glibc's ``random()`` (``rand()``
+is the same generator), so their entries are ``glibc_random`` with Lua's seeding and doubles:
+
+* Lua 5.3 (``LUA_USE_POSIX``): ``math.randomseed(x)`` is ``srandom((unsigned int)x)`` followed by
+  one ``random()`` thrown away; ``math.random()`` is ``random() * 2**-31`` (the default double of a
+  31-bit generator), so ``math.random(m, n)`` is ``float_mul:(n - m + 1)`` plus ``m``;
+* Lua 5.1: ``math.randomseed(x)`` is ``srand(x)``, nothing discarded; ``math.random()`` is
+  ``(rand() % RAND_MAX) / RAND_MAX``, and ``math.random(m, n)`` is ``floor(r * (n - m + 1)) + m``,
+  ``float_mul:(n - m + 1)`` of that double plus ``m``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from kernels.generators.lcg_friends import GlibcRandom
 from kernels.generators.xoshiro import Xoshiro256StarStar
 
-__all__ = ["Lua54Random", "GENERATORS", "LUA_SEED_DISCARDS"]
+if TYPE_CHECKING:
+    from kernels.sieve.vector import LaneStreams
+
+__all__ = ["Lua54Random", "Lua53Glibc", "Lua51Glibc", "GENERATORS", "LUA_SEED_DISCARDS",
+           "C_RAND_MAX"]
 
 _U64 = np.uint64
 
@@ -58,4 +75,41 @@ class Lua54Random(Xoshiro256StarStar):
         return words
 
 
-GENERATORS = (Lua54Random,)
+#: glibc's ``RAND_MAX`` (and POSIX's ``random()`` maximum): ``2**31 - 1``
+C_RAND_MAX = 2147483647
+
+
+class Lua53Glibc(GlibcRandom):
+    """Lua 5.3 ``math.random`` on glibc: ``srandom(seed)``, one ``random()`` discarded."""
+
+    name = "lua53_glibc"
+    prior = 3  # Lua 5.3 scripts on Linux
+    seeding = ("math.randomseed(seed) of Lua 5.3 on glibc: srandom((unsigned int)seed), then one "
+               "random() discarded")
+    native_below = "float_mul"
+    vouched_by = ("Lua 5.3.6 (lupa 2.8, lupa.lua53) on glibc 2.36: math.randomseed(seed); "
+                  "math.random() * 2**31")
+    DISCARD = GlibcRandom.DISCARD + 1
+
+
+class Lua51Glibc(GlibcRandom):
+    """Lua 5.1 ``math.random`` on glibc: ``srand(seed)``; doubles ``(rand() % RAND_MAX) /
+    RAND_MAX``."""
+
+    name = "lua51_glibc"
+    prior = 3  # Lua 5.1 scripts on Linux (the version most embedders froze on)
+    seeding = "math.randomseed(seed) of Lua 5.1 on glibc: srand((int)seed), nothing discarded"
+    native_below = "float_mul"
+    vouched_by = ("Lua 5.1.5 (lupa 2.8, lupa.lua51) on glibc 2.36: math.randomseed(seed); "
+                  "math.random() * 2147483647 (rand() % RAND_MAX)")
+
+    def next_double(self) -> float:
+        return (self.next_raw() % C_RAND_MAX) / float(C_RAND_MAX)
+
+    @classmethod
+    def vector_double(cls, streams: LaneStreams, lanes: np.ndarray | None = None) -> np.ndarray:
+        words = streams.take(lanes) % _U64(C_RAND_MAX)
+        return words.astype(np.float64) / float(C_RAND_MAX)
+
+
+GENERATORS = (Lua54Random, Lua53Glibc, Lua51Glibc)

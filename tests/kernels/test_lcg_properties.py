@@ -1,5 +1,5 @@
-"""Properties of the LCG family (``kernels/generators/lcg.py`` and ``lcg_friends.py``), and the
-published known answers pinned one by one. The interface properties every generator shares are in
+"""Properties of the LCG family (``kernels/generators/lcg.py``, ``lcg_friends.py`` and Lua 5.3's and
+5.1's glibc generators in ``lua.py``), and the published known answers pinned one by one. The interface properties every generator shares are in
 ``test_prng_contract.py``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels.generators import lcg, lcg_friends
+from kernels.generators import lcg, lcg_friends, lua
 from kernels.generators._bits import affine_power
 from kernels.generators.lcg import (AnsiCRand, BorlandRand, DelphiRandom, Drand48, GlibcRandR,
                                     KnuthMMIX, MinstdRand, MinstdRand0, MsvcRand,
@@ -18,7 +18,8 @@ from kernels.generators.lcg_friends import (DotnetRandom, GlibcRandom, KnuthB, R
 from kernels.observation import Hypothesis, predict
 from kernels.registry import all_generators
 
-FAMILY = lcg.GENERATORS + lcg_friends.GENERATORS
+FAMILY = lcg.GENERATORS + lcg_friends.GENERATORS + tuple(
+    cls for cls in lua.GENERATORS if cls.family == "lcg")
 FAST = settings(max_examples=25, deadline=None)
 
 

@@ -1,12 +1,12 @@
-"""Lua 5.4's math.random against the interpreter itself: the committed known answers
-(tests/vectors/*/lua54_random/) are remade by their script where the embedded interpreter of the
-PyPI package lupa (a dev extra) is installed, and must come out byte for byte the same; the
-doubles ``math.random()`` prints are ``u53_double`` of the raw words."""
+"""Lua's math.random against the interpreters themselves: the committed known answers of Lua
+5.4, 5.3 and 5.1 (tests/vectors/**/lua5*/) are remade by their scripts where the embedded
+interpreters of the PyPI package lupa (a dev extra) are installed, and must come out byte for
+byte the same; the doubles Lua 5.4's ``math.random()`` prints are ``u53_double`` of the raw
+words."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,34 +16,38 @@ from kernels.registry import get_generator
 from tests.kernels.vectors import VECTORS, read_vector_text
 
 SCRIPTS = VECTORS / "sources" / "lua"
-COMMITTED = sorted(VECTORS.glob("**/lua54_random/*.csv"))
+ENTRIES = ("lua54_random", "lua53_glibc", "lua51_glibc")
+COMMITTED = sorted(path for entry in ENTRIES for path in VECTORS.glob(f"**/{entry}/*.csv"))
 
 
 def test_every_kind_of_lua_file_is_committed():
     folders = {path.parent.relative_to(VECTORS).as_posix() for path in COMMITTED}
-    assert folders == {"lua54_random", "ranges/lua54_random", "shapes/lua54_random"}
-    assert len(COMMITTED) >= 15
+    assert folders == {*ENTRIES, *(f"ranges/{entry}" for entry in ENTRIES),
+                       "shapes/lua54_random"}
+    assert len(COMMITTED) == 39
 
 
-def test_the_script_remakes_the_committed_files(tmp_path):
-    pytest.importorskip("lupa.lua54", reason="lupa (the embedded Lua 5.4) not installed")
-    subprocess.run([sys.executable, str(SCRIPTS / "run_lua.py"), "lua54",
-                    str(SCRIPTS / "vectors54.lua"), str(tmp_path), "Lua 5.4.8"],
-                   check=True, timeout=300)
-    made = sorted(tmp_path.glob("**/lua54_random/*.csv"))
+def test_the_scripts_remake_the_committed_files(tmp_path):
+    for module in ("lua54", "lua53", "lua51"):
+        pytest.importorskip(f"lupa.{module}", reason="lupa (the embedded Lua) not installed")
+    subprocess.run(["bash", str(SCRIPTS / "make.sh"), str(tmp_path)], check=True, timeout=300)
+    made = sorted(path for entry in ENTRIES for path in tmp_path.glob(f"**/{entry}/*.csv"))
     assert [p.relative_to(tmp_path) for p in made] == [p.relative_to(VECTORS) for p in COMMITTED]
     for fresh, committed in zip(made, COMMITTED):
         assert fresh.read_bytes() == committed.read_bytes(), committed
 
 
-def test_the_embedded_interpreter_is_the_release_the_files_name():
-    lua54 = pytest.importorskip("lupa.lua54", reason="lupa (the embedded Lua 5.4) not installed")
+@pytest.mark.parametrize("module, entry", [("lua54", "lua54_random"), ("lua53", "lua53_glibc"),
+                                           ("lua51", "lua51_glibc")])
+def test_the_embedded_interpreter_is_the_release_the_files_name(module, entry):
+    lua = pytest.importorskip(f"lupa.{module}", reason="lupa (the embedded Lua) not installed")
     import re
 
-    release = re.search(rb"\$LuaVersion: Lua (5\.4\.\d+)", Path(lua54.__file__).read_bytes())
+    release = re.search(rb"\$Lua(?:Version)?: Lua (5\.\d\.\d+)", Path(lua.__file__).read_bytes())
     assert release is not None
-    header, _ = read_vector_text(VECTORS / "lua54_random" / "seed-0.raw.csv")
-    assert header["source"].startswith(f"Lua {release.group(1).decode()}:")
+    header, _ = read_vector_text(VECTORS / entry / "seed-0.raw.csv")
+    assert header["source"].startswith(f"Lua {release.group(1).decode()}")
+    assert release.group(1).decode() in get_generator(entry).vouched_by
 
 
 @pytest.mark.parametrize("path", sorted(VECTORS.glob("shapes/lua54_random/*.csv")),

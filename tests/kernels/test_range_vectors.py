@@ -38,7 +38,8 @@ def test_every_runtime_range_call_has_vectors():
     assert calls == {("cpython_random", "python_randbelow"), ("numpy_random_state", "masked"),
                      ("php_mt_rand", "php_range"), ("ruby_random", "masked"),
                      ("java_random", "java_nextint"), ("glibc_random", "c_rand_mod"),
-                     ("v8_math_random", "float_mul"), ("lua54_random", "lua_range")}
+                     ("v8_math_random", "float_mul"), ("lua54_random", "lua_range"),
+                     ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul")}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[5].parent.name}/{v[5].name}")

@@ -1,4 +1,5 @@
-"""Properties of the xorshift family (kernels/generators/xorshift.py, xoshiro.py).
+"""Properties of the xorshift family (kernels/generators/xorshift.py, xoshiro.py, and Lua 5.4's
+xoshiro256** in lua.py).
 
 Runtime known answers live in tests/vectors/ (test_vectors.py) and the interface properties every
 generator shares in test_prng_contract.py; here: stepping back past the seed, the GF(2) jump
@@ -12,12 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels.generators import xorshift, xoshiro
+from kernels.generators import lua, xorshift, xoshiro
 from kernels.generators.xorshift import V8MathRandom, Xorshift128, Xorshift128Plus, Xorwow
 from kernels.generators.xoshiro import SplitMix64, Xoroshiro128StarStar, Xoshiro256Plus
 from kernels.registry import all_generators
 
-FAMILY = xorshift.GENERATORS + xoshiro.GENERATORS
+FAMILY = xorshift.GENERATORS + xoshiro.GENERATORS + tuple(
+    cls for cls in lua.GENERATORS if cls.family == "xorshift")
 IDS = [cls.name for cls in FAMILY]
 FAST = settings(max_examples=60, deadline=None)
 

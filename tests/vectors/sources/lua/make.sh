@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Lua's math.random, printed by the reference interpreter: lua5.4 where installed, else the one
-# the PyPI package lupa embeds (pip install lupa; its lua54 module is Lua 5.4.8 in lupa 2.8).
-# $1: the tests/vectors folder (vectors54.lua says which files go where).
+# Lua's math.random, printed by the reference interpreters: lua5.4, lua5.3 and lua5.1 where
+# installed, else the ones the PyPI package lupa embeds (pip install lupa; lupa 2.8 holds Lua
+# 5.4.8, 5.3.6 and 5.1.5, whose math.random on Linux calls glibc's random()/rand()).
+# $1: the tests/vectors folder (vectors54.lua and vectors_libc.lua say which files go where).
 set -euo pipefail
 src="$(cd "$(dirname "$0")" && pwd)"
-if command -v lua5.4 >/dev/null; then
-  lua5.4 "$src/vectors54.lua" "$1" "$(lua5.4 -v | grep -o 'Lua 5\.[0-9.]*')"
-else
-  python3 "$src/run_lua.py" lua54 "$src/vectors54.lua" "$1"
-fi
+run() {  # run VERSION SCRIPT: VERSION is 5.4, 5.3 or 5.1
+  if command -v "lua$1" >/dev/null; then
+    "lua$1" "$src/$2" "$out" "$("lua$1" -v 2>&1 | grep -o 'Lua 5\.[0-9.]*' | head -1)"
+  else
+    python3 "$src/run_lua.py" "lua${1/./}" "$src/$2" "$out"
+  fi
+}
+out="$1"
+run 5.4 vectors54.lua
+run 5.3 vectors_libc.lua
+run 5.1 vectors_libc.lua
