@@ -1,8 +1,8 @@
 """`watcher identify --predict 10` on what Lua 5.4 scripts print: ``math.random(6)`` dice and
 ``math.random(100)`` after ``math.randomseed(42)`` or ``math.randomseed(os.time())``. The draws
-are the committed ones of tests/vectors/ranges/lua54_random/ (printed by Lua 5.4.8), and, where
-the PyPI package lupa is installed, fresh ones from the embedded interpreter seeded with the
-clock of this very run."""
+are the committed ones of tests/vectors/ranges/lua5*/ (printed by Lua 5.4.8, and by Lua 5.3.6 and
+5.1.5 on glibc), and, where the PyPI package lupa is installed, fresh ones from the embedded
+interpreter seeded with the clock of this very run."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ def _private_cost_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("WATCHER_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def _committed(seed: int, sides: int) -> list[int]:
-    header, values = read_vector_text(RANGES / f"seed-{seed}.lua_range-0-{sides - 1}+1.csv")
-    assert header["generator"] == "lua54_random" and int(header["seed"]) == seed
+def _committed(seed: int, sides: int, entry: str = "lua54_random") -> list[int]:
+    stream = f"lua_range-0-{sides - 1}" if entry == "lua54_random" else f"float_mul-{sides}"
+    header, values = read_vector_text(RANGES.parent / entry / f"seed-{seed}.{stream}+1.csv")
+    assert header["generator"] == entry and int(header["seed"]) == seed
     assert f"math.random({sides})" in header["source"]
     return values
 
@@ -38,11 +39,11 @@ def _identify(capsys, tmp_path: Path, draws: list[int], *extra: str) -> dict:
     return payload
 
 
-def _found(payload: dict, seed: int, sides: int) -> None:
+def _found(payload: dict, seed: int, sides: int, entry: str = "lua54_random") -> None:
     assert payload["identified"] and payload["identified_by"] == "seed", payload
     best = payload["best"][0]["hypothesis"]
-    assert (best["generator"], best["seed"], best["reduction"]) == (
-        "lua54_random", seed, f"lua_range:0:{sides - 1}")
+    reduction = f"lua_range:0:{sides - 1}" if entry == "lua54_random" else f"float_mul:{sides}"
+    assert (best["generator"], best["seed"], best["reduction"]) == (entry, seed, reduction)
     assert payload["sieve_reads"] == {"shift": 1}
 
 
@@ -77,4 +78,16 @@ def test_a_script_seeded_from_the_clock_just_now(capsys, tmp_path):
     payload = _identify(capsys, tmp_path, values[:40], "--generators", "lua54_random",
                         "--backend", "numpy", "--budget", "60")
     _found(payload, seed, 6)
+    assert payload["next"] == values[40:50]
+
+
+@pytest.mark.parametrize("entry", ["lua53_glibc", "lua51_glibc"])
+@pytest.mark.parametrize("sides", [6, 100])
+def test_lua_5_3_and_5_1_dice_seeded_from_the_clock(capsys, tmp_path, entry, sides):
+    """Lua 5.3's and 5.1's ``math.random(N)`` (glibc's generator scaled to a double) after
+    ``math.randomseed(os.time())`` at 2024-12-05T00:00:00Z."""
+    values = _committed(1733356800, sides, entry)
+    payload = _identify(capsys, tmp_path, values[:40], "--generators", entry, "--around",
+                        "2024-12-05T00:00:30Z", "--backend", "numpy", "--budget", "60")
+    _found(payload, 1733356800, sides, entry)
     assert payload["next"] == values[40:50]
