@@ -8,7 +8,8 @@ the standard library, orjson and pydantic.
 Modules: :mod:`ledger.events` (canonical encoding, NewEvent, Record, ArtifactRef), :mod:`ledger.witness`
 (the head witness beside the ledger),
 :mod:`ledger.codec` (encoding and the verifying decoder), :mod:`ledger.recorder` (the Recorder
-interface, InMemoryRecorder), :mod:`ledger.jsonl` (JsonlRecorder), :mod:`ledger.reader`
+interface, InMemoryRecorder), :mod:`ledger.jsonl` (JsonlRecorder), :mod:`ledger.checkpoint`
+(the writer's verified prefix), :mod:`ledger.idset` (its id set), :mod:`ledger.reader`
 (lock-free readers, follow, verify_ledger), :mod:`ledger.artifacts` (ArtifactStore),
 :mod:`ledger.errors`.
 """

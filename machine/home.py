@@ -6,6 +6,8 @@
     <home>/ledger.jsonl.lock   the single writer's lock (holds its pid)
     <home>/ledger.jsonl.head   the head witness (the last record's seq and hash)
     <home>/ledger.jsonl.snapshot  the folded state up to a seq (a cache: machine.snapshots)
+    <home>/ledger.jsonl.checkpoint  where the writer's verified prefix ends, its ids and index
+                               (a cache: ledger.checkpoint)
     <home>/artifacts/          content-addressed artifact store
     <home>/watcher_requests/   drop request files here (write, then rename into place)
     <home>/archive/            request files already received, named <request id>--<name>,
