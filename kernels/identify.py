@@ -37,7 +37,7 @@ from kernels.sieve.plan import raw_width_plausible
 
 __all__ = ["NumberShape", "infer_number_shape", "StateTier", "run_state_tier",
            "state_tier_lines", "family_needs", "state_tier_seconds", "report_without_seed_search",
-           "NO_GENERATOR", "RANGE_START_MISS"]
+           "NO_GENERATOR", "RANGE_START_MISS", "OTHER_START_SHARE"]
 
 NO_GENERATOR = "no generator explains this data"
 
@@ -46,6 +46,9 @@ NO_GENERATOR = "no generator explains this data"
 RANGE_START_MISS = 1e-3
 #: ranges wider than this are raw-looking words, not a range call: no start is inferred
 _RANGE_LIMIT = 1 << 20
+#: the prior share of the second reading of a range whose start may be 0 or 1
+#: (:attr:`NumberShape.other_start`): programs write both, the draws did not say which
+OTHER_START_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,16 @@ class NumberShape:
     signed32: bool = False
     #: what the sieve reads (``None``: nothing a seed sieve can read)
     sieve_values: list[int] | None = field(default=None, repr=False)
+    #: a second start the range may as well have (0 or 1: no draw of 0 and no end of the range
+    #: seen tells ``rand() % 100`` from ``mt_rand(1, 100)``), searched beside ``shift``
+    other_start: int | None = None
+
+    def readings(self) -> list[tuple[int, float]]:
+        """How the seed sieve reads :attr:`sieve_values`: ``(start, share of the prior)``, the
+        draws minus ``start`` (relative to :attr:`shift`)."""
+        if self.other_start is None:
+            return [(0, 1.0)]
+        return [(0, 1.0 - OTHER_START_SHARE), (self.other_start - self.shift, OTHER_START_SHARE)]
 
     def describe(self) -> str:
         if self.is_float:
@@ -75,6 +88,9 @@ class NumberShape:
         text = f"integers {self.low:,} .. {self.high:,}"
         if self.shift:
             text += f", read as a range from {self.shift} (each draw minus {self.shift})"
+        if self.other_start is not None:
+            text += (f", {'and' if self.shift else 'read'} as a range from "
+                     f"{self.other_start} too")
         return text
 
     def to_sieve(self, value: int) -> int:
@@ -105,8 +121,23 @@ def infer_number_shape(values: Sequence[int | float]) -> NumberShape:
                   and raw_width_plausible(max(-low - 1, high), len(ints), 31))
         shape = NumberShape(len(ints), False, low, high, signed32=signed)
         return replace(shape, sieve_values=[shape.to_sieve(v) for v in ints] if signed else None)
-    shape = NumberShape(len(ints), False, low, high, shift=_range_start(ints, low, high))
+    shift = _range_start(ints, low, high)
+    shape = NumberShape(len(ints), False, low, high, shift=shift,
+                        other_start=_other_start(shift, low, high))
     return replace(shape, sieve_values=[shape.to_sieve(v) for v in ints])
+
+
+def _other_start(shift: int, low: int, high: int) -> int | None:
+    """1 for draws from 0 that hold no 0, 0 for draws from 1 whose range end was not what
+    said so (a draw of 1 and none of 0 is as likely from ``rand() % 100`` as from
+    ``randint(1, 100)``: it only rules out neither); ``None`` when nothing else is likely."""
+    if high >= _RANGE_LIMIT or low < 1:
+        return None
+    if shift == 0:
+        return 1
+    if shift == 1 and high != 10 ** (len(str(high)) - 1):
+        return 0
+    return None
 
 
 def _range_start(ints: list[int], low: int, high: int) -> int:

@@ -84,7 +84,7 @@ def _survivor_payload(survivor: Survivor) -> dict[str, Any]:
             "description": survivor.hypothesis.describe(), "matched": survivor.matched,
             "compared": survivor.compared, "p_value": survivor.p_value,
             "log10_p_value": survivor.log10_p_value, "errors": survivor.errors,
-            "mismatches": list(survivor.mismatches)}
+            "mismatches": list(survivor.mismatches), "start": survivor.start}
 
 
 def result_payload(result: SearchResult, *, top: int = 20) -> dict[str, Any]:
@@ -386,7 +386,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
                           forward_s=params["forward_s"], generators=params["generators"],
                           reductions=params["reductions"], offsets=range(*params["offsets"]),
                           skip=SkipSpace.parse(params["skip"]), window=params["window"],
-                          alpha=seed_alpha, errors=int(params.get("errors", 0)))
+                          alpha=seed_alpha, errors=int(params.get("errors", 0)),
+                          readings=[(int(a), float(b))
+                                    for a, b in params.get("readings", [[0, 1.0]])])
         state = _load_state(state_path, plan_fingerprint(observed, plan.parameters))
         covered = {key: [tuple(r) for r in ranges] for key, ranges in state["covered"].items()}
         previous = [Survivor.model_validate(s) for s in state.get("survivors", [])]
@@ -398,7 +400,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             plan = build_plan(observed, reference_s=reference_s, reference_source=source,
                               forward_s=forward_s, generators=names, reductions=reductions,
                               offsets=offsets, skip=skip, window=args.window, alpha=seed_alpha,
-                              errors=args.errors)
+                              errors=args.errors, readings=shape.readings())
         except ValueError as error:  # too few draws, or no reduction makes them
             return report_without_seed_search(state_tier, shape, alpha=state_alpha,
                                               as_json=args.json, seed_search=str(error),
@@ -429,13 +431,16 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         sys.stderr.write("\n")
     equivalents: dict[int, list[str]] = {}
     for index, survivor in enumerate(run.survivors[:5]):
-        equivalents[index] = equivalent_generators(survivor.hypothesis, observed)
+        equivalents[index] = equivalent_generators(
+            survivor.hypothesis, [v - survivor.start for v in observed])
+    # the range's start as the identified hypothesis read the draws
+    start = shape.shift + (run.survivors[0].start if run.identified else 0)
     predicted = None
     if args.predict and run.identified:
         best = run.survivors[0].hypothesis
         if not best.skip.is_constant:
             raise ValueError("cannot predict past the window with a variable skip schedule")
-        predicted = [shape.from_sieve(v) for v in
+        predicted = [shape.from_sieve(v + run.survivors[0].start) for v in
                      predict(best, len(observed) + args.predict)[len(observed):]]
     origins = []
     if run.identified and args.walk_back and time.monotonic() < deadline:
@@ -492,7 +497,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             "backend": backend.name,
             "identified_by": "seed" if run.identified else None,
             "number_shape": shape.describe(),
-            "sieve_reads": ({"shift": shape.shift} if shape.shift else
+            "sieve_reads": ({"shift": start} if start else
                             {"signed32_as_raw": True} if shape.signed32 else {}),
             "state_tier": state_tier.to_json(),
         }
@@ -508,7 +513,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         print(f"survivors: {len(run.survivors)} (best first)")
         for index, survivor in enumerate(run.survivors[:10]):
             twins = equivalents.get(index)
-            print(f"  {survivor.hypothesis.describe()}  matched {survivor.matched}/"
+            read_from = shape.shift + survivor.start
+            print(f"  {survivor.hypothesis.describe()}"
+                  + (f" (draws from {read_from})" if read_from else "")
+                  + f"  matched {survivor.matched}/"
                   f"{survivor.compared}{wrong_draws(survivor)}  corrected p = "
                   f"10^{survivor.log10_p_value:.1f}"
                   + (f"  (same draws: {', '.join(twins)})" if twins else ""))
@@ -520,9 +528,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
               f"10^{top.log10_p_value:.1f} < alpha {args.alpha})")
         if plan.errors:
             print(f"  {identified_errors(top)}")
-        if shape.shift:
-            print(f"  each draw is that reduction's value + {shape.shift} (a range from "
-                  f"{shape.shift})")
+        if start:
+            print(f"  each draw is that reduction's value + {start} (a range from {start})")
         elif shape.signed32:
             print("  the draws are those raw words read as signed 32-bit ints")
         if twins:

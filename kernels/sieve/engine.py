@@ -247,6 +247,9 @@ class Survivor(BaseModel):
     #: tolerated errors, and where they are; a search without errors keeps leading matches
     errors: int = 0
     mismatches: tuple[int, ...] = ()
+    #: the reading of the draws that met it: each observed draw is this hypothesis's draw plus
+    #: ``start`` (a plan reads a range from 0 and from 1: ``build_plan``'s ``readings``)
+    start: int = 0
 
 
 class SpaceReport(BaseModel):

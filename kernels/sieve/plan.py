@@ -55,7 +55,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from kernels.observation import Hypothesis, predict
 from kernels.prng import PRNG
@@ -356,13 +356,16 @@ class PlanItem:
     prior: float
     offsets: range
     skip: SkipSpace
+    #: the reading of the draws it searches: the observed draws minus ``start``
+    start: int = 0
     #: the reduction group's label (its reduction)
     group: str = ""
     hypotheses: int = 0
 
     @property
     def key(self) -> str:
-        return f"{self.generator}/{self.tier}" + (f"/{self.group}" if self.group else "")
+        return (f"{self.generator}/{self.tier}" + (f"/{self.group}" if self.group else "")
+                + (f"/{self.start:+d}" if self.start else ""))
 
     @property
     def cost_key(self) -> str:
@@ -503,59 +506,35 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
                forward_s: int = FORWARD_SLACK_S, generators: list[str] | None = None,
                include_legacy: bool = False, reductions: list[str] | None = None,
                offsets: range = range(0, 8), skip: SkipSpace = SkipSpace(low=0, high=1),
-               window: int | None = None, alpha: float = 0.01, errors: int = 0) -> Plan:
+               window: int | None = None, alpha: float = 0.01, errors: int = 0,
+               readings: Sequence[tuple[int, float]] = ((0, 1.0),)) -> Plan:
     """Every (generator, tier) item for ``observed``, with its prior mass and hypothesis count.
 
     Nothing runs here: :func:`run_plan` orders and searches the items. ``reductions`` overrides
-    the inferred ones (for every generator they apply to). Raises :class:`NotEnoughDraws` when
+    the inferred ones (for every generator they apply to). ``readings`` are the ways to read
+    the draws, ``(start, share of the prior)``: the draws minus ``start`` (a range from 1 that
+    may as well be from 0 is searched both ways). Raises :class:`NotEnoughDraws` when
     ``observed`` is too short for a search of the plan's size to identify anything.
     """
-    shape = infer_shape(observed)
+    readings = [(start, share) for start, share in readings
+                if all(v >= start for v in observed)] or [(0, 1.0)]
     window = min(window or 64, len(observed))
     registry = all_generators()
     names = generators or [n for n, c in registry.items() if include_legacy or not c.legacy]
-    prior_total = sum(registry[n].prior for n in names)
+    prior_total = sum(registry[n].prior for n in names) * sum(share for _, share in readings)
+    shape = infer_shape([v - readings[0][0] for v in observed])
     items: list[PlanItem] = []
-    inapplicable = []
-    for name in names:
-        generator = get_generator(name)
-        if reductions is not None:
-            specs = []
-            for spec in reductions:
-                try:
-                    parse_reduction(spec).check_generator(generator)
-                except ValueError:
-                    continue
-                specs.append(parse_reduction(spec).spec)
-        else:
-            specs = shape.reductions(generator)
-        specs = [s for s in specs if shape.largest < parse_reduction(s).alphabet_for(generator)]
-        if not specs:
-            inapplicable.append(name)
-            continue
-        tiers = _tier_ranges(generator, reference_s, forward_s)
-        weights = _tier_weights(generator, tiers)
-        late = seed_is_state(generator)
-        groups = _reduction_groups(generator, specs, shape)
-        for tier, (ranges, origin) in tiers.items():
-            ranges = _trim_refused(generator, ranges)
-            if not ranges:
-                continue
-            # every state is a full32 seed there: other offsets add nothing but time
-            tier_offsets = range(0, 1) if tier == "full32" and late else offsets
-            if tier in DEEP_OFFSETS:  # the small seeds again, past the small tier's offsets
-                start = max(offsets.stop, DEEP_OFFSETS["deep"] + 1 if tier == "deeper" else 0)
-                if start > DEEP_OFFSETS[tier]:
-                    continue
-                tier_offsets = range(start, DEEP_OFFSETS[tier] + 1)
-            for group, (group_specs, share) in groups.items():
-                item = PlanItem(generator=name, tier=tier, reductions=group_specs, ranges=ranges,
-                                origin=origin, scale=DENSITY_SCALE.get(tier),
-                                prior=generator.prior / prior_total * weights[tier] * share,
-                                offsets=tier_offsets, skip=skip, group=group)
-                item.hypotheses = sum(hypothesis_count(space, window)
-                                      for space in item.spaces(ranges))
-                items.append(item)
+    applicable: set[str] = set()
+    for start, share in readings:
+        read = infer_shape([v - start for v in observed])
+        for name in names:
+            added = _plan_items(name, read, reductions, reference_s, forward_s, offsets, skip,
+                                window, prior=registry[name].prior * share / prior_total,
+                                start=start)
+            items.extend(added)
+            if added:
+                applicable.add(name)
+    inapplicable = [name for name in names if name not in applicable]
     if not items:
         raise ValueError(f"no generator has a reduction that makes these draws "
                          f"(largest {shape.largest:,}: {shape.describe()})")
@@ -564,10 +543,57 @@ def build_plan(observed: list[int], *, reference_s: int, reference_source: str =
                 parameters={"reference_s": reference_s, "reference_source": reference_source,
                             "forward_s": forward_s, "generators": names,
                             "reductions": reductions, "offsets": [offsets.start, offsets.stop],
-                            "skip": str(skip), "window": window, "errors": errors},
+                            "skip": str(skip), "window": window, "errors": errors,
+                            "readings": [list(r) for r in readings]},
                 errors=errors)
     _check_enough_draws(plan, observed, alpha)
     return plan
+
+
+def _plan_items(name: str, shape: DrawShape, reductions: list[str] | None, reference_s: int,
+                forward_s: int, offsets: range, skip: SkipSpace, window: int, *, prior: float,
+                start: int) -> list[PlanItem]:
+    """One generator's items for one reading of the draws (``shape``): a tier x reduction
+    group each, sharing ``prior``."""
+    items: list[PlanItem] = []
+    generator = get_generator(name)
+    if reductions is not None:
+        specs = []
+        for spec in reductions:
+            try:
+                parse_reduction(spec).check_generator(generator)
+            except ValueError:
+                continue
+            specs.append(parse_reduction(spec).spec)
+    else:
+        specs = shape.reductions(generator)
+    specs = [s for s in specs if shape.largest < parse_reduction(s).alphabet_for(generator)]
+    if not specs:
+        return []
+    tiers = _tier_ranges(generator, reference_s, forward_s)
+    weights = _tier_weights(generator, tiers)
+    late = seed_is_state(generator)
+    groups = _reduction_groups(generator, specs, shape)
+    for tier, (ranges, origin) in tiers.items():
+        ranges = _trim_refused(generator, ranges)
+        if not ranges:
+            continue
+        # every state is a full32 seed there: other offsets add nothing but time
+        tier_offsets = range(0, 1) if tier == "full32" and late else offsets
+        if tier in DEEP_OFFSETS:  # the small seeds again, past the small tier's offsets
+            first = max(offsets.stop, DEEP_OFFSETS["deep"] + 1 if tier == "deeper" else 0)
+            if first > DEEP_OFFSETS[tier]:
+                continue
+            tier_offsets = range(first, DEEP_OFFSETS[tier] + 1)
+        for group, (group_specs, share) in groups.items():
+            item = PlanItem(generator=name, tier=tier, reductions=group_specs, ranges=ranges,
+                            origin=origin, scale=DENSITY_SCALE.get(tier),
+                            prior=prior * weights[tier] * share,
+                            offsets=tier_offsets, skip=skip, start=start, group=group)
+            item.hypotheses = sum(hypothesis_count(space, window)
+                                  for space in item.spaces(ranges))
+            items.append(item)
+    return items
 
 
 def _check_enough_draws(plan: Plan, observed: list[int], alpha: float) -> None:
@@ -879,10 +905,11 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             costs[cursor.item.cost_key] = _GeneratorCost.known(
                 cache.get(CostCache.key(backend, cursor.item)),
                 len(cursor.item.reductions) * max(1.0, len(cursor.item.offsets) / 8))
-    survivors: dict[tuple[str, int, str, int, str], Survivor] = {}
+    survivors: dict[tuple[str, int, str, int, str, int], Survivor] = {}
     for survivor in previous or []:
         h = survivor.hypothesis
-        survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip))] = survivor
+        survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip),
+                   survivor.start)] = survivor
     reports: list[SpaceReport] = []
     near_miss: Survivor | None = None
     errors: list[str] = []
@@ -957,7 +984,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         # the chunk runs on a worker thread so that the deadline holds even when a device
         # compile takes far longer than any estimate (a cold pocl build of an MT19937 port can
         # take a minute on a busy machine): past the deadline the chunk is abandoned, uncounted
-        future = worker.submit(search_function, item.spaces(ranges), observed,
+        read = observed if not item.start else [v - item.start for v in observed]
+        future = worker.submit(search_function, item.spaces(ranges), read,
                                window=plan.window, alpha=alpha, backend=backend,
                                chunk_size=engine_chunk, max_candidates=max_candidates,
                                stop_when_certain=False, errors=plan.errors)
@@ -981,10 +1009,11 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                                            parse_reduction(found.hypothesis.reduction))
             log_p = min(0.0, log_total + log_binomial_tail(found.compared, found.matched, q))
             h = found.hypothesis
-            survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip))] = Survivor(
+            survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip),
+                       item.start)] = Survivor(
                 hypothesis=h, matched=found.matched, compared=found.compared,
                 p_value=math.exp(log_p), log10_p_value=log_p / math.log(10),
-                errors=found.errors, mismatches=found.mismatches)
+                errors=found.errors, mismatches=found.mismatches, start=item.start)
         if result.near_miss is not None and (near_miss is None
                                              or result.near_miss.matched > near_miss.matched):
             miss = result.near_miss
@@ -992,7 +1021,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
                                            parse_reduction(miss.hypothesis.reduction))
             log_p = min(0.0, log_total + log_binomial_tail(miss.compared, miss.matched, q))
             near_miss = miss.model_copy(update={"p_value": math.exp(log_p),
-                                                "log10_p_value": log_p / math.log(10)})
+                                                "log10_p_value": log_p / math.log(10),
+                                                "start": item.start})
         if progress is not None:
             progress(_covered_prior(cursors), clock() - began, f"{item.key} {_size(ranges):,} seeds")
         if any(s.log10_p_value < certainty_log10 for s in survivors.values()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from kernels.identify import infer_number_shape
+from kernels.identify import OTHER_START_SHARE, infer_number_shape
 
 
 def test_doubles_have_no_seed_sieve():
@@ -38,3 +38,20 @@ def test_ranges_from_zero_one_and_round_tops():
     assert infer_number_shape([37, 99, 52, 9]).shift == 0  # nothing says it is not 0..99
     raw = infer_number_shape([1, 3_000_000_000, 2_000_000_000])
     assert raw.shift == 0  # raw-looking words: no range start is inferred
+    assert raw.other_start is None and raw.readings() == [(0, 1.0)]
+
+
+def test_a_start_of_0_or_1_that_the_draws_do_not_show_is_read_both_ways():
+    # no 0 and no 100: rand() % 100 or mt_rand(1, 100)
+    either = infer_number_shape([37, 99, 52, 9])
+    assert (either.shift, either.other_start) == (0, 1)
+    assert either.readings() == [(0, 1.0 - OTHER_START_SHARE), (1, OTHER_START_SHARE)]
+    # a 1 and no 0: from 1 first, from 0 too (relative to the draws minus 1)
+    from_one = infer_number_shape([1, 50, 7, 33])
+    assert (from_one.shift, from_one.other_start) == (1, 0)
+    assert from_one.readings()[1] == (-1, OTHER_START_SHARE)
+    # a 0 rules out a start of 1; a 100 and a 1 say 1..100; a higher start is its own
+    assert infer_number_shape([0, 5, 3]).other_start is None
+    assert infer_number_shape([1, 100, 52]).other_start is None
+    rng = random.Random(3)
+    assert infer_number_shape([rng.randint(100, 120) for _ in range(300)]).other_start is None

@@ -132,6 +132,32 @@ def test_a_bound_above_the_largest_draw_is_identified_with_its_seed(capsys, tmp_
     assert payload["next"] == draws[30:]
 
 
+@pytest.mark.parametrize("generator, reduction, added, reads_from", [
+    # mt_rand(1, 100) whose draws show neither 1 nor 100: read from 0 first, from 1 too
+    ("php_mt_rand", "php_range:0:99", 1, 1),
+    # rand() % 100 whose smallest draw is 1: read from 1 first, from 0 too
+    ("glibc_random", "c_rand_mod:100", 0, 0),
+])
+def test_a_range_start_the_draws_do_not_show_is_read_both_ways(capsys, tmp_path, generator,
+                                                               reduction, added, reads_from):
+    seed = 1 if generator == "php_mt_rand" else 3
+    draws = [d + added for d in predict(Hypothesis(generator=generator, seed=seed,
+                                                   reduction=reduction), 30)]
+    assert 1 <= min(draws[:20]) and max(draws[:20]) < 100  # neither end shows
+    path = tmp_path / "range.txt"
+    path.write_text("".join(f"{d}\n" for d in draws[:20]))
+    code, out, err = run(capsys, "identify", "--draws", path, "--generators",
+                         f"{generator},java_random", "--backend", "numpy", "--budget", "60",
+                         "--predict", "10", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["identified"] and payload["identified_by"] == "seed", payload["verdict"]
+    found = payload["best"][0]["hypothesis"]
+    assert (found["seed"], found["reduction"]) == (seed, reduction)
+    assert payload["next"] == draws[20:]
+    assert payload["sieve_reads"] == ({"shift": reads_from} if reads_from else {})
+
+
 def test_raw_sequence_is_identified_where_it_used_to_crash(capsys, tmp_path):
     truth = Hypothesis(generator="mt19937", seed=31337, reduction="raw")
     path = tmp_path / "raw.json"
@@ -347,12 +373,16 @@ def test_continue_resumes_without_redoing_chunks():
     assert first.stopped_by_budget
     second = run_plan(plan, observed, backend, deadline=time.monotonic() + 2.0,
                       covered=first.covered)
-    reductions = {item.key: (item.generator, item.reductions) for item in plan.items}
+    # an item is its generator, reductions and offsets (the deep tiers search the small tier's
+    # seeds again at other offsets)
+    searches = {item.key: (item.generator, item.reductions, item.offsets.start, item.offsets.stop)
+                for item in plan.items}
     searched_again = []
     for report in second.reports:
         space = report.space
         for item_key, ranges in first.covered.items():
-            if reductions[item_key] != (space.generator, space.reductions):
+            if searches[item_key] != (space.generator, space.reductions, space.offset_start,
+                                      space.offset_stop):
                 continue
             for low, high in ranges:
                 if space.seed_start < high and low < space.seed_stop:
