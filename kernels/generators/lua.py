@@ -86,6 +86,8 @@ class Lua53Glibc(GlibcRandom):
     prior = 3  # Lua 5.3 scripts on Linux
     seeding = ("math.randomseed(seed) of Lua 5.3 on glibc: srandom((unsigned int)seed), then one "
                "random() discarded")
+    seed_space = ("0 <= seed < 2**32 (randomseed's integer as unsigned int; 0 is replaced by 1, "
+                  "so it equals seed 1)")
     native_below = "float_mul"
     vouched_by = ("Lua 5.3.6 (lupa 2.8, lupa.lua53) on glibc 2.36: math.randomseed(seed); "
                   "math.random() * 2**31")
@@ -99,6 +101,7 @@ class Lua51Glibc(GlibcRandom):
     name = "lua51_glibc"
     prior = 3  # Lua 5.1 scripts on Linux (the version most embedders froze on)
     seeding = "math.randomseed(seed) of Lua 5.1 on glibc: srand((int)seed), nothing discarded"
+    seed_space = Lua53Glibc.seed_space
     native_below = "float_mul"
     vouched_by = ("Lua 5.1.5 (lupa 2.8, lupa.lua51) on glibc 2.36: math.randomseed(seed); "
                   "math.random() * 2147483647 (rand() % RAND_MAX)")

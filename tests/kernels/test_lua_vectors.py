@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kernels.observation import Hypothesis, predict
 from kernels.reductions import parse_word_reduction
 from kernels.registry import get_generator
 from tests.kernels.vectors import VECTORS, read_vector_text
@@ -64,3 +65,30 @@ def test_math_random_doubles_are_u53_double(path):
     reduction = parse_word_reduction("u53_double")
     stream = get_generator("lua54_random")(seed)
     assert [reduction.draw(stream) for _ in values] == values
+
+
+@pytest.mark.parametrize("module, entry", [("lua54", "lua54_random"), ("lua53", "lua53_glibc"),
+                                           ("lua51", "lua51_glibc")])
+def test_negative_and_float_seeds_are_the_seed_spaces_integers(module, entry):
+    """``randomseed(-5)`` is the seed's two's complement (mod 2**64 in 5.4, 2**32 in 5.3 and
+    5.1); a float seed is truncated in 5.3 and 5.1, and must be integral in 5.4."""
+    lua = pytest.importorskip(f"lupa.{module}", reason="lupa (the embedded Lua) not installed")
+    runtime = lua.LuaRuntime()
+    first = runtime.eval("function(seed) math.randomseed(seed); local t = {}"
+                         " for i = 1, 8 do t[i] = math.random(1000) end return t end")
+    cls = get_generator(entry)
+    reduction = "lua_range:1:1000" if entry == "lua54_random" else "float_mul:1000"
+
+    def ours(seed: int) -> list[int]:
+        draws = predict(Hypothesis(generator=entry, seed=seed, reduction=reduction), 8)
+        return draws if entry == "lua54_random" else [d + 1 for d in draws]
+
+    for seed in (-5, -(1 << 31), 1733356800):
+        assert list(first(seed).values()) == ours(seed % (1 << cls.seed_bits)), seed
+    if entry == "lua54_random":
+        assert list(first(42.0).values()) == ours(42)
+        with pytest.raises(Exception, match="no integer representation"):
+            first(42.5)
+    else:
+        assert list(first(42.9).values()) == ours(42)
+        assert list(first(-42.9).values()) == ours(-42 % (1 << 32))
