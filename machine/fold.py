@@ -695,11 +695,18 @@ def _new_policy(s: State, fact: Fact, policy: LoopPolicy, kind: str, source: str
     loop.policy_id = policy_id
     loop.lineage.append(Lineage(kind=kind, source=source, ts=fact.meta.ts, seq=fact.meta.seq,
                                 policy_id=policy_id, detail=detail))
+    del loop.lineage[:-FINISHED_KEPT]
     for candidate in loop.candidates.values():
         if candidate.status == "pending":
             candidate.shadowed_to = s.draws
             candidate.wins = candidate.losses = candidate.draws = 0
             candidate.active_resume = {}
+
+
+def _settle_proposal(s: State, proposal: Proposal, outcome: str) -> None:
+    proposal.status = outcome
+    if outcome in ("accepted", "rejected"):  # escalated ones wait for a person
+        _keep_newest(s.loop.finished_proposals, s.loop.proposals, proposal.proposal_id)
 
 
 def _proposal(s: State, fact: Fact, proposal_id: str) -> Proposal:
@@ -728,7 +735,7 @@ def _approved(s: State, fact: Fact, proposal_id: str, approval_id: str, outcome:
         policy=loop.policy, changed_at_run=loop.changed_at_run, runs=s.runs_started)
     if outcome == "accepted" and (action != "accept" or judgement.outcome == "rejected"):
         raise _fail(fact, f"the approval says {action} and the rules {judgement.outcome}")
-    proposal.status = outcome
+    _settle_proposal(s, proposal, outcome)
     return judgement
 
 
@@ -742,7 +749,7 @@ def _judged(s: State, fact: Fact, proposal: Proposal, outcome: str,
     if (judgement.outcome, judgement.reasons, judgement.clamped) != (outcome, reasons, clamped):
         raise _fail(fact, f"the acceptance rules say {judgement.outcome}: "
                           f"{'; '.join(judgement.reasons)}")
-    proposal.status = outcome
+    _settle_proposal(s, proposal, outcome)
     return judgement
 
 
@@ -758,7 +765,6 @@ def _(e: ProposalMade, s: State, fact: Fact) -> None:
         recommended_action=e.recommended_action, risk_level=e.risk_level,
         retrain_scope=e.retrain_scope, confidence=e.confidence,
         values=tuple((p.name, p.value) for p in e.parameter_proposals))
-    loop.by_trigger[e.trigger_id] = e.proposal_id
     if e.source == "llm" and s.llm != "running":
         s.llm = "unknown"  # loaded outside a run: the next GPU-heavy unit stops it first
 
@@ -840,6 +846,7 @@ def _(e: PolicyPromoted, s: State, fact: Fact) -> None:
             candidate.wins, candidate.losses, candidate.draws, s.loop.policy_id):
         raise _fail(fact, "the evidence differs from the shadow predictions recorded")
     candidate.status = "promoted"
+    _keep_newest(s.loop.finished_candidates, s.loop.candidates, e.candidate_id)
     _new_policy(s, fact, candidate.policy, "promotion", e.candidate_id, e.candidate_id,
                 e.evidence)
 
@@ -852,6 +859,7 @@ def _(e: CandidateRetired, s: State, fact: Fact) -> None:
     if test.decision != "retire" and e.shadow_error is None:
         raise _fail(fact, f"the promotion test says {test.decision}: {test.describe()}")
     candidate.status = "retired"
+    _keep_newest(s.loop.finished_candidates, s.loop.candidates, e.candidate_id)
 
 
 @apply.register

@@ -275,15 +275,19 @@ class Lineage:
 @dataclass
 class LoopState:
     """The loop policy in force and its history: the active policy and its lineage id, when
-    each parameter last changed (in runs started), proposals, candidates."""
+    each parameter last changed (in runs started), proposals, candidates. History is kept as
+    for requests: what is still open, and the newest :data:`FINISHED_KEPT` of what is not."""
 
     policy: LoopPolicy = BASELINE
     policy_id: str = BASELINE_ID
-    lineage: list[Lineage] = field(default_factory=list)
+    lineage: list[Lineage] = field(default_factory=list)  # the newest FINISHED_KEPT changes
     changed_at_run: dict[str, int] = field(default_factory=dict)
+    # made or escalated, and the newest FINISHED_KEPT accepted or rejected (oldest first)
     proposals: dict[str, Proposal] = field(default_factory=dict)
-    by_trigger: dict[str, str] = field(default_factory=dict)  # trigger id -> proposal id
+    finished_proposals: list[str] = field(default_factory=list)
+    # pending, and the newest FINISHED_KEPT promoted or retired (oldest first)
     candidates: dict[str, Candidate] = field(default_factory=dict)
+    finished_candidates: list[str] = field(default_factory=list)
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> request body
     last_exploration_ts: str | None = None
     # trigger id -> (kind, evidence) of fired triggers the advisor has not answered yet

@@ -164,3 +164,41 @@ def test_a_daemon_open_decodes_what_follows_its_checkpoint_not_the_ledger(
     # the checkpoint's and the snapshot's records are found through the sparse index: at most
     # CHECKPOINT_EVERY records before each, whatever the ledger's length
     assert opened <= 2 * CHECKPOINT_EVERY < events
+
+
+def test_settled_proposals_and_policy_changes_leave_the_state() -> None:
+    from machine.events import DrawIngested, PoliciesSet, ProposalMade, TriggerFired, new_event
+    from machine.fold import evolve
+    from machine.policies import Policies, policies_sha256
+    from machine.policy_decide import policy_command
+    from machine.registry import builtin_events
+
+    state = State()
+    stamps = iter(range(10**6))
+
+    def record(payload: object) -> None:
+        n = next(stamps)
+        evolve(state, new_event(payload, id=f"e{n}", ts=f"2026-11-25T10:00:00.{n:06d}Z"))
+
+    policies = Policies()
+    record(PoliciesSet(policies=policies, sha256=policies_sha256(policies), source="test"))
+    made = 4 * KEPT
+    for number in range(made):
+        trigger_id = f"drift-{number}"
+        record(DrawIngested(source="test", position=number, values=(1,)))
+        record(TriggerFired.model_validate({
+            "trigger_id": trigger_id, "trigger": "drift", "position": number + 1, "since": 0,
+            "cooldown_draws": 0, "request": {"kind": "learning_loop"}}))
+        record(ProposalMade(
+            proposal_id=f"proposal-{trigger_id}", trigger_id=trigger_id, source="llm",
+            failure_mode="none", recommended_action="rollback", risk_level="low",
+            retrain_scope="none", confidence=0.9, reasoning="test", parameter_proposals=()))
+        command = policy_command(state)
+        assert command is not None and command.kind == "chapter13.judge"
+        for payload in builtin_events(command):
+            record(payload)
+    loop = state.loop
+    assert {p.status for p in loop.proposals.values()} == {"accepted"}
+    assert list(loop.proposals) == [f"proposal-drift-{n}" for n in range(made - KEPT, made)]
+    assert [item.source for item in loop.lineage] == list(loop.proposals)  # each rolled back
+    assert not hasattr(loop, "by_trigger")
