@@ -22,6 +22,9 @@ is the same generator), so their entries are ``glibc_random`` with Lua's seeding
 * Lua 5.1: ``math.randomseed(x)`` is ``srand(x)``, nothing discarded; ``math.random()`` is
   ``(rand() % RAND_MAX) / RAND_MAX``, and ``math.random(m, n)`` is ``floor(r * (n - m + 1)) + m``,
   ``float_mul:(n - m + 1)`` of that double plus ``m``.
+
+A 5.3 or 5.1 script that never calls ``randomseed`` draws from the C library's default state,
+``srand(1)`` with nothing discarded: ``glibc_random`` seed 1 through the same doubles.
 """
 
 from __future__ import annotations
