@@ -648,15 +648,10 @@ def _run_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backe
     unsupported = [spec for spec in live if spec not in probed]
     candidates: list[Candidate] = []
     if probed:
-        from kernels.sieve.deep_probe import deep_probe, reads_streams
-
         reductions = [parse_reduction(spec) for spec in probed]
-        # thousands of offsets on a CPU: each seed's stream made once, every offset read from it
-        probe_function = (functools.partial(deep_probe, backend)
-                          if reads_streams(backend, generator, reductions, space.offsets)
-                          else backend.probe)
-        hits, overflowed = probe_function(generator, reductions, seeds, space.offsets, skips,
-                                          space.skip.variable, observed[:probe])
+        hits, overflowed = _probe_function(backend, generator, reductions, space.offsets)(
+            generator, reductions, seeds, space.offsets, skips, space.skip.variable,
+            observed[:probe])
         candidates = [(probed[index], seed, offset, chosen, None) if space.skip.variable else
                       (probed[index], seed, offset, (), chosen[0])
                       for seed, index, offset, chosen in hits]
@@ -682,6 +677,18 @@ def _run_chunk(chunk: Chunk, space: SearchSpace, live: list[str], backend: Backe
     partial = [c for c in checked if c[1] < window]
     best_partial = max(partial, key=lambda c: c[1], default=None)
     return ChunkOutcome(confirmed, best_partial)
+
+
+def _probe_function(backend: Backend, generator: type[PRNG], reductions: Sequence[Reduction],
+                    offsets: range) -> Callable[..., tuple[list[ProbeHit], np.ndarray]]:
+    """The backend's ``probe``, or for thousands of offsets on a CPU backend
+    :func:`~kernels.sieve.deep_probe.deep_probe` (each seed's stream made once, every offset
+    read from it)."""
+    from kernels.sieve.deep_probe import deep_probe, reads_streams
+
+    if reads_streams(backend, generator, reductions, offsets):
+        return functools.partial(deep_probe, backend)
+    return backend.probe
 
 
 def _extend_variable(space: SearchSpace, reduction: str, seed: int, offset: int,
@@ -722,10 +729,12 @@ def seconds_per_seed(space: SearchSpace, observed: list[int], backend: Backend, 
     start = space.seed_start
     stop = 1 << generator.seed_bits
 
+    probe_function = _probe_function(backend, generator, reductions, space.offsets)
+
     def run(count: int) -> None:
         seeds = range(start, min(start + count, stop))
-        backend.probe(generator, reductions, seeds, space.offsets, skips, space.skip.variable,
-                      probe)
+        probe_function(generator, reductions, seeds, space.offsets, skips, space.skip.variable,
+                       probe)
 
     run(64)  # compiles device programs
     sample = 1 << 10
