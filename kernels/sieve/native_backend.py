@@ -85,26 +85,29 @@ static inline void native_seed_list(stream_t *seeded, const ulong *seeds, ulong 
 #ifdef NATIVE_MAY_MATCH
 #define NATIVE_PREFILTER 1
 /* passed[i]: whether seed first + i may match, from its raw output at the offset. The test is
- * a loop of its own, left to the compiler's cost model: a reduction with a 64-bit division (mod
- * of a ulong) has no SIMD form, and inside the seeding loop it would keep the seeding scalar. */
+ * a loop of its own: a reduction with a 64-bit division (mod of a ulong) has no SIMD form, and
+ * inside the seeding loop it would keep the seeding scalar. A test written branch-free (raw and
+ * mod reductions, NATIVE_MAY_MATCH_BRANCH_FREE) is a SIMD loop; others are left to the
+ * compiler's cost model. */
 #ifndef NATIVE_FIRST_RAWS
-/* each seed's raw output at the offset from a stream of its own, in one SIMD loop at offset 0
- * (straight-line code, which vectorises where the port's code does) */
+/* A seed's raw output at the offset, from a stream of its own. The stream is this function's
+ * local, not the SIMD loop's: OpenMP makes a variable declared in a simd loop an array with a
+ * stream per lane, which the vectoriser cannot store into (a strided scatter of whole structs),
+ * and the loop stayed scalar; a callee's local is broken into registers once inlined. */
+static inline ulong native_raw_at(ulong seed, uint offset) {{
+    stream_t s;
+    stream_seed(&s, seed);
+    skip(&s, offset);
+    return next_raw(&s);
+}}
+/* each seed's raw output at the offset, in one SIMD loop at offset 0 (straight-line code, which
+ * vectorises where the port's code does) */
 static inline int native_first_raws(ulong *firsts, ulong first, ulong count, uint offset) {{
     if (offset == 0u) {{
         #pragma omp simd
-        for (ulong i = 0; i < count; i++) {{
-            stream_t s;
-            stream_seed(&s, first + i);
-            firsts[i] = next_raw(&s);
-        }}
+        for (ulong i = 0; i < count; i++) firsts[i] = native_raw_at(first + i, 0u);
     }} else {{
-        for (ulong i = 0; i < count; i++) {{
-            stream_t s;
-            stream_seed(&s, first + i);
-            skip(&s, offset);
-            firsts[i] = next_raw(&s);
-        }}
+        for (ulong i = 0; i < count; i++) firsts[i] = native_raw_at(first + i, offset);
     }}
     return 1;
 }}
@@ -113,7 +116,12 @@ static inline int native_first_raws(ulong *firsts, ulong first, ulong count, uin
 static inline int native_passes(uchar *passed, ulong *firsts, ulong first, ulong count,
                                 uint offset, const ulong *observed) {{
     if (!NATIVE_FIRST_RAWS(firsts, first, count, offset)) return 0;
+#ifdef NATIVE_MAY_MATCH_BRANCH_FREE
+    #pragma omp simd
     for (ulong i = 0; i < count; i++) passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+#else
+    for (ulong i = 0; i < count; i++) passed[i] = (uchar)NATIVE_MAY_MATCH(firsts[i], observed);
+#endif
     return 1;
 }}
 /* the raw output at the offset of a seeded stream, on a copy */
@@ -298,6 +306,39 @@ static int native_glibc_first_raws(ulong *firsts, ulong first, ulong count, uint
 _CURSOR_TEST = "c_{i}.degenerate || first_{i} == observed[0]"
 
 
+#: a cursor draw of reduction {i} that is the raw output itself, or it mod a constant
+_RAW_CURSOR_DRAW = "DEVICE ulong draw_{i}_c(cursor_t *s) {{\n    return next_raw_c(s);\n}}"
+_MOD_CURSOR_DRAW = (r"DEVICE ulong draw_{i}_c\(cursor_t \*s\) \{{\n"
+                    r"    return next_raw_c\(s\) % (\d+)UL;\n\}}")
+
+#: Whether m divides n, for m = 2**k q (q odd): n q**-1 mod 2**64, rotated right by k, is at
+#: most (2**64 - 1) / m (Granlund and Montgomery's test, Hacker's Delight 10-17). One multiply
+#: and a rotate, which vectorise where a 64-bit division does not.
+_DIVISIBLE = """
+static inline int native_divisible(ulong n, ulong odd_inverse, uint shift, ulong limit) {
+    n *= odd_inverse;
+    return ((n >> shift) | (n << ((64u - shift) & 63u))) <= limit;
+}"""
+
+
+def _branch_free_test(program: str, i: int) -> str:
+    """Reduction ``i``'s first-draw test as a C expression with no branch over ``word`` (the raw
+    output) and ``v`` (the first observed value), where its draw is the raw output (word == v)
+    or the raw output mod m (word % m == v: v < m, word >= v and m divides word - v); empty
+    for other draws."""
+    if _RAW_CURSOR_DRAW.format(i=i) in program:
+        return "(word == v)"
+    found = re.search(_MOD_CURSOR_DRAW.format(i=i), program)
+    if found is None or not 0 < int(found.group(1)) < 1 << 64:
+        return ""
+    modulus = int(found.group(1))
+    shift = (modulus & -modulus).bit_length() - 1
+    inverse = pow(modulus >> shift, -1, 1 << 64)
+    limit = ((1 << 64) - 1) // modulus
+    return (f"((v < {modulus}UL) & (word >= v) & "
+            f"native_divisible(word - v, {inverse:#x}UL, {shift}u, {limit:#x}UL))")
+
+
 def _may_match_source(program: str) -> str:
     """A cheap first test of a seeded stream, run before the sieve kernel: in a single-offset
     program whose every reduction takes its first draw from the look-ahead cursor, the seed can
@@ -318,6 +359,19 @@ def _may_match_source(program: str) -> str:
         tests.append(f"    c.pos = 0; c.pending = 0; c.has_pending = 0; c.degenerate = 0;\n"
                      f"    first = draw_{i}_c(&c);\n"
                      f"    if (c.degenerate || c.pos > 1u || first == observed[0]) return 1;")
+    branch_free = [_branch_free_test(program, i) for i in range(count)]
+    if all(branch_free):
+        return f"""
+/* every reduction's first draw is the raw output or the raw output mod a constant: a test with
+ * no branch and no division, which vectorises */
+{_DIVISIBLE}
+static inline int native_may_match(ulong word, const ulong *observed) {{
+    ulong v = observed[0];
+    return {" | ".join(branch_free)};
+}}
+#define NATIVE_MAY_MATCH native_may_match
+#define NATIVE_MAY_MATCH_BRANCH_FREE 1
+"""
     body = "\n".join(tests)
     return f"""
 /* words past look[0] are unknown: a draw that reads them (pos > 1) may match */

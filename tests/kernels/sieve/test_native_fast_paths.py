@@ -14,8 +14,9 @@ from kernels.reductions import parse_reduction
 from kernels.registry import all_generators
 from kernels.sieve.engine import SearchSpace, SkipSpace, search
 from kernels.sieve.native_backend import NativeBackend, native_available, native_source
-from kernels.sieve.kernel_source import program_source
+from kernels.sieve.kernel_source import device_ported, program_source
 from kernels.sieve.numpy_backend import NumpyBackend
+from tests.kernels.test_observation import valid_seed
 
 pytestmark = pytest.mark.skipif(not native_available(),
                                 reason="no C compiler with OpenMP to build the native backend")
@@ -138,3 +139,123 @@ def test_auto_falls_back_without_a_c_compiler(monkeypatch):
         monkeypatch.delenv("CC")
         native_backend.native_available.cache_clear()
     assert native_backend.native_available()
+
+
+def _native_specs(name: str, specs: list[str]) -> list[str]:
+    """Those of ``specs`` the generator takes."""
+    cls = all_generators()[name]
+    taken = []
+    for spec in specs:
+        try:
+            parse_reduction(spec).check_generator(cls)
+        except ValueError:
+            continue
+        taken.append(spec)
+    return taken
+
+
+@pytest.mark.parametrize("name", device_ported())
+def test_every_port_first_raws_at_offset_0_same(backends, name):
+    """Every port's first raw outputs from the SIMD loop (or the port's own), tested branch-free
+    for raw and mod draws: a planted seed with chance survivors beside it, and a seed whose first
+    draw matches while its second does not, exactly what numpy finds."""
+    fast, _, reference = backends
+    specs = _native_specs(name, ["raw", "mod:10"])
+    seed = valid_seed(name, 9000 + len(name))
+    start = max(0, min(seed - 500, (1 << all_generators()[name].seed_bits) - 1000))
+    space = SearchSpace(generator=name, reductions=tuple(specs), seed_start=start,
+                        seed_stop=start + 1000, offset_start=0, offset_stop=1)
+    planted = Hypothesis(generator=name, seed=seed, reduction=specs[-1], skip=SkipSchedule())
+    observed = predict(planted, 2)
+    kwargs = dict(window=2, stop_when_certain=False)
+    found = search([space], observed, backend=fast, **kwargs)
+    assert planted in [s.hypothesis for s in found.survivors]
+    assert _keys(found) == _keys(search([space], observed, backend=reference, **kwargs))
+    second_wrong = [observed[0], observed[1] ^ 1]
+    found = search([space], second_wrong, backend=fast, **kwargs)
+    assert planted not in [s.hypothesis for s in found.survivors]
+    assert _keys(found) == _keys(search([space], second_wrong, backend=reference, **kwargs))
+
+
+#: moduli (mod:N takes 2..2**32) with each case of the branch-free test m | word - v
+#: (m = 2**k q, q odd): q = 1, k = 0, both, and the largest
+MODULI = [2, 7, 10, 1000, 1024, 3 << 20, (1 << 32) - 5, 1 << 32]
+
+
+@pytest.mark.parametrize("name", ["philox4x32_10", "xoshiro256starstar"])
+def test_branch_free_first_draw_test_same(backends, name):
+    """Raw and mod draws of many moduli in one program (the first-draw test an OR of branch-free
+    tests) and alone, observed values in range and out of it (v >= m matches nothing): exactly
+    what numpy finds, with chance survivors of the small moduli."""
+    fast, plain, reference = backends
+    specs = _native_specs(name, ["raw"] + [f"mod:{m}" for m in MODULI])
+    assert len(specs) >= 7
+    rng = random.Random(f"branch-free/{name}")
+    start = 3 << 30
+    for together in (specs, ["mod:7"], ["mod:1000"]):
+        for value in (0, 3, 6, 7, 999, 1000, rng.randrange(1 << 32)):
+            space = SearchSpace(generator=name, reductions=tuple(together), seed_start=start,
+                                seed_stop=start + 3000, offset_start=0, offset_stop=1)
+            kwargs = dict(window=1, stop_when_certain=False, max_candidates=10_000)
+            keys = [_keys(search([space], [value], backend=b, **kwargs))
+                    for b in (fast, plain, reference)]
+            assert keys[0] == keys[2]
+            assert keys[1] == keys[2]
+            moduli = {key[0] for key in keys[0]}
+            if value == 0 and together == specs:
+                assert {"mod:2", "mod:7", "mod:10"} <= moduli
+            if value == 6 and together == specs:
+                assert {"mod:7", "mod:10"} <= moduli
+                assert "mod:2" not in moduli
+
+
+def test_branch_free_test_only_for_raw_and_mod_draws():
+    """The first-draw test is a SIMD loop with no branch where every reduction draws the raw
+    output or it mod a constant; any other reduction in the program keeps the general test."""
+    cls = all_generators()["xoshiro256starstar"]
+
+    def source(*specs: str) -> str:
+        program = program_source(cls, tuple(parse_reduction(s) for s in specs), 1, one_offset=True)
+        return native_source(program)
+
+    flag = "#define NATIVE_MAY_MATCH_BRANCH_FREE 1"
+    assert flag in source("raw", "mod:1000")
+    assert "native_divisible(" in source("mod:1000")
+    assert flag not in source("mod:1000", "float_mul:1000")
+    assert "native_may_match" in source("mod:1000", "float_mul:1000")
+
+
+@pytest.mark.parametrize("modulus", MODULI + [3, 125])
+def test_branch_free_mod_test_exact(modulus):
+    """The branch-free test of ``word % m == v`` passes exactly the words that match: no seed
+    lost (a false negative would be a missed seed) and none let through for nothing, at the
+    edges (word = v, v - 1, v + m, multiples of m near 2**64, v >= m)."""
+    import ctypes
+
+    import numpy as np
+
+    from kernels.sieve.native_backend import _library, compiler
+
+    cls = all_generators()["xoshiro256starstar"]
+    program = program_source(cls, (parse_reduction(f"mod:{modulus}"),), 1, one_offset=True)
+    source = native_source(program) + """
+void test_may_match(const ulong *words, ulong count, const ulong *observed, uchar *passed) {
+    for (ulong i = 0; i < count; i++) passed[i] = (uchar)native_may_match(words[i], observed);
+}"""
+    assert "native_divisible(" in source
+    function = _library(source, compiler()).test_may_match
+    rng = random.Random(modulus)
+    top = (1 << 64) - 1
+    for value in sorted({0, 1, 6, modulus - 1, modulus, modulus + 1, rng.randrange(modulus)}):
+        words = {0, 1, value, value + 1, value - 1, value + modulus, value + 2 * modulus,
+                 top, top - top % modulus + value, top - top % modulus + value - modulus,
+                 *(rng.randrange(1 << 64) for _ in range(200)),
+                 *(rng.randrange(top // modulus + 1) * modulus + value for _ in range(200))}
+        words = np.array(sorted(w for w in words if 0 <= w <= top), dtype=np.uint64)
+        passed = np.zeros(len(words), dtype=np.uint8)
+        function(words.ctypes.data_as(ctypes.c_void_p), ctypes.c_uint64(len(words)),
+                 np.array([value], dtype=np.uint64).ctypes.data_as(ctypes.c_void_p),
+                 passed.ctypes.data_as(ctypes.c_void_p))
+        expected = [int(w) % modulus == value for w in words.tolist()]
+        assert passed.astype(bool).tolist() == expected
+        assert any(expected) == (value < modulus)
