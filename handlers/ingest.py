@@ -14,8 +14,12 @@ Every form ``kernels.draws`` reads is accepted; timed records (``ts`` or ``date`
 
 A refusal is one line naming the file's line (or record) and the reason; nothing from that
 call is appended. The daemon ingests files dropped into ``<home>/draws/`` through
-:func:`ingest_file` (the ``draws.ingest`` handler); ``watcher ingest`` goes through the same
-checks and appends itself, or hands the file to a running daemon.
+:func:`ingest_file` (the ``draws.ingest`` handler, run in a worker process the daemon can
+kill: ``machine.draw_intake``); ``watcher ingest`` goes through the same checks and appends
+itself, or hands the file to a running daemon. Both hold a file to the bounds of
+``machine.draw_intake`` (:func:`check_ingest_bounds`) before a record is built: at most
+``MAX_INGEST_BYTES``, ``MAX_INGEST_DRAWS`` lines or records, lines of at most
+``MAX_INGEST_LINE_BYTES`` (a file that is one JSON document excepted), draws below 2^64.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from typing import Any, Sequence
 import orjson
 
 from kernels.draws import (
-    MAX_DRAW_FILE_BYTES,
     DrawFileError,
     DrawRecord,
     parse_draw_records,
@@ -39,15 +42,25 @@ from kernels.draws import (
 from ledger import LedgerLocked, NewEvent
 
 from handlers.history import DrawHistory, draw_history
-from machine.draw_intake import IngestDraws, ingest_command, record_draws
+from machine.draw_intake import (
+    MAX_DRAW_VALUE,
+    MAX_INGEST_BYTES,
+    MAX_INGEST_DRAWS,
+    MAX_INGEST_LINE_BYTES,
+    IngestDraws,
+    ingest_command,
+    record_draws,
+)
 from machine.events import DrawIngested
 from machine.home import locate_home
 from machine.registry import HandlerContext
+from machine.requests import read_request_file
 from machine.runner import Runner
 
 __all__ = [
     "MIN_UNTIMED_OVERLAP",
     "IngestRefused",
+    "check_ingest_bounds",
     "new_draws",
     "ingest_events",
     "ingest_file",
@@ -145,6 +158,49 @@ def new_draws(records: Sequence[DrawRecord], history: DrawHistory, sha256: str) 
     return _timed(records, history) if timed else _untimed(records, history, sha256)
 
 
+def _json_items(raw: bytes) -> int | None:
+    """How many records ``raw`` holds if it is one JSON document (an array, or an object with
+    a ``draws`` array, or one record), ``None`` if it is not one."""
+    if raw.lstrip()[:1] not in (b"[", b"{"):
+        return None
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None  # JSON Lines, or not JSON: counted by its lines
+    if isinstance(document, dict):
+        document = document.get("draws", [document])
+    return len(document) if isinstance(document, list) else 1
+
+
+def check_ingest_bounds(raw: bytes, source: str) -> None:
+    """Refuse, before a record is built, what no ingest takes: over ``MAX_INGEST_BYTES``,
+    over ``MAX_INGEST_DRAWS`` lines (or records of one JSON document), a line over
+    ``MAX_INGEST_LINE_BYTES`` (a file that is one JSON document excepted). Parsing costs
+    about a hundred times a file's size in memory for one short draw a line, so the count is
+    checked on the bytes."""
+    if len(raw) > MAX_INGEST_BYTES:
+        raise IngestRefused(f"{source}: {len(raw)} bytes; the limit is {MAX_INGEST_BYTES}")
+    split = "; split it into several files"
+    items = _json_items(raw)
+    if items is not None:
+        if items > MAX_INGEST_DRAWS:
+            raise IngestRefused(f"{source}: {items:,} records; a draw file holds at most "
+                                f"{MAX_INGEST_DRAWS:,}{split}")
+        return
+    lines = raw.count(b"\n") + (1 if raw and not raw.endswith(b"\n") else 0)
+    if lines > MAX_INGEST_DRAWS:
+        raise IngestRefused(f"{source}: {lines:,} lines; a draw file holds at most "
+                            f"{MAX_INGEST_DRAWS:,}{split}")
+    start = 0
+    for number in range(1, lines + 1):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        if end - start > MAX_INGEST_LINE_BYTES:
+            raise IngestRefused(f"{source}: line {number} is longer than "
+                                f"{MAX_INGEST_LINE_BYTES} bytes")
+        start = end + 1
+
+
 def ingest_events(command: IngestDraws, raw: bytes, history: DrawHistory,
                   ctx: HandlerContext) -> list[NewEvent]:
     """The events ingesting ``raw`` adds to ``history``: one ``DrawIngested`` or nothing."""
@@ -152,6 +208,10 @@ def ingest_events(command: IngestDraws, raw: bytes, history: DrawHistory,
         records = parse_draw_records(raw, command.source)
     except DrawFileError as error:
         raise IngestRefused(str(error)) from None
+    for record in records:
+        if record.draw > MAX_DRAW_VALUE:
+            raise IngestRefused(f"{record.where}: a draw of {record.draw.bit_length()} bits; "
+                                "draws are below 2^64 (the ledger's integers)")
     fresh = new_draws(records, history, command.sha256)
     if not fresh:
         return []
@@ -169,14 +229,18 @@ def ingest_events(command: IngestDraws, raw: bytes, history: DrawHistory,
 
 
 def ingest_file(command: IngestDraws, ctx: HandlerContext) -> list[NewEvent]:
-    """The ``draws.ingest`` handler: the new draws of the file the command names."""
+    """The ``draws.ingest`` handler: the new draws of the file the command names, read as the
+    daemon read it (no link followed, regular files only, bounded) and refused unless they
+    are the bytes it hashed."""
     assert ctx.ledger_path is not None
-    path = Path(command.path)
-    size = path.stat().st_size
-    if size > MAX_DRAW_FILE_BYTES:  # refused unread
-        raise IngestRefused(f"{command.source}: {size} bytes is over the "
-                            f"{MAX_DRAW_FILE_BYTES}-byte limit")
-    return ingest_events(command, path.read_bytes(), draw_history(ctx.ledger_path), ctx)
+    found = read_request_file(Path(command.path), MAX_INGEST_BYTES, "draw file")
+    if found.raw is None or found.problem is not None:
+        raise IngestRefused(f"{command.source}: {found.problem or 'not read'}")
+    if found.sha256 != command.sha256:
+        raise IngestRefused(f"{command.source}: changed while it was read (write a draw file "
+                            "elsewhere, then rename it into draws/)")
+    check_ingest_bounds(found.raw, command.source)
+    return ingest_events(command, found.raw, draw_history(ctx.ledger_path), ctx)
 
 
 # --- watcher ingest -----------------------------------------------------------------------
@@ -206,17 +270,22 @@ def register_cli(subparsers: Any) -> None:
 
 
 def _read_input(arg: str) -> tuple[Path, bytes, str]:
-    if arg == "-":
-        return Path("stdin"), sys.stdin.buffer.read(), "stdin"
+    if arg == "-":  # at most one byte past the limit: the bounds refuse it
+        return Path("stdin"), sys.stdin.buffer.read(MAX_INGEST_BYTES + 1), "stdin"
     path = Path(arg)
     if not path.is_file():
         raise ValueError(f"{arg}: no such file")
-    return path, path.read_bytes(), path.name
+    with open(path, "rb") as fh:
+        return path, fh.read(MAX_INGEST_BYTES + 1), path.name
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     home = locate_home(args.home).require()
     path, raw, source = _read_input(args.file)
+    try:
+        check_ingest_bounds(raw, source)
+    except IngestRefused as refused:
+        raise ValueError(str(refused)) from None
     command = ingest_command(path, raw, source)
     try:
         runner = Runner.open(home)

@@ -367,26 +367,29 @@ _KINDS = {
 }
 
 
-def read_request_file(path: Path, limit: int = MAX_REQUEST_BYTES) -> RequestFile:
-    """Read a request file safely: never through a symlink, regular files only, at most
-    ``limit + 1`` bytes (a huge or sparse file is refused unread). Never raises ``OSError``."""
+def read_request_file(path: Path, limit: int = MAX_REQUEST_BYTES,
+                      what: str = "request file") -> RequestFile:
+    """Read a dropped file (a request, or ``what``) safely: never through a symlink, regular
+    files only, at most ``limit + 1`` bytes (a huge or sparse file is refused unread). Never
+    raises ``OSError``."""
     empty = hashlib.sha256(b"").hexdigest()
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(path, flags)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return RequestFile(None, empty, 0, "a symbolic link: request files are not followed")
+            return RequestFile(None, empty, 0, f"a symbolic link: {what}s are not followed")
         return RequestFile(None, empty, 0, f"cannot be opened: {error.strerror or error}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            what = _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
-            return RequestFile(None, empty, 0, f"not a regular file ({what})")
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+            return RequestFile(None, empty, 0, f"not a regular file ({kind})")
         if info.st_size > limit:
             return RequestFile(
                 None, empty, info.st_size,
-                f"request file is {info.st_size} bytes; the limit is {limit} (1 MiB); not read",
+                f"{what} is {info.st_size} bytes; the limit is {limit}"
+                + (f" ({limit >> 20} MiB)" if limit and not limit % (1 << 20) else "") + "; not read",
             )
         chunks: list[bytes] = []
         got = 0
@@ -403,7 +406,7 @@ def read_request_file(path: Path, limit: int = MAX_REQUEST_BYTES) -> RequestFile
         os.close(fd)
     sha = hashlib.sha256(raw).hexdigest()
     if len(raw) > limit:
-        return RequestFile(None, sha, len(raw), f"request file grew past the limit of {limit}")
+        return RequestFile(None, sha, len(raw), f"{what} grew past the limit of {limit}")
     return RequestFile(raw, sha, len(raw), None)
 
 

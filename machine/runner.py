@@ -39,6 +39,7 @@ from .decide import decide
 from .draw_intake import ingest_dropped_draws
 from .events import (
     Approved,
+    CommandInterrupted,
     CommandStarted,
     EventModel,
     Halted,
@@ -265,6 +266,13 @@ class Runner:
         cause = record.causation_id
         if record.type == "CommandStarted":
             self._unfinished[record.data["command_id"]] = record.data["start"]
+        elif record.type == "CommandInterrupted":
+            # An orderly stop ended that start: it does not count.
+            command_id, left = record.data["command_id"], record.data["start"] - 1
+            if left > 0:
+                self._unfinished[command_id] = left
+            else:
+                self._unfinished.pop(command_id, None)
         elif cause is not None and cause in self._unfinished:
             del self._unfinished[cause]
 
@@ -548,12 +556,14 @@ class Runner:
                     "killer, a kill)" + (f"; last: {last_death}" if last_death else ""),
                 )
             # Recorded before the effect: a handler that takes the process down with it leaves
-            # this behind, and the next start counts it.
+            # this behind, and the next start counts it. (The id names the seq: after an
+            # interrupted start, the next one has the same number.)
             started = CommandStarted(command_id=command.id, kind=command.kind, start=starts + 1)
+            at = self.state.last_seq + 1
             self.append(
                 [
                     new_event(
-                        started, id=f"{command.id}/start-{starts + 1}", ts=self.clock(),
+                        started, id=f"{command.id}/start-{starts + 1}-at-{at}", ts=self.clock(),
                         run_id=command.run_id, causation_id=command.id,
                     )
                 ]
@@ -566,8 +576,21 @@ class Runner:
             break
         if outcome.status == "stopped":
             self.log(f"stopped while {command.kind!r} [{command.id}] ran; it runs again at "
-                     "the next start")
-            return []
+                     "the next start (this start does not count as unfinished)")
+            interrupted = CommandInterrupted(
+                command_id=command.id, kind=command.kind, start=starts + 1,
+                reason="stopped with the daemon (an orderly stop: SIGTERM, SIGINT or its "
+                       "embedder's stop) while its handler ran; the handler's worker was killed",
+            )
+            return self.append(
+                [
+                    new_event(
+                        interrupted, ts=self.clock(), run_id=command.run_id,
+                        id=f"{command.id}/interrupted-{starts + 1}-at-{self.state.last_seq + 1}",
+                        causation_id=command.id,
+                    )
+                ]
+            )
         if outcome.status == "timeout":
             return self._record_failure(
                 command, f"handler for {command.kind!r} {outcome.detail} (timeout)"
@@ -665,7 +688,7 @@ class Runner:
         while stop is None or not stop.is_set():
             if intake:
                 self.intake()
-                ingest_dropped_draws(self)  # files in <home>/draws/ (machine.draw_intake)
+                ingest_dropped_draws(self, stop=stop)  # <home>/draws/ (machine.draw_intake)
             command = self.next_command()
             if command is None or (only is not None and not only(command)):
                 break

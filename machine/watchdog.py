@@ -35,6 +35,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import resource
 import signal
 import sys
 import time
@@ -86,15 +87,19 @@ class HandlerOutcome:
     """What became of one command given to the worker.
 
     ``returned``: ``events`` holds what the handler returned (still to be checked);
-    ``raised``: the handler raised, ``detail`` says what; ``timeout``: it ran past its time
-    and was killed; ``died``: the worker died under it (``detail``: the signal or exit code);
-    ``stopped``: the daemon was asked to stop and killed it.
+    ``raised``: the handler raised, ``detail`` says what (``message``: the exception's own
+    words; ``refused``: it was a ``ValueError``, the handler refusing its input);
+    ``timeout``: it ran past its time and was killed; ``died``: the worker died under it
+    (``detail``: the signal or exit code); ``stopped``: the daemon was asked to stop and
+    killed it.
     """
 
     status: Status
     events: tuple[Any, ...] = ()
     detail: str = ""
     elapsed_s: float = 0.0
+    message: str = ""
+    refused: bool = False
 
 
 class HandlerWorker:
@@ -113,10 +118,15 @@ class HandlerWorker:
         after_fork: Callable[[], None] = lambda: None,
         poll_s: float = POLL_S,
         fresh_home: str | None = None,
+        memory_bytes: int | None = None,
     ) -> None:
         """``fresh_home``: start each worker as a fresh interpreter serving the installed
-        handlers for that home folder, instead of forking this process."""
+        handlers for that home folder, instead of forking this process. ``memory_bytes``:
+        the worker may map at most this much more memory than it holds when it starts (an
+        allocation past it fails with ``MemoryError`` in the worker, before the OOM killer
+        picks a process)."""
         self._fresh_home = fresh_home
+        self._memory_bytes = memory_bytes
         self._lookup = lookup
         self._context = context
         self._after_fork = after_fork
@@ -161,7 +171,8 @@ class HandlerWorker:
             code = 0
             try:
                 parent_end.close()
-                _serve(child_end, self._lookup, self._context, self._after_fork, parent_pid)
+                _serve(child_end, self._lookup, self._context, self._after_fork, parent_pid,
+                       self._memory_bytes)
             except BaseException:
                 code = _EXIT_UNCAUGHT
                 traceback.print_exc()
@@ -179,7 +190,8 @@ class HandlerWorker:
         try:
             pid = os.posix_spawn(
                 sys.executable,
-                [sys.executable, "-c", _FRESH_MAIN, str(fd), str(os.getpid()), home],
+                [sys.executable, "-c", _FRESH_MAIN, str(fd), str(os.getpid()), home,
+                 str(self._memory_bytes or 0)],
                 dict(os.environ),
             )
         finally:
@@ -230,7 +242,9 @@ class HandlerWorker:
                 elapsed = time.monotonic() - began
                 if status == "returned":
                     return HandlerOutcome("returned", tuple(payload), elapsed_s=elapsed)
-                return HandlerOutcome("raised", detail=str(payload), elapsed_s=elapsed)
+                detail, message, refused = payload
+                return HandlerOutcome("raised", detail=detail, elapsed_s=elapsed,
+                                      message=message, refused=refused)
             if between():
                 self._kill()
                 return HandlerOutcome("stopped", detail="stopped with the daemon",
@@ -331,6 +345,7 @@ def _serve(
     context: Callable[[Any], Any],
     after_fork: Callable[[], None],
     parent_pid: int,
+    memory_bytes: int | None = None,
 ) -> None:
     """The worker: answer commands until told to stop or the daemon is gone."""
     _die_with(parent_pid)
@@ -341,6 +356,8 @@ def _serve(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     after_fork()
+    if memory_bytes:
+        _cap_memory(memory_bytes)
     conn.send(("ready", None))
     while True:
         try:
@@ -357,12 +374,29 @@ def _serve(
                 raise LookupError(f"no handler installed for {kind!r}")
             reply = ("returned", list(handler(command, context(command))))
         except Exception as error:  # reported to the daemon, which records the failure
-            reply = ("raised", f"{type(error).__name__}: {error}")
+            reply = ("raised", (f"{type(error).__name__}: {error}", str(error),
+                                isinstance(error, ValueError)))
         try:
             conn.send(reply)
         except Exception as error:  # an answer that cannot be pickled
-            conn.send(("raised", f"returned what cannot be sent back ({type(error).__name__}: "
-                                 f"{error})"))
+            detail = f"returned what cannot be sent back ({type(error).__name__}: {error})"
+            conn.send(("raised", (detail, detail, False)))
+
+
+def _cap_memory(extra: int) -> None:
+    """Let this process map at most ``extra`` bytes more than it maps now (``RLIMIT_AS``):
+    past it, an allocation raises ``MemoryError`` here instead of starving the machine.
+    Linux only (``/proc``); elsewhere nothing is capped."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = mapped + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _die_with(parent_pid: int) -> None:
@@ -383,7 +417,8 @@ _FRESH_MAIN = "import sys; from machine.watchdog import _fresh_worker; _fresh_wo
 
 
 def _fresh_worker(argv: list[str]) -> None:
-    """``python -c _FRESH_MAIN FD DAEMON_PID HOME``: serve the installed handlers."""
+    """``python -c _FRESH_MAIN FD DAEMON_PID HOME MEMORY_BYTES``: serve the installed
+    handlers (``MEMORY_BYTES`` 0: no cap)."""
     from ledger import ArtifactStore
 
     from .home import Home
@@ -398,4 +433,5 @@ def _fresh_worker(argv: list[str]) -> None:
         return HandlerContext(command=command, clock=utc_now, home=home.root, artifacts=store,
                               ledger_path=home.ledger)
 
-    _serve(Connection(fd), registry.get, context, lambda: None, parent_pid)
+    _serve(Connection(fd), registry.get, context, lambda: None, parent_pid,
+           int(argv[3]) or None)

@@ -13,6 +13,7 @@ from ledger import InMemoryRecorder, JsonlRecorder, NewEvent, read_ledger
 
 from handlers.history import draw_history
 from machine.cli import main
+from machine.draw_intake import MAX_INGEST_DRAWS
 from machine.events import validate_event
 from machine.fold import fold
 from machine.home import Home, init_home
@@ -126,7 +127,9 @@ def test_the_daemon_ingests_dropped_files_and_archives_them(home: Home,
     assert [p.name for p in home.draws.iterdir()] == [".d.jsonl.tmp"]
     archived = sorted(p.name for p in home.archive.iterdir())
     assert any(n.endswith("--a.jsonl") for n in archived)
-    reason = next(p for p in home.archive.iterdir() if p.name.endswith(".reason.txt"))
+    assert not any(n.endswith("--c.jsonl") for n in archived)
+    reason = next(p for p in home.quarantine.iterdir() if p.name.endswith(".reason.txt"))
+    assert reason.name.endswith("--c.jsonl.reason.txt")
     assert "contradicts the recorded draw at position 1" in reason.read_text()
     history = draw_history(home.ledger)
     assert history.values == (0, 1, 2, 3, 4, 5) and history.sessions[0] == "midday"
@@ -179,17 +182,33 @@ def test_a_draw_event_at_the_wrong_position_does_not_fold() -> None:
         fold(recorder.read())
 
 
-def test_links_are_left_alone_and_an_oversized_file_is_refused_unread(
+def test_links_are_quarantined_unfollowed_and_an_oversized_file_is_refused_unread(
         home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET line\n")
     (home.draws / "link.txt").symlink_to(secret)
-    monkeypatch.setattr("handlers.ingest.MAX_DRAW_FILE_BYTES", 10)
+    monkeypatch.setattr("machine.draw_intake.MAX_INGEST_BYTES", 10)
     (home.draws / "big.txt").write_text("1\n" * 20)
     assert main(["daemon", "--once", "--home", str(home.root)]) == 0
     out = capsys.readouterr().out
-    assert "draw file big.txt: rejected: big.txt: 40 bytes is over the 10-byte limit" in out
-    assert "SECRET" not in out and "link.txt" not in out
-    assert (home.draws / "link.txt").is_symlink()
+    assert "draw file big.txt: rejected: big.txt: draw file is 40 bytes; the limit is 10" in out
+    assert "draw file link.txt: rejected: link.txt: a symbolic link" in out
+    assert "SECRET" not in out and "SECRET" not in home.ledger.read_text()
+    assert list(home.draws.iterdir()) == []
+    [link] = [p for p in home.quarantine.iterdir() if p.name.endswith("--link.txt")]
+    assert link.is_symlink() and secret.read_text() == "SECRET line\n"  # moved, not followed
+    assert draw_history(home.ledger).values == ()
+
+
+def test_watcher_ingest_holds_a_file_to_the_daemon_s_bounds(
+        home: Home, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    many = tmp_path / "many.txt"
+    many.write_text("1\n" * (MAX_INGEST_DRAWS + 1))
+    code, out, err = _ingest(home, many, capsys)
+    assert code == 2 and not out and f"at most {MAX_INGEST_DRAWS:,}" in err
+    huge = tmp_path / "huge.txt"
+    huge.write_text(str(1 << 64) + "\n")
+    code, out, err = _ingest(home, huge, capsys)
+    assert code == 2 and "draws are below 2^64" in err
     assert draw_history(home.ledger).values == ()

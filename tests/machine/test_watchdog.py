@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,75 @@ def test_a_worker_that_dies_once_is_started_again_and_completes(tmp_path: Path) 
     assert replay(home.root).exit_code == 0
 
 
+def _scripted_step_3(plan: list[str], folder: Path) -> Any:
+    """An outcome function: step 3 does ``plan[n]`` at its n-th start (counted on disk: a
+    worker that dies forgets), and touches ``running-<n>`` when it is about to hang."""
+
+    def outcome(command: Any, ctx: Any = None) -> str:
+        if command.kind != "step.3":
+            return all_pass(command)
+        count = folder / "starts"
+        done = len(count.read_text()) if count.exists() else 0
+        with open(count, "a") as fh:
+            fh.write("x")
+        what = plan[done] if done < len(plan) else "complete"
+        if what == "hang":
+            (folder / f"running-{done}").touch()
+        return what
+
+    return outcome
+
+
+def _stop_once(marker: Path) -> threading.Event:
+    """An event set as soon as ``marker`` exists (the operator's SIGTERM during the step)."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        stop.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return stop
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("after", [["die", "die", "complete"], ["die", "die", "die"]])
+def test_orderly_stops_during_a_step_are_recorded_and_only_deaths_count_as_unfinished(
+    tmp_path: Path, after: list[str]
+) -> None:
+    """An operator who restarts the daemon (SIGTERM) while a long step runs, more often than
+    the limit, interrupts it each time: recorded as ``CommandInterrupted``, not counted. A
+    death (a native crash, the OOM killer) still counts: the third one is the failure."""
+    home = make_home(tmp_path / "home", Policies(retries=RetryPolicy(per_step=0, per_run=0)))
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+    stops = MAX_UNFINISHED_STARTS + 1
+    handlers = make_handlers(_scripted_step_3(["hang"] * stops + after, tmp_path))
+    for n in range(stops):
+        with _runner(home, handlers) as runner:
+            runner.run_until_idle(stop=_stop_once(tmp_path / f"running-{n}"))
+    with _runner(home, handlers) as runner:
+        runner.run_until_idle()
+        statuses = {r.status for r in runner.state.runs.values()}
+    records = _records(home)
+    failed = [r.data["reason"] for r in records if r.type == "StepFailed"]
+    if after[-1] == "complete":
+        assert statuses == {"completed"} and not failed, failed
+    else:
+        [failure] = failed
+        assert "started 3 times and never finished" in failure and "SIGKILL" in failure
+    step_3 = [r for r in records if r.type == "CommandStarted" and r.data["kind"] == "step.3"]
+    # the stopped starts are numbered 1 again and again: they do not count
+    assert [r.data["start"] for r in step_3] == [1] * stops + list(range(1, len(after) + 1))
+    interrupted = [r for r in records if r.type == "CommandInterrupted"]
+    assert len(interrupted) == stops
+    assert {r.data["command_id"] for r in interrupted} == {step_3[0].data["command_id"]}
+    assert all("stopped" in r.data["reason"] for r in interrupted)
+    assert replay(home.root).exit_code == 0
+
+
 @pytest.mark.timeout(120)
 def test_llm_start_is_held_to_its_timeout(tmp_path: Path) -> None:
     home = make_home(tmp_path / "home", FAST)
@@ -229,6 +299,9 @@ def test_sigterm_while_a_handler_hangs_stops_the_daemon_and_its_worker_cleanly(
     assert lock_holder(home) is None
     records = _records(home)
     assert not [r for r in records if r.type in ("StepCompleted", "StepFailed")]
+    # the orderly stop is recorded: that start will not count against the command
+    [interrupted] = [r for r in records if r.type == "CommandInterrupted"]
+    assert interrupted.data["kind"] == "step.3" and interrupted.data["start"] == 1
     assert replay(home.root).exit_code == 0
 
 
