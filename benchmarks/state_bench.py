@@ -12,6 +12,16 @@ solver against a plain numpy elimination (one row XOR per pivot) on one system o
     python benchmarks/state_bench.py --goals          # only the goal rows
     python benchmarks/state_bench.py --match nextint  # only the rows naming nextint
     python benchmarks/state_bench.py --measure        # re-measure MEASURED_SOLVING by bisection
+    python benchmarks/state_bench.py --bounds         # nextInt(N) sweep: recovered of 20 per draws
+    python benchmarks/state_bench.py --bounds 3,6 --offsets=-6,-3,0 --trials 20
+
+The ``--bounds`` sweep recovers ``java.util.Random`` from ``nextInt(N)`` for each bound (small
+odd and even bounds, and large ones that redraw up to half their words), from random 48-bit
+states (``new Random()``), at the draw count the recovery claims plus each offset: ``N | draws |
+found | recovered | seconds``: "found" counts the trials whose true state the search offers from
+that many draws (below the claim too), "recovered" those that ``recover`` identifies with its 10
+predictions the stream's (below the claim it answers "too short": the draws would not yet be
+decisive evidence, 40 bits beyond the state's 48).
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import numpy as np
 from kernels.recovery import IDENTIFIED, minimum_draws, recover
 from kernels.recovery.gf2 import solve, words_for
 from kernels.recovery.observe import parse_any_reduction
+from kernels.recovery.truncated import lcg_candidate_states
 from kernels.registry import get_generator
 
 #: (generator, reduction, draws or None for the minimum plus margin, goal in seconds or None)
@@ -147,6 +158,61 @@ def _measure() -> None:
         print(f"{generator} {reduction}: pinned after {high} solving draws")
 
 
+#: the bounds the --bounds sweep runs by default: small odd, dice and other small even ones,
+#: the old lattice's edge, and large bounds that redraw 1/2, 1/3 and 1/4 of their words
+SWEEP_BOUNDS = (3, 5, 6, 7, 9, 10, 11, 12, 13, 37, (1 << 30) + 1, 0x55555555, 3 << 29)
+
+
+def _sweep(bounds: list[int], offsets: list[int], trials: int, seed: int) -> list[tuple[str, ...]]:
+    """``(N, draws, found/trials, recovered/trials, mean seconds)`` per bound and draw count
+    (seconds: ``recover`` at or above the claim, the search alone below it)."""
+    rows: list[tuple[str, ...]] = []
+    cls = get_generator("java_random")
+    for bound in bounds:
+        spec = f"java_nextint:{bound}"
+        claimed = minimum_draws("java_random", spec)
+        if claimed is None:
+            rows.append((str(bound), "-", "not offered", "-", "-"))
+            continue
+        parsed = parse_any_reduction(spec)
+        for offset in offsets:
+            count = claimed + offset
+            if count < 1:
+                continue
+            rng = random.Random(seed * 1_000_003 + bound)
+            found, recovered, seconds = 0, 0, 0.0
+            for _ in range(trials):
+                state = rng.getrandbits(48)
+                stream = cls.from_state((state,))
+                # the state the first draw is read from (a redraw before it: a later one)
+                first = (state * int(getattr(cls, "MULTIPLIER")) + int(getattr(cls, "INCREMENT"))) % (1 << 48)
+                draws = [int(parsed.draw(stream)) for _ in range(count + 10)]
+                started = time.perf_counter()
+                if count < claimed:
+                    found += first in lcg_candidate_states("java_random", spec, draws[:count])
+                else:
+                    result = recover(draws[:count], "java_random", spec, predict=10)
+                    ok = (result.verdict == IDENTIFIED
+                          and list(result.predictions) == draws[count:])
+                    found += ok
+                    recovered += ok
+                seconds += time.perf_counter() - started
+            label = f"{count} (claimed)" if offset == 0 else str(count)
+            rows.append((str(bound), label, f"{found}/{trials}",
+                         f"{recovered}/{trials}" if count >= claimed else "too short",
+                         f"{seconds / trials:.2f}"))
+            print("  " + " | ".join(rows[-1]), file=sys.stderr, flush=True)
+    return rows
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--goals", action="store_true", help="only the goal rows")
@@ -154,12 +220,23 @@ def main() -> int:
     parser.add_argument("--baseline-seconds", type=float, default=20.0,
                         help="how long to run the numpy baseline before extrapolating")
     parser.add_argument("--measure", action="store_true", help="re-measure MEASURED_SOLVING")
+    parser.add_argument("--bounds", nargs="?", const=",".join(map(str, SWEEP_BOUNDS)),
+                        metavar="N,N,...", help="the nextInt(N) sweep instead of the rows "
+                        "(bounds default: %(const)s)")
+    parser.add_argument("--offsets", default="-4,-2,0", metavar="K,K,...",
+                        help="--bounds: draw counts as offsets from the claimed minimum")
+    parser.add_argument("--trials", type=int, default=20, help="--bounds: states per count")
     parser.add_argument("--match", default="", metavar="TEXT",
                         help="only the rows whose 'generator reduction' contains TEXT "
                              "(the baseline still runs)")
     args = parser.parse_args()
     if args.measure:
         _measure()
+        return 0
+    if args.bounds:
+        rows = _sweep([int(b) for b in args.bounds.split(",")],
+                      [int(k) for k in args.offsets.split(",")], args.trials, args.seed)
+        _print_table(("N", "draws", "found", "recovered", "seconds"), rows)
         return 0
     rng = random.Random(args.seed)
     header = ("generator", "reduction", "minimum", "given", "seconds", "predicts 10", "seed",
@@ -175,11 +252,7 @@ def main() -> int:
         rows.append(_row(generator, reduction, count, goal, rng))
         print("  " + " | ".join(rows[-1]), file=sys.stderr, flush=True)
     rows += _baseline(args.baseline_seconds)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("-|-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)))
+    _print_table(header, rows)
     return 0
 
 

@@ -10,7 +10,12 @@ first draw's value then leaves ``2**31 / N`` candidates for the remaining bits, 
 and later draws sift. Whole 32-bit outputs (Java's ``nextInt()``) leave 16 hidden bits,
 ``nextDouble()`` 22. An odd ``N`` fixes no state bit: the state comes from a lattice over the
 draws' quotients and hidden bits (:func:`~kernels.recovery.lattice.bounded_lcg_states`), from
-``N = 13`` on; ``nextInt(2**k)`` shows the top ``k`` bits, a lattice problem too.
+``N = 13`` on; below, the hidden low bits are guessed and each guess searched in a BKZ-reduced
+lattice (:func:`~kernels.recovery.lattice.low_guess_lcg_states`), from ``N = 3`` on.
+``nextInt(2**k)`` shows the top ``k`` bits, a lattice problem too. ``nextInt(N)`` for ``N`` above
+``2**21`` redraws often (up to half its words near ``2**30``), so which steps made which draw is
+unknown; but then the first draw leaves only ``2**31 / N`` words, ``2**17`` states each, few
+enough to replay all of them through Java's own rejection loop: exhaustive, redraws included.
 
 glibc ``random()`` TYPE_3: ``r[i] = r[i-3] + r[i-31] mod 2**32`` and ``rand() = r[i] >> 1``. The
 dropped low bits follow the same recurrence over GF(2), and each output shows the carry out of
@@ -35,7 +40,8 @@ import numpy as np
 from kernels.generators._bits import MASK32, MASK48, affine_power
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import pack_bits, solve
-from kernels.recovery.lattice import bounded_lcg_states, truncated_lcg_states
+from kernels.recovery.lattice import (bounded_lcg_states, low_guess_lcg_states,
+                                      truncated_lcg_states)
 from kernels.recovery.observe import Shape, parse_any_reduction
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
@@ -43,7 +49,8 @@ from kernels.recovery.seeds import glibc_seed
 from kernels.reductions import Reduction, WordReduction
 from kernels.registry import get_generator
 
-__all__ = ["TRUNCATED_GENERATORS", "recover_truncated", "truncated_minimum_draws"]
+__all__ = ["TRUNCATED_GENERATORS", "recover_truncated", "truncated_minimum_draws",
+           "lcg_candidate_states"]
 
 #: the most candidates a recovery enumerates before it declines (about a minute of numpy)
 _MAX_CANDIDATES = 1 << 31
@@ -53,10 +60,8 @@ _MAX_REPLAYED = 4096
 _REDRAW_RETRIES = 8
 #: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
 _MIN_LATTICE_BITS = 3
-#: the smallest odd bound the lattice route takes: the answer stands out by about sqrt(bound),
-#: and below 13 the LLL here misses it too often (7 and 9: no recovery in 6 tries from 27-31
-#: draws; 11: 15 of 20 from 30)
-_MIN_ODD_LATTICE_BOUND = 13
+#: the most first states a nextInt(N) recovery replays through the rejection loop (N > 2**21)
+_MAX_FIRST_DRAW_STATES = 1 << 27
 
 TRUNCATED_GENERATORS = ("java_random", "drand48", "glibc_random")
 #: raw rand() outputs a glibc recovery asks for (see truncated_minimum_draws)
@@ -85,6 +90,9 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
                 # small LLL here solves reliably from k = 3 on
                 k = bound.bit_length() - 1
                 return ("high", k, 0) if k >= _MIN_LATTICE_BITS else None
+            if ((1 << 31) // bound) << 17 <= _MAX_FIRST_DRAW_STATES:
+                # a large bound: few words per draw value, and redraws too frequent to ignore
+                return ("rejecting", 17, bound)
             return _bounded_view(bound, 17)
         if kind == "mod":  # next(32) % N on the unsigned word
             return _bounded_view(reduction.args[0], 16)
@@ -103,11 +111,17 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
 
 def _bounded_view(bound: int, shift: int) -> tuple[str, int, int] | None:
     """How ``(s >> shift) mod bound`` is attacked: an even bound shows low state bits, so the
-    rest is enumerated (``"top"``); an odd one shows none, so the state comes from a lattice
-    (``"bounded"``), which needs a bound of 13 or more."""
+    rest is enumerated (``"top"``); an odd one shows none, so the state comes from a lattice:
+    a search of the low bits' guesses in a BKZ-reduced lattice (``"low_guess"``) from 3 on,
+    LLL over the quotients and hidden bits (``"bounded"``) where that needs fewer draws (from
+    37 on; below 13 the LLL misses the answer, which stands out by only about sqrt(bound))."""
     if bound % 2 == 0:
         return ("top", shift, bound)
-    return ("bounded", shift, bound) if bound >= _MIN_ODD_LATTICE_BOUND else None
+    if bound < 3:
+        return None
+    if _bounded_lattice_draws(bound) <= _low_guess_draws(bound):
+        return ("bounded", shift, bound)
+    return ("low_guess", shift, bound)
 
 
 def _draw_bits(spec: str, generator: type[PRNG]) -> float:
@@ -137,10 +151,15 @@ def truncated_minimum_draws(name: str, spec: str) -> int | None:
     if view is None:
         return None
     evidence = math.ceil((_space_bits(view) + 40) / _draw_bits(spec, generator))
+    kind, shift, bound = view
+    if kind in ("top", "rejecting") and bound & (bound - 1):
+        evidence = max(evidence, _pinning_draws(bound, shift))
     if view[0] == "high":
         return max(evidence, _lattice_draws(view[1]))
     if view[0] == "bounded":
         return max(evidence, _bounded_lattice_draws(view[2]))
+    if view[0] == "low_guess":
+        return max(evidence, _low_guess_draws(view[2]))
     return evidence
 
 
@@ -155,6 +174,28 @@ def _bounded_lattice_draws(bound: int) -> int:
     state bits, at less than ``log2(bound)`` each for LLL, plus a few (nextInt(13): 27,
     nextInt(37): 18, nextInt(1001): 11; each recovered 20 of 20 random states from these)."""
     return math.ceil(48 / (math.log2(bound) - 1.5)) + 5
+
+
+def _pinning_draws(bound: int, shift: int) -> int:
+    """Draws ``(s >> shift) mod bound`` that single out one state when ``2**v`` divides a
+    bound that is no power of two: the draws' low ``v`` bits only repeat what the low ``shift +
+    v`` state bits say, so past those a draw adds just ``log2`` of the odd part (nextInt(3 *
+    2**20): 1.6 bits, not 21.6). 10 bits over the state's 48 leave a second fitting state a
+    chance of about 2**-10."""
+    even = (bound & -bound).bit_length() - 1
+    odd_bits = math.log2(bound >> even)
+    draws = 1
+    while draws * odd_bits + min(draws * even, shift + even) < 48 + 10:
+        draws += 1
+    return draws
+
+
+def _low_guess_draws(bound: int) -> int:
+    """Draws the low-guess lattice for a small odd ``bound`` is built from: the 48 state bits
+    in draws of ``log2(bound)`` bits, plus 8 (each of nextInt(3) from 39, nextInt(5) from 29,
+    nextInt(11) from 22 found 20 of 20 random states; the 40 bits of evidence ask for more
+    draws anyway: 56, 38, 26)."""
+    return math.ceil(48 / math.log2(bound)) + 8
 
 
 def _space_bits(view: tuple[str, int, int]) -> int:
@@ -229,6 +270,27 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
         count = min(len(draws), _bounded_lattice_draws(bound))
         return np.array(bounded_lcg_states(list(draws[:count]), steps[:count], bound, shift, 48),
                         dtype=np.uint64)
+    if kind == "low_guess":
+        # the pruned search misses a true state about once in fifty: when the draws run past
+        # one window, a miss is searched again in the last window and stepped back to the first
+        # draw (a small bound all but never redraws: (2**31 mod N) / 2**31 < 2**-28)
+        count = min(len(draws), _low_guess_draws(bound))
+        inverse = pow(multiplier, -1, 1 << 48)
+        for start in sorted({0, len(draws) - count}):
+            found = low_guess_lcg_states(list(draws[start:start + count]), steps[:count], bound,
+                                         shift, 48, np.arange(1 << shift, dtype=np.uint64), shift,
+                                         limit=_MAX_REPLAYED + 1)
+            if found:
+                back, behind = affine_power(inverse, (-increment * inverse) & MASK48, start, 1 << 48)
+                return np.array([(back * state + behind) & MASK48 for state in found],
+                                dtype=np.uint64)
+        return np.array([], dtype=np.uint64)
+    if kind == "rejecting":
+        # nextInt(N) = u mod N for the first word u below (2**31 // N) * N: u = draw + j N
+        words = (1 << 31) // bound
+        wanted = np.array(draws[1:1 + 4], dtype=np.int64)
+        return _replay_rejecting(draws[0], bound, words, multiplier, increment, wanted,
+                                 _MAX_REPLAYED + 1)
     if kind == "java_double":
         # nextDouble: (s_1 >> 22) << 27 | (s_2 >> 21)
         high = np.uint64(draws[0] >> 27)
@@ -282,6 +344,40 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
 
 
 @numba.njit(cache=True)
+def _replay_rejecting(first: int, bound: int, words: int, multiplier: int, increment: int,
+                      wanted: np.ndarray, limit: int) -> np.ndarray:
+    """States ``((first + j bound) << 17) | low`` (``j < words``, every ``low``) whose next
+    ``nextInt(bound)`` calls, rejection loop and all, return ``wanted`` (at most ``limit``)."""
+    mask = np.uint64((1 << 48) - 1)
+    a = np.uint64(multiplier)
+    c = np.uint64(increment)
+    b = np.uint64(bound)
+    accepted = np.uint64(words * bound)  # next(31) words at or above this are redrawn
+    out = np.empty(limit, dtype=np.uint64)
+    count = 0
+    for j in range(words):
+        high = np.uint64(first + j * bound) << np.uint64(17)
+        for low in range(1 << 17):
+            state = high | np.uint64(low)
+            start = state
+            ok = True
+            for i in range(wanted.shape[0]):
+                word = accepted
+                while word >= accepted:
+                    state = (a * state + c) & mask
+                    word = state >> np.uint64(17)
+                if np.int64(word % b) != wanted[i]:
+                    ok = False
+                    break
+            if ok:
+                out[count] = start
+                count += 1
+                if count == limit:
+                    return out[:count]
+    return out[:count]
+
+
+@numba.njit(cache=True)
 def _sift_highs(lows: np.ndarray, first: int, bound: int, highs: int, width: int, shift: int,
                 multipliers: np.ndarray, increments: np.ndarray, wanted: np.ndarray,
                 limit: int) -> np.ndarray:
@@ -313,6 +409,20 @@ def _sift_highs(lows: np.ndarray, first: int, bound: int, highs: int, width: int
                 if count == limit:
                     return out[:count]
     return out[:count]
+
+
+def lcg_candidate_states(generator: str, reduction: str, draws: Sequence[int]) -> list[int]:
+    """The states at the first draw that the search for ``java_random``/``drand48`` from
+    ``reduction`` offers for ``draws`` (any number of them: what a recovery would search before
+    replaying, without its minimum or its checks; for measuring where the search itself fails).
+    ``ValueError`` when the pair has no truncated-state route."""
+    cls = get_generator(generator)
+    view = _lcg_view(generator, reduction)
+    if view is None:
+        raise ValueError(f"no truncated-state recovery of {generator} from {reduction} draws")
+    states = _lcg_first_states(view, _as_ints(draws, reduction, cls),
+                               int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT")))
+    return [] if states is None else [int(s) for s in states]
 
 
 def recover_truncated(values: Sequence[int | float], generator: str, reduction: str, *,
@@ -348,13 +458,17 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     multiplier, increment = int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT"))
     space_bits = _space_bits(view)
     method = {"high": "lattice reduction over the top bits",
-              "bounded": "lattice reduction over the draws' quotients and hidden bits"
-              }.get(view[0], "exhaustive search of the states the draws allow")
+              "bounded": "lattice reduction over the draws' quotients and hidden bits",
+              "low_guess": "guessed low bits, each searched in a BKZ-reduced lattice",
+              "rejecting": "exhaustive replay of the states the first draw allows, redraws "
+                           "included"}.get(view[0], "exhaustive search of the states the draws "
+                                                    "allow")
     # nextInt redraws a rejected word, which shifts every later state by one step: a redraw
     # among the draws that select the candidates loses the recovery, so it is tried again from
     # each of the next few draws (each start one more hypothesis in the p-value)
     starts = 1 + (min(_REDRAW_RETRIES, len(values) - minimum)
-                  if parse_any_reduction(reduction).kind == "java_nextint" else 0)
+                  if parse_any_reduction(reduction).kind == "java_nextint"
+                  and view[0] != "rejecting" else 0)
     result = base
     for skipped in range(max(1, starts)):
         states = _lcg_first_states(view, draws[skipped:], multiplier, increment)
@@ -379,7 +493,7 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
                                  extra={**result.extra, "first_draw_used": skipped})
             return result
     parsed = parse_any_reduction(reduction)
-    if result.verdict == REJECTED and parsed.kind == "java_nextint":
+    if result.verdict == REJECTED and parsed.kind == "java_nextint" and view[0] != "rejecting":
         # nextInt(N) redraws a word with probability (2**31 mod N) / 2**31; a redraw among the
         # draws that select the state loses it, so a failure says nothing against Java when that
         # is likely (a large odd N: over 30% per draw near 2**30)

@@ -124,4 +124,6 @@ def test_java_redraw_among_the_first_draws():
     draws = _draws("java_random", 8, spec, 40)
     result = recover(draws[:30], "java_random", spec, predict=10)
     assert result.verdict == IDENTIFIED and list(result.predictions) == draws[30:]
-    assert result.extra["first_draw_used"] >= 1
+    # a bound this large is replayed through the rejection loop from the first draw on, so the
+    # redraw costs nothing: the state (and seed) is the one before the first draw
+    assert "first_draw_used" not in result.extra and result.seed == 8
