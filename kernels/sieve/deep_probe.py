@@ -209,6 +209,18 @@ class _EveryOffset(LaneStreams):
         self.in_step = None
         return super().take(lanes)
 
+    def duplicate(self, lanes: np.ndarray) -> LaneStreams:
+        if self._rows is not None or self.in_step is None:
+            return super().duplicate(lanes)
+        # lane i is (row i // offsets, offset i % offsets), every one in step
+        rows, columns = np.divmod(lanes, len(self.offsets))
+        twin = LaneStreams(self.generator, self.raw, rows,
+                           columns + self.offsets.start + self.in_step)
+        twin.overflow = self.overflow[lanes].copy()
+        twin.pending = self.pending[lanes].copy()
+        twin.has_pending = self.has_pending[lanes].copy()
+        return twin
+
     def skip(self, count: int | np.ndarray) -> None:
         self._materialise()
         self.in_step = None
@@ -226,7 +238,7 @@ def _probe_rows(generator: type[PRNG], reductions: Sequence[Reduction], seeds: n
     for index, reduction in enumerate(reductions):
         streams = _EveryOffset(generator, raw, offsets)
         lanes = np.flatnonzero(draw_lanes(reduction, streams) == first)
-        overflow[streams.rows[streams.overflow]] = True
+        overflow[np.flatnonzero(streams.overflow) // len(offsets)] = True
         if not len(lanes):
             continue
         matched = streams.duplicate(lanes)
