@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from kernels.observation import Hypothesis, SkipSchedule, predict
+from kernels.prng import PRNG
 from kernels.reductions import parse_reduction
 from kernels.registry import get_generator
 from kernels.sieve import deep_probe as deep_module
@@ -106,3 +107,30 @@ def test_a_search_of_deep_offsets_finds_the_planted_hypothesis():
                         skip=SkipSpace(low=0, high=1))
     result = search([space], observed, backend=NumpyBackend())
     assert result.identified and result.survivors[0].hypothesis == truth
+
+
+@pytest.mark.parametrize("name", ["mt19937", "java_random", "glibc_random", "cpython_random",
+                                  "xoshiro256starstar", "v8_math_random", "wichmann_hill",
+                                  "msvc_rand"])
+def test_the_native_stream_program_makes_the_same_raw_rows(name):
+    """Where the native backend's stream program is the faster raw source, its rows are the
+    generator's own raw outputs (widths of 15 to 64 bits, past MT19937's first 624)."""
+    from kernels.sieve.native_backend import NativeBackend, native_available
+
+    if not native_available():
+        pytest.skip("no C compiler with OpenMP here")
+    generator = get_generator(name)
+    make = deep_module._backend_raw(NativeBackend(), generator)
+    assert make is not None
+    seeds = np.array([s for s in (0, 1, 7, 5489, 65535) if _allowed(generator, s)],
+                     dtype=np.uint64)
+    assert np.array_equal(make(seeds, 1300).astype(np.uint64),
+                          generator.raw_many(seeds, 1300).astype(np.uint64))
+
+
+def _allowed(generator: type[PRNG], seed: int) -> bool:
+    try:
+        generator.check_seed(seed)
+    except ValueError:
+        return False
+    return True
