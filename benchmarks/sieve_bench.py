@@ -28,7 +28,12 @@ between starting its "5.2.1+" chunk at 0 and its chunk at 2**28) and it is stopp
 quick ratio is for iterating only: php_mt_seed's first chunk ran slower than its average here
 (quick CPU ratio 0.45-0.6 where the full run measured 0.99), so quote the full run.
 ``--native-baseline`` adds the native program without its fast paths (native0) to both the
-comparison and the table; ``--threads N`` sets OMP_NUM_THREADS for php_mt_seed and ours alike.
+comparison and the table, with the column native/native0; ``--threads N`` sets OMP_NUM_THREADS
+for php_mt_seed and ours alike; ``--cpu-time`` gives the table's rates per second of this
+process's CPU time (all threads), the steadier figure on a shared machine.
+
+    python benchmarks/sieve_bench.py --generators philox4x32_10,xoshiro256starstar \
+        --backends native --native-baseline --cpu-time
 
     python benchmarks/sieve_bench.py --php-mt-seed /tmp/php_mt_seed/php_mt_seed --quick \
         --backends native --compare-only
@@ -54,9 +59,11 @@ from kernels.sieve.plan import default_reductions
 
 
 def seeds_per_second(backend, name: str, specs: list[str], observed: list[int], offsets: int,
-                     skips: int, seconds: float, separately: bool = False) -> float:
+                     skips: int, seconds: float, separately: bool = False,
+                     cpu_time: bool = False) -> float:
     """Seeds per second probing every reduction in ``specs``: in one call (one seeding per
-    seed), or with ``separately`` in one call per reduction."""
+    seed), or with ``separately`` in one call per reduction; with ``cpu_time``, per second of
+    this process's CPU time (all its threads) rather than of wall time."""
     from kernels.reductions import parse_reduction
 
     cls = all_generators()[name]
@@ -72,13 +79,13 @@ def seeds_per_second(backend, name: str, specs: list[str], observed: list[int], 
     # untimed warm-up at the timed size: compiles the program, and pocl compiles a work-group
     # function per launch shape on first use (cached on disk afterwards)
     probe(range(start, start + chunk))
-    done, began = 0, time.perf_counter()
+    done, began, cpu_began = 0, time.perf_counter(), time.process_time()
     while True:
         probe(range(start + done, start + done + chunk))
         done += chunk
         elapsed = time.perf_counter() - began
         if elapsed >= seconds:
-            return done / elapsed
+            return done / (time.process_time() - cpu_began if cpu_time else elapsed)
 
 
 #: the seed whose first PHP mt_rand output both tools search for
@@ -206,6 +213,10 @@ def main() -> int:
                              "steadier on a shared machine)")
     parser.add_argument("--compare-only", action="store_true",
                         help="stop after the php_mt_seed comparison")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="seeds per second of this process's CPU time (all threads) in the "
+                             "table instead of wall time: steadier on a shared machine, and "
+                             "the ratio to native0 compares the work per seed")
     args = parser.parse_args()
     executable = None
     if args.php_mt_seed is not None:
@@ -236,8 +247,13 @@ def main() -> int:
             return 0
     if executable is None:
         print("php_mt_seed: not compared (--php-mt-seed PATH times it beside ours)")
-    columns = ["generator", "reduction", "probe"] + [f"{n} seeds/s" for n in backends] + \
-        [f"{n}/numpy" for n in backends if n != "numpy"] + ["outputs/seed"]
+    unit = "seeds/CPU-s" if args.cpu_time else "seeds/s"
+    baseline = "native0" in backends and "native" in backends
+    columns = ["generator", "reduction", "probe"] + [f"{n} {unit}" for n in backends] + \
+        [f"{n}/numpy" for n in backends if n != "numpy"] + \
+        (["native/native0"] if baseline else []) + ["outputs/seed"]
+    if args.cpu_time:
+        print("rates per second of CPU time of this process, all threads")
     print("  ".join(f"{c:>16}" for c in columns))
     shared_rows = []
     for name in names:
@@ -249,10 +265,12 @@ def main() -> int:
         observed = predict(hypothesis, 4)
         for label, probe, offsets, skips in (("1 draw", observed[:1], 1, 1),
                                              ("4 draws o8 s2", observed, 8, 2)):
-            rates = {n: seeds_per_second(b, name, [spec], probe, offsets, skips, args.seconds)
+            rates = {n: seeds_per_second(b, name, [spec], probe, offsets, skips, args.seconds,
+                                         cpu_time=args.cpu_time)
                      for n, b in backends.items()}
             row = [name, spec, label] + [f"{rates[n] / 1e6:,.2f} M" for n in backends] + \
                 [f"{rates[n] / rates['numpy']:,.1f}x" for n in backends if n != "numpy"] + \
+                ([f"{rates['native'] / rates['native0']:,.2f}x"] if baseline else []) + \
                 [f"{_mean_outputs(name, spec, probe, offsets):.1f}"]
             print("  ".join(f"{c:>16}" for c in row))
             sys.stdout.flush()

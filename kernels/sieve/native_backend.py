@@ -447,6 +447,13 @@ def _cache_dir() -> Path:
 
 _loaded: dict[str, ctypes.CDLL] = {}
 
+#: How OpenMP threads wait between parallel regions, unless the environment says: asleep. By
+#: default libgomp spins 300,000 pauses first, milliseconds on recent x86, after every call that
+#: itself takes a few milliseconds: on a loaded 2-core machine the idle thread's spinning cost
+#: about as much CPU as the search (xoshiro256starstar, one draw: 327 M seeds per CPU second
+#: spinning, 861 M asleep). libgomp reads this once, when the first library that uses it loads.
+_OPENMP_WAIT_POLICY = "passive"
+
 
 def _library(source: str, cc: str) -> ctypes.CDLL:
     """The compiled library of ``source``: loaded, built into the disk cache, or built now."""
@@ -467,6 +474,7 @@ def _library(source: str, cc: str) -> ctypes.CDLL:
                 raise RuntimeError(f"{cc} failed to build a native sieve program:\n"
                                    f"{result.stderr[-4000:]}")
             os.replace(built, path)  # atomic: a concurrent build of the same key is harmless
+    os.environ.setdefault("OMP_WAIT_POLICY", _OPENMP_WAIT_POLICY)
     library = ctypes.CDLL(str(path))
     _loaded[key] = library
     return library
