@@ -16,7 +16,10 @@ requests (a halt is recorded at once) and watches for a stop signal.
   runner starts the command again in a new worker, counting starts as it does for a daemon
   that died.
 - A stop (``SIGTERM``, ``SIGINT``) kills the worker and returns without an outcome: the
-  command was started and not finished, and runs again when the daemon is started again.
+  command was started and not finished, and runs again when the daemon is started again (the
+  runner records ``CommandInterrupted``: an orderly stop does not count as a death).
+- ``memory_bytes`` caps what a worker may map beyond what it holds at its start
+  (``RLIMIT_AS``): the draw files' worker (``machine.draw_intake``) runs so.
 
 The worker closes its copies of the ledger's descriptors right after the fork (it can never
 append, and never holds the writer's lock after the writer is gone), ignores ``SIGINT`` (the

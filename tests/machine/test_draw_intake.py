@@ -218,3 +218,24 @@ def test_a_stop_while_a_draw_file_is_parsed_leaves_it_for_the_next_start(tmp_pat
     with _runner(home) as runner:
         runner.run_until_idle()
     assert draw_history(home.ledger).values == (5, 6, 7)
+
+
+@pytest.mark.timeout(60)
+def test_a_draw_parse_is_held_to_its_memory_cap(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draw_intake, "INGEST_MEMORY_BYTES", 64 << 20)
+    home = make_home(tmp_path / "home")
+    (home.draws / "a-greedy.txt").write_bytes(b"1\n")
+    (home.draws / "b-good.txt").write_bytes(GOOD)
+
+    def greedy(command: Any, ctx: Any) -> Any:
+        if command.source == "a-greedy.txt":
+            hoard = bytearray(512 << 20)  # a parse that would take the machine's memory
+            hoard[-1] = 1
+        return ingest_file(command, ctx)
+
+    with _runner(home, greedy) as runner:
+        runner.run_until_idle()
+    [(name, reason)] = _quarantined(home).items()
+    assert name.endswith(b"--a-greedy.txt") and "MemoryError" in reason, reason
+    assert draw_history(home.ledger).values == (5, 6, 7)
