@@ -9,11 +9,21 @@ of observation where the kind says so, else a bare array) and must predict the l
     python benchmarks/identify_bench.py                       # every kind, default budget
     python benchmarks/identify_bench.py --kinds mt19937_full32 --budget 600
     python benchmarks/identify_bench.py --list
+    git archive <commit> | tar -x -C /tmp/base   # then, the same draws through both versions:
+    python benchmarks/identify_bench.py --kinds mt19937_deep_default --baseline /tmp/base
 
 Columns: time to identification (the whole `watcher identify` process, planning and compiles
 included), the share of the plan's prior probability covered when it stopped, the budget, and
 whether the 10 held-out draws were predicted. The machine's load average is printed beside the
-table: the CPU may be shared.
+table: the CPU may be shared. With ``--baseline DIR`` (an earlier tree of this repository) each
+draw file is identified by that tree first (its own copy of the cost cache; seed times from
+"now" are then a little older for this tree's run, never the other way), and the row ends with
+its verdict and time.
+
+The ``*_deep*`` kinds are small seeds observed deep into the stream: the default
+``std::mt19937`` ten outputs from the ninth hundred and from its 10,000th (the C++ standard's
+check), ``random.seed(42)`` after 400 calls, ``new Random(7)`` after 300 ``nextInt(100)``,
+``srand(7)`` after 2,000 ``rand()``.
 """
 
 from __future__ import annotations
@@ -45,6 +55,11 @@ public class Draws {
             else if (kind.equals("digits3"))
                 System.out.println(100 * random.nextInt(10) + 10 * random.nextInt(10) + random.nextInt(10));
         }
+        if (kind.equals("deep")) {  // a typed seed, the first draws used elsewhere
+            Random small = new Random(7);
+            for (int i = 0; i < 300; i++) small.nextInt(100);
+            for (int i = 0; i < n; i++) System.out.println(small.nextInt(100));
+        }
     }
 }
 """
@@ -67,6 +82,10 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n; i++) printf("%d\n", rand() % 1000);
     } else if (!strcmp(kind, "raw")) {
         srand(time(NULL));
+        for (int i = 0; i < n; i++) printf("%d\n", rand());
+    } else if (!strcmp(kind, "deep_raw")) {
+        srand(7);
+        for (int i = 0; i < 2000; i++) rand();
         for (int i = 0; i < n; i++) printf("%d\n", rand());
     } else if (!strcmp(kind, "xorshift32_late")) {
         uint32_t x = (uint32_t)time(NULL);  /* Marsaglia's xorshift32, seeded from the clock */
@@ -92,6 +111,14 @@ int main(int argc, char **argv) {
         std::random_device device;
         std::mt19937 engine(device());
         for (int i = 0; i < n; i++) std::cout << engine() % 1000 << "\n";
+    } else if (kind == "deep_default") {
+        std::mt19937 engine;  // default seed, 850 outputs used before the printed ones
+        engine.discard(850);
+        for (int i = 0; i < n; i++) std::cout << engine() << "\n";
+    } else if (kind == "deep_10000th") {
+        std::mt19937 engine;  // the standard's check: the 10000th output is 4123659995
+        engine.discard(9999);
+        for (int i = 0; i < n; i++) std::cout << engine() << "\n";
     } else if (kind == "discard_before") {
         std::mt19937 engine;  // default seed
         for (int i = 0; i < n; i++) { engine(); std::cout << engine() % 1000 << "\n"; }
@@ -105,6 +132,10 @@ import random, sys, time
 kind, n = sys.argv[1], int(sys.argv[2])
 if kind == "typed":
     random.seed(8675309)
+    for _ in range(n): print(random.randint(0, 999))
+elif kind == "deep":
+    random.seed(42)
+    for _ in range(400): random.randint(0, 999)
     for _ in range(n): print(random.randint(0, 999))
 elif kind == "digits3":
     random.seed(int(time.time()))
@@ -168,6 +199,14 @@ KINDS = [
     Kind("numpy_time_seed", "numpy", "", 30, False,
          "np.random.seed(int(time.time())); randint(0, 1000)"),
     Kind("ruby_typed_seed", "ruby", "", 30, True, "Random.new(1234567).rand(1000)"),
+    Kind("mt19937_deep_default", "cpp", "deep_default", 10, False,
+         "std::mt19937 (default seed); discard(850); engine()"),
+    Kind("mt19937_deep_10000th", "cpp", "deep_10000th", 10, False,
+         "std::mt19937 (default seed); discard(9999); engine()"),
+    Kind("python_deep", "python", "deep", 20, False,
+         "random.seed(42); 400 randint(0, 999) used; randint(0, 999)"),
+    Kind("java_deep", "java", "deep", 20, False, "new Random(7); 300 nextInt(100) used; nextInt(100)"),
+    Kind("glibc_deep_raw", "c", "deep_raw", 10, False, "srand(7); 2000 rand() used; rand()"),
     Kind("null_urandom", "urandom", "", 30, True,
          "os.urandom: no generator made these; the verdict must say so"),
 ]
@@ -226,12 +265,13 @@ def _make_draws(kind: Kind, command: list[str], work: Path) -> tuple[Path, list[
     return path, held
 
 
-def _identify(path: Path, budget: float, backend: str) -> tuple[dict, float]:
+def _identify(path: Path, budget: float, backend: str,
+              env: dict[str, str] | None = None) -> tuple[dict, float]:
     began = time.monotonic()
     completed = subprocess.run(
         ["watcher", "identify", "--draws", str(path), "--budget", str(budget), "--json",
          "--predict", str(HELD_OUT), "--backend", backend, "--state", str(path) + ".state"],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env=env)
     elapsed = time.monotonic() - began
     if completed.returncode != 0:
         return {"error": completed.stderr.strip().splitlines()[-1:]}, elapsed
@@ -247,6 +287,9 @@ def main() -> int:
                         help="one budget for every kind, overriding their own (e.g. 600)")
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--list", action="store_true", help="list the kinds and exit")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="an earlier tree of this repository: identify each draw file with "
+                             "it too (first), for a before/after column")
     args = parser.parse_args()
     kinds = KINDS
     if args.kinds:
@@ -261,11 +304,24 @@ def main() -> int:
         return 0
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs)")
-    header = ("kind", "runtime", "draws", "budget s", "identified", "next 10", "time s",
-              "plan covered", "found as", "load")
+    header: tuple[str, ...] = ("kind", "runtime", "draws", "budget s", "identified", "next 10",
+                               "time s", "plan covered", "found as", "load")
+    if args.baseline:
+        header += ("baseline",)
     rows = [header]
     with tempfile.TemporaryDirectory(prefix="identify-bench-") as tmp:
         work = Path(tmp)
+        baseline_env = None
+        if args.baseline:
+            # the earlier tree's modules first, and its own cost cache (costs differ by version)
+            baseline_env = dict(os.environ, PYTHONPATH=str(args.baseline.resolve()),
+                                WATCHER_CACHE_DIR=str(work / "baseline-cache"))
+            costs = Path(os.environ.get("WATCHER_CACHE_DIR") or os.path.join(
+                os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                "prng-watcher")) / "seed-costs.json"
+            (work / "baseline-cache").mkdir()
+            if costs.exists():
+                shutil.copy(costs, work / "baseline-cache" / "seed-costs.json")
         commands: dict[str, list[str] | None] = {}
         for kind in kinds:
             if kind.runtime not in commands:
@@ -277,9 +333,15 @@ def main() -> int:
             budget = args.all_budget or kind.budget or args.budget
             if command is None:
                 rows.append((kind.name, kind.runtime, "-", f"{budget:.0f}", "runtime missing",
-                             "-", "-", "-", "-", "-"))
+                             "-", "-", "-", "-", "-") + (("-",) if args.baseline else ()))
                 continue
             path, held = _make_draws(kind, command, work)
+            before = ""
+            if baseline_env is not None:
+                old, old_elapsed = _identify(path, budget, args.backend, baseline_env)
+                Path(str(path) + ".state").unlink(missing_ok=True)
+                before = ("error" if "error" in old else
+                          f"{'yes' if old['identified'] else 'no'} {old_elapsed:.1f} s")
             payload, elapsed = _identify(path, budget, args.backend)
             load = f"{os.getloadavg()[0]:.1f}"
             if "error" in payload:
@@ -307,6 +369,8 @@ def main() -> int:
                              else "-", f"{elapsed:.1f}",
                              "state tier" if covered is None else f"{covered:.1%}", found,
                              load))
+            if args.baseline:
+                rows[-1] = (*rows[-1], before)
             print("  ".join(rows[-1]), flush=True)
     print()
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
