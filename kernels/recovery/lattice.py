@@ -269,7 +269,14 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
     found = 0
     shifted = np.empty(n, dtype=np.int64)
     target = np.empty(n, dtype=np.float64)
-    projected = np.empty(n, dtype=np.float64)
+    # the Gram-Schmidt coefficients by level: row k holds what level k's centre needs
+    columns_q = np.ascontiguousarray(gs_q.T)
+    columns_r = np.ascontiguousarray(gs_r.T)
+    # partial sums of each level's centre (Schnorr-Euchner as in fplll): sums[k, j] = the target's
+    # projection on level k less x_l times b_l's for l >= j; stale[k] = the highest x changed
+    # since level k - 1's sums were brought up to date
+    sums = np.empty((n, n + 1), dtype=np.float64)
+    stale = np.empty(n, dtype=np.int64)
     known = np.zeros(n, dtype=np.bool_)
     centres = np.empty(n, dtype=np.float64)
     x = np.zeros(n, dtype=np.int64)
@@ -294,9 +301,9 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
         k = n - 1
         total = 0.0
         for i in range(n):
-            total += target[i] * gs_q[i, k]
-        projected[k] = total
+            total += target[i] * columns_q[k, i]
         known[k] = True
+        stale[:] = n - 1
         centres[k] = total / gs_r[k, k]
         x[k] = np.int64(np.rint(centres[k]))
         dx[k] = 1 if centres[k] >= x[k] else -1
@@ -312,13 +319,15 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
                     if not known[k]:
                         total = 0.0
                         for i in range(n):
-                            total += target[i] * gs_q[i, k]
-                        projected[k] = total
+                            total += target[i] * columns_q[k, i]
+                        sums[k, n] = total
                         known[k] = True
-                    total = projected[k]
-                    for j in range(k + 1, n):
-                        total -= x[j] * gs_r[j, k]
-                    centres[k] = total / gs_r[k, k]
+                    for j in range(stale[k + 1], k, -1):
+                        sums[k, j] = sums[k, j + 1] - x[j] * columns_r[k, j]
+                    if stale[k + 1] > stale[k]:
+                        stale[k] = stale[k + 1]
+                    stale[k + 1] = k + 1
+                    centres[k] = sums[k, k + 1] / gs_r[k, k]
                     x[k] = np.int64(np.rint(centres[k]))
                     dx[k] = 1 if centres[k] >= x[k] else -1
                     ddx[k] = dx[k]

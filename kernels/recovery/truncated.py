@@ -60,6 +60,8 @@ _MAX_REPLAYED = 4096
 _REDRAW_RETRIES = 8
 #: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
 _MIN_LATTICE_BITS = 3
+#: an even bound's quotients above this many are left to the low-guess lattice first (N < 128)
+_MAX_SIFTED_HIGHS = 1 << 24
 #: the most first states a nextInt(N) recovery replays through the rejection loop (N > 2**21)
 _MAX_FIRST_DRAW_STATES = 1 << 27
 
@@ -332,6 +334,15 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
         # a power-of-two modulus shows bits shift..shift+low-1 only, and they depend on no
         # higher bit: the top of the state stays unknown for good, and need not be known
         return np.unique(lows)
+    if highs > _MAX_SIFTED_HIGHS:
+        # a small odd part (nextInt(6): 3): the sifted low bits are the guesses of the
+        # low-guess lattice, which leaves the odd part's quotients to a BKZ-reduced search in
+        # milliseconds; the exhaustive sift below (seconds) still runs when its pruning misses
+        count = min(len(draws), math.ceil((48 - shift - low) / math.log2(bound >> low)) + 8)
+        found = low_guess_lcg_states(list(draws[:count]), steps[:count], bound, shift, 48,
+                                     np.unique(lows), shift + low, limit=_MAX_REPLAYED + 1)
+        if found:
+            return np.array(found, dtype=np.uint64)
     lows = np.unique(lows & np.uint64((1 << shift) - 1))
     multipliers = np.array([a for a, _ in steps[1:]], dtype=np.uint64)
     increments = np.array([c for _, c in steps[1:]], dtype=np.uint64)
