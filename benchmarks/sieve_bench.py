@@ -27,6 +27,8 @@ php_mt_seed has no seed-range option, so its pace is read from its progress line
 between starting its "5.2.1+" chunk at 0 and its chunk at 2**28) and it is stopped there. The
 quick ratio is for iterating only: php_mt_seed's first chunk ran slower than its average here
 (quick CPU ratio 0.45-0.6 where the full run measured 0.99), so quote the full run.
+``--compare-generators php_mt_rand,mt19937`` searches std::mt19937 too (the same init_genrand
+first output: php_mt_seed's question for PHP 7.1+), each beside the one php_mt_seed run.
 ``--native-baseline`` adds the native program without its fast paths (native0) to both the
 comparison and the table, with the column native/native0; ``--threads N`` sets OMP_NUM_THREADS
 for php_mt_seed and ours alike; ``--cpu-time`` gives the table's rates per second of this
@@ -148,17 +150,22 @@ def time_php_mt_seed(executable: str, value: int, seeds: int) -> tuple[float, fl
             process.wait()
 
 
-def time_ours(backend, seeds: int) -> tuple[float, float, bool]:
-    """(wall s, CPU s, found PHP_SEED) of the engine's php_mt_rand search over ``seeds`` seeds
-    for the first raw output of PHP_SEED, with the backend's program built beforehand."""
+#: generators whose first raw output of a 32-bit seed is init_genrand's, the question
+#: php_mt_seed answers (PHP 7.1+ mt_rand() is that output >> 1)
+COMPARED = ("php_mt_rand", "mt19937")
+
+
+def time_ours(backend, seeds: int, generator: str = "php_mt_rand") -> tuple[float, float, bool]:
+    """(wall s, CPU s, found PHP_SEED) of the engine's search of ``generator`` over ``seeds``
+    seeds for the first raw output of PHP_SEED, with the backend's program built beforehand."""
     from kernels.sieve.engine import SearchSpace, search
 
-    observed = predict(Hypothesis(generator="php_mt_rand", seed=PHP_SEED, reduction="raw",
+    observed = predict(Hypothesis(generator=generator, seed=PHP_SEED, reduction="raw",
                                   skip=SkipSchedule()), 1)
-    warm = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0,
+    warm = SearchSpace(generator=generator, reductions=("raw",), seed_start=0,
                        seed_stop=1 << 22, offset_start=0, offset_stop=1)
     search([warm], observed, backend=backend, stop_when_certain=False)
-    space = SearchSpace(generator="php_mt_rand", reductions=("raw",), seed_start=0,
+    space = SearchSpace(generator=generator, reductions=("raw",), seed_start=0,
                         seed_stop=seeds, offset_start=0, offset_stop=1)
     wall, cpu = time.perf_counter(), time.process_time()
     result = search([space], observed, backend=backend, stop_when_certain=False,
@@ -168,25 +175,31 @@ def time_ours(backend, seeds: int) -> tuple[float, float, bool]:
     return wall, cpu, found
 
 
-def compare_php_mt_seed(executable: str, backends: dict, seeds: int) -> None:
-    """php_mt_seed, then each CPU backend, on the same seeds, back to back; the ratios."""
+def compare_php_mt_seed(executable: str, backends: dict, seeds: int,
+                        generators: tuple[str, ...] = ("php_mt_rand",)) -> None:
+    """php_mt_seed, then each of ``generators`` on each CPU backend, on the same seeds, back to
+    back; the ratios."""
     value = predict(Hypothesis(generator="php_mt_rand", seed=PHP_SEED, reduction="raw",
                                skip=SkipSchedule()), 1)[0] >> 1  # mt_rand() is raw >> 1
     print(f"php_mt_seed comparison: first mt_rand() = {value} of seed {PHP_SEED}, "
           f"{seeds:,} seeds ({'all 2**32' if seeds == 1 << 32 else f'2**{seeds.bit_length() - 1}'})")
     theirs = time_php_mt_seed(executable, value, seeds)
     rows = [("php_mt_seed", *theirs)]
-    for name, backend in backends.items():
-        if name in ("numpy", "cuda"):
-            continue
-        rows.append((f"ours ({name})", *time_ours(backend, seeds)))
+    for generator in generators:
+        for name, backend in backends.items():
+            if name in ("numpy", "cuda"):
+                continue
+            label = f"ours ({name})" if generators == ("php_mt_rand",) else \
+                f"{generator} ({name})"
+            rows.append((label, *time_ours(backend, seeds, generator)))
+            print(f"  {label}: {rows[-1][1]:.2f} s", file=sys.stderr, flush=True)
     header = ["search", "wall s", "CPU s", "M seeds/s", "wall ratio", "CPU ratio", "found"]
-    print("  ".join(f"{c:>14}" for c in header))
+    print("  ".join(f"{c:>{22 if i == 0 else 14}}" for i, c in enumerate(header)))
     for label, wall, cpu, found in rows:
         check = "yes" if found else ("-" if seeds != 1 << 32 and label == "php_mt_seed" else "NO")
         cells = [label, f"{wall:.2f}", f"{cpu:.2f}", f"{seeds / wall / 1e6:,.1f}",
                  f"{wall / theirs[0]:.2f}", f"{cpu / theirs[1]:.2f}", check]
-        print("  ".join(f"{c:>14}" for c in cells))
+        print("  ".join(f"{c:>{22 if i == 0 else 14}}" for i, c in enumerate(cells)))
     sys.stdout.flush()
 
 
@@ -202,6 +215,9 @@ def main() -> int:
     parser.add_argument("--php-mt-seed", nargs="?", const="", metavar="PATH",
                         help="first compare with php_mt_seed (PATH, else $PHP_MT_SEED, else "
                              "on PATH) on the 2**32 php_mt_rand search")
+    parser.add_argument("--compare-generators", default="php_mt_rand", metavar="NAMES",
+                        help=f"comma-separated generators searched beside php_mt_seed, of "
+                             f"{', '.join(COMPARED)} (default php_mt_rand)")
     parser.add_argument("--quick", action="store_true",
                         help="compare on the first 2**28 seeds instead of all 2**32")
     parser.add_argument("--native-baseline", action="store_true",
@@ -226,6 +242,10 @@ def main() -> int:
                          "(build it from github.com/openwall/php_mt_seed with its Makefile)")
     elif args.compare_only:
         parser.error("--compare-only needs --php-mt-seed")
+    compared = tuple(args.compare_generators.split(","))
+    if not set(compared) <= set(COMPARED):
+        parser.error(f"--compare-generators takes {', '.join(COMPARED)}, not "
+                     f"{', '.join(sorted(set(compared) - set(COMPARED)))}")
     if args.threads is not None:
         if args.threads < 1:
             parser.error("--threads must be at least 1")
@@ -242,7 +262,7 @@ def main() -> int:
     described = [f"{n} ({getattr(b, 'description', n)})" for n, b in backends.items()]
     print("backends: " + ", ".join(described))
     if executable is not None:
-        compare_php_mt_seed(executable, backends, 1 << (28 if args.quick else 32))
+        compare_php_mt_seed(executable, backends, 1 << (28 if args.quick else 32), compared)
         if args.compare_only:
             return 0
     if executable is None:
