@@ -239,3 +239,66 @@ def test_a_draw_parse_is_held_to_its_memory_cap(tmp_path: Path,
     [(name, reason)] = _quarantined(home).items()
     assert name.endswith(b"--a-greedy.txt") and "MemoryError" in reason, reason
     assert draw_history(home.ledger).values == (5, 6, 7)
+
+
+DRAW_FILES = {"a.txt": b"1\n2\n3\n", "b.txt": b"x\n",
+              "c.txt": b'{"ts": "2026-11-24T16:00:00Z", "draw": 9}\n'}
+
+
+def _crash_workload(root: Path, at: int, mode: str) -> tuple[tuple[Any, ...], bool, int]:
+    """Three draw files (one bad) and a halt, taken in with a fault at file operation ``at``
+    (0: none), then by a restarted runner; the outcome, whether the fault fired, and how many
+    file operations the first runner made."""
+    from ledger import LedgerError, verify_ledger
+
+    from .crashpoints import Crash, inject
+
+    home = make_home(root)
+    for name, body in DRAW_FILES.items():
+        (home.draws / name).write_bytes(body)
+    drop(home, "halt.json", {"kind": "halt"})
+
+    def runner() -> Runner:  # inline: every file operation is this process's, to inject into
+        registry = HandlerRegistry({INGEST_KIND: ingest_file}, use_process_registry=False,
+                                   use_entry_points=False)
+        clock = FakeClock()
+        return Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep,
+                           isolation="inline")
+
+    fired = False
+    try:
+        with inject(at, mode) as counts:
+            with runner() as first:
+                first.run_until_idle()
+    except (Crash, OSError, LedgerError):
+        fired = True
+    with runner() as second:
+        second.run_until_idle()
+        halted = second.state.halted
+    assert os.listdir(home.draws) == []
+    assert verify_ledger(home.ledger).ok and replay(home.root).exit_code == 0
+    filed = sorted(n.split("--", 1)[1] for n in os.listdir(home.archive)
+                   if not n.startswith("rq-") and not n.endswith(".reason.txt"))
+    quarantined = sorted(n.split("--", 1)[1] for n in os.listdir(home.quarantine)
+                         if not n.endswith(".reason.txt"))
+    history = draw_history(home.ledger)
+    return (halted, history.values, history.timestamps, filed, quarantined), fired, \
+        sum(counts.values())
+
+
+@pytest.mark.timeout(300)
+def test_a_crash_at_any_file_operation_of_draw_intake_ends_like_an_uninterrupted_run(
+    tmp_path: Path,
+) -> None:
+    from .crashpoints import MODES
+
+    expected, _, ops = _crash_workload(tmp_path / "baseline", 0, "before")
+    assert expected[:2] == (True, (1, 2, 3, 9)) and expected[4] == ["b.txt"]
+    fired = 0
+    for mode in MODES:
+        for at in range(1, ops + 1):
+            got, hit, _ = _crash_workload(tmp_path / f"{mode}-{at}", at, mode)
+            assert got == expected, (mode, at)
+            fired += hit
+    # (a few faults are absorbed where they may be: a fold snapshot is a cache)
+    assert fired > len(MODES) * ops * 0.8, (fired, ops)
