@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ledger import read_ledger
 
@@ -302,3 +304,76 @@ def test_a_crash_at_any_file_operation_of_draw_intake_ends_like_an_uninterrupted
             fired += hit
     # (a few faults are absorbed where they may be: a fold snapshot is a cache)
     assert fired > len(MODES) * ops * 0.8, (fired, ops)
+
+
+@pytest.mark.timeout(180)
+def test_a_process_that_loaded_native_runtimes_parses_draws_in_a_fresh_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a fork is unsafe (an OpenMP or GPU runtime loaded: ``machine.watchdog``), the
+    installed ingest handler runs in a fresh interpreter, with the same memory cap."""
+    import types
+
+    from machine.watchdog import HandlerWorker
+
+    monkeypatch.setitem(sys.modules, "torch", types.ModuleType("torch"))
+    monkeypatch.setenv("WATCHER_DISABLE_HANDLERS", "step.*,llm.*,selfplay.*,chapter13.*,policy.*")
+    spawned: list[list[str]] = []
+    real_spawn = HandlerWorker._spawn
+
+    def spy(self: HandlerWorker, *args: Any) -> Any:
+        spawned.append([str(self._fresh_home), str(self._memory_bytes)])
+        return real_spawn(self, *args)
+
+    monkeypatch.setattr(HandlerWorker, "_spawn", spy)
+    home = make_home(tmp_path / "home")
+    (home.draws / "good.txt").write_bytes(GOOD)
+    clock = FakeClock()
+    with Runner.open(home, registry=HandlerRegistry(), clock=clock, sleep=clock.sleep) as runner:
+        runner.run_until_idle(max_commands=0)
+    assert spawned == [[str(home.root), str(draw_intake.INGEST_MEMORY_BYTES)]]
+    assert draw_history(home.ledger).values == (5, 6, 7)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(
+        st.sampled_from(["draw", "draws", "ts", "date", "session", "x"]), inner, max_size=4),
+    max_leaves=20,
+)
+_BODIES = st.one_of(
+    st.binary(max_size=600),
+    st.lists(st.integers(min_value=-3, max_value=2**66), max_size=20).map(
+        lambda xs: "".join(f"{x}\n" for x in xs).encode()),
+    _JSON.map(lambda value: json.dumps(value).encode()),
+    st.lists(_JSON, max_size=5).map(lambda xs: "".join(json.dumps(x) + "\n" for x in xs).encode()),
+)
+_NAMES = st.binary(min_size=1, max_size=250).filter(
+    lambda n: b"/" not in n and b"\0" not in n and not n.startswith(b"."))
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=_NAMES, body=_BODIES)
+def test_any_draw_file_gets_exactly_one_outcome(tmp_path_factory: pytest.TempPathFactory,
+                                                name: bytes, body: bytes) -> None:
+    home = make_home(tmp_path_factory.mktemp("home") / "home")
+    with open(os.path.join(os.fsencode(home.draws), name), "wb") as fh:
+        fh.write(body)
+    registry = HandlerRegistry({INGEST_KIND: ingest_file}, use_process_registry=False,
+                               use_entry_points=False)
+    clock = FakeClock()
+    with Runner.open(home, registry=registry, clock=clock, sleep=clock.sleep,
+                     isolation="inline") as runner:  # inline: fast enough for many examples
+        runner.run_until_idle(max_commands=0)
+    assert os.listdir(home.draws) == []
+    archived = os.listdir(os.fsencode(home.archive))
+    quarantined = _quarantined(home)
+    assert len(archived) + len(quarantined) == 1
+    ingested = [r for r in read_ledger(home.ledger) if r.type == "DrawIngested"]
+    assert len(ingested) == (1 if archived else 0)
+    for reason in quarantined.values():
+        assert len(reason.strip()) <= MAX_REASON_CHARS and reason.count("\n") == 1
+    assert replay(home.root).exit_code == 0
