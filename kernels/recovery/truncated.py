@@ -507,7 +507,7 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     if result.verdict == REJECTED and parsed.kind == "java_nextint" and view[0] != "rejecting":
         # nextInt(N) redraws a word with probability (2**31 mod N) / 2**31; a redraw among the
         # draws that select the state loses it, so a failure says nothing against Java when that
-        # is likely (a large odd N: over 30% per draw near 2**30)
+        # is likely (bounds above 2**21, where it is, are replayed exhaustively instead)
         bound = int(parsed.args[0])
         redraw = ((1 << 31) % bound) / (1 << 31)
         selecting = min(len(values), _bounded_lattice_draws(bound) if view[0] == "bounded"
@@ -518,6 +518,11 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
                 f"no state found, but nextInt({bound}) redraws {redraw:.1%} of its words, so a "
                 f"redraw among the {selecting} draws the state is solved from "
                 f"(chance {hit:.0%} at each of {max(1, starts)} starts) may have hidden it"))
+    if result.verdict == REJECTED and view[0] in ("high", "bounded", "low_guess"):
+        # a lattice search is not exhaustive: say so rather than "no state reproduces the draws"
+        result = replace(result, message=(
+            f"no state found by {method}, which can miss a true state (at the claimed draws "
+            f"fewer than 1 time in 20)"))
     return result
 
 
