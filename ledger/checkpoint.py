@@ -138,9 +138,11 @@ def read_checkpoint(ledger: Path) -> Checkpoint | None:
     try:
         raw_index = orjson.loads(body[:index_size])
         index = [(_natural(off), str(prev)) for off, prev in raw_index]
+        # slices of the body itself: a checkpoint's ids are in memory once, not three times
+        view = memoryview(body)
         levels, at = [], index_size
         for n in sizes:
-            levels.append(body[at : at + n])
+            levels.append(view[at : at + n])
             at += n
         ids = EventIdSet.from_digest_levels(levels)
     except (orjson.JSONDecodeError, TypeError, ValueError):

@@ -84,14 +84,15 @@ class EventIdSet:
         return out
 
     @classmethod
-    def from_digest_levels(cls, levels: Iterable[bytes]) -> EventIdSet:
+    def from_digest_levels(cls, levels: Iterable[bytes | memoryview]) -> EventIdSet:
         """The set :meth:`digest_levels` described; ``ValueError`` unless every level is a
-        whole number of strictly increasing digests (bisection needs them sorted)."""
+        whole number of strictly increasing digests (bisection needs them sorted). The
+        levels' buffers are used in place, not copied."""
         ids = cls()
         for raw in levels:
             if len(raw) % DIGEST_BYTES:
                 raise ValueError("a digest level is not a whole number of digests")
-            level = np.frombuffer(raw, dtype=_DTYPE).copy()
+            level = np.frombuffer(raw, dtype=_DTYPE)
             if len(level) > 1 and not bool(np.all(level[:-1] < level[1:])):
                 raise ValueError("a digest level is not sorted")
             if len(level):

@@ -166,6 +166,9 @@ class JsonlRecorder(Recorder):
         self.checkpoint_note: str | None = None
         #: The byte offset the open verified from (0: the whole chain).
         self.verified_from = 0
+        # (seq, byte offset after its line, hash) of the newest checkpoint's record: reads and
+        # hash_at start there rather than up to CHECKPOINT_EVERY records before
+        self._anchor: tuple[int, int, str] | None = None
         self._mutex = threading.Lock()
         self._fd = -1
         self._witness_fd = -1
@@ -195,7 +198,10 @@ class JsonlRecorder(Recorder):
                             pos=anchor.offset, ids=anchor.ids, index=anchor.index)
             self.checkpoint_seq = anchor.seq
             self.verified_from = anchor.offset
-            if head is not None and head.seq <= anchor.seq:
+            self._anchor = (anchor.seq, anchor.offset, anchor.hash)
+            if head is not None and head.seq == anchor.seq:
+                hash_at_head = anchor.hash
+            elif head is not None and head.seq < anchor.seq:
                 # A witness that lags behind the checkpoint (a crash with batch durability):
                 # its record is in the trusted prefix, found through the index.
                 hash_at_head = self._hash_in_prefix(head.seq, anchor)
@@ -282,6 +288,7 @@ class JsonlRecorder(Recorder):
         except OSError:
             return
         self.checkpoint_seq = last
+        self._anchor = (last, self._size, st.last_hash)
 
     def _witness(self) -> None:
         """Name the newest acknowledged record in the head witness.
@@ -380,7 +387,13 @@ class JsonlRecorder(Recorder):
             start_seq = max(after_seq + 1, 0)
             assert st.index is not None
             k = min(start_seq // CHECKPOINT_EVERY, len(st.index) - 1)
-            if k >= 0:
+            anchor = self._anchor
+            if anchor is not None and k * CHECKPOINT_EVERY <= anchor[0] < start_seq:
+                seq, offset, record_hash = anchor
+                scan = ChainState(
+                    str(self.path), next_seq=seq + 1, last_hash=record_hash, pos=offset
+                )
+            elif k >= 0:
                 offset, prev = st.index[k]
                 scan = ChainState(
                     str(self.path), next_seq=k * CHECKPOINT_EVERY, last_hash=prev, pos=offset
@@ -399,6 +412,14 @@ class JsonlRecorder(Recorder):
 
     def last_seq(self) -> int:
         return self._state.next_seq - 1
+
+    def hash_at(self, seq: int) -> str | None:
+        anchor = self._anchor
+        if seq == self.last_seq() and seq >= 0:
+            return self._state.last_hash
+        if anchor is not None and seq == anchor[0]:
+            return anchor[2]
+        return super().hash_at(seq)
 
     def last_hash(self) -> str:
         return self._state.last_hash if self._state.next_seq else GENESIS_HASH

@@ -116,6 +116,11 @@ class Recorder(ABC):
     def __contains__(self, event_id: object) -> bool:
         """Whether an event with this id is stored."""
 
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of the record ``seq``; None when there is none."""
+        record = next(iter(self.read(after_seq=seq - 1)), None)
+        return record.hash if record is not None and record.seq == seq else None
+
     @abstractmethod
     def close(self) -> None:
         """Release resources (the JSONL writer's lock); further appends and reads fail."""

@@ -150,8 +150,7 @@ class Runner:
             snapshot = read_snapshot(self.home.ledger)
             if snapshot is None:
                 return -1
-            at = next(iter(self.recorder.read(after_seq=snapshot.seq - 1)), None)
-            if at is None or at.seq != snapshot.seq or at.hash != snapshot.hash:
+            if self.recorder.hash_at(snapshot.seq) != snapshot.hash:
                 raise SnapshotRefused(f"this ledger's record {snapshot.seq} is not the one it "
                                       "was folded up to")
         except SnapshotRefused as refused:

@@ -63,6 +63,13 @@ def test_an_open_decodes_only_the_lines_after_the_checkpoint(
         assert rec.checkpoint_note is None and rec.verified_from == checkpoint.offset
         assert sum(counted) == 7  # not 3007
         assert rec.last_seq() == 3006
+        # reads after the checkpoint start at it, not at the index entry before it
+        counted.clear()
+        assert rec.hash_at(checkpoint.seq) == checkpoint.hash
+        assert [r.seq for r in rec.read(after_seq=2999)] == list(range(3000, 3007))
+        assert sum(counted) == 7
+        assert rec.hash_at(1234) == [r for r in read_ledger(path) if r.seq == 1234][0].hash
+        assert rec.hash_at(3007) is None
         # what the open did not read is still known: ids (idempotent appends) and the index
         assert rec.append([ev(5), ev(2999)]) == []
         assert [r.seq for r in rec.read(after_seq=1500)][:2] == [1501, 1502]
