@@ -12,7 +12,10 @@ the seed sieve can read of them:
   enough for that minimum to be the start;
 * signed 32-bit ints (Java ``nextInt()``, C ``int32_t``): the raw 32-bit words they are, so the
   sieve searches seeds of the raw words and the answer is printed signed again;
-* doubles: no seed sieve reads them; the state tier does.
+* doubles in [0, 1): the seed sieve reads ``floor(d * N)`` of each, ``float_mul:N`` of the
+  generator's own double, with ``N`` as fine as the printed digits allow (``2**32`` for
+  doubles printed in full, ``2**10`` for ``printf("%f")``'s six decimals,
+  :func:`double_scale`); the state tier reads them in full.
 
 The state tier (:func:`run_state_tier`) is ``kernels.recovery.by_shape.recover_by_shape``: every
 generator and reduction the shape allows whose draws are enough, solved for the state at the
@@ -37,7 +40,7 @@ from kernels.sieve.plan import raw_width_plausible
 
 __all__ = ["NumberShape", "infer_number_shape", "StateTier", "run_state_tier",
            "state_tier_lines", "family_needs", "state_tier_seconds", "report_without_seed_search",
-           "NO_GENERATOR", "RANGE_START_MISS", "OTHER_START_SHARE"]
+           "NO_GENERATOR", "RANGE_START_MISS", "OTHER_START_SHARE", "double_scale"]
 
 NO_GENERATOR = "no generator explains this data"
 
@@ -46,6 +49,15 @@ NO_GENERATOR = "no generator explains this data"
 RANGE_START_MISS = 1e-3
 #: ranges wider than this are raw-looking words, not a range call: no start is inferred
 _RANGE_LIMIT = 1 << 20
+#: doubles are read at most at this many bits each (``float_mul:2**32``), and at least at
+#: ``MIN_DOUBLE_SCALE_BITS`` (fewer digits than that: no seed search reads them)
+DOUBLE_SCALE_BITS = 32
+MIN_DOUBLE_SCALE_BITS = 4
+#: chance per draw that a double printed with few digits reads differently from the
+#: generator's own (a multiple of 1/N between them) that the scale is chosen to stay below
+DOUBLE_EDGE_MISS = 1e-3
+#: a double printed with this many decimals or more is the generator's double itself
+_FULL_DECIMALS = 13
 #: the prior share of the second reading of a range whose start may be 0 or 1
 #: (:attr:`NumberShape.other_start`): programs write both, the draws did not say which
 OTHER_START_SHARE = 0.4
@@ -65,6 +77,12 @@ class NumberShape:
     signed32: bool = False
     #: what the sieve reads (``None``: nothing a seed sieve can read)
     sieve_values: list[int] | None = field(default=None, repr=False)
+    #: doubles in [0, 1): the sieve reads ``floor(d * double_scale)`` of each, the
+    #: ``float_mul:<double_scale>`` reduction of the generator's own double (``None``: it
+    #: does not read them)
+    double_scale: int | None = None
+    #: the decimals the doubles were printed with, below full precision (``None``: in full)
+    double_decimals: int | None = None
     #: a second start the range may as well have (0 or 1: no draw of 0 and no end of the range
     #: seen tells ``rand() % 100`` from ``mt_rand(1, 100)``), searched beside ``shift``
     other_start: int | None = None
@@ -79,7 +97,9 @@ class NumberShape:
     def describe(self) -> str:
         if self.is_float:
             inside = 0 <= self.low and self.high < 1
-            return (f"doubles in [{self.low:.3g}, {self.high:.3g}]"
+            scale = (f", read as floor(d * 2**{self.double_scale.bit_length() - 1})"
+                     if self.double_scale else "")
+            return (f"doubles in [{self.low:.3g}, {self.high:.3g}]{scale}"
                     + ("" if inside else ", outside [0, 1): no runtime double makes them"))
         if self.signed32:
             return f"signed 32-bit ints ({self.low:,} .. {self.high:,})"
@@ -92,6 +112,10 @@ class NumberShape:
             text += (f", {'and' if self.shift else 'read'} as a range from "
                      f"{self.other_start} too")
         return text
+
+    def print_double(self, value: float) -> str:
+        """A predicted double as the file printed its doubles (as many decimals)."""
+        return repr(value) if self.double_decimals is None else f"{value:.{self.double_decimals}f}"
 
     def to_sieve(self, value: int) -> int:
         return (value & 0xFFFFFFFF) if self.signed32 else value - self.shift
@@ -112,7 +136,13 @@ def infer_number_shape(values: Sequence[int | float]) -> NumberShape:
     if not values:
         raise ValueError("no observed draws")
     if _is_float(values):
-        return NumberShape(len(values), True, min(values), max(values))
+        low, high = min(values), max(values)
+        scale = double_scale(values) if 0 <= low and high < 1 else None
+        decimals = max(_decimals(float(v)) for v in values)
+        return NumberShape(len(values), True, low, high, double_scale=scale,
+                           double_decimals=decimals if decimals < _FULL_DECIMALS else None,
+                           sieve_values=[math.floor(v * scale) for v in values]
+                           if scale else None)
     ints = [int(v) for v in values]
     low, high = min(ints), max(ints)
     if low < 0:
@@ -138,6 +168,30 @@ def _other_start(shift: int, low: int, high: int) -> int | None:
     if shift == 1 and high != 10 ** (len(str(high)) - 1):
         return 0
     return None
+
+
+def double_scale(values: Sequence[int | float]) -> int | None:
+    """The power of two ``N`` at which ``floor(d * N)`` of each printed double ``d`` is, but
+    for a chance below :data:`DOUBLE_EDGE_MISS` a draw, ``floor(N * x)`` of the double ``x``
+    the generator made: ``2**32`` for doubles printed in full (15 or more digits: Python's
+    ``repr``, Java, JavaScript), fewer bits for fewer digits (``printf("%f")``'s six decimals
+    leave 10); ``None`` when the digits leave fewer than :data:`MIN_DOUBLE_SCALE_BITS`."""
+    decimals = max(_decimals(float(v)) for v in values)
+    if decimals >= _FULL_DECIMALS:
+        return 1 << DOUBLE_SCALE_BITS
+    # printed with `decimals` decimals, a double is off by at most half of 10**-decimals: a
+    # multiple of 1/N lies in between with chance N * 10**-decimals / 2
+    bits = math.floor(math.log2(2 * DOUBLE_EDGE_MISS * 10 ** decimals))
+    return 1 << min(bits, DOUBLE_SCALE_BITS) if bits >= MIN_DOUBLE_SCALE_BITS else None
+
+
+def _decimals(value: float) -> int:
+    """The decimals ``value`` was printed with (the fewest that hold it), up to 17."""
+    for decimals in range(_FULL_DECIMALS):
+        scaled = value * 10 ** decimals
+        if abs(scaled - round(scaled)) <= max(1e-9, abs(scaled) * 1e-15):
+            return decimals
+    return _FULL_DECIMALS
 
 
 def _range_start(ints: list[int], low: int, high: int) -> int:

@@ -29,7 +29,7 @@ scoring features, the prediction step and the injector are defined by it or test
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator
+from typing import Annotated, Callable, Iterator, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,7 +37,9 @@ from kernels.prng import PRNG
 from kernels.reductions import Reduction, parse_reduction
 from kernels.registry import get_generator
 
-__all__ = ["SkipSchedule", "Hypothesis", "predict", "iter_draws", "parse_skip",
+_Draw = TypeVar("_Draw")
+
+__all__ = ["SkipSchedule", "Hypothesis", "predict", "predict_doubles", "iter_draws", "parse_skip",
            "upgrade_draw_offset", "OBSERVATION_MODEL"]
 
 NonNegative = Annotated[int, Field(ge=0)]
@@ -143,15 +145,26 @@ class Hypothesis(BaseModel):
 
 def iter_draws(hypothesis: Hypothesis) -> Iterator[int]:
     """Every observed draw ``hypothesis`` implies, without end."""
+    return _walk(hypothesis, hypothesis.parsed_reduction.draw)
+
+
+def _walk(hypothesis: Hypothesis, take: Callable[[PRNG], _Draw]) -> Iterator[_Draw]:
+    """``take`` at every observed draw's place: after the offset, then after each skip."""
     stream = hypothesis.generator_class(hypothesis.seed)
-    reduction = hypothesis.parsed_reduction
     skip = hypothesis.skip
     stream.jump(hypothesis.offset)
     index = 0
     while True:
-        yield reduction.draw(stream)
+        yield take(stream)
         stream.jump(skip.after(index))
         index += 1
+
+
+def predict_doubles(hypothesis: Hypothesis, n: int) -> list[float]:
+    """The generator's own doubles at the first ``n`` observed draws' places: what a
+    ``float_mul`` hypothesis scaled (the doubles a program printed)."""
+    doubles = _walk(hypothesis, lambda stream: stream.next_double())
+    return [next(doubles) for _ in range(n)]
 
 
 def predict(hypothesis: Hypothesis, n: int) -> list[int]:

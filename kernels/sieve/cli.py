@@ -16,7 +16,7 @@ import orjson
 from kernels.draws import DrawRecord, read_draws, read_number_records, timestamp_seconds
 from kernels.identify import (NO_GENERATOR, infer_number_shape, report_without_seed_search,
                               run_state_tier, state_tier_lines, state_tier_seconds)
-from kernels.observation import predict
+from kernels.observation import predict, predict_doubles
 from kernels.reductions import parse_reduction
 from kernels.registry import all_generators, get_generator
 from kernels.sieve.backends import BACKEND_NAMES, make_backend
@@ -397,8 +397,11 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         reference_s, source, forward_s = _reference_time(args, records)
         names = names or [n for n, c in all_generators().items() if args.legacy or not c.legacy]
         try:
+            # doubles: the generator's own double, scaled as the shape reads the printed ones
+            plan_reductions = reductions or ([f"float_mul:{shape.double_scale}"]
+                                             if shape.double_scale else None)
             plan = build_plan(observed, reference_s=reference_s, reference_source=source,
-                              forward_s=forward_s, generators=names, reductions=reductions,
+                              forward_s=forward_s, generators=names, reductions=plan_reductions,
                               offsets=offsets, skip=skip, window=args.window, alpha=seed_alpha,
                               errors=args.errors, readings=shape.readings())
         except ValueError as error:  # too few draws, or no reduction makes them
@@ -415,7 +418,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         run_chunks, backend = dask_chunk_runner(args.scheduler, args.backend)
         search_on_workers = functools.partial(search, run_chunks=run_chunks)
     if not args.json:
-        print(f"identify: {len(observed)} draws ({shape.describe()}: {plan.shape.describe()}); "
+        read_as = shape.describe() + ("" if shape.double_scale else f": {plan.shape.describe()}")
+        print(f"identify: {len(observed)} draws ({read_as}); "
               f"seed times searched "
               f"back from {plan.reference_source}; backend {backend.name}; budget "
               f"{args.budget:.0f} s", file=sys.stderr)
@@ -435,13 +439,16 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             survivor.hypothesis, [v - survivor.start for v in observed])
     # the range's start as the identified hypothesis read the draws
     start = shape.shift + (run.survivors[0].start if run.identified else 0)
-    predicted = None
+    predicted: list[int] | list[float] | None = None
     if args.predict and run.identified:
         best = run.survivors[0].hypothesis
         if not best.skip.is_constant:
             raise ValueError("cannot predict past the window with a variable skip schedule")
-        predicted = [shape.from_sieve(v + run.survivors[0].start) for v in
-                     predict(best, len(observed) + args.predict)[len(observed):]]
+        if shape.double_scale:
+            predicted = predict_doubles(best, len(observed) + args.predict)[len(observed):]
+        else:
+            predicted = [shape.from_sieve(v + run.survivors[0].start) for v in
+                         predict(best, len(observed) + args.predict)[len(observed):]]
     origins = []
     if run.identified and args.walk_back and time.monotonic() < deadline:
         origins = walk_back(run.survivors[0].hypothesis, max_outputs=args.walk_back,
@@ -532,6 +539,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             print(f"  each draw is that reduction's value + {start} (a range from {start})")
         elif shape.signed32:
             print("  the draws are those raw words read as signed 32-bit ints")
+        elif shape.double_scale:
+            print(f"  the draws are its doubles (compared as floor(d * {shape.double_scale}))")
         if twins:
             print(f"  equivalent catalog entries, identical draws for this seed and reduction: "
                   f"{names_shown}")
@@ -559,7 +568,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     if plan.inapplicable:
         print(f"not searched (no reduction makes these draws): {', '.join(plan.inapplicable)}")
     if predicted is not None:
-        print("next draws:", " ".join(map(str, predicted)))
+        print("next draws:", " ".join(shape.print_double(v) if isinstance(v, float) else str(v)
+                                      for v in predicted))
     for origin in origins:
         print(f"walked back {origin.outputs_before} outputs to a plausible seed: "
               f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "

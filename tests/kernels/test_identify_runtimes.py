@@ -1,6 +1,6 @@
 """`watcher identify --predict 10` on what the real runtimes print, seeded as programs seed them
-(from the operating system, or a random 32-bit seed): the next ten draws exactly, and the seed
-where it was a 32-bit one; random doubles are "no generator". The programs are those of
+(from the operating system, a random 32-bit seed, a typed seed or the clock): the next ten draws
+exactly, and the seed where it was a 32-bit one; random doubles are "no generator". The programs are those of
 tests/kernels/recovery/programs/; a runtime that is not installed skips its case."""
 
 from __future__ import annotations
@@ -107,7 +107,57 @@ def test_random_doubles_are_no_generator(capsys, tmp_path, count):
     # doubles from the operating system, made as CPython makes random(): 53 random bits
     words = struct.unpack(f"<{count}Q", os.urandom(8 * count))
     floats = [(w >> 11) / 2**53 for w in words]
-    payload = _identify(capsys, tmp_path, floats, count)
+    payload = _identify(capsys, tmp_path, floats, count, *NULL_DOUBLES)
     assert payload["verdict"] == "no generator explains this data"
     assert not payload["identified"] and payload["next"] is None
     assert payload["state_tier"]["attempts"]  # tried, and nothing fitted
+    assert payload["best"] == [] and payload["hypotheses"] > 0  # the seed search ran too
+
+
+def test_random_six_decimal_doubles_are_no_generator(capsys, tmp_path):
+    words = struct.unpack("<30Q", os.urandom(8 * 30))
+    printed = [float(f"{(w >> 11) / 2**53:.6f}") for w in words]
+    payload = _identify(capsys, tmp_path, printed, 30, *NULL_DOUBLES)
+    assert not payload["identified"] and payload["best"] == []
+
+
+# the generators whose doubles people seed and print, searched on the compiled backend where a
+# C compiler builds it; a short budget keeps these cases quick (the null ones run to it)
+SEEDED_DOUBLES = ("--generators", "cpython_random,java_random,drand48,mt19937,glibc_random",
+                  "--backend", "auto", "--budget", "60")
+NULL_DOUBLES = (*SEEDED_DOUBLES, "--budget", "8")
+
+
+def test_cpython_seeded_random_floats_are_found_by_their_seed(capsys, tmp_path, seed=42):
+    made = _made("python3", "-c", "import json, random; random.seed(%d); "
+                 "print(json.dumps({'seed': %d, 'draws': [random.random() for _ in range(20)]}))"
+                 % (seed, seed))
+    payload = _identify(capsys, tmp_path, made["draws"], 10, *SEEDED_DOUBLES)
+    assert payload["identified_by"] == "seed" and payload["next"] == made["draws"][10:]
+    found = payload["best"][0]["hypothesis"]
+    assert (found["generator"], found["seed"]) == ("cpython_random", seed)
+
+
+def test_java_seeded_next_double_is_found_by_its_seed(capsys, tmp_path):
+    _need("javac", "java")
+    subprocess.run(["javac", "-d", str(tmp_path), str(PROGRAMS / "SeededDoubles.java")],
+                   check=True, timeout=120)
+    made = _made("java", "-cp", str(tmp_path), "SeededDoubles", "31337", "18")
+    payload = _identify(capsys, tmp_path, made["draws"], 8, *SEEDED_DOUBLES)
+    assert payload["identified"] and payload["next"] == made["draws"][8:]
+    if payload["identified_by"] == "seed":
+        found = payload["best"][0]["hypothesis"]
+        assert (found["generator"], found["seed"]) == ("java_random", 31337)
+
+
+def test_drand48_seeded_by_the_clock_printed_with_six_decimals(capsys, tmp_path):
+    _need("cc")
+    subprocess.run(["cc", "-O1", "-o", str(tmp_path / "d48"),
+                    str(PROGRAMS / "drand48_printf.c")], check=True, timeout=120)
+    made = _made(str(tmp_path / "d48"), "3600", "30")
+    payload = _identify(capsys, tmp_path, made["draws"], 20, *SEEDED_DOUBLES)
+    assert payload["identified_by"] == "seed"
+    found = payload["best"][0]["hypothesis"]
+    assert (found["generator"], found["seed"]) == ("drand48", made["seed"])
+    # predicted in full; printed as the program printed them, they are its next ten
+    assert [f"{v:.6f}" for v in payload["next"]] == [f"{v:.6f}" for v in made["draws"][20:]]

@@ -3,16 +3,34 @@ words, small signed values, ranges from 0, 1 or higher, and the way back to the 
 
 from __future__ import annotations
 
+import math
 import random
 
-from kernels.identify import OTHER_START_SHARE, infer_number_shape
+from kernels.identify import OTHER_START_SHARE, double_scale, infer_number_shape
 
 
-def test_doubles_have_no_seed_sieve():
-    shape = infer_number_shape([0.5, 0.25, 0.125])
-    assert shape.is_float and shape.sieve_values is None
+def test_doubles_too_coarse_or_outside_0_1_have_no_seed_sieve():
+    shape = infer_number_shape([0.5, 0.25, 0.125])  # three decimals: too few bits
+    assert shape.is_float and shape.sieve_values is None and shape.double_scale is None
     assert "doubles" in shape.describe()
-    assert "outside [0, 1)" in infer_number_shape([0.5, 1.5]).describe()
+    outside = infer_number_shape([0.5, 1.5])
+    assert "outside [0, 1)" in outside.describe() and outside.sieve_values is None
+
+
+def test_doubles_are_read_at_the_bits_their_digits_hold():
+    rng = random.Random(5)
+    exact = [rng.random() for _ in range(10)]
+    shape = infer_number_shape(exact)  # printed in full (repr): the double itself
+    assert shape.double_scale == 1 << 32 and shape.double_decimals is None
+    assert shape.sieve_values == [math.floor(v * 2**32) for v in exact]
+    assert shape.print_double(exact[0]) == repr(exact[0])
+    six = [float(f"{v:.6f}") for v in exact]  # printf("%f"): six decimals
+    shape = infer_number_shape(six)
+    # a multiple of 1/N between the printed and the true double: N * 10**-6 / 2 <= 1/1000
+    assert shape.double_scale == 1024 and shape.double_decimals == 6
+    assert shape.print_double(0.5) == "0.500000"
+    assert double_scale([float(f"{v:.14g}") for v in exact]) == 1 << 32  # Lua, PHP echo
+    assert double_scale([float(f"{v:.4f}") for v in exact]) == 16
 
 
 def test_full_width_signed_ints_are_sieved_as_the_raw_words_they_are():

@@ -181,3 +181,21 @@ def test_every_reduction_in_one_program_same(opencl, name):
     reference = search([space], observed, backend=NumpyBackend(), **kwargs)
     assert _keys(device) == _keys(reference)
     assert {s.hypothesis.reduction for s in reference.survivors} == set(specs)
+
+
+@pytest.mark.parametrize("name", PORTED[1::5])
+def test_doubles_at_full_scale_same(opencl, name):
+    """``float_mul:2**32``, how identify reads doubles printed in full: the port's own double
+    scaled to 32 bits finds the planted seed as numpy does (a float rounding in the port would
+    miss it, or meet others)."""
+    spec = f"float_mul:{1 << 32}"
+    seed = valid_seed(name, 4321)
+    planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=1)
+    observed = predict(planted, 6)
+    start = max(0, min(seed - 500, (1 << all_generators()[name].seed_bits) - 1024))
+    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 1024,
+                        offset_stop=3)
+    device = search([space], observed, backend=opencl, window=6)
+    reference = search([space], observed, backend=NumpyBackend(), window=6)
+    assert _keys(device) == _keys(reference)
+    assert planted in [s.hypothesis for s in device.survivors]
