@@ -105,10 +105,11 @@ def write_checkpoint(
         raise
 
 
-def read_checkpoint(ledger: Path) -> Checkpoint | None:
+def read_checkpoint(ledger: Path, *, max_bytes: int | None = None) -> Checkpoint | None:
     """The checkpoint beside ``ledger``: ``None`` when there is none, ``CheckpointRefused``
     when it is damaged or not a checkpoint (whether it fits the ledger is
-    :func:`anchor_problem`'s question)."""
+    :func:`anchor_problem`'s question). ``max_bytes``: refuse a larger file unread (the writer
+    passes the ledger's size: a checkpoint holds 16 bytes a record, far less than its line)."""
     path = checkpoint_path_for(ledger)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -117,8 +118,11 @@ def read_checkpoint(ledger: Path) -> Checkpoint | None:
     except OSError as error:
         raise CheckpointRefused(f"cannot be opened ({error.strerror})") from None
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
             raise CheckpointRefused("it is not a regular file")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise CheckpointRefused(f"it is {st.st_size} bytes, more than the ledger it covers")
         line = fh.readline(_MAX_HEADER)
         try:
             header = orjson.loads(line)
@@ -132,6 +136,8 @@ def read_checkpoint(ledger: Path) -> Checkpoint | None:
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             raise CheckpointRefused("its header is not a checkpoint's") from None
         size = index_size + sum(sizes)
+        if len(line) + size != st.st_size:  # read nothing a forged header makes up
+            raise CheckpointRefused("its size is not the one its header names")
         body = fh.read(size + 1)
     if len(body) != size or hashlib.sha256(body).hexdigest() != sha:
         raise CheckpointRefused("its body is damaged (size or SHA256)")

@@ -245,10 +245,11 @@ class JsonlRecorder(Recorder):
         """The checkpoint beside the ledger if its anchor holds (else None, and why in
         :attr:`checkpoint_note`)."""
         try:
-            found = read_checkpoint(self.path)
+            size = os.fstat(self._fd).st_size
+            found = read_checkpoint(self.path, max_bytes=size)
             if found is None:
                 return None
-            problem = anchor_problem(found, self._fd, os.fstat(self._fd).st_size)
+            problem = anchor_problem(found, self._fd, size)
         except CheckpointRefused as refused:
             problem = str(refused)
         except OSError as error:

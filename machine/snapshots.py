@@ -125,6 +125,7 @@ def read_snapshot(ledger: Path) -> Snapshot | None:
     except OSError as error:
         raise SnapshotRefused(f"cannot be opened ({error.strerror})") from None
     with os.fdopen(fd, "rb") as fh:
+        file_size = os.fstat(fh.fileno()).st_size
         line = fh.readline(_MAX_HEADER)
         try:
             header = orjson.loads(line)
@@ -137,6 +138,8 @@ def read_snapshot(ledger: Path) -> Snapshot | None:
             raise SnapshotRefused(f"format {fmt!r}, not {SNAPSHOT_FORMAT}")
         if code != code_fingerprint():
             raise SnapshotRefused("written by other code of the machine (stale)")
+        if len(line) + size != file_size:  # read nothing a forged header makes up
+            raise SnapshotRefused("its body is damaged (size or SHA256)")
         body = fh.read(size + 1)
     if len(body) != size or hashlib.sha256(body).hexdigest() != sha:
         raise SnapshotRefused("its body is damaged (size or SHA256)")

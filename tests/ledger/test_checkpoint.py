@@ -111,6 +111,11 @@ def _spoil(path: Path, how: str) -> Path:
         header = orjson.loads(line)
         header["offset"] -= 1
         cp.write_bytes(orjson.dumps(header) + b"\n" + body)
+    elif how == "a made-up size":  # would be a petabyte read into memory if believed
+        line, _, body = cp.read_bytes().partition(b"\n")
+        header = orjson.loads(line)
+        header["levels"] = [16 << 50]
+        cp.write_bytes(orjson.dumps(header) + b"\n" + body)
     elif how == "a symlink":
         target = path.with_name("elsewhere")
         os.replace(cp, target)
@@ -119,7 +124,7 @@ def _spoil(path: Path, how: str) -> Path:
 
 
 @pytest.mark.parametrize("how", ["flipped byte", "torn", "another ledger's", "a copied ledger",
-                                 "wrong offset", "a symlink"])
+                                 "wrong offset", "a made-up size", "a symlink"])
 def test_a_checkpoint_that_does_not_fit_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:

@@ -90,7 +90,7 @@ class _Boom:
 
 
 @pytest.mark.parametrize("spoil", ["flipped byte", "other ledger", "other code", "a function",
-                                   "not a state", "torn"])
+                                   "not a state", "torn", "a made-up size"])
 def test_a_bad_snapshot_is_ignored_and_the_ledger_folded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: str
 ) -> None:
@@ -109,6 +109,8 @@ def test_a_bad_snapshot_is_ignored_and_the_ledger_folded(
         _rewrite(home, {}, pickle.dumps(_Boom()))
     elif spoil == "not a state":
         _rewrite(home, {}, pickle.dumps(({"x": 1}, {})))
+    elif spoil == "a made-up size":  # a petabyte read into memory if believed
+        _rewrite(home, {"bytes": 1 << 50}, fix_sha=False)
     else:
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     report = replay(home.root)
