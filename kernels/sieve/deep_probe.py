@@ -33,7 +33,7 @@ from kernels.sieve.vector import LaneStreams, draw_lanes
 __all__ = ["deep_probe", "reads_streams", "DEEP_PROBE_OFFSETS", "raw_source"]
 
 #: offsets per seed from which a CPU search reads each seed's stream once rather than walking it
-#: (the deep tiers start at 8 offsets past the usual ones and hold about 1,000 or 9,000)
+#: (identify's usual offsets are 8; its deep tiers hold 993 and 9,000)
 DEEP_PROBE_OFFSETS = 64
 #: (seed, offset) lanes read in one vectorised pass: bounds the lane arrays (~24 bytes a lane)
 _LANES_PER_PASS = 1 << 20
