@@ -13,13 +13,15 @@ solver against a plain numpy elimination (one row XOR per pivot) on one system o
     python benchmarks/state_bench.py --match nextint  # only the rows naming nextint
     python benchmarks/state_bench.py --measure        # re-measure MEASURED_SOLVING by bisection
     python benchmarks/state_bench.py --bounds         # nextInt(N) sweep: recovered of 20 per draws
-    python benchmarks/state_bench.py --bounds 3,6 --offsets=-6,-3,0 --trials 20
+    python benchmarks/state_bench.py --bounds 3,6 --offsets=-12,0 --trials 20
 
 The ``--bounds`` sweep recovers ``java.util.Random`` from ``nextInt(N)`` for each bound (small
 odd and even bounds, and large ones that redraw up to half their words), from random 48-bit
 states (``new Random()``), at the draw count the recovery claims plus each offset: ``N | draws |
 found | recovered | seconds``: "found" counts the trials whose true state the search offers from
-that many draws (below the claim too), "recovered" those that ``recover`` identifies with its 10
+that many draws as the only state that reproduces them (below the claim too: where the search
+itself fails, or the draws do not yet single out a state), "recovered" those that ``recover``
+identifies with its 10
 predictions the stream's (below the claim it answers "too short": the draws would not yet be
 decisive evidence, 40 bits beyond the state's 48).
 """
@@ -163,6 +165,15 @@ def _measure() -> None:
 SWEEP_BOUNDS = (3, 5, 6, 7, 9, 10, 11, 12, 13, 37, (1 << 30) + 1, 0x55555555, 3 << 29)
 
 
+def _replays(first: int, spec: str, draws: list[int]) -> bool:
+    """Whether java.util.Random read from state ``first`` at its first draw gives ``draws``."""
+    cls = get_generator("java_random")
+    multiplier, increment = int(getattr(cls, "MULTIPLIER")), int(getattr(cls, "INCREMENT"))
+    stream = cls.from_state((((first - increment) * pow(multiplier, -1, 1 << 48)) % (1 << 48),))
+    parsed = parse_any_reduction(spec)
+    return all(parsed.draw(stream) == d for d in draws)
+
+
 def _sweep(bounds: list[int], offsets: list[int], trials: int, seed: int) -> list[tuple[str, ...]]:
     """``(N, draws, found/trials, recovered/trials, mean seconds)`` per bound and draw count
     (seconds: ``recover`` at or above the claim, the search alone below it)."""
@@ -189,7 +200,9 @@ def _sweep(bounds: list[int], offsets: list[int], trials: int, seed: int) -> lis
                 draws = [int(parsed.draw(stream)) for _ in range(count + 10)]
                 started = time.perf_counter()
                 if count < claimed:
-                    found += first in lcg_candidate_states("java_random", spec, draws[:count])
+                    fitting = [c for c in lcg_candidate_states("java_random", spec, draws[:count])
+                               if _replays(c, spec, draws[:count])]
+                    found += fitting == [first]
                 else:
                     result = recover(draws[:count], "java_random", spec, predict=10)
                     ok = (result.verdict == IDENTIFIED
@@ -223,7 +236,7 @@ def main() -> int:
     parser.add_argument("--bounds", nargs="?", const=",".join(map(str, SWEEP_BOUNDS)),
                         metavar="N,N,...", help="the nextInt(N) sweep instead of the rows "
                         "(bounds default: %(const)s)")
-    parser.add_argument("--offsets", default="-4,-2,0", metavar="K,K,...",
+    parser.add_argument("--offsets", default="-8,-4,0", metavar="K,K,...",
                         help="--bounds: draw counts as offsets from the claimed minimum")
     parser.add_argument("--trials", type=int, default=20, help="--bounds: states per count")
     parser.add_argument("--match", default="", metavar="TEXT",
