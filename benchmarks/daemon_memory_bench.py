@@ -126,7 +126,7 @@ def _as_previous() -> None:
 
     import ledger.jsonl
 
-    setattr(ledger.jsonl, "read_checkpoint", lambda _ledger: None)
+    setattr(ledger.jsonl, "read_checkpoint", lambda *_args, **_kwargs: None)
     setattr(ledger.jsonl, "write_checkpoint", lambda *_args, **_kwargs: None)
     setattr(importlib.import_module("machine.fold"), "FINISHED_KEPT", sys.maxsize)
 
