@@ -18,6 +18,11 @@ per command of that loop and the memory a command allocates. Variants, all in th
   build, as a daemon closing leaves them; finished requests and runs leave the state).
 
     python benchmarks/daemon_memory_bench.py [--sizes 10000,100000,300000]
+    python benchmarks/daemon_memory_bench.py --costs LEDGER   # where a full open's time goes
+
+After each size's rows, the same run prints where verifying the whole chain spends its time
+(reading the bytes, SHA-256 over them, the verifying scan) and what checking and loading the
+fold snapshot costs (SHA-256 of its body, unpickling it), for the "previous" daemon's snapshot.
 
 Building the homes takes about two minutes on 2 cores (once per size, in a temporary folder,
 not timed).
@@ -168,6 +173,44 @@ def prepare(root: str, variant: str) -> None:
                 isolation="inline").close()
 
 
+def costs(ledger: Path, snapshot: Path | None = None) -> None:
+    """Print where a full open of ``ledger`` spends its time, and what its fold snapshot's
+    check and load cost (``snapshot``, default: the one beside the ledger, if any)."""
+    import hashlib
+    import io
+
+    from ledger.codec import ChainState, read_chunks
+    from machine.snapshots import _SafeUnpickler
+
+    began = time.perf_counter()
+    data = ledger.read_bytes()
+    read_s = time.perf_counter() - began
+    began = time.perf_counter()
+    hashlib.sha256(data).hexdigest()
+    sha_s = time.perf_counter() - began
+    del data
+    began = time.perf_counter()
+    scan = ChainState(str(ledger), ids=EventIdSet(), index=[])
+    with open(ledger, "rb") as fh:
+        for _records in read_chunks(fh, scan):
+            pass
+    verify_s = time.perf_counter() - began
+    print(f"  {ledger.stat().st_size / 2**20:.1f} MB, {scan.next_seq} events: read {read_s:.3f} s, "
+          f"SHA-256 {sha_s:.3f} s, verifying scan (ids and index built) {verify_s:.3f} s",
+          flush=True)
+    snapshot = snapshot if snapshot is not None else snapshot_path_for(ledger)
+    if snapshot.exists():
+        body = snapshot.read_bytes().partition(b"\n")[2]
+        began = time.perf_counter()
+        hashlib.sha256(body).hexdigest()
+        sha_s = time.perf_counter() - began
+        began = time.perf_counter()
+        _SafeUnpickler(io.BytesIO(body)).load()
+        load_s = time.perf_counter() - began
+        print(f"  its fold snapshot, {len(body) / 2**20:.2f} MB: SHA-256 {1000 * sha_s:.0f} ms, "
+              f"unpickling {1000 * load_s:.0f} ms", flush=True)
+
+
 def measure(root: str, variant: str) -> None:
     """In this (fresh) process: open, run one more loop, print one row's figures."""
     _patch(variant)
@@ -228,8 +271,13 @@ def main() -> None:
     parser.add_argument("--measure", metavar="HOME", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", metavar="HOME", help=argparse.SUPPRESS)
     parser.add_argument("--variant", default="after", help=argparse.SUPPRESS)
+    parser.add_argument("--costs", metavar="LEDGER", type=Path,
+                        help="only print where a full open of LEDGER spends its time")
     args = parser.parse_args()
     _pin_fingerprint()
+    if args.costs:
+        costs(args.costs)
+        return
     if args.measure:
         measure(args.measure, args.variant)
         return
@@ -263,6 +311,8 @@ def main() -> None:
                                 "--variant", variant], check=True, env=env)
                 subprocess.run([sys.executable, __file__, "--measure", str(copy_root),
                                 "--variant", variant], check=True, env=env)
+                if variant == "previous":
+                    costs(Home(copy_root).ledger)
                 shutil.rmtree(copy_root)
     print("(open s: the writer's open and the fold; read MB: the ledger bytes the open "
           "verified; RSS: peak of the measuring process; ids/state: the writer's id set and "
