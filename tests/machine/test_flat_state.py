@@ -207,3 +207,26 @@ def test_settled_proposals_and_policy_changes_leave_the_state() -> None:
     assert list(loop.proposals) == [f"proposal-drift-{n}" for n in range(made - KEPT, made)]
     assert [item.source for item in loop.lineage] == list(loop.proposals)  # each rolled back
     assert not hasattr(loop, "by_trigger")
+
+
+HISTORIES = sorted(p.parent for p in (Path(__file__).resolve().parents[1] / "histories").glob(
+    "*/expected.json"))
+
+
+@pytest.mark.parametrize("history", HISTORIES, ids=[p.name for p in HISTORIES])
+def test_recorded_histories_replay_the_same_keeping_one_finished_of_each(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replay re-decides every command: the same verdict with a single finished request, run,
+    proposal and candidate kept shows nothing the machine decides with left the state."""
+    import json
+
+    monkeypatch.setattr(_FOLD_MODULE, "FINISHED_KEPT", 1)
+    expected = json.loads((history / "expected.json").read_text())
+    report = replay(history).as_dict()
+    for key, value in expected.items():
+        got = len(report[key]) if key == "divergences" else report[key]
+        assert got == value, key
+    state = fold(read_ledger(history / "ledger.jsonl"))
+    assert len(state.requests) <= 1 + len(state.queue) + len(state.loop.rollback_requests) + len(
+        state.loop.approvals) + (state.active is not None)
