@@ -258,7 +258,10 @@ def register_cli(subparsers: Any) -> None:
             '{"ts": "2026-11-24T16:00:00Z", "draw": 417} (or "date", optional "session"). '
             "Repeats and overlaps with the history add nothing; a record that contradicts a "
             "recorded draw, or a bad record, refuses the whole call with one line naming it, "
-            "and nothing is appended. While a daemon holds the ledger, the file is checked "
+            "and nothing is appended. A file holds at most "
+            f"{MAX_INGEST_BYTES >> 20} MiB and {MAX_INGEST_DRAWS:,} draws (split a longer "
+            f"history), lines of at most {MAX_INGEST_LINE_BYTES} bytes (a JSON document "
+            "excepted), draws below 2^64. While a daemon holds the ledger, the file is checked "
             "and handed to it through <home>/draws/."
         ),
     )
