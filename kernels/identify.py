@@ -89,10 +89,17 @@ class NumberShape:
 
     def readings(self) -> list[tuple[int, float]]:
         """How the seed sieve reads :attr:`sieve_values`: ``(start, share of the prior)``, the
-        draws minus ``start`` (relative to :attr:`shift`)."""
+        draws minus ``start`` (relative to :attr:`shift`). The reading from 0 weighs as likely
+        as its draws are to show no 0: 30 dice from 1..6 read as 0..6 hardly ever would."""
         if self.other_start is None:
             return [(0, 1.0)]
-        return [(0, 1.0 - OTHER_START_SHARE), (self.other_start - self.shift, OTHER_START_SHARE)]
+        no_zero = (self.high / (self.high + 1)) ** self.count
+        if self.other_start == 1:  # first read from 0
+            weights = [(0, (1.0 - OTHER_START_SHARE) * no_zero), (1, OTHER_START_SHARE)]
+        else:
+            weights = [(0, 1.0 - OTHER_START_SHARE), (-self.shift, OTHER_START_SHARE * no_zero)]
+        total = sum(weight for _, weight in weights)
+        return [(start, weight / total) for start, weight in weights]
 
     def describe(self) -> str:
         if self.is_float:

@@ -351,9 +351,9 @@ class MT19937(_InitGenrand):
     output_bits = 32
     seed_bits = 32
     seed_space = "0 <= seed < 2**32 (std::mt19937 reduces a wider seed mod 2**32; default 5489)"
-    # libstdc++'s uniform_int_distribution uses Lemire's multiply-and-reject, which no reduction
-    # expresses yet; `gen() % n` is the idiom most code written against std::mt19937 uses
-    native_below = "mod"
+    # libstdc++'s uniform_int_distribution<int>(0, n - 1): Lemire's multiply-and-reject on the
+    # 32-bit word (tests/vectors/ranges/mt19937); `gen() % n` is searched beside it
+    native_below = "lemire32"
     vouched_by = "g++ 12 / libstdc++ (std::mt19937)"
 
     def next_double(self) -> float:
@@ -382,7 +382,7 @@ class MT19937_64(_InitGenrand):
     output_bits = 64
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (default 5489)"
-    native_below = "mod"  # see MT19937: libstdc++'s bounded integers are Lemire's method
+    native_below = "lemire64"  # libstdc++'s uniform_int_distribution: Lemire's, 128-bit product
     vouched_by = "g++ 12 / libstdc++ (std::mt19937_64)"
 
     W, N, M, R = 64, 312, 156, 31

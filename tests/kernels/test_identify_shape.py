@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
+
 from kernels.identify import OTHER_START_SHARE, double_scale, infer_number_shape
 
 
@@ -63,11 +65,19 @@ def test_a_start_of_0_or_1_that_the_draws_do_not_show_is_read_both_ways():
     # no 0 and no 100: rand() % 100 or mt_rand(1, 100)
     either = infer_number_shape([37, 99, 52, 9])
     assert (either.shift, either.other_start) == (0, 1)
-    assert either.readings() == [(0, 1.0 - OTHER_START_SHARE), (1, OTHER_START_SHARE)]
+    # from 0 weighs as likely as four draws of 0..99 are to miss 0
+    from_zero, from_one = (1.0 - OTHER_START_SHARE) * 0.99 ** 4, OTHER_START_SHARE
+    assert [start for start, _ in either.readings()] == [0, 1]
+    assert [share for _, share in either.readings()] == pytest.approx(
+        [from_zero / (from_zero + from_one), from_one / (from_zero + from_one)])
     # a 1 and no 0: from 1 first, from 0 too (relative to the draws minus 1)
-    from_one = infer_number_shape([1, 50, 7, 33])
-    assert (from_one.shift, from_one.other_start) == (1, 0)
-    assert from_one.readings()[1] == (-1, OTHER_START_SHARE)
+    low_one = infer_number_shape([1, 50, 7, 33])
+    assert (low_one.shift, low_one.other_start) == (1, 0)
+    assert low_one.readings()[1][0] == -1
+    # thirty dice from 1 to 6 read from 0 would have missed 0 one time in a hundred
+    dice = infer_number_shape([1 + i % 6 for i in range(30)])
+    unseen = OTHER_START_SHARE * (6 / 7) ** 30
+    assert dice.readings()[1][1] == pytest.approx(unseen / (1 - OTHER_START_SHARE + unseen))
     # a 0 rules out a start of 1; a 100 and a 1 say 1..100; a higher start is its own
     assert infer_number_shape([0, 5, 3]).other_start is None
     assert infer_number_shape([1, 100, 52]).other_start is None

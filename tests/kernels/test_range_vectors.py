@@ -1,6 +1,6 @@
 """Range calls that do not start at 0 (tests/vectors/ranges/, printed by CPython, numpy, PHP,
-Ruby, OpenJDK, glibc and Node.js): each is a bounded reduction plus the range's start, and
-`watcher identify` reads draws from 1 as that (not as an alphabet of 10 or 100)."""
+Ruby, OpenJDK, glibc, libstdc++ and Node.js): each is a bounded reduction plus the range's
+start, and `watcher identify` reads draws from 1 as that (not as an alphabet of 10 or 100)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_every_runtime_range_call_has_vectors():
                      ("php_mt_rand", "php_range"), ("ruby_random", "masked"),
                      ("java_random", "java_nextint"), ("glibc_random", "c_rand_mod"),
                      ("v8_math_random", "float_mul"), ("lua54_random", "lua_range"),
-                     ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul")}
+                     ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul"),
+                     ("mt19937", "lemire32"), ("mt19937_64", "lemire64")}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[5].parent.name}/{v[5].name}")
@@ -77,6 +78,7 @@ def test_a_range_from_a_higher_start_is_read_once_the_start_has_shown():
     ("java_random", "java_nextint-6", 1234),          # nextInt(6) + 1
     ("glibc_random", "c_rand_mod-6", 1234),           # rand() % 6 + 1
     ("php_mt_rand", "php_range-0-5", 1234),           # mt_rand(1, 6)
+    ("mt19937", "lemire32-6", 1234),                  # std::uniform_int_distribution(1, 6)
 ])
 def test_identify_finds_the_seed_of_a_range_from_one(capsys, tmp_path, monkeypatch, generator,
                                                       stream, seed):

