@@ -25,22 +25,33 @@ is the same generator), so their entries are ``glibc_random`` with Lua's seeding
 
 A 5.3 or 5.1 script that never calls ``randomseed`` draws from the C library's default state,
 ``srand(1)`` with nothing discarded: ``glibc_random`` seed 1 through the same doubles.
+
+LuaJIT 2.1 (``lib_math.c``, ``lj_prng.c``) has its own generator, L'Ecuyer's combined
+Tausworthe of period ``2**223`` on four 64-bit words, seeded by ``math.randomseed(d)`` from the
+double ``d`` (each word the bits of ``d = d * pi + e``, conditioned, then 10 outputs discarded).
+A draw uses the low 52 bits of an output: ``math.random()`` is them over ``2**52`` and
+``math.random(m, n)`` is ``floor(d * (n - m + 1)) + m``, so the entry's raw word is those 52 bits
+(all a script can see) and ``math.random(m)`` is its ``float_mul:m`` plus 1. A script that never
+seeds starts from a fixed state, no seed of this entry.
 """
 
 from __future__ import annotations
 
+import math
+import struct
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kernels.generators.lcg_friends import GlibcRandom
 from kernels.generators.xoshiro import Xoshiro256StarStar
+from kernels.prng import PRNG
 
 if TYPE_CHECKING:
     from kernels.sieve.vector import LaneStreams
 
-__all__ = ["Lua54Random", "Lua53Glibc", "Lua51Glibc", "GENERATORS", "LUA_SEED_DISCARDS",
-           "C_RAND_MAX"]
+__all__ = ["Lua54Random", "Lua53Glibc", "Lua51Glibc", "LuaJitRandom", "GENERATORS",
+           "LUA_SEED_DISCARDS", "C_RAND_MAX"]
 
 _U64 = np.uint64
 
@@ -118,4 +129,80 @@ class Lua51Glibc(GlibcRandom):
         return words.astype(np.float64) / float(C_RAND_MAX)
 
 
-GENERATORS = (Lua54Random, Lua53Glibc, Lua51Glibc)
+#: LuaJIT's four Tausworthe components: (k, q, s) of ``TW223_GEN`` in ``lj_prng.c``
+_TW223 = ((63, 31, 18), (58, 19, 28), (55, 24, 7), (47, 21, 8))
+_MASK64 = (1 << 64) - 1
+_LOW52 = (1 << 52) - 1
+
+
+class LuaJitRandom(PRNG):
+    """LuaJIT 2.1 ``math.random`` after ``math.randomseed(seed)``: the low 52 bits of each
+    Tausworthe output (``lj_prng_u64d``), seeded from the double ``seed``."""
+
+    name = "luajit_random"
+    family = "other"
+    prior = 4  # LuaJIT: OpenResty/nginx, Neovim, LÖVE games
+    seeding = ("math.randomseed(seed) of LuaJIT 2.1 (x86-64): u[i] = bits of d = d * pi + e, "
+               "each raised to its component's lowest valid value, then 10 outputs discarded")
+    state_bits = 223
+    output_bits = 52
+    seed_bits = 53
+    seed_space = ("0 <= seed < 2**53 (randomseed's number is a double: these integers exactly; "
+                  "negative and fractional seeds are not covered)")
+    native_below = "float_mul"
+    vouched_by = ("LuaJIT 2.1.1774896198 (lupa 2.8, lupa.luajit21, x64): math.randomseed(seed); "
+                  "math.random() * 2**52")
+
+    def __init__(self, seed: int) -> None:
+        d = float(self.check_seed(seed))
+        self.u = []
+        for k, _, _ in _TW223:
+            d = d * math.pi + math.e
+            word = struct.unpack("<Q", struct.pack("<d", d))[0]
+            least = 1 << (64 - k)
+            self.u.append(word + least if word < least else word)
+        for _ in range(10):
+            self._step()
+
+    def _step(self) -> int:
+        out = 0
+        for i, (k, q, s) in enumerate(_TW223):
+            z = self.u[i]
+            z = ((((z << q) & _MASK64) ^ z) >> (k - s)) ^ (((z & (_MASK64 << (64 - k))) << s) & _MASK64)
+            out ^= z
+            self.u[i] = z
+        return out
+
+    def next_raw(self) -> int:
+        return self._step() & _LOW52
+
+    def get_state(self) -> tuple[int, ...]:
+        return tuple(self.u)
+
+    def set_state(self, state: tuple[int, ...]) -> None:
+        self.u = list(state)
+
+    @classmethod
+    def raw_many(cls, seeds: np.ndarray, n: int) -> np.ndarray:
+        d = np.asarray(seeds, dtype=_U64).astype(np.float64)
+        words = []
+        for k, _, _ in _TW223:
+            d = d * math.pi + math.e
+            word = d.view(_U64)
+            least = _U64(1 << (64 - k))
+            words.append(np.where(word < least, word + least, word))
+        out = np.empty((len(d), n), dtype=_U64)
+        for col in range(-10, n):
+            acc = np.zeros(len(d), dtype=_U64)
+            for i, (k, q, s) in enumerate(_TW223):
+                z = words[i]
+                high = z & _U64((_MASK64 << (64 - k)) & _MASK64)
+                z = (((z << _U64(q)) ^ z) >> _U64(k - s)) ^ (high << _U64(s))
+                acc ^= z
+                words[i] = z
+            if col >= 0:
+                out[:, col] = acc & _U64(_LOW52)
+        return out
+
+
+GENERATORS = (Lua54Random, Lua53Glibc, Lua51Glibc, LuaJitRandom)

@@ -1,7 +1,7 @@
 """`watcher identify --predict 10` on what Lua 5.4 scripts print: ``math.random(6)`` dice and
 ``math.random(100)`` after ``math.randomseed(42)`` or ``math.randomseed(os.time())``. The draws
-are the committed ones of tests/vectors/ranges/lua5*/ (printed by Lua 5.4.8, and by Lua 5.3.6 and
-5.1.5 on glibc), and, where the PyPI package lupa is installed, fresh ones from the embedded
+are the committed ones of tests/vectors/ranges/lua*/ (printed by Lua 5.4.8, by Lua 5.3.6 and
+5.1.5 on glibc, and by LuaJIT 2.1), and, where the PyPI package lupa is installed, fresh ones from the embedded
 interpreter seeded with the clock of this very run."""
 
 from __future__ import annotations
@@ -85,10 +85,11 @@ def test_a_script_seeded_from_the_clock_just_now(capsys, tmp_path):
     assert payload["next"] == values[40:50]
 
 
-@pytest.mark.parametrize("entry", ["lua53_glibc", "lua51_glibc"])
+@pytest.mark.parametrize("entry", ["lua53_glibc", "lua51_glibc", "luajit_random"])
 @pytest.mark.parametrize("sides", [6, 100])
-def test_lua_5_3_and_5_1_dice_seeded_from_the_clock(capsys, tmp_path, entry, sides):
-    """Lua 5.3's and 5.1's ``math.random(N)`` (glibc's generator scaled to a double) after
+def test_lua_5_3_5_1_and_luajit_dice_seeded_from_the_clock(capsys, tmp_path, entry, sides):
+    """Lua 5.3's and 5.1's ``math.random(N)`` (glibc's generator scaled to a double) and
+    LuaJIT's (its Tausworthe generator's 52 low bits as a double) after
     ``math.randomseed(os.time())`` at 2024-12-05T00:00:00Z."""
     values = _committed(1733356800, sides, entry)
     payload = _identify(capsys, tmp_path, values[:40], "--generators", entry, "--around",

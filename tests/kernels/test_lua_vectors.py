@@ -1,5 +1,5 @@
 """Lua's math.random against the interpreters themselves: the committed known answers of Lua
-5.4, 5.3 and 5.1 (tests/vectors/**/lua5*/) are remade by their scripts where the embedded
+5.4, 5.3, 5.1 and LuaJIT 2.1 (tests/vectors/**/lua*/) are remade by their scripts where the embedded
 interpreters of the PyPI package lupa (a dev extra) are installed, and must come out byte for
 byte the same; the doubles Lua 5.4's ``math.random()`` prints are ``u53_double`` of the raw
 words."""
@@ -17,7 +17,7 @@ from kernels.registry import get_generator
 from tests.kernels.vectors import VECTORS, read_vector_text
 
 SCRIPTS = VECTORS / "sources" / "lua"
-ENTRIES = ("lua54_random", "lua53_glibc", "lua51_glibc")
+ENTRIES = ("lua54_random", "lua53_glibc", "lua51_glibc", "luajit_random")
 COMMITTED = sorted(path for entry in ENTRIES for path in VECTORS.glob(f"**/{entry}/*.csv"))
 
 
@@ -25,11 +25,11 @@ def test_every_kind_of_lua_file_is_committed():
     folders = {path.parent.relative_to(VECTORS).as_posix() for path in COMMITTED}
     assert folders == {*ENTRIES, *(f"ranges/{entry}" for entry in ENTRIES),
                        "shapes/lua54_random"}
-    assert len(COMMITTED) == 39
+    assert len(COMMITTED) == 49
 
 
 def test_the_scripts_remake_the_committed_files(tmp_path):
-    for module in ("lua54", "lua53", "lua51"):
+    for module in ("lua54", "lua53", "lua51", "luajit21"):
         pytest.importorskip(f"lupa.{module}", reason="lupa (the embedded Lua) not installed")
     subprocess.run(["bash", str(SCRIPTS / "make.sh"), str(tmp_path)], check=True, timeout=300)
     made = sorted(path for entry in ENTRIES for path in tmp_path.glob(f"**/{entry}/*.csv"))
@@ -92,3 +92,26 @@ def test_negative_and_float_seeds_are_the_seed_spaces_integers(module, entry):
     else:
         assert list(first(42.9).values()) == ours(42)
         assert list(first(-42.9).values()) == ours(-42 % (1 << 32))
+
+
+def test_luajit_is_the_release_the_files_name():
+    luajit = pytest.importorskip("lupa.luajit21", reason="lupa (the embedded LuaJIT) not installed")
+    version = luajit.LuaRuntime().eval("jit.version")
+    header, _ = read_vector_text(VECTORS / "luajit_random" / "seed-0.raw.csv")
+    assert header["source"].startswith(f"{version} (x64):")
+    assert version in get_generator("luajit_random").vouched_by
+
+
+def test_luajit_seeds_from_the_double_it_is_given():
+    """``math.randomseed`` takes a double: an integer seed and the same integer as a float seed
+    give one stream, 2**53 + 1 rounds to 2**53, and the seed space ends below 2**53."""
+    luajit = pytest.importorskip("lupa.luajit21", reason="lupa (the embedded LuaJIT) not installed")
+    first = luajit.LuaRuntime().eval(
+        "function(seed) math.randomseed(seed); local t = {}"
+        " for i = 1, 8 do t[i] = math.random() * 2^52 end return t end")
+    cls = get_generator("luajit_random")
+    for seed in (7, 7.0, 1733356800):
+        assert [int(v) for v in first(seed).values()] == cls(int(seed)).outputs(8)
+    assert list(first(2**53 + 1).values()) == list(first(2**53).values())
+    with pytest.raises(ValueError):
+        cls(2**53)

@@ -40,6 +40,7 @@ def test_every_runtime_range_call_has_vectors():
                      ("java_random", "java_nextint"), ("glibc_random", "c_rand_mod"),
                      ("v8_math_random", "float_mul"), ("lua54_random", "lua_range"),
                      ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul"),
+                     ("luajit_random", "float_mul"),
                      ("mt19937", "lemire32"), ("mt19937_64", "lemire64")}
 
 
