@@ -40,7 +40,8 @@ from kernels.sieve.plan import raw_width_plausible
 
 __all__ = ["NumberShape", "infer_number_shape", "StateTier", "run_state_tier",
            "state_tier_lines", "family_needs", "state_tier_seconds", "report_without_seed_search",
-           "NO_GENERATOR", "RANGE_START_MISS", "OTHER_START_SHARE", "double_scale"]
+           "NO_GENERATOR", "RANGE_START_MISS", "OTHER_START_SHARE", "double_scale",
+           "printed_decimals"]
 
 NO_GENERATOR = "no generator explains this data"
 
@@ -145,7 +146,7 @@ def infer_number_shape(values: Sequence[int | float]) -> NumberShape:
     if _is_float(values):
         low, high = min(values), max(values)
         scale = double_scale(values) if 0 <= low and high < 1 else None
-        decimals = max(_decimals(float(v)) for v in values)
+        decimals = printed_decimals(values)
         return NumberShape(len(values), True, low, high, double_scale=scale,
                            double_decimals=decimals if decimals < _FULL_DECIMALS else None,
                            sieve_values=[math.floor(v * scale) for v in values]
@@ -183,13 +184,20 @@ def double_scale(values: Sequence[int | float]) -> int | None:
     the generator made: ``2**32`` for doubles printed in full (15 or more digits: Python's
     ``repr``, Java, JavaScript), fewer bits for fewer digits (``printf("%f")``'s six decimals
     leave 10); ``None`` when the digits leave fewer than :data:`MIN_DOUBLE_SCALE_BITS`."""
-    decimals = max(_decimals(float(v)) for v in values)
+    decimals = printed_decimals(values)
     if decimals >= _FULL_DECIMALS:
         return 1 << DOUBLE_SCALE_BITS
     # printed with `decimals` decimals, a double is off by at most half of 10**-decimals: a
     # multiple of 1/N lies in between with chance N * 10**-decimals / 2
     bits = math.floor(math.log2(2 * DOUBLE_EDGE_MISS * 10 ** decimals))
     return 1 << min(bits, DOUBLE_SCALE_BITS) if bits >= MIN_DOUBLE_SCALE_BITS else None
+
+
+def printed_decimals(values: Sequence[int | float]) -> int:
+    """The decimals the doubles were printed with: the median of each one's (a fixed-decimals
+    print drops a trailing zero one time in ten; six significant digits, C++'s ``cout``, give
+    most of them six decimals and the few below 0.1 seven, each as close to its double)."""
+    return sorted(_decimals(float(v)) for v in values)[len(values) // 2]
 
 
 def _decimals(value: float) -> int:

@@ -436,7 +436,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     equivalents: dict[int, list[str]] = {}
     for index, survivor in enumerate(run.survivors[:5]):
         equivalents[index] = equivalent_generators(
-            survivor.hypothesis, [v - survivor.start for v in observed])
+            survivor.hypothesis, [v - survivor.start for v in observed],
+            nearby_offsets=2 if index == 0 else 0)
     # the range's start as the identified hypothesis read the draws
     start = shape.shift + (run.survivors[0].start if run.identified else 0)
     predicted: list[int] | list[float] | None = None

@@ -1057,22 +1057,29 @@ def _covered_prior(cursors: list[_ItemCursor]) -> float:
 # ---- equivalent entries --------------------------------------------------------------------------
 
 
-def equivalent_generators(found: Hypothesis, observed: list[int], extra: int = 32) -> list[str]:
+def equivalent_generators(found: Hypothesis, observed: list[int], extra: int = 32,
+                          nearby_offsets: int = 0) -> list[str]:
     """Other catalog generators that, with the same seed, reduction, offset and skip, give the
     same draws (the observed ones and ``extra`` more): e.g. PHP 7.1+ ``mt_rand`` and
-    ``std::mt19937`` for ``% 1000``. Their names belong beside the one the search met first."""
+    ``std::mt19937`` for ``% 1000``. Their names belong beside the one the search met first.
+    With ``nearby_offsets`` K, offsets up to K away count too, named "NAME at offset N" (the
+    top bits of ``std::mt19937``'s double are its second word: PHP's double one word later)."""
     expected = predict(found, len(observed) + extra)
     names = []
+    offsets = [found.offset] + [found.offset + step for k in range(1, nearby_offsets + 1)
+                                for step in (-k, k) if found.offset + step >= 0]
     for name, cls in all_generators().items():
         if name == found.generator:
             continue
-        try:
-            twin = found.model_copy(update={"generator": name})
-            twin = Hypothesis.model_validate(twin.model_dump())
-            if predict(twin, len(observed) + extra) == expected:
-                names.append(name)
-        except (ValueError, ArithmeticError):
-            continue
+        for offset in offsets:
+            try:
+                twin = found.model_copy(update={"generator": name, "offset": offset})
+                twin = Hypothesis.model_validate(twin.model_dump())
+                if predict(twin, len(observed) + extra) == expected:
+                    names.append(name if offset == found.offset else f"{name} at offset {offset}")
+                    break
+            except (ValueError, ArithmeticError):
+                continue
     return names
 
 

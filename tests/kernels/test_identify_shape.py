@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from kernels.identify import OTHER_START_SHARE, double_scale, infer_number_shape
+from kernels.identify import (OTHER_START_SHARE, double_scale, infer_number_shape,
+                              printed_decimals)
 
 
 def test_doubles_too_coarse_or_outside_0_1_have_no_seed_sieve():
@@ -33,6 +34,9 @@ def test_doubles_are_read_at_the_bits_their_digits_hold():
     assert shape.print_double(0.5) == "0.500000"
     assert double_scale([float(f"{v:.14g}") for v in exact]) == 1 << 32  # Lua, PHP echo
     assert double_scale([float(f"{v:.4f}") for v in exact]) == 16
+    # C++'s cout: six significant digits, seven decimals below 0.1; a dropped trailing zero
+    cout = [0.357225, 0.584544, 0.0422204, 0.70525, 0.0988905, 0.19013]
+    assert printed_decimals(cout) == 6 and double_scale(cout) == 1024
 
 
 def test_full_width_signed_ints_are_sieved_as_the_raw_words_they_are():
