@@ -157,15 +157,17 @@ def _native_specs(name: str, specs: list[str]) -> list[str]:
 @pytest.mark.parametrize("name", device_ported())
 def test_every_port_first_raws_at_offset_0_same(backends, name):
     """Every port's first raw outputs from the SIMD loop (or the port's own), tested branch-free
-    for raw and mod draws: a planted seed with chance survivors beside it, and a seed whose first
-    draw matches while its second does not, exactly what numpy finds."""
+    for raw and mod draws, skips 0..2: a planted seed (skip 1) with chance survivors beside it,
+    and a seed whose first draw matches while its second does not, exactly what numpy finds."""
     fast, _, reference = backends
     specs = _native_specs(name, ["raw", "mod:10"])
     seed = valid_seed(name, 9000 + len(name))
     start = max(0, min(seed - 500, (1 << all_generators()[name].seed_bits) - 1000))
     space = SearchSpace(generator=name, reductions=tuple(specs), seed_start=start,
-                        seed_stop=start + 1000, offset_start=0, offset_stop=1)
-    planted = Hypothesis(generator=name, seed=seed, reduction=specs[-1], skip=SkipSchedule())
+                        seed_stop=start + 1000, offset_start=0, offset_stop=1,
+                        skip=SkipSpace(low=0, high=2))
+    planted = Hypothesis(generator=name, seed=seed, reduction=specs[-1],
+                         skip=SkipSchedule.constant(1))
     observed = predict(planted, 2)
     kwargs = dict(window=2, stop_when_certain=False)
     found = search([space], observed, backend=fast, **kwargs)
