@@ -59,6 +59,10 @@ MIN_DOUBLE_SCALE_BITS = 4
 DOUBLE_EDGE_MISS = 1e-3
 #: a double printed with this many decimals or more is the generator's double itself
 _FULL_DECIMALS = 13
+#: a reading of the draws with less of the prior than this is not searched: it would double
+#: the correction of every hypothesis for almost none of the prior (20 dice from 1..6 read as
+#: 0..6, which misses 0 one time in 22)
+MIN_READING_SHARE = 0.05
 #: the prior share of the second reading of a range whose start may be 0 or 1
 #: (:attr:`NumberShape.other_start`): programs write both, the draws did not say which
 OTHER_START_SHARE = 0.4
@@ -100,7 +104,10 @@ class NumberShape:
         else:
             weights = [(0, 1.0 - OTHER_START_SHARE), (-self.shift, OTHER_START_SHARE * no_zero)]
         total = sum(weight for _, weight in weights)
-        return [(start, weight / total) for start, weight in weights]
+        shares = [(start, weight / total) for start, weight in weights]
+        # a reading this unlikely costs every hypothesis a doubled correction for little prior
+        kept = [(start, share) for start, share in shares if share >= MIN_READING_SHARE]
+        return [(start, share / sum(s for _, s in kept)) for start, share in kept]
 
     def describe(self) -> str:
         if self.is_float:
