@@ -304,7 +304,7 @@ _REASON_SUFFIX = ".reason.txt"
 def _file_away(runner: "Runner", path: Path, folder: Path, key: str, reason: str | None) -> None:
     """Move ``path`` (whatever it is: a link is moved, not followed) into ``folder`` as
     ``<key>--<name>``, never over another entry; with ``reason``, a ``.reason.txt`` beside it."""
-    from .runner import _fit, _sync_dirs  # (the runner imports this module)
+    from .runner import _fit, _shown, _sync_dirs  # (the runner imports this module)
 
     folder.mkdir(parents=True, exist_ok=True)
     raw_name = os.fsencode(path.name)
@@ -314,7 +314,13 @@ def _file_away(runner: "Runner", path: Path, folder: Path, key: str, reason: str
     while os.path.lexists(target) or os.path.lexists(str(target) + _REASON_SUFFIX):
         target = folder / _fit(f"{key}-{n}--", raw_name, room)
         n += 1
+    reason_path = Path(str(target) + _REASON_SUFFIX)
     if reason is not None:
-        Path(str(target) + _REASON_SUFFIX).write_text(reason + "\n", encoding="utf-8")
-    os.rename(path, target)
+        reason_path.write_text(reason + "\n", encoding="utf-8")
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:  # removed by someone else while it was taken: nothing to move
+        reason_path.unlink(missing_ok=True)
+        runner.log(f"draw file {_shown(path.name)}: removed before it could be filed away")
+        return
     _sync_dirs(path.parent, folder)

@@ -377,3 +377,21 @@ def test_any_draw_file_gets_exactly_one_outcome(tmp_path_factory: pytest.TempPat
     for reason in quarantined.values():
         assert len(reason.strip()) <= MAX_REASON_CHARS and reason.count("\n") == 1
     assert replay(home.root).exit_code == 0
+
+
+@pytest.mark.timeout(60)
+def test_a_file_removed_while_it_is_parsed_does_not_stop_the_daemon(tmp_path: Path) -> None:
+    home = make_home(tmp_path / "home")
+    (home.draws / "a-gone.txt").write_bytes(GOOD)
+    (home.draws / "b-next.txt").write_bytes(b"8\n")
+
+    def removes_it(command: Any, ctx: Any) -> Any:
+        events = ingest_file(command, ctx)
+        if command.source == "a-gone.txt":
+            os.unlink(command.path)  # its writer took it back meanwhile
+        return events
+
+    with _runner(home, removes_it) as runner:
+        runner.run_until_idle()
+    assert os.listdir(home.draws) == [] and _quarantined(home) == {}
+    assert draw_history(home.ledger).values == (5, 6, 7, 8)
