@@ -29,6 +29,7 @@ from projections.diagnostics import hit_rate_band
 
 from .commands import PlanDispatch, RollBackPolicy
 from .decide import decide
+from .draw_intake import MAX_INGEST_BYTES, MAX_INGEST_DRAWS
 from .fold import evolve, fold
 from .home import Home, init_home, locate_home, lock_holder
 from .policies import load_policies
@@ -41,7 +42,7 @@ from .requests import (
     parse_request,
     parse_request_bytes,
 )
-from .runner import Runner, utc_now
+from .runner import MAX_UNFINISHED_STARTS, Runner, utc_now
 from .state import Phase, State
 from .statechart import mermaid, table_rows, unit_lines
 from .steps import SCOPES, SCREEN, STEPS, step_for, unit_label
@@ -550,7 +551,12 @@ def register_daemon(subparsers: Subparsers) -> None:
             "then is archived), decide, run handlers, append. Handlers run in a worker "
             "process, stopped at their command's timeout (policies.json timeouts); requests "
             "and halts are taken in while one runs. SIGTERM and SIGINT stop the daemon, a "
-            "running handler included. Handlers come from the prng_watcher.handlers entry points "
+            "running handler included (recorded as CommandInterrupted: such a start never "
+            f"counts among the {MAX_UNFINISHED_STARTS} unfinished starts that fail a command; "
+            "a SIGKILL or a crash does). Files dropped into draws/ are parsed in a worker too (at most "
+            f"{MAX_INGEST_BYTES >> 20} MiB and {MAX_INGEST_DRAWS:,} draws a file; a refused "
+            "one goes to quarantine/). "
+            "Handlers come from the prng_watcher.handlers entry points "
             "($WATCHER_DISABLE_HANDLERS=pattern,... ignores some, e.g. 'llm.*' to run on the "
             "guardrails alone); a command without one is recorded as failed."
         ),
