@@ -25,7 +25,8 @@ _FLOAT_HYPOTHESES = [("cpython_random", "res53"), ("mt19937", "native_double"),
                      ("mt19937_64", "native_double"), ("java_random", "java_double"),
                      ("drand48", "native_double"),
                      ("v8_math_random", "v8_double"), ("tinymt32", "u32_double"),
-                     ("well512a", "u32_double"), ("taus88", "u32_double"), ("lfsr113", "u32_double")]
+                     ("well512a", "u32_double"), ("taus88", "u32_double"), ("lfsr113", "u32_double"),
+                     ("luajit_random", "native_double")]
 #: raw-word hypotheses for 32-bit outputs (the MT19937 family once: the members share the core)
 _WORD_GENERATORS = ["mt19937", "java_random", "xorshift32", "xorshift128", "xorwow", "tinymt32",
                     "well512a", "taus88", "lfsr113"]
@@ -70,7 +71,7 @@ def _bounded(ints: list[int]) -> list[tuple[str, str]]:
                   ("drand48", f"c_rand_mod:{bound}"), ("xorshift128", f"mod:{bound}"),
                   ("mt19937_64", f"mod:{bound}"), ("xorshift128plus", f"mod:{bound}"),
                   ("v8_math_random", f"float_mul:{bound}"),
-                  ("cpython_random", f"float_mul:{bound}")]
+                  ("cpython_random", f"float_mul:{bound}"), ("luajit_random", f"float_mul:{bound}")]
     return pairs
 
 

@@ -303,6 +303,8 @@ _LAYOUTS: dict[str, _Layout] = {
     "well512a": _Layout(16, 32, _well_at_index_zero, MASK32, 512),
     "taus88": _Layout(3, 32, _plain, MASK32, 88),
     "lfsr113": _Layout(4, 32, _plain, MASK32, 113),
+    # LuaJIT's Tausworthe words: the top k of each 64 (63, 58, 55, 47) carry the state
+    "luajit_random": _Layout(4, 64, _plain, (1 << 52) - 1, 223),
 }
 
 #: every generator with a linear model

@@ -1,8 +1,9 @@
-"""`watcher identify --predict 10` on what Lua 5.4 scripts print: ``math.random(6)`` dice and
-``math.random(100)`` after ``math.randomseed(42)`` or ``math.randomseed(os.time())``. The draws
-are the committed ones of tests/vectors/ranges/lua*/ (printed by Lua 5.4.8, by Lua 5.3.6 and
-5.1.5 on glibc, and by LuaJIT 2.1), and, where the PyPI package lupa is installed, fresh ones from the embedded
-interpreter seeded with the clock of this very run."""
+"""`watcher identify --predict 10` on what Lua scripts print: ``math.random(6)`` dice and
+``math.random(100)`` after ``math.randomseed(42)`` or ``math.randomseed(os.time())``, and
+LuaJIT's doubles and dice after ``math.randomseed()`` (an entropy seed: found by the state). The
+draws are the committed ones of tests/vectors/ranges/lua*/ (printed by Lua 5.4.8, by Lua 5.3.6
+and 5.1.5 on glibc, and by LuaJIT 2.1), and, where the PyPI package lupa is installed, fresh ones
+from the embedded interpreters, seeded with the clock or the entropy of this very run."""
 
 from __future__ import annotations
 
@@ -96,3 +97,33 @@ def test_lua_5_3_5_1_and_luajit_dice_seeded_from_the_clock(capsys, tmp_path, ent
                         "2024-12-05T00:00:30Z", "--backend", "numpy", "--budget", "60")
     _found(payload, 1733356800, sides, entry)
     assert payload["next"] == values[40:50]
+
+
+def _luajit_from_the_operating_system(chunk: str) -> list:
+    """What a LuaJIT script prints after ``math.randomseed()`` with no argument: seeded from
+    the operating system's entropy, so only its state can be found."""
+    luajit = pytest.importorskip("lupa.luajit21", reason="lupa (the embedded LuaJIT) not installed")
+    return list(luajit.LuaRuntime().execute("math.randomseed(); local t = {} " + chunk
+                                            + " return t").values())
+
+
+def test_luajit_doubles_from_an_entropy_seed_are_recovered_by_their_state(capsys, tmp_path):
+    values = _luajit_from_the_operating_system("for i = 1, 40 do t[i] = math.random() end")
+    path = tmp_path / "draws.txt"
+    path.write_text("".join(f"{v!r}\n" for v in values[:30]))
+    code = main(["identify", "--draws", str(path), "--predict", "10", "--json",
+                 "--backend", "numpy", "--budget", "60"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and payload["identified"] and payload["identified_by"] == "state", payload
+    assert payload["state_tier"]["best"]["generator"] == "luajit_random"
+    assert payload["next"] == values[30:40]
+
+
+def test_luajit_dice_from_an_entropy_seed_are_recovered_by_their_state(capsys, tmp_path):
+    values = [int(v) for v in _luajit_from_the_operating_system(
+        "for i = 1, 340 do t[i] = math.random(6) end")]
+    payload = _identify(capsys, tmp_path, values[:330], "--backend", "numpy", "--budget", "60")
+    assert payload["identified"] and payload["identified_by"] == "state", payload
+    best = payload["state_tier"]["best"]
+    assert (best["generator"], best["reduction"]) == ("luajit_random", "float_mul:6+1")
+    assert payload["next"] == values[330:340]
