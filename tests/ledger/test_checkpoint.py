@@ -18,7 +18,7 @@ from ledger import JsonlRecorder, LedgerTampered, read_ledger, verify_ledger
 from ledger.checkpoint import checkpoint_path_for, read_checkpoint
 from ledger.witness import witness_path_for
 
-from .helpers import ev
+from .helpers import envelopes_of, ev, relink
 
 EVERY = 10
 
@@ -228,3 +228,24 @@ def test_appends_write_checkpoints_as_the_ledger_grows(tmp_path: Path) -> None:
         assert seen is not None and seen.seq == rec.checkpoint_seq
         # spaced geometrically: the records since the last one reach an eighth of the ledger
         assert 199 - seen.seq < max(EVERY, 200 // ledger.jsonl.CHECKPOINT_GROWTH) + 1
+
+
+def test_a_consistent_rewrite_before_the_anchor_is_caught_by_the_witness_only(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ledger.jsonl"
+    _write(path, 40, batch=1)  # no batch framing: the rewritten file is as long
+    envelopes = envelopes_of(path.read_bytes())
+    envelopes[7]["data"]["i"] = 8
+    path.write_bytes(relink(envelopes))  # every hash recomputed: a valid chain
+    with pytest.raises(LedgerTampered, match="witness"):
+        JsonlRecorder(path)
+    # the witness rewritten too: the checkpoint no longer fits (a line in the log), and
+    # nothing in the home can tell; only a head kept elsewhere (--expect-head) does
+    head = envelopes_of(path.read_bytes())[-1]
+    witness_path_for(path).write_bytes(
+        orjson.dumps({"hash": head["hash"], "seq": head["seq"]}).ljust(127) + b"\n")
+    with JsonlRecorder(path) as rec:
+        assert rec.verified_from == 0
+        assert "not the one it was written after" in (rec.checkpoint_note or "")
+    assert verify_ledger(path).last_hash == head["hash"]
