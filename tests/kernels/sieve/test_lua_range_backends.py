@@ -108,3 +108,21 @@ def test_lua_program_compiles_as_cuda(tmp_path):
                              str(tmp_path / "out.ii"), "-diag-suppress", "177"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("lua_range:5:1", "0 <= A <= B"), ("lua_range:-1:5", "0 <= A <= B"),
+    ("lua_range:0:4294967296", "B - A < 2**32"), ("lua_range:1:9223372036854775808", "2**63"),
+    ("lua_range:6", "expected lua_range:A:B"), ("lua_range:a:b", "integers")])
+def test_bad_specs_are_refused_in_one_line(spec, message):
+    with pytest.raises(ValueError, match=message.replace("*", r"\*").replace("(", r"\(")):
+        parse_reduction(spec)
+
+
+def test_only_64_bit_generators_take_it():
+    reduction = parse_reduction("lua_range:1:6")
+    reduction.check_generator(LUA)
+    with pytest.raises(ValueError, match="64-bit raw outputs"):
+        reduction.check_generator(get_generator("mt19937"))
+    assert parse_reduction("lua_range:1:6").alphabet == 6
+    assert parse_reduction("lua_range:7:7").alphabet == 1
