@@ -121,11 +121,11 @@ class NumberShape:
         if self.low < 0:
             return f"signed integers ({self.low:,} .. {self.high:,}), wider than 32 bits"
         text = f"integers {self.low:,} .. {self.high:,}"
-        if self.shift:
-            text += f", read as a range from {self.shift} (each draw minus {self.shift})"
-        if self.other_start is not None:
-            text += (f", {'and' if self.shift else 'read'} as a range from "
-                     f"{self.other_start} too")
+        starts = [self.shift + start for start, _ in self.readings()]
+        if len(starts) > 1:
+            text += f", read as a range from {starts[0]} and as one from {starts[1]}"
+        elif starts[0]:
+            text += f", read as a range from {starts[0]} (each draw minus {starts[0]})"
         return text
 
     def print_double(self, value: float) -> str:

@@ -178,9 +178,9 @@ class Philox4x64(PRNG):
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (numpy SeedSequence(seed); numpy itself takes any int >= 0)"
     invertible = True
-    # numpy Generator.integers uses Lemire's method (not among our reductions); masked is
-    # RandomState(Philox(seed)).randint(n).
-    native_below = "masked"
+    # numpy Generator.integers(n): Lemire's method on the words' 32-bit halves, low half first
+    # (tests/vectors/ranges/pcg64)
+    native_below = "lemire32"
     vouched_by = f"numpy {np.__version__}"
 
     _BUFFER = 4
@@ -350,9 +350,9 @@ class SFC64(_SFC):
     output_bits = 64
     seed_bits = 64
     seed_space = "0 <= seed < 2**64 (numpy SeedSequence(seed); numpy itself takes any int >= 0)"
-    # numpy Generator.integers uses Lemire's method (not among our reductions); masked is
-    # RandomState(SFC64(seed)).randint(n).
-    native_below = "masked"
+    # numpy Generator.integers(n): Lemire's method on the words' 32-bit halves, low half first
+    # (tests/vectors/ranges/pcg64)
+    native_below = "lemire32"
     vouched_by = f"numpy {np.__version__}"
 
     BITS, BARREL_SHIFT, RSHIFT, LSHIFT = 64, 24, 11, 3

@@ -117,9 +117,9 @@ class _NumpyPCG128(PRNG):
     output_bits = 64
     seed_bits = 64
     invertible = True
-    # numpy Generator.integers uses Lemire's method (not among our reductions); the masked
-    # reduction is what RandomState(<bit generator>).randint(n) does with the same words.
-    native_below = "masked"
+    # numpy Generator.integers(n): Lemire's method on the words' 32-bit halves, low half first
+    # (tests/vectors/ranges/pcg64)
+    native_below = "lemire32"
     vouched_by = f"numpy {np.__version__}"
 
     #: LCG multiplier of the state update

@@ -41,7 +41,8 @@ def test_every_runtime_range_call_has_vectors():
                      ("v8_math_random", "float_mul"), ("lua54_random", "lua_range"),
                      ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul"),
                      ("luajit_random", "float_mul"),
-                     ("mt19937", "lemire32"), ("mt19937_64", "lemire64")}
+                     ("mt19937", "lemire32"), ("mt19937_64", "lemire64"),
+                     ("pcg64", "lemire32")}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[5].parent.name}/{v[5].name}")

@@ -1,5 +1,6 @@
 """CPython random.Random(S).randint(1, 10) and randint(1, 6) (python_randbelow:N plus 1), numpy
-RandomState(S).randint(1, 7) (masked:6 plus 1)."""
+RandomState(S).randint(1, 7) (masked:6 plus 1) and numpy default_rng(S).integers(1, 7) (PCG64,
+lemire32:6 plus 1: Lemire's method on the 64-bit words' 32-bit halves, low half first)."""
 
 import platform
 import random
@@ -32,3 +33,7 @@ for seed in (1234, 3735928495):
     write("numpy_random_state", seed, "masked:6", 1,
           f"numpy {np.__version__}: numpy.random.RandomState({seed}).randint(1, 7)",
           [int(v) for v in state.randint(1, 7, size=N)])
+    rng = np.random.default_rng(seed)
+    write("pcg64", seed, "lemire32:6", 1,
+          f"numpy {np.__version__}: numpy.random.default_rng({seed}).integers(1, 7)",
+          [int(v) for v in rng.integers(1, 7, size=N)])
