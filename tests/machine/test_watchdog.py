@@ -372,3 +372,39 @@ def test_the_daemon_runs_until_stopped_taking_requests_and_draws_as_they_come(
     assert proc.returncode == 0, err.decode()
     assert b"stopped by signal" in out
     assert replay(home.root).exit_code == 0
+
+
+@pytest.mark.timeout(300)
+def test_an_operator_restarting_the_daemon_during_a_long_step_never_fails_it(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM to the real daemon while step 3 runs, one time more than the limit of
+    unfinished starts; the step then completes, and nothing was recorded failed."""
+    home = make_home(tmp_path / "home")
+    script = home.root / "fake_script.json"
+    script.write_text(json.dumps({"step.3": "hang"}))
+    drop(home, "loop.json", {"kind": "learning_loop", "scope": [3]})
+
+    def starts() -> int:
+        return sum(r.type == "CommandStarted" and r.data["kind"] == "step.3"
+                   for r in read_ledger(home.ledger))
+
+    for n in range(1, MAX_UNFINISHED_STARTS + 2):
+        proc = _plugin_daemon(home)
+        deadline = time.monotonic() + 90
+        while starts() < n and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert starts() == n, f"restart {n}: step 3 was not started again"
+        time.sleep(0.3)  # inside the handler now
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err.decode()
+    script.write_text(json.dumps({"step.3": "complete"}))
+    proc = _plugin_daemon(home, "--once")
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    records = _records(home)
+    assert not [r for r in records if r.type == "StepFailed"]
+    assert sum(r.type == "CommandInterrupted" for r in records) == MAX_UNFINISHED_STARTS + 1
+    assert any(r.type == "DispatchCompleted" for r in records)
+    assert replay(home.root).exit_code == 0
