@@ -72,6 +72,10 @@ class PRNG(ABC):
     #: the reduction the runtime itself uses for "an integer below n" (used by ``digits:K``):
     #: ``"java_nextint"``, ``"python_randbelow"``, ``"php_range"``, ``"masked"``, ``"mod"``, ...
     native_below: ClassVar[str] = "mod"
+    #: the smallest and largest raw output (the engine's ``min()`` and ``max()``, what
+    #: libstdc++'s ``uniform_int_distribution`` reads; ``None``: ``2**output_bits - 1``)
+    raw_min: ClassVar[int] = 0
+    raw_max: ClassVar[int | None] = None
     #: who vouches for this generator's known answers: the runtime or published reference
     vouched_by: ClassVar[str]
     #: how often this generator is met in real code, as a relative weight (Java's and glibc's

@@ -41,7 +41,9 @@ from typing import Callable
 
 from kernels.prng import PRNG, TWO_POW_53
 
-__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below", "REDUCTION_KINDS", "RANGE_KINDS", "example_spec", "supported_reductions"]
+__all__ = ["Reduction", "DegenerateStream", "MAX_REJECTIONS", "parse_reduction", "native_below",
+           "REDUCTION_KINDS", "RANGE_KINDS", "example_spec", "supported_reductions",
+           "cpp_downscale_terms"]
 
 _MAX_ALPHABET = 1 << 32
 
@@ -213,6 +215,28 @@ def _lemire(bound: int, word_bits: int) -> Callable[[PRNG], int]:
     return draw
 
 
+def cpp_downscale_terms(generator: type[PRNG] | PRNG, bound: int) -> tuple[int, int, int]:
+    """libstdc++ ``uniform_int_distribution``'s downscaling for an engine whose range is not
+    a full 32- or 64-bit word: ``(min, scaling, past)``; a raw output ``r`` is accepted when
+    ``r - min < past`` and gives ``(r - min) // scaling``."""
+    low = generator.raw_min
+    high = generator.raw_max if generator.raw_max is not None else (1 << generator.output_bits) - 1
+    scaling = (high - low) // bound
+    return low, scaling, bound * scaling
+
+
+def _cpp_downscale(bound: int) -> Callable[[PRNG], int]:
+    def draw(stream: PRNG) -> int:
+        low, scaling, past = cpp_downscale_terms(stream, bound)
+        for _ in _attempts(stream):
+            value = stream.next_raw() - low
+            if value < past:
+                return value // scaling
+        raise _degenerate(stream)
+
+    return draw
+
+
 def _pcg_bounded(bound: int) -> Callable[[PRNG], int]:
     threshold = (1 << 32) % bound
 
@@ -292,6 +316,17 @@ def _needs_native_digit(generator: type[PRNG], _reduction: Reduction) -> str | N
     return check(generator, below) if check else None
 
 
+def _needs_cpp_downscaled_range(generator: type[PRNG], reduction: Reduction) -> str | None:
+    high = generator.raw_max if generator.raw_max is not None else (1 << generator.output_bits) - 1
+    span = high - generator.raw_min
+    if span in (0xFFFFFFFF, (1 << 64) - 1):
+        return "a full-width engine: libstdc++ uses Lemire's method (lemire32, lemire64)"
+    if reduction.alphabet is None or reduction.alphabet > span:
+        return (f"N={reduction.alphabet} is not below the engine's {span + 1:,} values "
+                "(libstdc++ combines several outputs then)")
+    return None
+
+
 _REQUIREMENTS: dict[str, Callable[[type[PRNG], Reduction], str | None]] = {
     "mod": _needs_wide_enough,
     "c_rand_mod": _needs_c_rand,
@@ -301,6 +336,7 @@ _REQUIREMENTS: dict[str, Callable[[type[PRNG], Reduction], str | None]] = {
     "lemire32": _needs_u32,
     "lemire64": _needs_64_bit_raw,
     "pcg_bounded": _needs_32_bit_raw,
+    "cpp_downscale": _needs_cpp_downscaled_range,
     "php_range": _needs_u32,
     "php_legacy_range": _needs_u32,
     "lua_range": _needs_64_bit_raw,
@@ -317,6 +353,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., Callable[[PRNG], int]], b
     "lemire32": (("N",), lambda bound: _lemire(bound, 32), False),
     "lemire64": (("N",), lambda bound: _lemire(bound, 64), False),
     "pcg_bounded": (("N",), _pcg_bounded, False),
+    "cpp_downscale": (("N",), _cpp_downscale, False),
     "php_range": (("A", "B"), _php_range, False),
     "php_legacy_range": (("A", "B"), _php_legacy_range, True),
     "lua_range": (("A", "B"), _lua_range, False),

@@ -498,6 +498,9 @@ class _Minstd(PRNG):
 
     MODULUS = (1 << 31) - 1
     MULTIPLIER: ClassVar[int]
+    # uniform_int_distribution over min() = 1 .. max() = 2**31 - 2: the division downscaling
+    native_below = "cpp_downscale"
+    raw_min, raw_max = 1, (1 << 31) - 2
 
     def __init__(self, seed: int) -> None:
         self.state = self.check_seed(seed) % self.MODULUS or 1

@@ -325,6 +325,8 @@ class _SubtractWithCarry(PRNG):
     seed_bits = 32
     seed_space = "0 <= seed < 2**32 (seed(result_type); 0 selects default_seed 19780503)"
     vouched_by = "g++ 12 libstdc++ <random>"
+    # uniform_int_distribution over 0 .. 2**w - 1 (w = 24, 48): the division downscaling
+    native_below = "cpp_downscale"
 
     WORD_BITS: ClassVar[int]
     SHORT_LAG: ClassVar[int]
@@ -458,6 +460,9 @@ class KnuthB(PRNG):
     TABLE_SIZE = 256
     MULTIPLIER = 16807
     MODULUS = (1 << 31) - 1
+    # uniform_int_distribution over min() = 1 .. max() = 2**31 - 2: the division downscaling
+    native_below = "cpp_downscale"
+    raw_min, raw_max = 1, (1 << 31) - 2
     #: max() - min() + 1 of minstd_rand0
     RANGE = MODULUS - 1
 

@@ -31,7 +31,7 @@ from typing import Sequence
 import numpy as np
 
 from kernels.prng import PRNG
-from kernels.reductions import Reduction, native_below
+from kernels.reductions import Reduction, cpp_downscale_terms, native_below
 from kernels.sieve.engine import ProbeHit
 
 __all__ = ["CL_ROOT", "has_device_port", "device_ported", "port_output_limit", "port_covers",
@@ -208,6 +208,9 @@ def _draw_body(reduction: Reduction, generator: type[PRNG]) -> str:
     if kind == "pcg_bounded":
         bound = args[0]
         return _rejecting("next_raw", f"w >= {(1 << 32) % bound}UL", f"w % {bound}UL")
+    if kind == "cpp_downscale":
+        low, scaling, past = cpp_downscale_terms(generator, args[0])
+        return _rejecting("next_raw", f"w - {low}UL < {past}UL", f"(w - {low}UL) / {scaling}UL")
     if kind == "php_range":
         low, high = args
         span = high - low

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from kernels.prng import PRNG
-from kernels.reductions import Reduction, native_below
+from kernels.reductions import Reduction, cpp_downscale_terms, native_below
 
 __all__ = ["LaneStreams", "draw_lanes", "has_vector_double", "outputs_per_draw_bound"]
 
@@ -167,6 +167,14 @@ def draw_lanes(reduction: Reduction, streams: LaneStreams) -> np.ndarray:
             return (product & _U64(0xFFFFFFFF)) >= threshold, product >> _U64(32)
 
         return _rejecting(streams, streams.take_u32, accept_lemire)
+    if kind == "cpp_downscale":
+        low, scaling, past = cpp_downscale_terms(streams.generator, args[0])
+
+        def accept_downscaled(words: np.ndarray):
+            values = words - _U64(low)  # raw outputs are never below the engine's min()
+            return values < _U64(past), values // _U64(scaling)
+
+        return _rejecting(streams, streams.take, accept_downscaled)
     if kind == "lemire64":
         bound = args[0]
         threshold = _U64((1 << 64) % bound)

@@ -42,7 +42,9 @@ def test_every_runtime_range_call_has_vectors():
                      ("lua53_glibc", "float_mul"), ("lua51_glibc", "float_mul"),
                      ("luajit_random", "float_mul"),
                      ("mt19937", "lemire32"), ("mt19937_64", "lemire64"),
-                     ("pcg64", "lemire32")}
+                     ("pcg64", "lemire32"), ("minstd_rand0", "cpp_downscale"),
+                     ("minstd_rand", "cpp_downscale"), ("knuth_b", "cpp_downscale"),
+                     ("ranlux24_base", "cpp_downscale"), ("ranlux48_base", "cpp_downscale")}
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v[5].parent.name}/{v[5].name}")
@@ -81,6 +83,7 @@ def test_a_range_from_a_higher_start_is_read_once_the_start_has_shown():
     ("glibc_random", "c_rand_mod-6", 1234),           # rand() % 6 + 1
     ("php_mt_rand", "php_range-0-5", 1234),           # mt_rand(1, 6)
     ("mt19937", "lemire32-6", 1234),                  # std::uniform_int_distribution(1, 6)
+    ("minstd_rand0", "cpp_downscale-6", 1234),        # ... over std::default_random_engine
 ])
 def test_identify_finds_the_seed_of_a_range_from_one(capsys, tmp_path, monkeypatch, generator,
                                                       stream, seed):

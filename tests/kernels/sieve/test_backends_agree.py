@@ -199,3 +199,18 @@ def test_doubles_at_full_scale_same(opencl, name):
     reference = search([space], observed, backend=NumpyBackend(), window=6)
     assert _keys(device) == _keys(reference)
     assert planted in [s.hypothesis for s in device.survivors]
+
+
+@pytest.mark.parametrize("name", ["minstd_rand0", "knuth_b", "ranlux24_base", "ranlux48_base"])
+def test_libstdcxx_downscaled_range_same(opencl, name):
+    """``cpp_downscale:6``, libstdc++'s ``uniform_int_distribution`` over an engine that is not
+    a full word (its min() subtracted, the division's top rejected): planted seed found alike."""
+    planted = Hypothesis(generator=name, seed=valid_seed(name, 777), reduction="cpp_downscale:6",
+                         offset=2)
+    observed = predict(planted, 24)
+    space = SearchSpace(generator=name, reduction="cpp_downscale:6", seed_start=0,
+                        seed_stop=2048, offset_stop=4)
+    device = search([space], observed, backend=opencl, window=24)
+    reference = search([space], observed, backend=NumpyBackend(), window=24)
+    assert _keys(device) == _keys(reference)
+    assert planted in [s.hypothesis for s in device.survivors]

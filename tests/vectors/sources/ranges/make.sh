@@ -4,7 +4,8 @@
 # CPython randint(1, 10) and randint(1, 6), numpy RandomState.randint(1, 7), PHP mt_rand(1, 100)
 # and mt_rand(1, 6), Java nextInt(6) + 1, C rand() % 6 + 1 (glibc), Node.js
 # Math.floor(Math.random() * 6) + 1, Ruby Random#rand(1..6) and rand(1..10), libstdc++
-# std::uniform_int_distribution<int>(1, 6) over std::mt19937 and std::mt19937_64.
+# std::uniform_int_distribution<int>(1, 6) over std::mt19937, mt19937_64, minstd_rand0,
+# minstd_rand, knuth_b, ranlux24_base and ranlux48_base.
 # $1: the tests/vectors folder; files go to $1/ranges/<generator>/ (beside the per-generator
 # folders, which hold draws from 0).
 set -euo pipefail
