@@ -4,12 +4,19 @@
  * so that no private array is indexed at run time. */
 typedef struct { uint k0, k1; uint c0, c1, c2, c3; uint b0, b1, b2, b3; uint left; } philox4x32_10_state;
 
+/* the round multipliers and the key's Weyl increments (also read by the native backend's SIMD
+ * form of a block) */
+#define PHILOX4X32_M0 0xD2511F53u
+#define PHILOX4X32_M1 0xCD9E8D57u
+#define PHILOX4X32_W0 0x9E3779B9u
+#define PHILOX4X32_W1 0xBB67AE85u
+
 DEVICE void philox4x32_10_block(philox4x32_10_state *st) {
     uint x0 = st->c0, x1 = st->c1, x2 = st->c2, x3 = st->c3;
     uint k0 = st->k0, k1 = st->k1;
     for (uint r = 0; r < 10u; r++) {
-        if (r) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
-        ulong p0 = (ulong)0xD2511F53u * x0, p1 = (ulong)0xCD9E8D57u * x2;
+        if (r) { k0 += PHILOX4X32_W0; k1 += PHILOX4X32_W1; }
+        ulong p0 = (ulong)PHILOX4X32_M0 * x0, p1 = (ulong)PHILOX4X32_M1 * x2;
         uint y0 = (uint)(p1 >> 32) ^ x1 ^ k0, y2 = (uint)(p0 >> 32) ^ x3 ^ k1;
         x0 = y0; x1 = (uint)p1; x2 = y2; x3 = (uint)p0;
     }

@@ -261,3 +261,27 @@ void test_may_match(const ulong *words, ulong count, const ulong *observed, ucha
         expected = [int(w) % modulus == value for w in words.tolist()]
         assert passed.astype(bool).tolist() == expected
         assert any(expected) == (value < modulus)
+
+
+@pytest.mark.parametrize("offset", [0, 1, 3, 6])
+def test_philox_first_raws_across_the_key_word_carry(backends, offset):
+    """philox4x32_10's own first raws (16 keys to a vector, the high key word carried where the
+    low one wraps inside a vector, any word of any block): seeds either side of 2**32 planted at
+    each offset, and chance survivors, exactly what numpy finds."""
+    fast, plain, reference = backends
+    start = (1 << 32) - 21
+    for seed in ((1 << 32) - 1, 1 << 32, (1 << 32) + 3):
+        planted = Hypothesis(generator="philox4x32_10", seed=seed, reduction="mod:10",
+                             offset=offset, skip=SkipSchedule())
+        observed = predict(planted, 2)
+        space = SearchSpace(generator="philox4x32_10", reductions=("raw", "mod:10"),
+                            seed_start=start, seed_stop=start + 300, offset_start=offset,
+                            offset_stop=offset + 1)
+        kwargs = dict(window=1, stop_when_certain=False)
+        keys = [_keys(search([space], observed, backend=b, **kwargs))
+                for b in (fast, plain, reference)]
+        assert keys[0] == keys[2]
+        assert keys[1] == keys[2]
+        assert ("mod:10", seed, offset) in [key[:3] for key in keys[0]]
+    assert "native_philox_first_raws" in native_source(program_source(
+        all_generators()["philox4x32_10"], (parse_reduction("raw"),), 1, one_offset=True))
