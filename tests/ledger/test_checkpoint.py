@@ -249,3 +249,19 @@ def test_a_consistent_rewrite_before_the_anchor_is_caught_by_the_witness_only(
         assert rec.verified_from == 0
         assert "not the one it was written after" in (rec.checkpoint_note or "")
     assert verify_ledger(path).last_hash == head["hash"]
+
+
+def test_after_a_crash_an_open_verifies_from_the_checkpoint_written_while_appending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.jsonl"
+    rec = JsonlRecorder(path)  # fsync durability: checkpoints while appending
+    for i in range(300):
+        rec.append([ev(i)])
+    written = rec.checkpoint_seq
+    assert 0 < written < 299
+    rec.forget_in_child()  # the process dies here: no close, no checkpoint at the end
+    counted = _count_decoded(monkeypatch)
+    with JsonlRecorder(path) as again:
+        assert again.checkpoint_seq == written and again.checkpoint_note is None
+        assert sum(counted) == 299 - written and again.last_seq() == 299
