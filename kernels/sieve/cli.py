@@ -515,7 +515,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
           f"in {elapsed:.0f} s (budget {args.budget:.0f} s); window {plan.window} of "
           f"{len(observed)} draws"
           + (f", up to {plan.errors} wrong" if plan.errors else "")
-          + "; p-values corrected for the whole plan")
+          + "; p-values corrected for the whole plan, weighted by its priors")
     print(f"expected chance survivors in what was searched: {run.expected_chance_survivors:.3g}")
     if run.survivors:
         print(f"survivors: {len(run.survivors)} (best first)")

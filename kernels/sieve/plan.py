@@ -48,6 +48,7 @@ any number of times keeps the same correction.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import math
@@ -113,6 +114,10 @@ DENSITY_SCALE = {"small": 1.0, "typed": 1.0, "unix_s": 10.0, "unix_ms": 10_000.0
 FORWARD_SLACK_S = 120
 #: with ``--around`` the time is only approximate: search a day on both sides of it
 AROUND_SPAN_S = 86_400
+#: share of the p-value correction's weight that follows the plan's priors (the rest is spread
+#: evenly over every hypothesis: a seed the priors find unlikely is at most 10 times harder to
+#: single out than with the plain correction over the whole plan)
+PRIOR_WEIGHTED_ALPHA = 0.9
 #: a survivor ends the search once its p-value, corrected for the whole plan (what is left
 #: included), is this many powers of ten below alpha: a chance match as good in what is left has
 #: less than alpha / 10**4 odds, so nothing left could change the verdict
@@ -421,6 +426,23 @@ class Plan:
     def hypotheses(self) -> int:
         return sum(item.hypotheses for item in self.items)
 
+    def log_correction(self, item: PlanItem) -> float:
+        """``log(1 / w)``, the correction of a p-value met in ``item``: a weighted Bonferroni
+        correction whose weights ``w`` over the plan's hypotheses sum to 1, so the chance that
+        any chance hypothesis is identified stays below alpha. ``PRIOR_WEIGHTED_ALPHA`` of the
+        weight follows the items' priors (each item's share spread over its hypotheses: a small
+        seed, likely and among few, is singled out from fewer draws), the rest is even."""
+        total_prior, total_hypotheses = self._totals
+        by_prior = (item.prior / total_prior / max(item.hypotheses, 1)) if total_prior > 0 else 0.0
+        weight = (PRIOR_WEIGHTED_ALPHA * by_prior
+                  + (1 - PRIOR_WEIGHTED_ALPHA) / max(total_hypotheses, 1))
+        return -math.log(weight)
+
+    @functools.cached_property
+    def _totals(self) -> tuple[float, int]:
+        """The items' prior and hypotheses, summed once (the items do not change)."""
+        return sum(i.prior for i in self.items), self.hypotheses
+
 
 def _tier_ranges(generator: type[PRNG], reference_s: int, forward_s: int) -> dict[str, tuple[Ranges, int]]:
     """Seed ranges and origin of each tier that applies to ``generator``."""
@@ -603,8 +625,11 @@ def _check_enough_draws(plan: Plan, observed: list[int], alpha: float) -> None:
         return per_draw_match_probability(get_generator(item.generator), parse_reduction(spec))
 
     q = min(max(q_of(item, spec) for item in plan.items for spec in item.reductions), 0.5)
-    q_best = min(q_of(item, spec) for item in plan.items for spec in item.reductions)
-    needed = minimum_window(plan.hypotheses, q_best, alpha, plan.errors)
+    # the item whose hypotheses the weighted correction favours most, at its sharpest reduction
+    needed = min(minimum_window(math.ceil(math.exp(plan.log_correction(item))),
+                                min(q_of(item, spec) for spec in item.reductions), alpha,
+                                plan.errors)
+                 for item in plan.items)
     if len(observed) < needed:
         typical = minimum_window(plan.hypotheses, q, alpha, plan.errors)
         raise NotEnoughDraws(
@@ -887,7 +912,6 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
     certainty_log10 = math.log10(alpha) + CERTAINTY_BELOW_ALPHA_LOG10
     covered = {k: _normalise(v) for k, v in (covered or {}).items()}
     cursors = [_ItemCursor.start(item, covered.get(item.key, [])) for item in plan.items]
-    log_total = math.log(max(plan.hypotheses, 1))
     cache = cost_cache or CostCache(None)
     engine_chunk = getattr(backend, "preferred_chunk", 1 << 16)
     minimums = {cursor.item.cost_key: _min_chunk(backend, cursor.item) for cursor in cursors}
@@ -1007,7 +1031,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
         for found in result.survivors:
             q = per_draw_match_probability(get_generator(found.hypothesis.generator),
                                            parse_reduction(found.hypothesis.reduction))
-            log_p = min(0.0, log_total + log_binomial_tail(found.compared, found.matched, q))
+            log_p = min(0.0, plan.log_correction(item)
+                        + log_binomial_tail(found.compared, found.matched, q))
             h = found.hypothesis
             survivors[(h.generator, h.seed, h.reduction, h.offset, str(h.skip),
                        item.start)] = Survivor(
@@ -1019,7 +1044,8 @@ def run_plan(plan: Plan, observed: list[int], backend: Backend, *, deadline: flo
             miss = result.near_miss
             q = per_draw_match_probability(get_generator(miss.hypothesis.generator),
                                            parse_reduction(miss.hypothesis.reduction))
-            log_p = min(0.0, log_total + log_binomial_tail(miss.compared, miss.matched, q))
+            log_p = min(0.0, plan.log_correction(item)
+                        + log_binomial_tail(miss.compared, miss.matched, q))
             near_miss = miss.model_copy(update={"p_value": math.exp(log_p),
                                                 "log10_p_value": log_p / math.log(10),
                                                 "start": item.start})

@@ -479,6 +479,26 @@ def test_plan_identifies_planted_sequences(generator, reduction, seed, offset, s
     assert result.stopped_early  # beyond doubt well before the plan's end
 
 
+def test_the_correction_weighs_hypotheses_by_the_plan_priors_and_sums_to_one():
+    """Weighted Bonferroni: the weights over every hypothesis sum to at most 1 (so chance
+    identifies nothing with probability above alpha); small seeds need less evidence than the
+    plain correction over the whole plan, no item more than ten times as much."""
+    observed = predict(Hypothesis(generator="java_random", seed=1234, reduction="java_nextint:6"),
+                       12)
+    plan = build_plan(observed, reference_s=REFERENCE,
+                      generators=["java_random", "mt19937", "glibc_random"])
+    total = sum(item.hypotheses * math.exp(-plan.log_correction(item)) for item in plan.items)
+    assert total == pytest.approx(1.0, rel=1e-9)
+    plain = math.log(plan.hypotheses)
+    small = next(i for i in plan.items if i.key == "java_random/small/java_nextint:6")
+    assert plan.log_correction(small) < plain - math.log(1e4)
+    assert all(plan.log_correction(item) <= plain + math.log(10) + 1e-9 for item in plan.items)
+    # thirteen dice (34 bits) single out a small Java seed now, not under the plain correction
+    q = 1 / 6
+    assert plan.log_correction(small) + 13 * math.log(q) < math.log(0.01)
+    assert plain + 13 * math.log(q) > math.log(0.01)
+
+
 def test_a_survivor_far_below_alpha_ends_the_search():
     """24 dice (62 bits) against a plan of 5e11 hypotheses: corrected p about 1e-7, four
     powers of ten below alpha = 0.01, so the rest of the plan cannot change the verdict."""

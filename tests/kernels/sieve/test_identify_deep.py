@@ -87,7 +87,9 @@ def test_ten_draws_deep_in_the_stream_stay_decisive_against_the_whole_plan(truth
     assert log_p / math.log(10) < bound
 
 
-@pytest.mark.parametrize("spec, count", [("mod:1000", 5), ("c_rand_mod:6", 12)])
+# (the correction weighs hypotheses by the plan's priors: five draws of 0..999 single out a
+# likely small seed, two cannot; eight dice cannot)
+@pytest.mark.parametrize("spec, count", [("mod:1000", 2), ("c_rand_mod:6", 8)])
 def test_a_few_reduced_draws_say_how_many_the_deep_plan_needs(spec, count):
     truth = Hypothesis(generator="glibc_random", seed=7, reduction=spec, offset=2000,
                        skip=SkipSchedule.constant(0))
