@@ -11,6 +11,7 @@ generator, the ranlux subtract-with-carry bases, ``knuth_b``) live in ``lcg_frie
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar, TYPE_CHECKING
 
 import numpy as np
@@ -35,10 +36,12 @@ __all__ = [
     "MinstdRand0",
     "MinstdRand",
     "mulmod_mersenne31",
+    "CanonicalDouble",
     "GENERATORS",
 ]
 
 _TWO_POW_48 = float(1 << 48)
+_BELOW_ONE = math.nextafter(1.0, 0.0)
 
 
 def mulmod_mersenne31(x: np.ndarray, a: int) -> np.ndarray:
@@ -52,6 +55,44 @@ def mulmod_mersenne31(x: np.ndarray, a: int) -> np.ndarray:
     p = (p & modulus) + (p >> np.uint64(31))  # < 2**32 + 2**31
     p = (p & modulus) + (p >> np.uint64(31))  # <= 2**31 - 1 + 2
     return np.where(p >= modulus, p - modulus, p)
+
+
+class CanonicalDouble(PRNG):
+    """A libstdc++ engine whose range ``R = max() - min() + 1`` is not a full word: its double
+    is ``std::generate_canonical<double, 53>`` (what ``std::uniform_real_distribution<double>``
+    draws), ``k = max(1, (53 + log2 R - 1) / log2 R)`` calls (truncated: 2 for the minstd
+    engines and ``ranlux48_base``, 3 for ``ranlux24_base``), ``sum (r_i - min()) R**i / R**k``
+    with each partial product and sum rounded to a double as g++ does, clamped below 1
+    (``tests/vectors/shapes``)."""
+
+    @classmethod
+    def canonical_terms(cls) -> tuple[int, int, int]:
+        """``(min(), R, k)`` of the engine's ``generate_canonical<double, 53>``."""
+        top = cls.raw_max if cls.raw_max is not None else (1 << cls.output_bits) - 1
+        span = top - cls.raw_min + 1
+        log2_span = math.log2(span)
+        return cls.raw_min, span, max(1, int((53 + log2_span - 1) // log2_span))
+
+    def next_double(self) -> float:
+        low, span, calls = self.canonical_terms()
+        total, scale = 0.0, 1.0
+        for _ in range(calls):
+            total += float(self.next_raw() - low) * scale
+            scale *= span
+        value = total / scale
+        return value if value < 1.0 else _BELOW_ONE
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        low, span, calls = cls.canonical_terms()
+        total: np.ndarray | float = 0.0
+        scale = 1.0
+        for _ in range(calls):
+            total = total + (streams.take(lanes) - np.uint64(low)).astype(np.float64) * scale
+            scale *= span
+        value = np.asarray(total) / scale
+        return np.where(value < 1.0, value, _BELOW_ONE)
 
 
 class JavaRandom(PRNG):
@@ -481,7 +522,7 @@ class KnuthMMIX(_PowerOfTwoLCG):
 # ---- Lehmer generators modulo a prime ----------------------------------------------------------
 
 
-class _Minstd(PRNG):
+class _Minstd(CanonicalDouble):
     """``std::linear_congruential_engine<uint_fast32_t, A, 0, 2**31 - 1>`` (libstdc++).
 
     ``seed(s)`` sets ``x = s mod m``, and ``x = 1`` when that is 0 (the standard's rule for

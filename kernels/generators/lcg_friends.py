@@ -16,7 +16,7 @@ from typing import ClassVar, TYPE_CHECKING
 import numpy as np
 
 from kernels.generators._bits import MASK32
-from kernels.generators.lcg import mulmod_mersenne31
+from kernels.generators.lcg import CanonicalDouble, mulmod_mersenne31
 from kernels.prng import PRNG
 
 if TYPE_CHECKING:  # only for annotations: kernels.sieve imports the generators
@@ -308,7 +308,7 @@ class DotnetRandom(PRNG):
 # ---- libstdc++ subtract-with-carry --------------------------------------------------------------
 
 
-class _SubtractWithCarry(PRNG):
+class _SubtractWithCarry(CanonicalDouble):
     """libstdc++ ``subtract_with_carry_engine<UIntType, w, s, r>`` seeded with an integer.
 
     ``seed(value)``: ``linear_congruential_engine<result_type, 40014, 0, 2147483563>`` started
@@ -435,7 +435,7 @@ class Ranlux48Base(_SubtractWithCarry):
 # ---- libstdc++ knuth_b -----------------------------------------------------------------------------
 
 
-class KnuthB(PRNG):
+class KnuthB(CanonicalDouble):
     """``std::knuth_b``: ``shuffle_order_engine<minstd_rand0, 256>`` (Bays-Durham shuffle).
 
     Construction seeds ``minstd_rand0`` (``seed mod 2**31 - 1``, 0 becomes 1), fills the table

@@ -19,3 +19,15 @@ DEVICE ulong minstd_rand0_next(minstd_rand0_state *st) {
     st->s = (uint)p;
     return p;
 }
+
+/* std::generate_canonical<double, 53> (std::uniform_real_distribution<double>): 2 calls,
+ * sum (r_i - min()) R**i / R**2, clamped below 1 (CanonicalDouble in kernels/generators/lcg.py) */
+#define minstd_rand0_HAS_DOUBLE 1
+DEVICE double minstd_rand0_double(minstd_rand0_state *st) {
+    /* R = 2**31 - 2: the first word counts 1, the second R; (r2 - 1) R < 2**62 is an exact
+     * integer rounded once on conversion, as g++ rounds the double product (no fused multiply-add) */
+    double first = (double)(minstd_rand0_next(st) - 1UL);
+    double second = (double)((minstd_rand0_next(st) - 1UL) * 2147483646UL);
+    double value = (first + second) / 4611686009837453316.0;  /* (double)(R * R) */
+    return value < 1.0 ? value : 0.99999999999999988898;
+}

@@ -82,3 +82,15 @@ DEVICE ulong ranlux24_base_next(ranlux24_base_state *st) {
     st->p = p + 1u < 24u ? p + 1u : 0u;
     return (ulong)value;
 }
+
+/* std::generate_canonical<double, 53> (std::uniform_real_distribution<double>): 3 calls,
+ * sum (r_i - min()) R**i / R**3, clamped below 1 (CanonicalDouble in kernels/generators/lcg.py) */
+#define ranlux24_base_HAS_DOUBLE 1
+DEVICE double ranlux24_base_double(ranlux24_base_state *st) {
+    /* R = 2**24, three words: every term is exact, the sum rounds as on the host */
+    double first = (double)ranlux24_base_next(st);
+    double second = (double)ranlux24_base_next(st) * 16777216.0;
+    double third = (double)ranlux24_base_next(st) * 281474976710656.0;
+    double value = (first + second + third) * (1.0 / 4722366482869645213696.0);
+    return value < 1.0 ? value : 0.99999999999999988898;
+}

@@ -83,3 +83,14 @@ DEVICE ulong ranlux48_base_next(ranlux48_base_state *st) {
     st->p = p + 1u < 12u ? p + 1u : 0u;
     return value;
 }
+
+/* std::generate_canonical<double, 53> (std::uniform_real_distribution<double>): 2 calls,
+ * sum (r_i - min()) R**i / R**2, clamped below 1 (CanonicalDouble in kernels/generators/lcg.py) */
+#define ranlux48_base_HAS_DOUBLE 1
+DEVICE double ranlux48_base_double(ranlux48_base_state *st) {
+    /* R = 2**48, two words: both terms are exact, the sum rounds as on the host */
+    double first = (double)ranlux48_base_next(st);
+    double second = (double)ranlux48_base_next(st) * 281474976710656.0;
+    double value = (first + second) * (1.0 / 79228162514264337593543950336.0);
+    return value < 1.0 ? value : 0.99999999999999988898;
+}

@@ -214,3 +214,20 @@ def test_libstdcxx_downscaled_range_same(opencl, name):
     reference = search([space], observed, backend=NumpyBackend(), window=24)
     assert _keys(device) == _keys(reference)
     assert planted in [s.hypothesis for s in device.survivors]
+
+
+@pytest.mark.parametrize("name", ["minstd_rand0", "minstd_rand", "knuth_b", "ranlux24_base",
+                                  "ranlux48_base"])
+def test_libstdcxx_canonical_doubles_same(opencl, name):
+    """Doubles of ``std::uniform_real_distribution<double>`` over an engine that is not a full
+    word (``generate_canonical`` of two or three calls, each word's product rounded once): read
+    at 32 bits and at printf's six decimals, the planted seed is found alike."""
+    for spec in (f"float_mul:{1 << 32}", "float_mul:1000000"):
+        planted = Hypothesis(generator=name, seed=valid_seed(name, 4321), reduction=spec, offset=1)
+        observed = predict(planted, 8)
+        space = SearchSpace(generator=name, reduction=spec, seed_start=3800, seed_stop=4800,
+                            offset_stop=3)
+        device = search([space], observed, backend=opencl, window=8)
+        reference = search([space], observed, backend=NumpyBackend(), window=8)
+        assert _keys(device) == _keys(reference)
+        assert planted in [s.hypothesis for s in device.survivors]

@@ -11,7 +11,9 @@ php "$src/shapes.php" "$out"
 javac -d "$work" "$src/ShapesJava.java"
 java -cp "$work" ShapesJava "$out"
 python3 "$src/shapes.py" "$out"
-mkdir -p "$out/mt19937" "$out/mt19937_64"
+for engine in mt19937 mt19937_64 minstd_rand0 minstd_rand knuth_b ranlux24_base ranlux48_base; do
+  mkdir -p "$out/$engine"
+done
 g++ -std=c++17 -O2 "$src/canonical.cpp" -o "$work/canonical"
 "$work/canonical" "$out"
 for seed in 1 3735928495; do
