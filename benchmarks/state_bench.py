@@ -162,7 +162,7 @@ def _measure() -> None:
 
 #: the bounds the --bounds sweep runs by default: small odd, dice and other small even ones,
 #: the old lattice's edge, and large bounds that redraw 1/2, 1/3 and 1/4 of their words
-SWEEP_BOUNDS = (3, 5, 6, 7, 9, 10, 11, 12, 13, 37, (1 << 30) + 1, 0x55555555, 3 << 29)
+SWEEP_BOUNDS = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 37, (1 << 30) + 1, 0x55555555, 3 << 29)
 
 
 def _replays(first: int, spec: str, draws: list[int]) -> bool:

@@ -27,7 +27,8 @@ import numba
 import numpy as np
 from fpylll import BKZ, LLL, IntegerMatrix
 
-__all__ = ["lll", "truncated_lcg_states", "bounded_lcg_states", "low_guess_lcg_states"]
+__all__ = ["lll", "truncated_lcg_states", "bounded_lcg_states", "low_guess_lcg_states",
+           "low_guess_top_states"]
 
 
 def _dot(u: list[int], v: list[int]) -> int:
@@ -230,15 +231,13 @@ def low_guess_lcg_states(draws: list[int], steps: list[tuple[int, int]], bound: 
     multipliers = tuple(a % (1 << width) for a, _ in steps)
     basis, gs_q, gs_r = _reduced_power_lattice(multipliers, width)
     box = (1 << (modulus_bits - shift)) / bound
-    variance = box * box / 12.0
-    levels = np.arange(n, 0, -1, dtype=np.float64)  # levels searched once level k is reached
-    bounds = variance * (levels + _PRUNE_SIGMAS * np.sqrt(2.0 * levels) + _PRUNE_SLACK)
     mask = (1 << modulus_bits) - 1
     found = _search_boxes(np.asarray(lows, dtype=np.uint64),
                           np.array([a & mask for a, _ in steps], dtype=np.uint64),
                           np.array([c & mask for _, c in steps], dtype=np.uint64),
                           np.array(draws, dtype=np.int64), bound, shift, low_bits, modulus_bits,
-                          pow(odd_part, -1, 1 << width), basis, gs_q, gs_r, bounds, limit)
+                          pow(odd_part, -1, 1 << width), 0, basis, gs_q, gs_r,
+                          _pruning_bounds(n, box), box / 2.0, limit)
     states = []
     for low, first_quotient in found:
         state0 = (int(low) * steps[0][0] + steps[0][1]) & mask
@@ -249,13 +248,52 @@ def low_guess_lcg_states(draws: list[int], steps: list[tuple[int, int]], bound: 
     return states
 
 
+def low_guess_top_states(tops: list[int], steps: list[tuple[int, int]], shown_bits: int,
+                         modulus_bits: int, low_bits: int, limit: int = 4096) -> list[int]:
+    """First states ``s_0`` whose top ``shown_bits`` bits, stepped by ``steps``, read ``tops``
+    (Java's ``nextInt(2)`` and ``nextInt(4)``: too few bits a draw for
+    :func:`truncated_lcg_states`), by the search of :func:`low_guess_lcg_states`: with the low
+    ``low_bits`` guessed, ``z_i = s_i >> low_bits`` is ``A_i h + t_i mod 2**w`` exactly, and
+    ``z_i - top_i 2**(w - shown_bits)`` lies in ``[0, 2**(w - shown_bits))``."""
+    n = len(tops)
+    width = modulus_bits - low_bits
+    multipliers = tuple(a % (1 << width) for a, _ in steps)
+    basis, gs_q, gs_r = _reduced_power_lattice(multipliers, width)
+    box = float(1 << (width - shown_bits))
+    mask = (1 << modulus_bits) - 1
+    found = _search_boxes(np.arange(1 << low_bits, dtype=np.uint64),
+                          np.array([a & mask for a, _ in steps], dtype=np.uint64),
+                          np.array([c & mask for _, c in steps], dtype=np.uint64),
+                          np.array(tops, dtype=np.int64), 1, low_bits, low_bits, modulus_bits,
+                          1, shown_bits, basis, gs_q, gs_r, _pruning_bounds(n, box), box / 2.0,
+                          limit)
+    states = []
+    for low, first_offset in found:
+        t0 = ((int(low) * steps[0][0] + steps[0][1]) & mask) >> low_bits
+        high = (int(first_offset) + (tops[0] << (width - shown_bits)) - t0) % (1 << width)
+        states.append((high << low_bits) | int(low))
+    return states
+
+
+def _pruning_bounds(n: int, box: float) -> np.ndarray:
+    """The squared distance each level of the enumeration may reach (level ``k`` has ``n - k``
+    levels above it and itself searched) for a true point uniform in a box of side ``box``."""
+    variance = box * box / 12.0
+    levels = np.arange(n, 0, -1, dtype=np.float64)
+    bounds: np.ndarray = variance * (levels + _PRUNE_SIGMAS * np.sqrt(2.0 * levels)
+                                     + _PRUNE_SLACK)
+    return bounds
+
+
 @numba.njit(cache=True)
 def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndarray,
                   draws: np.ndarray, bound: int, shift: int, low_bits: int, modulus_bits: int,
-                  odd_inverse: int, basis: np.ndarray, gs_q: np.ndarray, gs_r: np.ndarray,
-                  bounds: np.ndarray, limit: int) -> np.ndarray:
+                  odd_inverse: int, top_bits: int, basis: np.ndarray, gs_q: np.ndarray,
+                  gs_r: np.ndarray, bounds: np.ndarray, centre: float, limit: int) -> np.ndarray:
     """``(low, q_0)`` of every guess whose quotient box holds a lattice point the pruned
-    Schnorr-Euchner enumeration reaches (see :func:`low_guess_lcg_states`)."""
+    Schnorr-Euchner enumeration reaches (see :func:`low_guess_lcg_states`); with ``top_bits``,
+    draws are the top bits of ``s >> low_bits`` and the box holds ``z_i`` less the draw's
+    part (:func:`low_guess_top_states`)."""
     n = draws.shape[0]
     width = modulus_bits - low_bits
     even_bits = low_bits - shift
@@ -263,7 +301,7 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
     width_mask = np.uint64((1 << width) - 1)
     lift = np.uint64(1 << width)
     top = 1 << (modulus_bits - shift)  # draws read s >> shift below this
-    centre = top / bound / 2.0
+    below_top = 1 << (width - top_bits)  # top_bits: the box's side
     inverse = np.uint64(odd_inverse)
     out = np.empty((limit, 2), dtype=np.int64)
     found = 0
@@ -287,6 +325,13 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
         fits = True
         for i in range(n):
             state = (low * multipliers[i] + increments[i]) & mask
+            if top_bits:
+                part = draws[i] << (width - top_bits)
+                summed = np.uint64(np.int64(state >> np.uint64(low_bits)) - part) + lift
+                shifted[i] = np.int64(summed & width_mask)
+                target[i] = centre - shifted[i]
+                known[i] = False
+                continue
             below = np.int64((state >> np.uint64(shift)) & np.uint64((1 << even_bits) - 1))
             gap = below - draws[i]
             if gap % (1 << even_bits) != 0:
@@ -339,7 +384,8 @@ def _search_boxes(lows: np.ndarray, multipliers: np.ndarray, increments: np.ndar
                     quotient = shifted[i]
                     for j in range(n):
                         quotient += x[j] * basis[j, i]
-                    if quotient < 0 or quotient * bound + draws[i] >= top:
+                    if quotient < 0 or (quotient >= below_top if top_bits
+                                        else quotient * bound + draws[i] >= top):
                         inside = False
                         break
                     if i == 0:

@@ -41,7 +41,7 @@ from kernels.generators._bits import MASK32, MASK48, affine_power
 from kernels.prng import PRNG
 from kernels.recovery.gf2 import pack_bits, solve
 from kernels.recovery.lattice import (bounded_lcg_states, low_guess_lcg_states,
-                                      truncated_lcg_states)
+                                      low_guess_top_states, truncated_lcg_states)
 from kernels.recovery.observe import Shape, parse_any_reduction
 from kernels.recovery.result import (DEFAULT_ALPHA, IDENTIFIED, REJECTED, TOO_SHORT, UNDETERMINED,
                                      Recovery, corrected_p_value)
@@ -58,8 +58,9 @@ _MAX_CANDIDATES = 1 << 31
 _MAX_REPLAYED = 4096
 #: later first draws tried when nextInt's redraws may hide among the selecting draws
 _REDRAW_RETRIES = 8
-#: the fewest top bits per draw the lattice route takes (below, LLL here misses too often)
-_MIN_LATTICE_BITS = 3
+#: the fewest top bits per draw the LLL route takes (nextInt(8): 17 of 20 states from 30 draws,
+#: nextInt(16): 20 of 20 from 22); 2 and 3 bits guess the low bits instead (20 of 20)
+_MIN_LATTICE_BITS = 4
 #: an even bound's quotients above this many are left to the low-guess lattice first (N < 128)
 _MAX_SIFTED_HIGHS = 1 << 24
 #: the most first states a nextInt(N) recovery replays through the rejection loop (N > 2**21)
@@ -91,7 +92,11 @@ def _lcg_view(name: str, spec: str) -> tuple[str, int, int] | None:
                 # nextInt(2**k) keeps the top k bits of the state: a lattice problem, which the
                 # small LLL here solves reliably from k = 3 on
                 k = bound.bit_length() - 1
-                return ("high", k, 0) if k >= _MIN_LATTICE_BITS else None
+                if k >= _MIN_LATTICE_BITS:
+                    return ("high", k, 0)
+                # nextInt(4), nextInt(8): the low bits guessed, as for small odd bounds;
+                # nextInt(2) stays out of reach (its box search ran minutes a state, 56 draws)
+                return ("high_guess", k, 0) if k >= 2 else None
             if ((1 << 31) // bound) << 17 <= _MAX_FIRST_DRAW_STATES:
                 # a large bound: few words per draw value, and redraws too frequent to ignore
                 return ("rejecting", 17, bound)
@@ -162,6 +167,8 @@ def truncated_minimum_draws(name: str, spec: str) -> int | None:
         return max(evidence, _bounded_lattice_draws(view[2]))
     if view[0] == "low_guess":
         return max(evidence, _low_guess_draws(view[2]))
+    if view[0] == "high_guess":
+        return max(evidence, _low_guess_draws(1 << view[1]))
     return evidence
 
 
@@ -272,16 +279,19 @@ def _lcg_first_states(view: tuple[str, int, int], draws: Sequence[int],
         count = min(len(draws), _bounded_lattice_draws(bound))
         return np.array(bounded_lcg_states(list(draws[:count]), steps[:count], bound, shift, 48),
                         dtype=np.uint64)
-    if kind == "low_guess":
+    if kind in ("low_guess", "high_guess"):
         # the pruned search misses a true state about once in fifty: when the draws run past
         # one window, a miss is searched again in the last window and stepped back to the first
         # draw (a small bound all but never redraws: (2**31 mod N) / 2**31 < 2**-28)
-        count = min(len(draws), _low_guess_draws(bound))
+        count = min(len(draws), _low_guess_draws(bound if kind == "low_guess" else 1 << shift))
         inverse = pow(multiplier, -1, 1 << 48)
         for start in sorted({0, len(draws) - count}):
-            found = low_guess_lcg_states(list(draws[start:start + count]), steps[:count], bound,
-                                         shift, 48, np.arange(1 << shift, dtype=np.uint64), shift,
-                                         limit=_MAX_REPLAYED + 1)
+            window = list(draws[start:start + count])
+            found = (low_guess_lcg_states(window, steps[:count], bound, shift, 48,
+                                          np.arange(1 << shift, dtype=np.uint64), shift,
+                                          limit=_MAX_REPLAYED + 1) if kind == "low_guess"
+                     else low_guess_top_states(window, steps[:count], shift, 48, 17,
+                                               limit=_MAX_REPLAYED + 1))
             if found:
                 back, behind = affine_power(inverse, (-increment * inverse) & MASK48, start, 1 << 48)
                 return np.array([(back * state + behind) & MASK48 for state in found],
@@ -471,6 +481,7 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
     method = {"high": "lattice reduction over the top bits",
               "bounded": "lattice reduction over the draws' quotients and hidden bits",
               "low_guess": "guessed low bits, each searched in a BKZ-reduced lattice",
+              "high_guess": "guessed low bits, each searched in a BKZ-reduced lattice",
               "rejecting": "exhaustive replay of the states the first draw allows, redraws "
                            "included"}.get(view[0], "exhaustive search of the states the draws "
                                                     "allow")
@@ -518,7 +529,7 @@ def recover_truncated(values: Sequence[int | float], generator: str, reduction: 
                 f"no state found, but nextInt({bound}) redraws {redraw:.1%} of its words, so a "
                 f"redraw among the {selecting} draws the state is solved from "
                 f"(chance {hit:.0%} at each of {max(1, starts)} starts) may have hidden it"))
-    if result.verdict == REJECTED and view[0] in ("high", "bounded", "low_guess"):
+    if result.verdict == REJECTED and view[0] in ("high", "bounded", "low_guess", "high_guess"):
         # a lattice search is not exhaustive: say so rather than "no state reproduces the draws"
         result = replace(result, message=(
             f"no state found by {method}, which can miss a true state (at the claimed draws "

@@ -66,6 +66,13 @@ def test_small_odd_bounds_at_the_claimed_draws(bound):
         _recovered_at_the_claim(states.getrandbits(48), f"java_nextint:{bound}")
 
 
+@pytest.mark.parametrize("bound", [4, 8])
+def test_two_and_three_top_bits_at_the_claimed_draws(bound):
+    states = random.Random(bound)
+    for _ in range(2):
+        _recovered_at_the_claim(states.getrandbits(48), f"java_nextint:{bound}")
+
+
 @pytest.mark.parametrize("name, spec", [("java_random", "mod:7"),  # next(32) % 7
                                         ("drand48", "c_rand_mod:9")])  # lrand48() % 9
 def test_small_odd_moduli_of_the_other_words(name, spec):
@@ -87,8 +94,9 @@ def test_what_small_and_even_bounds_claim():
     # 2**29) shows 30.6 bits a draw but singles out a state only from 8 draws on, not 3
     assert minimum_draws("java_random", f"java_nextint:{3 << 29}") == 8
     assert minimum_draws("java_random", f"java_nextint:{(1 << 30) + 1}") == 3
-    assert all(needs[n] is not None for n in range(3, 14) if n not in (4, 8))
-    assert needs[4] is None and needs[8] is not None  # nextInt(8) shows the top 3 bits
+    assert all(needs[n] is not None for n in range(3, 14))
+    # nextInt(4) shows the top 2 state bits: 44 draws; nextInt(2) one bit, out of reach
+    assert needs[4] == 44 and minimum_draws("java_random", "java_nextint:2") is None
 
 
 def test_the_low_guess_search_also_takes_an_even_bound():

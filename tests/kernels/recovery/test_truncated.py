@@ -52,8 +52,9 @@ def test_java_equivalent_seed_restarts_the_stream():
 
 def test_too_short_and_unsupported():
     assert recover([5, 7], "java_random", "java_nextint:1000").verdict == TOO_SHORT
-    # one or two top bits a draw: the small LLL misses too often to be offered
-    assert minimum_draws("java_random", "java_nextint:4") is None
+    # one top bit a draw: too little even for the guessed low bits (two bits: 44 draws)
+    assert minimum_draws("java_random", "java_nextint:2") is None
+    assert minimum_draws("java_random", "java_nextint:4") == 44
     with pytest.raises(ValueError):
         recover([1, 2, 3], "java_random", "java_nextint:2")
 
