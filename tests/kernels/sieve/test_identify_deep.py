@@ -76,15 +76,21 @@ def test_a_deep_small_seed_is_found_beside_other_generators_within_a_small_budge
 ])
 def test_ten_draws_deep_in_the_stream_stay_decisive_against_the_whole_plan(truth, bound):
     """The whole catalog's plan, deep tiers counted (seeds x offsets x skips): ten matched
-    32-bit words leave a p-value far below any alpha, ten draws of 0..999 one well below."""
+    32-bit words leave a p-value far below any alpha, ten draws of 0..999 one well below,
+    with the plan's own correction for the deep item that holds them."""
     observed = predict(truth, 10)
     plan = build_plan(observed, reference_s=REFERENCE)
     deep = sum(item.hypotheses for item in plan.items if item.tier in DEEP_OFFSETS)
     assert deep >= (1 << 16) * 9_000  # every small seed at every deep offset, at least once
+    holder = next(item for item in plan.items
+                  if item.tier in DEEP_OFFSETS and item.generator == truth.generator
+                  and item.reductions == (truth.reduction,) and truth.offset in item.offsets)
     q = per_draw_match_probability(get_generator(truth.generator),
                                    parse_reduction(truth.reduction))
-    log_p = math.log(plan.hypotheses) + log_binomial_tail(10, 10, q)
+    log_p = plan.log_correction(holder) + log_binomial_tail(10, 10, q)
     assert log_p / math.log(10) < bound
+    # never far from the plain correction over the whole plan, deep tiers included
+    assert plan.log_correction(holder) < math.log(plan.hypotheses) + math.log(10)
 
 
 # (the correction weighs hypotheses by the plan's priors: five draws of 0..999 single out a
