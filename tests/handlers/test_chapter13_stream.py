@@ -112,5 +112,9 @@ def test_a_reseeded_stream_is_caught_again_after_every_reseed(
     assert report.exit_code == 0, report.divergences
     assert main(["status", "--json", "--home", str(home)]) == 0
     status = json.loads(capsys.readouterr().out)["chapter13"]
-    assert status["autonomous"] and status["identified"]["hypothesis"]["generator"] == "mt19937"
+    # the last segment is std::mt19937 % 1000: PHP's mt_rand range over the same MT words is the
+    # same draws for its seed (named first when its reduction weighs more in the plan)
+    identified = status["identified"]["hypothesis"]
+    assert status["autonomous"] and identified["seed"] == reseeds[-1].seed
+    assert identified["generator"] in ("mt19937", "php_mt_rand")
     assert status["scored"] == sum(r.type == "PredictionScored" for r in ledger)
