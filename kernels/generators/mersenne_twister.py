@@ -40,6 +40,8 @@ __all__ = [
 _TWO_POW_64 = float(1 << 64)
 #: the largest double below 1.0: libstdc++'s generate_canonical clamps to it
 _BELOW_ONE = math.nextafter(1.0, 0.0)
+#: mt_getrandmax()
+_PHP_MT_RAND_MAX = float((1 << 31) - 1)
 
 
 class _MersenneTwister(PRNG):
@@ -418,12 +420,25 @@ class NumpyRandomState(_InitGenrand):
     vouched_by = "numpy (numpy.random.RandomState)"
 
 
-class PhpMtRand(_InitGenrand):
+class _PhpMtDouble(_InitGenrand):
+    """PHP has no MT-based double before 8.3; its programs (and the ``mt_rand`` manual's own
+    example) divide, ``mt_rand() / mt_getrandmax()`` = ``(raw >> 1) / (2**31 - 1)``, which is
+    :meth:`next_double` (``tests/vectors/shapes``; 1.0 itself can come out, as in PHP)."""
+
+    def next_double(self) -> float:
+        return (self.next_raw() >> 1) / _PHP_MT_RAND_MAX
+
+    @classmethod
+    def vector_double(cls, streams: "LaneStreams", lanes: "np.ndarray | None" = None) -> np.ndarray:
+        """:meth:`next_double` for many lanes at once (the numpy sieve's ``float_mul``)."""
+        return (streams.take(lanes) >> np.uint64(1)).astype(np.float64) / _PHP_MT_RAND_MAX
+
+
+class PhpMtRand(_PhpMtDouble):
     """PHP 7.1+ ``mt_srand(seed)`` / ``mt_rand``: correct MT19937, ``init_genrand(seed mod 2**32)``.
 
     The raw output is the full tempered word (``mt_rand(0, 4294967295)``); ``mt_rand()`` without
-    arguments returns it shifted right by one. PHP has no MT-based double before 8.3, so
-    :meth:`next_double` keeps the default.
+    arguments returns it shifted right by one; the double is ``mt_rand() / mt_getrandmax()``.
     """
 
     name = "php_mt_rand"
@@ -436,7 +451,7 @@ class PhpMtRand(_InitGenrand):
     vouched_by = "PHP 8.2 (mt_srand/mt_rand, Random\\Engine\\Mt19937)"
 
 
-class PhpMtRandLegacy(_InitGenrand):
+class PhpMtRandLegacy(_PhpMtDouble):
     """PHP 5.2.1 to 7.0 ``mt_srand(seed)`` / ``mt_rand``: MT19937 with PHP's twist bug (the matrix
     term keyed on the current word's low bit), kept in PHP 7.1+ as ``mt_srand(seed, MT_RAND_PHP)``.
 

@@ -231,3 +231,18 @@ def test_libstdcxx_canonical_doubles_same(opencl, name):
         reference = search([space], observed, backend=NumpyBackend(), window=8)
         assert _keys(device) == _keys(reference)
         assert planted in [s.hypothesis for s in device.survivors]
+
+
+@pytest.mark.parametrize("name", ["php_mt_rand", "php_mt_rand_legacy"])
+def test_php_float_idiom_same(opencl, name):
+    """PHP's ``mt_rand() / mt_getrandmax()`` (a division by 2**31 - 1, rounded once), read at
+    32 bits and at four printed decimals: the planted seed is found alike."""
+    for spec in (f"float_mul:{1 << 32}", "float_mul:10000"):
+        planted = Hypothesis(generator=name, seed=valid_seed(name, 4321), reduction=spec, offset=1)
+        observed = predict(planted, 10)
+        space = SearchSpace(generator=name, reduction=spec, seed_start=3800, seed_stop=4800,
+                            offset_stop=3)
+        device = search([space], observed, backend=opencl, window=10)
+        reference = search([space], observed, backend=NumpyBackend(), window=10)
+        assert _keys(device) == _keys(reference)
+        assert planted in [s.hypothesis for s in device.survivors]

@@ -428,9 +428,9 @@ def test_equivalent_catalog_entries_are_named():
 
 
 def test_twins_one_word_apart_are_named_with_their_offset():
-    # std::mt19937's double takes its top bits from its second word, PHP's (CPython's res53)
-    # from its first: at 10 bits (six printed decimals), PHP one word later is the same draws
-    found = Hypothesis(generator="php_mt_rand", seed=20261204, reduction="float_mul:1024",
+    # std::mt19937's double takes its top bits from its second word, numpy RandomState's (res53)
+    # from its first: at 10 bits (six printed decimals), numpy one word later is the same draws
+    found = Hypothesis(generator="numpy_random_state", seed=20261204, reduction="float_mul:1024",
                        offset=1)
     observed = predict(found, 20)
     assert "mt19937 at offset 0" in equivalent_generators(found, observed, nearby_offsets=2)
