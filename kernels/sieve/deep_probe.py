@@ -9,7 +9,8 @@ whole-table twist), and the numpy backend runs one vectorised pass per offset.
 
 :func:`deep_probe` makes ``offsets.stop`` plus the probe's raw outputs per seed once, from the
 faster of the generator's ``raw_many`` and the backend's ``draw_stream`` (measured on the first
-use, per backend and generator), and reads every (seed, offset) pair as one lane of
+use, per backend and generator; where the backend's is faster, its own walk is faster still and
+:func:`reads_streams` leaves the probe to it), and reads every (seed, offset) pair as one lane of
 :class:`~kernels.sieve.vector.LaneStreams`: the first observed draw of every offset of a block of
 seeds in one vectorised pass, then the few lanes that match followed draw by draw as the numpy
 backend follows them. Its contract is the backends' ``probe``: candidates for the engine's scalar
@@ -99,7 +100,8 @@ def reads_streams(backend: Backend, generator: type[PRNG], reductions: Sequence[
                   offsets: range) -> bool:
     """Whether a probe of ``offsets`` goes through :func:`deep_probe`: many offsets, on a CPU
     backend (a GPU walks a seed's offsets on the device, and its streams would cross the bus),
-    with reductions that have a vectorised form."""
+    with reductions that have a vectorised form, where numpy makes the generator's raw outputs
+    faster than the backend does (always on numpy itself)."""
     if len(offsets) < DEEP_PROBE_OFFSETS:
         return False
     if backend.name == "opencl":
@@ -108,7 +110,12 @@ def reads_streams(backend: Backend, generator: type[PRNG], reductions: Sequence[
     elif backend.name not in ("numpy", "native"):
         return False
     vectorised = NumpyBackend()
-    return all(vectorised.supports(generator, reduction) for reduction in reductions)
+    if not all(vectorised.supports(generator, reduction) for reduction in reductions):
+        return False
+    # where the backend's own stream program makes raw outputs faster than numpy, its kernel's
+    # walk (the same stream, compared as it goes) beats reading rows of it (glibc_random's deep
+    # tier on native: 3 us a seed walked, 8 us read); the lazy MT19937 ports are the other way
+    return backend.name == "numpy" or raw_source(backend, generator)[0] == "numpy"
 
 
 def _is_cpu(device: object) -> bool:

@@ -24,8 +24,9 @@ Seed tiers, per generator (``TIER_WEIGHTS`` gives each its share of the generato
 ``deep``     the small seeds again, observed after up to 1,000 raw outputs (a test program
              that prints outputs from the ninth hundred of ``std::mt19937``'s default seed);
              generators whose state is their seed have no such tier (``full32`` holds it)
-``deeper``   the same from 1,001 to 10,000 raw outputs; on CPU backends both read each seed's
-             stream once for all their offsets (``kernels/sieve/deep_probe.py``)
+``deeper``   the same from 1,001 to 10,000 raw outputs; on CPU backends the MT19937 family's
+             (and numpy's) read each seed's stream once for all their offsets
+             (``kernels/sieve/deep_probe.py``)
 
 Within a tier the probability of a seed falls off with its distance from the tier's likeliest
 seed (``1/(distance + scale)``: small seeds before large ones, recent times before old ones);
