@@ -183,37 +183,37 @@ def test_every_reduction_in_one_program_same(opencl, name):
     assert {s.hypothesis.reduction for s in reference.survivors} == set(specs)
 
 
+def _planted_found_alike(backend, name: str, spec: str, *, draws: int, offset: int,
+                         seed_start: int, seeds: int) -> None:
+    """A seed planted at ``offset`` under ``spec`` is found by ``backend`` as numpy finds it,
+    with the same chance survivors, in ``seeds`` seeds from ``seed_start``."""
+    planted = Hypothesis(generator=name, seed=valid_seed(name, seed_start + seeds // 2),
+                         reduction=spec, offset=offset)
+    observed = predict(planted, draws)
+    space = SearchSpace(generator=name, reduction=spec, seed_start=seed_start,
+                        seed_stop=seed_start + seeds, offset_stop=offset + 2)
+    device = search([space], observed, backend=backend, window=draws)
+    reference = search([space], observed, backend=NumpyBackend(), window=draws)
+    assert _keys(device) == _keys(reference)
+    assert planted in [s.hypothesis for s in device.survivors]
+
+
 @pytest.mark.parametrize("name", PORTED[1::5])
 def test_doubles_at_full_scale_same(opencl, name):
     """``float_mul:2**32``, how identify reads doubles printed in full: the port's own double
     scaled to 32 bits finds the planted seed as numpy does (a float rounding in the port would
     miss it, or meet others)."""
-    spec = f"float_mul:{1 << 32}"
-    seed = valid_seed(name, 4321)
-    planted = Hypothesis(generator=name, seed=seed, reduction=spec, offset=1)
-    observed = predict(planted, 6)
-    start = max(0, min(seed - 500, (1 << all_generators()[name].seed_bits) - 1024))
-    space = SearchSpace(generator=name, reduction=spec, seed_start=start, seed_stop=start + 1024,
-                        offset_stop=3)
-    device = search([space], observed, backend=opencl, window=6)
-    reference = search([space], observed, backend=NumpyBackend(), window=6)
-    assert _keys(device) == _keys(reference)
-    assert planted in [s.hypothesis for s in device.survivors]
+    start = max(0, min(4321 - 500, (1 << all_generators()[name].seed_bits) - 1024))
+    _planted_found_alike(opencl, name, f"float_mul:{1 << 32}", draws=6, offset=1,
+                         seed_start=start, seeds=1024)
 
 
 @pytest.mark.parametrize("name", ["minstd_rand0", "knuth_b", "ranlux24_base", "ranlux48_base"])
 def test_libstdcxx_downscaled_range_same(opencl, name):
     """``cpp_downscale:6``, libstdc++'s ``uniform_int_distribution`` over an engine that is not
     a full word (its min() subtracted, the division's top rejected): planted seed found alike."""
-    planted = Hypothesis(generator=name, seed=valid_seed(name, 777), reduction="cpp_downscale:6",
-                         offset=2)
-    observed = predict(planted, 24)
-    space = SearchSpace(generator=name, reduction="cpp_downscale:6", seed_start=0,
-                        seed_stop=2048, offset_stop=4)
-    device = search([space], observed, backend=opencl, window=24)
-    reference = search([space], observed, backend=NumpyBackend(), window=24)
-    assert _keys(device) == _keys(reference)
-    assert planted in [s.hypothesis for s in device.survivors]
+    _planted_found_alike(opencl, name, "cpp_downscale:6", draws=24, offset=2, seed_start=0,
+                         seeds=2048)
 
 
 @pytest.mark.parametrize("name", ["minstd_rand0", "minstd_rand", "knuth_b", "ranlux24_base",
@@ -223,14 +223,7 @@ def test_libstdcxx_canonical_doubles_same(opencl, name):
     word (``generate_canonical`` of two or three calls, each word's product rounded once): read
     at 32 bits and at printf's six decimals, the planted seed is found alike."""
     for spec in (f"float_mul:{1 << 32}", "float_mul:1000000"):
-        planted = Hypothesis(generator=name, seed=valid_seed(name, 4321), reduction=spec, offset=1)
-        observed = predict(planted, 8)
-        space = SearchSpace(generator=name, reduction=spec, seed_start=3800, seed_stop=4800,
-                            offset_stop=3)
-        device = search([space], observed, backend=opencl, window=8)
-        reference = search([space], observed, backend=NumpyBackend(), window=8)
-        assert _keys(device) == _keys(reference)
-        assert planted in [s.hypothesis for s in device.survivors]
+        _planted_found_alike(opencl, name, spec, draws=8, offset=1, seed_start=3800, seeds=1000)
 
 
 @pytest.mark.parametrize("name", ["php_mt_rand", "php_mt_rand_legacy"])
@@ -238,11 +231,4 @@ def test_php_float_idiom_same(opencl, name):
     """PHP's ``mt_rand() / mt_getrandmax()`` (a division by 2**31 - 1, rounded once), read at
     32 bits and at four printed decimals: the planted seed is found alike."""
     for spec in (f"float_mul:{1 << 32}", "float_mul:10000"):
-        planted = Hypothesis(generator=name, seed=valid_seed(name, 4321), reduction=spec, offset=1)
-        observed = predict(planted, 10)
-        space = SearchSpace(generator=name, reduction=spec, seed_start=3800, seed_stop=4800,
-                            offset_stop=3)
-        device = search([space], observed, backend=opencl, window=10)
-        reference = search([space], observed, backend=NumpyBackend(), window=10)
-        assert _keys(device) == _keys(reference)
-        assert planted in [s.hypothesis for s in device.survivors]
+        _planted_found_alike(opencl, name, spec, draws=10, offset=1, seed_start=3800, seeds=1000)
