@@ -99,10 +99,13 @@ class NumberShape:
         if self.other_start is None:
             return [(0, 1.0)]
         no_zero = (self.high / (self.high + 1)) ** self.count
-        if self.other_start == 1:  # first read from 0
+        if self.shift == 0 and self.other_start == 1:  # first read from 0
             weights = [(0, (1.0 - OTHER_START_SHARE) * no_zero), (1, OTHER_START_SHARE)]
-        else:
-            weights = [(0, 1.0 - OTHER_START_SHARE), (-self.shift, OTHER_START_SHARE * no_zero)]
+        elif self.shift == 1 and self.other_start == 0:
+            weights = [(0, 1.0 - OTHER_START_SHARE), (-1, OTHER_START_SHARE * no_zero)]
+        else:  # a range below 0: its round start, and the observed minimum
+            weights = [(0, 1.0 - OTHER_START_SHARE),
+                       (self.other_start - self.shift, OTHER_START_SHARE)]
         total = sum(weight for _, weight in weights)
         shares = [(start, weight / total) for start, weight in weights]
         # a reading this unlikely costs every hypothesis a doubled correction for little prior
@@ -118,7 +121,7 @@ class NumberShape:
                     + ("" if inside else ", outside [0, 1): no runtime double makes them"))
         if self.signed32:
             return f"signed 32-bit ints ({self.low:,} .. {self.high:,})"
-        if self.low < 0:
+        if self.low < 0 and self.sieve_values is None:
             return f"signed integers ({self.low:,} .. {self.high:,}), wider than 32 bits"
         text = f"integers {self.low:,} .. {self.high:,}"
         starts = [self.shift + start for start, _ in self.readings()]
@@ -164,12 +167,30 @@ def infer_number_shape(values: Sequence[int | float]) -> NumberShape:
         # full-width signed words (Java nextInt()), not small signed values such as -7 and 9
         signed = (low >= -(1 << 31) and high < 1 << 31
                   and raw_width_plausible(max(-low - 1, high), len(ints), 31))
+        if not signed and high - low < _RANGE_LIMIT:
+            # a range below 0: randint(-10, 10), uniform_int_distribution(-50, 50), read from a
+            # round start below the draws (symmetric ranges are the usual ones) and from the
+            # observed minimum
+            start = -_round_up(max(-low, high))
+            shape = NumberShape(len(ints), False, low, high, shift=start,
+                                other_start=low if low != start else None)
+            return replace(shape, sieve_values=[shape.to_sieve(v) for v in ints])
         shape = NumberShape(len(ints), False, low, high, signed32=signed)
         return replace(shape, sieve_values=[shape.to_sieve(v) for v in ints] if signed else None)
     shift = _range_start(ints, low, high)
     shape = NumberShape(len(ints), False, low, high, shift=shift,
                         other_start=_other_start(shift, low, high))
     return replace(shape, sieve_values=[shape.to_sieve(v) for v in ints])
+
+
+def _round_up(value: int) -> int:
+    """The smallest of 1, 2, 3, 5, 10, 20, 30, 50, 100... at least ``value``."""
+    scale = 1
+    while True:
+        for step in (1, 2, 3, 5):
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
 
 
 def _other_start(shift: int, low: int, high: int) -> int | None:

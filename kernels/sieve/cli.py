@@ -16,14 +16,14 @@ import orjson
 from kernels.draws import DrawRecord, read_draws, read_number_records, timestamp_seconds
 from kernels.identify import (NO_GENERATOR, infer_number_shape, report_without_seed_search,
                               run_state_tier, state_tier_lines, state_tier_seconds)
-from kernels.observation import predict, predict_doubles
-from kernels.reductions import parse_reduction
+from kernels.observation import Hypothesis, predict, predict_doubles
+from kernels.reductions import RANGE_KINDS, parse_reduction
 from kernels.registry import all_generators, get_generator
 from kernels.sieve.backends import BACKEND_NAMES, make_backend
 from kernels.sieve.backward import plausible_ranges, walk_back
 from kernels.sieve.engine import SearchResult, SearchSpace, SkipSpace, Survivor, search
 from kernels.sieve.plan import (AROUND_SPAN_S, FORWARD_SLACK_S, TIERS, CostCache, Coverage,
-                                NotEnoughDraws, PlanRun, build_plan, default_reductions,
+                                DrawShape, NotEnoughDraws, PlanRun, build_plan, default_reductions,
                                 equivalent_generators, infer_alphabet, plan_fingerprint, run_plan,
                                 state_path_for)
 from kernels.sieve.survivors import write_survivors
@@ -450,6 +450,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         else:
             predicted = [shape.from_sieve(v + run.survivors[0].start) for v in
                          predict(best, len(observed) + args.predict)[len(observed):]]
+    other_bounds = (bounds_that_fit_too(run.survivors[0].hypothesis,
+                                        [v - run.survivors[0].start for v in observed],
+                                        plan.shape)
+                    if run.identified else [])
     origins = []
     if run.identified and args.walk_back and time.monotonic() < deadline:
         origins = walk_back(run.survivors[0].hypothesis, max_outputs=args.walk_back,
@@ -502,6 +506,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             "origins": [{"hypothesis": o.hypothesis.model_dump(mode="json"),
                          "outputs_before": o.outputs_before, "chance": o.chance} for o in origins],
             "next": predicted,
+            "bounds_that_fit_too": other_bounds,
             "backend": backend.name,
             "identified_by": "seed" if run.identified else None,
             "number_shape": shape.describe(),
@@ -537,7 +542,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         if plan.errors:
             print(f"  {identified_errors(top)}")
         if start:
-            print(f"  each draw is that reduction's value + {start} (a range from {start})")
+            print(f"  each draw is that reduction's value {'+' if start > 0 else '-'} "
+                  f"{abs(start)} (a range from {start})")
         elif shape.signed32:
             print("  the draws are those raw words read as signed 32-bit ints")
         elif shape.double_scale:
@@ -545,6 +551,9 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         if twins:
             print(f"  equivalent catalog entries, identical draws for this seed and reduction: "
                   f"{names_shown}")
+        if other_bounds:
+            print(f"  the draws fit {', '.join(other_bounds)} as well (their largest value never "
+                  f"showed): predictions differ once a larger value comes")
     else:
         print(f"verdict: {NO_GENERATOR} (alpha {args.alpha})")
         odds = run.survivors[0] if run.survivors else run.near_miss
@@ -576,6 +585,29 @@ def _cmd_identify(args: argparse.Namespace) -> int:
               f"{origin.hypothesis.describe()} (a walk this long meets such a seed by chance "
               f"{origin.chance:.2g} times)")
     return _finish(run)
+
+
+def bounds_that_fit_too(found: Hypothesis, observed: list[int], shape: DrawShape) -> list[str]:
+    """The same seed's reduction at the other bounds the shape searched that make exactly the
+    observed draws (``randbelow(20)`` and ``randbelow(21)`` agree until a 20 is drawn): the
+    draws cannot tell them apart, and their predictions part at the first larger value."""
+    reduction = parse_reduction(found.reduction)
+    if reduction.alphabet is None or reduction.kind in ("raw", "digits"):
+        return []
+    fitting = []
+    for bound in (shape.alphabet, *shape.other_bounds):
+        if bound is None or bound == reduction.alphabet:
+            continue
+        spec = (f"{reduction.kind}:{reduction.args[0]}:{reduction.args[0] + bound - 1}"
+                if reduction.kind in RANGE_KINDS else f"{reduction.kind}:{bound}")
+        try:
+            other = found.model_copy(update={"reduction": parse_reduction(spec).spec})
+            other = Hypothesis.model_validate(other.model_dump())
+            if predict(other, len(observed)) == observed:
+                fitting.append(spec)
+        except (ValueError, ArithmeticError):
+            continue
+    return fitting
 
 
 def _finish(run: PlanRun) -> int:

@@ -50,7 +50,8 @@ def test_full_width_signed_ints_are_sieved_as_the_raw_words_they_are():
 
 def test_small_signed_values_are_not_words():
     shape = infer_number_shape([-7, 9, 3, -2])
-    assert not shape.signed32 and shape.sieve_values is None
+    # a range below 0 (from -10, or from -7), not signed 32-bit words
+    assert not shape.signed32 and shape.sieve_values == [3, 19, 13, 8]
 
 
 def test_ranges_from_zero_one_and_round_tops():
@@ -89,3 +90,17 @@ def test_a_start_of_0_or_1_that_the_draws_do_not_show_is_read_both_ways():
     assert infer_number_shape([1, 100, 52]).other_start is None
     rng = random.Random(3)
     assert infer_number_shape([rng.randint(100, 120) for _ in range(300)]).other_start is None
+
+
+def test_a_range_below_zero_is_read_from_a_round_start_and_from_its_minimum():
+    # uniform_int_distribution(-50, 50): twenty draws seldom show -50
+    shape = infer_number_shape([-48, 3, 49, -20])
+    assert (shape.shift, shape.other_start) == (-50, -48)
+    assert shape.sieve_values == [2, 53, 99, 30]
+    assert [start for start, _ in shape.readings()] == [0, 2]
+    assert [shape.from_sieve(v) for v in shape.sieve_values] == [-48, 3, 49, -20]
+    assert "from -50" in shape.describe()
+    # randint(-10, 10) with its -10 drawn: one reading
+    assert infer_number_shape([-10, 10, 3]).readings() == [(0, 1.0)]
+    # values beyond 32 bits stay unread
+    assert infer_number_shape([-(1 << 40), 5]).sieve_values is None

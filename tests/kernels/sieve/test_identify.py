@@ -20,6 +20,7 @@ from kernels.sieve.engine import SearchResult
 from kernels.sieve.numpy_backend import NumpyBackend
 from kernels.sieve.plan import (TIERS, CostCache, NotEnoughDraws, _ItemCursor, build_plan,
                                 equivalent_generators, infer_shape, run_plan)
+from kernels.sieve.cli import bounds_that_fit_too
 from machine.cli import main
 
 REFERENCE = 1_796_400_000  # a fixed "now" for plans built in tests
@@ -156,6 +157,18 @@ def test_a_range_start_the_draws_do_not_show_is_read_both_ways(capsys, tmp_path,
     assert (found["seed"], found["reduction"]) == (seed, reduction)
     assert payload["next"] == draws[20:]
     assert payload["sieve_reads"] == ({"shift": reads_from} if reads_from else {})
+
+
+def test_bounds_the_draws_cannot_tell_apart_are_named():
+    # randint(-10, 10) is randbelow(21) - 10; twenty draws that never show its 10 are made
+    # exactly by randbelow(20) of the same seed: identified, but its predictions part at a 10
+    truth = Hypothesis(generator="cpython_random", seed=31337, reduction="python_randbelow:21")
+    observed = predict(truth, 20)
+    assert max(observed) < 20
+    found = truth.model_copy(update={"reduction": "python_randbelow:20"})
+    assert predict(found, 20) == observed
+    assert "python_randbelow:21" in bounds_that_fit_too(found, observed, infer_shape(observed))
+    assert bounds_that_fit_too(truth, observed, infer_shape(observed + [20])) == []
 
 
 def test_raw_sequence_is_identified_where_it_used_to_crash(capsys, tmp_path):
