@@ -95,7 +95,8 @@ class NumberShape:
     def readings(self) -> list[tuple[int, float]]:
         """How the seed sieve reads :attr:`sieve_values`: ``(start, share of the prior)``, the
         draws minus ``start`` (relative to :attr:`shift`). The reading from 0 weighs as likely
-        as its draws are to show no 0: 30 dice from 1..6 read as 0..6 hardly ever would."""
+        as its draws are to show no 0: 30 dice from 1..6 read as 0..6 hardly ever would; a
+        range below 0 is read from its round start first, then from its observed minimum."""
         if self.other_start is None:
             return [(0, 1.0)]
         no_zero = (self.high / (self.high + 1)) ** self.count
@@ -209,8 +210,8 @@ def _other_start(shift: int, low: int, high: int) -> int | None:
 def double_scale(values: Sequence[int | float]) -> int | None:
     """The power of two ``N`` at which ``floor(d * N)`` of each printed double ``d`` is, but
     for a chance below :data:`DOUBLE_EDGE_MISS` a draw, ``floor(N * x)`` of the double ``x``
-    the generator made: ``2**32`` for doubles printed in full (15 or more digits: Python's
-    ``repr``, Java, JavaScript), fewer bits for fewer digits (``printf("%f")``'s six decimals
+    the generator made: ``2**32`` for doubles printed in full (13 or more decimals: Python's
+    ``repr``, Java, JavaScript, PHP's and Lua's 14 digits), fewer bits for fewer digits (``printf("%f")``'s six decimals
     leave 10); ``None`` when the digits leave fewer than :data:`MIN_DOUBLE_SCALE_BITS`."""
     decimals = printed_decimals(values)
     if decimals >= _FULL_DECIMALS:
@@ -229,7 +230,8 @@ def printed_decimals(values: Sequence[int | float]) -> int:
 
 
 def _decimals(value: float) -> int:
-    """The decimals ``value`` was printed with (the fewest that hold it), up to 17."""
+    """The decimals ``value`` was printed with (the fewest that hold it), up to
+    :data:`_FULL_DECIMALS` (a double printed in full)."""
     for decimals in range(_FULL_DECIMALS):
         scaled = value * 10 ** decimals
         if abs(scaled - round(scaled)) <= max(1e-9, abs(scaled) * 1e-15):
