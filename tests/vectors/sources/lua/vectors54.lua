@@ -14,24 +14,9 @@ local function unsigned(x)
   return string.format("%d%d", q, x - q * 10)
 end
 
-local function write(folder, name, header, values)
-  os.execute('mkdir -p "' .. folder .. '"')
-  local file = assert(io.open(folder .. "/" .. name, "w"))
-  for _, line in ipairs(header) do file:write("# ", line, "\n") end
-  file:write("value\n")
-  for _, value in ipairs(values) do file:write(value, "\n") end
-  file:close()
-end
-
-local made_by = "made by: tests/vectors/sources/lua/make.sh"
-
--- seeds as math.randomseed takes them (a Lua integer), with the catalog's unsigned form
-local function calls(seed, n, call)
-  math.randomseed(seed)
-  local values = {}
-  for i = 1, n do values[i] = call() end
-  return values
-end
+-- write, calls and made_by: common.lua beside this script
+local common = dofile((arg[0]:match("^(.*)/") or ".") .. "/common.lua")
+local write, calls, made_by = common.write, common.calls, common.made_by
 
 for _, seed in ipairs({0, 42, 3735928495, -1}) do
   local values = calls(seed, 1000, function() return unsigned(math.random(0)) end)

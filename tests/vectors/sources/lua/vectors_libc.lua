@@ -18,23 +18,9 @@ elseif _VERSION == "Lua 5.1" then
 else
   error("run with Lua 5.3 or 5.1, not " .. _VERSION)
 end
-local made_by = "made by: tests/vectors/sources/lua/make.sh"
-
-local function write(folder, name, header, values)
-  os.execute('mkdir -p "' .. folder .. '"')
-  local file = assert(io.open(folder .. "/" .. name, "w"))
-  for _, line in ipairs(header) do file:write("# ", line, "\n") end
-  file:write("value\n")
-  for _, value in ipairs(values) do file:write(value, "\n") end
-  file:close()
-end
-
-local function calls(seed, n, call)
-  math.randomseed(seed)
-  local values = {}
-  for i = 1, n do values[i] = call() end
-  return values
-end
+-- write, calls and made_by: common.lua beside this script
+local common = dofile((arg[0]:match("^(.*)/") or ".") .. "/common.lua")
+local write, calls, made_by = common.write, common.calls, common.made_by
 
 for _, seed in ipairs({0, 42, 3735928495}) do
   local values = calls(seed, 1000, function()
